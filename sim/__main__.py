@@ -1,0 +1,7 @@
+"""`python -m sim` entry point."""
+
+import sys
+
+from sim.cli import main
+
+sys.exit(main())

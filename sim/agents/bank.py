@@ -1,0 +1,63 @@
+"""Bank (银行): scores loan requests and lends within its capacity; books defaults."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import IndustryModel
+
+
+class Bank(mesa.Agent):
+    """A lender to the district's industry, with its own risk appetite and lending limit."""
+
+    model: IndustryModel
+
+    def __init__(
+        self,
+        model: IndustryModel,
+        index: int,
+        name: str,
+        capacity_yi: float,
+        score_threshold: float,
+        spread: float,
+    ) -> None:
+        super().__init__(model)
+        self.index = index
+        self.name = name
+        self.capacity_yi = capacity_yi
+        self.score_threshold = score_threshold
+        self.spread = spread
+        self.losses_yi = 0.0
+
+    @property
+    def outstanding_yi(self) -> float:
+        firms = self.model.firms
+        return float(firms.debt[firms.alive & (firms.bank == self.index)].sum())
+
+    def effective_threshold(self) -> float:
+        """The risk-compensation pool lowers the score a bank asks for."""
+        finance = self.model.params.finance
+        return self.score_threshold - finance.risk_sensitivity * finance.risk_compensation
+
+    def approve(self, candidates: np.ndarray, scores: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+        """Approve the best-scored requests above the threshold while capacity lasts."""
+        approved = np.zeros(len(candidates), bool)
+        eligible = scores >= self.effective_threshold()
+        order = np.flatnonzero(eligible)[np.argsort(-scores[eligible], kind="stable")]
+        room = max(0.0, self.capacity_yi - self.outstanding_yi)
+        fits = np.cumsum(amounts[order]) <= room
+        approved[order[fits]] = True
+        return approved
+
+    def grow_capacity(self) -> None:
+        """Deposits and capital grow; losses already booked stay deducted."""
+        self.capacity_yi *= (1 + self.model.params.finance.capacity_growth) ** 0.25
+
+    def book_default(self, loss_yi: float) -> None:
+        """A default's loss (after any risk-compensation share) reduces lending capacity."""
+        self.losses_yi += loss_yi
+        self.capacity_yi = max(0.0, self.capacity_yi - loss_yi)

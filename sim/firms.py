@@ -1,0 +1,99 @@
+"""Firm state as a struct of numpy arrays, so each phase of the quarter is vectorized.
+
+Row i is the firm whose Enterprise agent has `index == i`. Rows are never reused: an
+exited firm keeps its row (alive = False) so histories stay addressable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from enum import IntEnum
+
+import numpy as np
+
+
+class Stage(IntEnum):
+    """Life stage of a firm (a project that signed is a firm in BUILDING)."""
+
+    BUILDING = 0
+    RAMPING = 1
+    OPERATING = 2
+    EXITED = 3
+
+
+_FLOAT = np.float64
+
+
+@dataclass
+class FirmArrays:
+    """Columns of firm state. Money in 亿元; capacity, demand and output in real 亿元 per quarter."""
+
+    n: int = 0
+    alive: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    stage: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    cluster: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    above_scale: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    tech: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    tier: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    bank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    stage_timer: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    pending_timer: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    entry_step: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    capacity: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    planned_capacity: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    pending_capacity: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    capital: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    productivity: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    quality: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    competitiveness: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    workers: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    skilled: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    output_per_worker: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    energy_intensity: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    demand: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    expected_demand: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    output: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    revenue: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    value_added: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    profit: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    margin: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    revenue_4q: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), _FLOAT))
+    cash: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    debt: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    loan_rate: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    land_mu: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    density: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    curtailed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    needs_land: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    needs_finance: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    needs_talent: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    served: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+
+    @classmethod
+    def column_names(cls) -> list[str]:
+        return [f.name for f in fields(cls) if f.name != "n"]
+
+    def add(self, count: int, **columns: np.ndarray) -> np.ndarray:
+        """Append `count` firms; unspecified columns start at zero. Returns their row indices."""
+        unknown = set(columns) - set(self.column_names())
+        if unknown:
+            raise KeyError(f"unknown firm columns {sorted(unknown)}")
+        for name in self.column_names():
+            current = getattr(self, name)
+            extra = np.zeros((count, *current.shape[1:]), current.dtype)
+            if name in columns:
+                extra[...] = columns[name]
+            setattr(self, name, np.concatenate([current, extra]))
+        rows = np.arange(self.n, self.n + count)
+        self.n += count
+        return rows
+
+    @property
+    def producing(self) -> np.ndarray:
+        """Firms that can produce this quarter (ramping or operating)."""
+        return self.alive & (self.stage != Stage.BUILDING)
+
+    @property
+    def annual_revenue(self) -> np.ndarray:
+        """Revenue over the last four quarters (nominal 亿元)."""
+        return self.revenue_4q.sum(axis=1)

@@ -1,0 +1,59 @@
+"""One error type for bad input files, so every loader reports file, field, value and rule."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+
+class InputError(ValueError):
+    """A user-supplied file or option is invalid; the message says where and what is allowed."""
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "(top level)"
+
+
+def describe_validation_error(source: str, error: ValidationError) -> str:
+    """Render pydantic errors as 'source: field 'a.b' = value: rule' lines."""
+    lines = []
+    for item in error.errors(include_url=False):
+        field = _field_path(item["loc"])
+        if item["type"] == "extra_forbidden":
+            lines.append(f"{source}: unknown field '{field}' (not in the schema; check the spelling)")
+            continue
+        if item["type"] == "missing":
+            lines.append(f"{source}: field '{field}' is required but missing")
+            continue
+        value = item.get("input")
+        shown = repr(value) if not isinstance(value, dict) else "{...}"
+        lines.append(f"{source}: field '{field}' = {shown}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, turning I/O and syntax problems into an InputError naming the file."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from None
+
+
+def validate[M: BaseModel](model: type[M], data: dict[str, Any], source: str) -> M:
+    """Validate data against a pydantic model, raising an InputError that names the source."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(source, exc)) from None

@@ -1,0 +1,1 @@
+"""The phases of a quarter, one module each; every phase is a function of the model."""

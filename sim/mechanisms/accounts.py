@@ -1,0 +1,108 @@
+"""Phase 7: profits, debt service, the above-scale list, and exits (with defaults).
+
+Value added is revenue less materials (cheaper for more productive firms) and energy.
+Profit is value added less wages, depreciation, interest, taxes, R&D and quality spend.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.firms import Stage
+from sim.mechanisms.green import annual_energy_bill
+from sim.mechanisms.innovation import rd_intensity
+
+if TYPE_CHECKING:
+    from sim.model import IndustryModel
+
+MARGIN_SMOOTHING = 0.3  # weight of the latest quarter in the margin banks look at
+
+
+def value_added(model: IndustryModel) -> np.ndarray:
+    firms = model.firms
+    materials = firms.revenue * model.clusters.materials_share[firms.cluster] / firms.productivity
+    return firms.revenue - materials - annual_energy_bill(model) / 4
+
+
+def operating_profit(model: IndustryModel) -> np.ndarray:
+    """This quarter's profit of every firm, 亿元."""
+    params = model.params
+    firms = model.firms
+    va = value_added(model)
+    wages = model.annual_wage / 4 * (firms.workers + model.skilled_wage_premium * firms.skilled)
+    depreciation = params.investment.depreciation_rate / 4 * firms.capital
+    interest = firms.debt * firms.loan_rate / 4
+    taxes = params.accounts.tax_rate_on_value_added * np.maximum(va, 0.0)
+    spending = firms.revenue * (rd_intensity(model) + params.quality.spend_share)
+    return va - wages - depreciation - interest - taxes - spending
+
+
+def settle_accounts(model: IndustryModel) -> None:
+    """Book value added and profit, service debt, roll the four-quarter revenue window.
+
+    Assumption: loans of firms with a non-negative margin are rolled over; loss-making
+    firms must amortise.
+    """
+    params = model.params
+    firms = model.firms
+    alive = firms.alive
+    firms.value_added = np.where(alive, value_added(model), 0.0)
+    firms.profit = np.where(alive, operating_profit(model), 0.0)
+    due = firms.debt / (params.finance.maturity_years * 4)
+    principal = np.where(firms.margin >= 0, 0.0, due)  # banks roll over performing loans (续贷)
+    depreciation = params.investment.depreciation_rate / 4 * firms.capital
+    firms.cash += np.where(alive, firms.profit + depreciation - principal, 0.0)
+    firms.debt = np.where(alive, firms.debt - principal, firms.debt)
+    producing = firms.producing
+    margin = np.divide(firms.profit, firms.revenue, out=np.zeros(firms.n), where=firms.revenue > 0)
+    firms.margin = np.where(
+        producing, (1 - MARGIN_SMOOTHING) * firms.margin + MARGIN_SMOOTHING * margin, firms.margin
+    )
+    firms.revenue_4q = np.roll(firms.revenue_4q, -1, axis=1)
+    firms.revenue_4q[:, -1] = np.where(alive, firms.revenue, 0.0)
+    if model.quarter == 4:
+        update_above_scale_list(model)
+
+
+def update_above_scale_list(model: IndustryModel) -> None:
+    """Once a year, firms at or above the revenue threshold join the above-scale list (规上)."""
+    firms = model.firms
+    was = firms.above_scale.copy()
+    full_year = firms.alive & (firms.stage == Stage.OPERATING)
+    firms.above_scale = full_year & (firms.annual_revenue >= model.above_scale_threshold) | (
+        firms.alive & was & ~full_year
+    )
+    model.counters["new_above_scale"] += int(np.count_nonzero(firms.above_scale & ~was))
+
+
+def close_firms(model: IndustryModel) -> None:
+    """Firms exit at random (closure, relocation) or in distress when cash runs out."""
+    demography = model.params.demography
+    firms = model.firms
+    draws = model.streams["exit"].random(firms.n)
+    hazard = np.where(firms.above_scale, demography.exit_hazard_above, demography.exit_hazard_small) / 4
+    operating = firms.alive & (firms.stage == Stage.OPERATING)
+    chance_exit = operating & (draws < hazard)
+    distress = operating & (firms.cash < demography.distress_cash_ratio * firms.annual_revenue)
+    leaving = np.flatnonzero(chance_exit | distress)
+    model.counters["distress_exits"] += int(np.count_nonzero(distress))
+    if len(leaving):
+        model.remove_firms(leaving)
+
+
+def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
+    """Unpaid debt of leaving firms: the risk pool covers its share, the bank the rest."""
+    firms = model.firms
+    finance = model.params.finance
+    unpaid = np.maximum(firms.debt[leaving] - np.maximum(firms.cash[leaving], 0.0), 0.0)
+    loss = unpaid * (1 - finance.recovery_rate)
+    covered = loss * finance.risk_compensation
+    for bank in model.banks:
+        mine = firms.bank[leaving] == bank.index
+        if mine.any():
+            bank.book_default(float((loss - covered)[mine].sum()))
+    model.counters["defaults"] += int(np.count_nonzero(unpaid > 0))
+    model.flows["default_losses_yi"] += float(loss.sum())
+    model.flows["risk_pool_paid_yi"] += float(covered.sum())

@@ -1,0 +1,178 @@
+"""Phase 3: leads convert into projects, small firms are born, projects build and ramp up."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.firms import Stage
+from sim.mechanisms.cluster_totals import cluster_sum
+
+if TYPE_CHECKING:
+    from sim.model import IndustryModel
+
+SOLD_SHARE_OF_NEW_CAPACITY = 0.85  # assumption: utilisation a new plant sells at
+MIN_LAND_SHARE = 0.5  # a project goes ahead only with at least half the land it asked for
+
+
+def _cluster_means(model: IndustryModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean log productivity, mean quality and output per worker of each cluster's live firms."""
+    firms = model.firms
+    alive = firms.producing
+    counts = np.maximum(cluster_sum(model, alive), 1)
+    log_a = cluster_sum(model, alive, np.log(np.maximum(firms.productivity, 1e-12))) / counts
+    quality = cluster_sum(model, alive, firms.quality) / counts
+    per_worker = cluster_sum(model, alive, firms.output_per_worker) / counts
+    return log_a, quality, per_worker
+
+
+def _grant_land(model: IndustryModel, first_row: int, need_mu: np.ndarray) -> np.ndarray:
+    """Try to give each newcomer its land; returns the area each got (0 when refused)."""
+    granted = np.zeros(len(need_mu))
+    for k, need in enumerate(need_mu):
+        row = first_row + int(np.count_nonzero(granted))
+        area = model.parcels.allocate(row, float(need))
+        if area < MIN_LAND_SHARE * need:
+            model.parcels.vacate(row)
+            model.counters["land_refusals"] += 1
+            continue
+        granted[k] = area
+    return granted
+
+
+def _newcomer_columns(
+    model: IndustryModel,
+    cluster: np.ndarray,
+    capacity: np.ndarray,
+    granted: np.ndarray,
+    productivity_edge: float,
+) -> dict[str, np.ndarray]:
+    """State shared by every kind of newcomer; callers add stage, size and tier."""
+    rng = model.streams["entry"]
+    log_a, quality, per_worker = _cluster_means(model)
+    count = len(cluster)
+    shares = np.array([bank.capacity_yi for bank in model.banks])
+    return {
+        "alive": True,
+        "cluster": cluster,
+        "bank": rng.choice(len(shares), size=count, p=shares / shares.sum()),
+        "productivity": np.exp(log_a[cluster] + productivity_edge),
+        "quality": quality[cluster],
+        "competitiveness": np.nan,
+        "output_per_worker": per_worker[cluster],
+        "energy_intensity": model.clusters.base_energy_intensity[cluster] * 0.8,
+        "capital": capacity * 4 * model.clusters.capital_output[cluster] * model.price_index,
+        "land_mu": granted,
+        "density": capacity / np.maximum(granted, 1e-9),
+        "loan_rate": model.base_loan_rate,
+        "entry_step": model.steps,
+    }
+
+
+def convert_leads(model: IndustryModel) -> None:
+    """Leads sign with a chance raised by task-force support, if they pass the screen and get land."""
+    params = model.params
+    attraction, land = params.attraction, params.land
+    leads = model.leads
+    rng = model.streams["entry"]
+    draws = rng.random(leads.n)
+    density_noise = rng.lognormal(0.0, 0.3, leads.n)
+    effort = model.cluster_effort[leads.cluster]
+    chance = attraction.conversion_rate * (1 + params.task_forces.lead_support * effort * leads.supported)
+    capacity = leads.annual_output_yi / 4 / model.price_index
+    density = model.clusters.new_density[leads.cluster] * (1 + land.plot_ratio_gain) * density_noise
+    need_mu = capacity / density
+    per_mu_wan = leads.annual_output_yi * 1e4 / need_mu
+    passes_screen = per_mu_wan >= land.min_output_per_mu_wan
+    signs = (draws < np.minimum(chance, 1.0)) & passes_screen
+    model.counters["leads"] += leads.n
+    model.counters["leads_screened_out"] += int(np.count_nonzero(~passes_screen))
+    if not signs.any():
+        return
+    granted = _grant_land(model, model.firms.n, need_mu[signs])
+    keep = granted > 0
+    cluster = leads.cluster[signs][keep]
+    planned = capacity[signs][keep] * np.minimum(1.0, granted[keep] / need_mu[signs][keep])
+    saved = params.task_forces.approval_quarters_saved * leads.supported[signs][keep]
+    columns = _newcomer_columns(model, cluster, planned, granted[keep], attraction.newcomer_productivity)
+    columns.update(
+        stage=Stage.BUILDING,
+        stage_timer=np.maximum(1, attraction.build_quarters - saved),
+        planned_capacity=planned,
+        tier=attraction.new_firm_tier,
+        tech=rng.random(len(cluster)) < 0.5,  # assumption: half of new projects are tech firms
+        cash=0.1 * planned * 4 * model.price_index,
+    )
+    model.add_firms(len(cluster), **columns)
+    model.counters["projects_signed"] += len(cluster)
+    model.flows["investment_yi"] += float(columns["capital"].sum())
+
+
+def give_birth_to_small_firms(model: IndustryModel) -> None:
+    """Small firms are founded at a steady rate when land is available."""
+    params = model.params
+    firms = model.firms
+    rng = model.streams["entry"]
+    small = firms.alive & ~firms.above_scale
+    count = rng.poisson(params.demography.small_birth_rate / 4 * np.count_nonzero(small))
+    if count == 0:
+        return
+    cluster = rng.choice(model.clusters.n, size=count, p=model.small_firm_shares)
+    annual = np.minimum(
+        rng.lognormal(np.log(model.small_median_yi), 0.9, count), 0.8 * model.above_scale_threshold
+    )
+    capacity = annual / 4 / model.price_index / 0.8
+    granted = _grant_land(model, firms.n, capacity / model.clusters.new_density[cluster])
+    keep = granted > 0
+    if not keep.any():
+        return
+    cluster, capacity, granted = cluster[keep], capacity[keep], granted[keep]
+    columns = _newcomer_columns(model, cluster, capacity, granted, 0.0)
+    demand = capacity * 0.8
+    workers = demand / columns["output_per_worker"]
+    columns.update(
+        stage=Stage.OPERATING,
+        capacity=capacity,
+        planned_capacity=capacity,
+        demand=demand,
+        expected_demand=demand,
+        workers=workers,
+        skilled=workers * params.labour.required_skilled_share[0],
+        cash=0.1 * capacity * 4 * model.price_index,
+    )
+    model.add_firms(len(cluster), **columns)
+    model.counters["births"] += len(cluster)
+
+
+def advance_projects(model: IndustryModel) -> None:
+    """Building projects count down; ramping plants add capacity and bring customers."""
+    params = model.params
+    firms = model.firms
+    building = firms.alive & (firms.stage == Stage.BUILDING)
+    firms.stage_timer[building] -= 1
+    done = building & (firms.stage_timer <= 0)
+    firms.stage[done] = Stage.RAMPING
+    firms.stage_timer[done] = params.attraction.ramp_quarters
+
+    ramping = firms.alive & (firms.stage == Stage.RAMPING) & ~done
+    step = firms.planned_capacity[ramping] / params.attraction.ramp_quarters
+    firms.capacity[ramping] += step
+    sold = step * SOLD_SHARE_OF_NEW_CAPACITY
+    taken_by_firm = np.zeros(firms.n)
+    taken_by_firm[ramping] = sold * (1 - params.attraction.own_demand_share)
+    taken = cluster_sum(model, ramping, taken_by_firm)
+    incumbents = firms.alive & ~ramping & (firms.stage == Stage.OPERATING)
+    incumbent_demand = cluster_sum(model, incumbents, firms.demand)
+    keep = 1 - np.divide(taken, incumbent_demand, out=np.zeros_like(taken), where=incumbent_demand > 0)
+    firms.demand[incumbents] *= np.clip(keep, 0.0, 1.0)[firms.cluster[incumbents]]
+    firms.demand[ramping] += sold
+    firms.expected_demand[ramping] += sold
+    firms.stage_timer[ramping] -= 1
+    firms.stage[ramping & (firms.stage_timer <= 0)] = Stage.OPERATING
+
+
+def attract_investment(model: IndustryModel) -> None:
+    advance_projects(model)
+    convert_leads(model)
+    give_birth_to_small_firms(model)

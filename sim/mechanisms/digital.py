@@ -1,0 +1,76 @@
+"""Phase 4c: tiered digital and AI upgrades (数字化转型), weighed on cost, gain, peers and skills."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.firms import Stage
+from sim.mechanisms.adoption import adoption_probability
+from sim.mechanisms.labour import required_skilled_share
+
+if TYPE_CHECKING:
+    from sim.model import IndustryModel
+
+TOP_TIER = 3
+SKILL_TOLERANCE = 0.8  # assumption: firms upgrade with 80% of the next tier's skilled share
+
+
+def plan_digital_upgrades(model: IndustryModel) -> None:
+    """Firms below the top tier consider the next one; the skill requirement must be met."""
+    settings = model.params.digital
+    firms = model.firms
+    rng = model.streams["digital"]
+    draws = rng.random(firms.n)
+    candidates = firms.alive & (firms.stage == Stage.OPERATING) & (firms.tier < TOP_TIER)
+    step = np.minimum(firms.tier, TOP_TIER - 1)  # index of the next tier's parameters
+    gain = np.asarray(settings.productivity_gain)[step]
+    saving = np.asarray(settings.labour_saving)[step]
+    annual = firms.revenue * 4
+    materials = annual * model.clusters.materials_share[firms.cluster] / firms.productivity
+    wages = model.annual_wage * firms.workers
+    benefit = settings.horizon_years * (gain * materials + saving * wages)
+    cost = (
+        np.asarray(settings.upgrade_cost)[step]
+        * annual
+        * (1 - settings.subsidy_rate)
+        * (1 - settings.platform_cost_cut)
+    )
+    peers = _share_at_or_above(model, firms.tier + 1)
+    chance = adoption_probability(
+        benefit, cost, settings.decision_sharpness, settings.base_rate, settings.peer_effect * peers
+    )
+    next_required = required_skilled_share(model, tiers_ahead=1)
+    skilled_share = firms.skilled / np.maximum(firms.workers, 1e-9)
+    skills_ok = skilled_share >= SKILL_TOLERANCE * next_required
+    wants = candidates & (draws < chance)
+    firms.needs_talent |= wants & ~skills_ok
+    chosen = wants & skills_ok
+    model.projects.digital[:] = chosen
+    model.projects.digital_cost[:] = np.where(chosen, cost, 0.0)
+
+
+def _share_at_or_above(model: IndustryModel, tier: np.ndarray) -> np.ndarray:
+    """For each firm, the share of its cluster's operating firms at `tier` or higher."""
+    firms = model.firms
+    operating = firms.alive & (firms.stage == Stage.OPERATING)
+    n = model.clusters.n
+    counts = np.zeros((n, TOP_TIER + 2))
+    np.add.at(counts, (firms.cluster[operating], firms.tier[operating]), 1)
+    at_or_above = counts[:, ::-1].cumsum(axis=1)[:, ::-1]
+    totals = np.maximum(counts.sum(axis=1), 1)
+    return at_or_above[firms.cluster, np.minimum(tier, TOP_TIER + 1)] / totals[firms.cluster]
+
+
+def complete_upgrade(model: IndustryModel, upgraded: np.ndarray) -> None:
+    """A funded upgrade lifts the tier, productivity and output per worker at once."""
+    settings = model.params.digital
+    firms = model.firms
+    step = firms.tier[upgraded]
+    firms.productivity[upgraded] *= 1 + np.asarray(settings.productivity_gain)[step]
+    old_saving = np.concatenate([[0.0], settings.labour_saving])[step]
+    new_saving = np.asarray(settings.labour_saving)[step]
+    firms.output_per_worker[upgraded] *= (1 - old_saving) / (1 - new_saving)
+    firms.tier[upgraded] += 1
+    model.counters["digital_upgrades"] += int(np.count_nonzero(upgraded))

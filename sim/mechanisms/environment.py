@@ -1,0 +1,77 @@
+"""Phase 1: prices move, cluster demand takes its trend and correlated shocks, leads arrive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import IndustryModel
+
+
+@dataclass
+class Leads:
+    """Investment project leads of this quarter (招商线索)."""
+
+    cluster: np.ndarray
+    annual_output_yi: np.ndarray
+    supported: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.cluster)
+
+
+def move_prices(model: IndustryModel) -> None:
+    """Producer prices, energy prices and wages grow at their annual rates."""
+    params = model.params
+    model.price_index *= (1 + params.environment.inflation) ** 0.25
+    model.energy_price *= (1 + params.green.energy_price_growth) ** 0.25
+    model.annual_wage *= (1 + params.labour.wage_growth) ** 0.25
+
+
+def shock_demand(model: IndustryModel) -> None:
+    """Each firm's demand follows its cluster's trend times an AR(1) common+cluster shock."""
+    env = model.params.environment
+    rng = model.streams["demand"]
+    common = rng.normal(0.0, env.macro_volatility)
+    own = rng.normal(0.0, env.cluster_volatility, model.clusters.n)
+    model.demand_shock = env.shock_persistence * model.demand_shock + common + own
+    growth = model.clusters.trend_q + model.demand_shock - model.demand_shock_mean
+    firms = model.firms
+    firms.demand *= np.exp(growth[firms.cluster])
+
+
+def shock_productivity(model: IndustryModel) -> None:
+    """Firm productivity drifts: persistent around the cluster mean, with idiosyncratic shocks."""
+    env = model.params.environment
+    firms = model.firms
+    alive = firms.alive
+    log_a = np.log(firms.productivity[alive])
+    cluster = firms.cluster[alive]
+    counts = np.bincount(cluster, minlength=model.clusters.n)
+    means = np.bincount(cluster, weights=log_a, minlength=model.clusters.n) / np.maximum(counts, 1)
+    rho = env.productivity_persistence
+    noise = model.streams["productivity"].normal(0.0, env.productivity_volatility, len(log_a))
+    firms.productivity[alive] = np.exp(rho * log_a + (1 - rho) * means[cluster] + noise)
+
+
+def draw_leads(model: IndustryModel) -> None:
+    """Project leads arrive (Poisson), in clusters, with heavy-tailed planned sizes."""
+    attraction = model.params.attraction
+    rng = model.streams["leads"]
+    count = rng.poisson(attraction.leads_per_year / 4)
+    weights = np.sqrt(model.lead_weights)
+    cluster = rng.choice(model.clusters.n, size=count, p=weights / weights.sum())
+    size = rng.lognormal(np.log(attraction.lead_median_output_yi), attraction.lead_size_dispersion, count)
+    size = np.minimum(size, attraction.lead_max_output_yi)
+    model.leads = Leads(cluster.astype(np.int16), size, np.zeros(count, bool))
+
+
+def draw_environment(model: IndustryModel) -> None:
+    move_prices(model)
+    shock_demand(model)
+    shock_productivity(model)
+    draw_leads(model)

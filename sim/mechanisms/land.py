@@ -1,0 +1,75 @@
+"""Phase 5b: land for expansions, new supply under the land plan, reclaiming idle land."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.mechanisms.investment import land_capacity
+from sim.parcels import ParcelStatus
+
+if TYPE_CHECKING:
+    from sim.model import IndustryModel
+
+
+def supply_land(model: IndustryModel) -> None:
+    """New serviced land: parcels enter preparation, then become vacant."""
+    settings = model.params.land
+    parcels = model.parcels
+    preparing = parcels.status == ParcelStatus.PREPARING
+    parcels.timer[preparing] -= 1
+    parcels.status[preparing & (parcels.timer <= 0)] = ParcelStatus.VACANT
+    quarterly = settings.new_supply_mu_per_year / 4
+    if quarterly <= 0:
+        return
+    sizes = model.streams["land"].lognormal(np.log(model.vacant_parcel_mu), 0.6, 64)
+    sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), quarterly)) + 1]
+    sizes[-1] -= sizes.sum() - quarterly
+    sizes = sizes[sizes > 0]
+    if settings.preparation_quarters == 0:
+        parcels.add(sizes, ParcelStatus.VACANT)
+    else:
+        parcels.add(sizes, ParcelStatus.PREPARING, timer=settings.preparation_quarters)
+    parcels.supplied_mu += float(sizes.sum())
+    model.counters["land_supplied_mu"] += float(sizes.sum())
+
+
+def reclaim_idle_land(model: IndustryModel) -> None:
+    """A share of idle parcels is taken back and offered again (盘活闲置土地)."""
+    parcels = model.parcels
+    idle = np.flatnonzero(parcels.status == ParcelStatus.IDLE)
+    draws = model.streams["land"].random(len(idle))
+    back = idle[draws < model.params.land.reclaim_rate]
+    parcels.status[back] = ParcelStatus.VACANT
+    model.counters["land_reclaimed_mu"] += float(parcels.area[back].sum())
+
+
+def allocate_expansion_land(model: IndustryModel) -> None:
+    """Funded expansions needing land get parcels (task-force-served firms first), or shrink."""
+    firms = model.firms
+    projects = model.projects
+    needing = np.flatnonzero((projects.land_need_mu > 0) & (projects.capacity_add > 0))
+    new_density = model.clusters.new_density * (1 + model.params.land.plot_ratio_gain)
+    order = needing[np.lexsort((-firms.annual_revenue[needing], ~firms.served[needing]))]
+    for firm in order:
+        granted = model.parcels.allocate(int(firm), float(projects.land_need_mu[firm]))
+        held = firms.land_mu[firm] + granted
+        if held > 0:
+            firms.density[firm] = (
+                firms.density[firm] * firms.land_mu[firm] + new_density[firms.cluster[firm]] * granted
+            ) / held
+        firms.land_mu[firm] = held
+        if granted < projects.land_need_mu[firm]:
+            firms.needs_land[firm] = True
+            model.counters["land_refusals"] += 1
+    room = np.maximum(land_capacity(model) - firms.capacity - firms.pending_capacity, 0.0)
+    feasible = np.minimum(projects.capacity_add, room)
+    shrink = np.divide(feasible, projects.capacity_add, out=np.ones(firms.n), where=projects.capacity_add > 0)
+    projects.capacity_add *= shrink
+    projects.capacity_cost *= shrink
+
+
+def manage_land(model: IndustryModel) -> None:
+    supply_land(model)
+    reclaim_idle_land(model)

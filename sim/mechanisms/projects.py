@@ -1,0 +1,47 @@
+"""This quarter's project requests: what firms want to build, upgrade or retrofit, and cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Projects:
+    """Per-firm requests for the current quarter (one row per firm row). Money in 亿元."""
+
+    capacity_add: np.ndarray
+    capacity_cost: np.ndarray
+    land_need_mu: np.ndarray
+    digital: np.ndarray
+    digital_cost: np.ndarray
+    retrofit: np.ndarray
+    retrofit_cost: np.ndarray
+    rescue: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> Projects:
+        zeros = np.zeros(n)
+        flags = np.zeros(n, bool)
+        return cls(
+            zeros.copy(),
+            zeros.copy(),
+            zeros.copy(),
+            flags.copy(),
+            zeros.copy(),
+            flags.copy(),
+            zeros.copy(),
+            zeros.copy(),
+        )
+
+    @property
+    def cost(self) -> np.ndarray:
+        return self.capacity_cost + self.digital_cost + self.retrofit_cost
+
+    def drop(self, mask: np.ndarray) -> None:
+        """Cancel every project of the masked firms."""
+        for name in ("capacity_add", "capacity_cost", "land_need_mu", "digital_cost", "retrofit_cost"):
+            getattr(self, name)[mask] = 0.0
+        self.digital[mask] = False
+        self.retrofit[mask] = False

@@ -1,0 +1,299 @@
+"""IndustryModel: Dazu District's industrial economy, quarter by quarter, from the base year.
+
+Replicates the structure of Dazu's industry at the end of 2024 (clusters of the "246"
+system, ~350 above-scale firms and a few thousand small ones, banks, land parcels, the 24
+task forces of the "2+10" plan) and runs it forward under a scenario's parameters.
+Firm and parcel state lives in numpy arrays (`firms`, `parcels`); Enterprise and
+LandParcel agents name rows of them. See docs in README and the DESIGN for the mechanisms.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim.agents import Bank, Enterprise, LandParcel, TaskForce
+from sim.base_year import BaseYearData, load_base_year, resolve_base_year_path
+from sim.firms import Stage
+from sim.indicators import CLUSTER_COLUMNS, MODEL_REPORTERS, cluster_rows, quarter_indicators
+from sim.input_errors import InputError
+from sim.mechanisms.accounts import (
+    book_defaults,
+    close_firms,
+    operating_profit,
+    settle_accounts,
+    value_added,
+)
+from sim.mechanisms.attraction import attract_investment
+from sim.mechanisms.digital import plan_digital_upgrades
+from sim.mechanisms.environment import draw_environment
+from sim.mechanisms.finance import answer_loan_requests, start_projects
+from sim.mechanisms.green import plan_retrofits
+from sim.mechanisms.innovation import innovate
+from sim.mechanisms.investment import plan_capacity_investment
+from sim.mechanisms.labour import hire
+from sim.mechanisms.land import allocate_expansion_land, manage_land
+from sim.mechanisms.production import competitiveness, produce
+from sim.mechanisms.projects import Projects
+from sim.mechanisms.quality import build_quality
+from sim.mechanisms.task_force_service import allocate_task_forces, evaluate_task_forces
+from sim.parcels import ParcelArrays
+from sim.scenario import Scenario, default_scenario
+from sim.world import build_world
+
+# One random stream per mechanism, so changing one mechanism's draws (a lever) leaves the
+# others' draws unchanged: common random numbers for paired scenario comparisons.
+STREAMS = (
+    "world",
+    "demand",
+    "productivity",
+    "leads",
+    "entry",
+    "digital",
+    "innovation",
+    "green",
+    "finance",
+    "land",
+    "exit",
+)
+
+
+def load_scenario_base_year(scenario: Scenario) -> BaseYearData:
+    """The base-year data a scenario points at, with its output override checked."""
+    world = scenario.data.world
+    path = resolve_base_year_path(world.base_year_file, scenario.directory)
+    data = load_base_year(path)
+    override = world.gross_output_yi
+    figure = data.output.gross_output_yi
+    if override is not None and not figure.low <= override <= figure.high:
+        raise InputError(
+            f"{scenario.source}: field 'world.gross_output_yi' = {override}: must lie within the "
+            f"range [{figure.low}, {figure.high}] documented in {path}"
+        )
+    if data.year != scenario.data.run.first_year - 1:
+        raise InputError(
+            f"{scenario.source}: field 'run.first_year' = {scenario.data.run.first_year}: must be the "
+            f"year after the base year {data.year} of {path}"
+        )
+    return data
+
+
+class IndustryModel(mesa.Model):
+    """Dazu's industry under a scenario; one step is one quarter.
+
+    Args:
+        scenario: validated scenario (horizon, targets, mechanism parameters); defaults to
+            the status quo.
+        rng: seed (or generator) of the run; the same scenario and seed give the same run.
+        base_year: base-year data; by default the file the scenario names.
+    """
+
+    def __init__(
+        self, scenario: Scenario | None = None, rng: Any = None, base_year: BaseYearData | None = None
+    ) -> None:
+        super().__init__(rng=rng)
+        scenario = scenario or default_scenario()
+        self.scenario_name = scenario.name
+        self.params = scenario.data
+        base = base_year or load_scenario_base_year(scenario)
+        self.base_year = base
+        self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
+        world = build_world(base, self.params, self.streams["world"])
+        self.firms = world.firms
+        self.parcels: ParcelArrays = world.parcels
+        self.clusters = world.clusters
+        self.skilled_pool = world.skilled_pool
+
+        self.price_index = 1.0
+        self.energy_price = base.energy.price_yuan_per_tce.value
+        self.annual_wage = base.employment.annual_wage_yi.value
+        self.skilled_wage_premium = base.employment.skilled_wage_premium.value
+        self.base_loan_rate = base.credit.loan_rate.value
+        self.above_scale_threshold = base.firms.above_scale_threshold_yi.value
+        self.base_skilled_share = base.employment.skilled_share.value
+        self.vacant_parcel_mu = base.land.vacant_parcel_mu.value
+        small = ~self.firms.above_scale
+        self.small_median_yi = float(np.median(self.firms.annual_revenue[small]))
+        shares = np.array([c.small_firm_share for c in base.clusters])
+        self.small_firm_shares = shares / shares.sum()
+        self.lead_weights = np.array([c.output_share for c in base.clusters])
+
+        env = self.params.environment
+        self.demand_shock = np.zeros(self.clusters.n)
+        self.demand_shock_mean = (
+            0.5 * (env.macro_volatility**2 + env.cluster_volatility**2) / (1 - env.shock_persistence**2)
+        )
+        self.cluster_output: np.ndarray | None = None
+        self.cluster_output_growth = np.zeros(self.clusters.n)
+        self._output_last_year = np.zeros(self.clusters.n)
+
+        self.banks = [
+            Bank(self, i, spec.name, spec.capacity_yi, spec.score_threshold, spec.spread)
+            for i, spec in enumerate(world.banks)
+        ]
+        self.task_forces = [
+            TaskForce(self, cluster, chain)
+            for cluster, count in enumerate(self.clusters.task_forces)
+            for chain in range(int(count))
+        ]
+        self.task_forces_by_cluster = [
+            [tf for tf in self.task_forces if tf.cluster == c] for c in range(self.clusters.n)
+        ]
+        self.cluster_effort = np.full(self.clusters.n, self.params.task_forces.effort)
+        self._enterprises: list[Enterprise] = []
+        self._parcel_agents: list[LandParcel] = []
+        self._register_firms(np.arange(self.firms.n))
+        self._sync_parcel_agents()
+
+        self._begin_quarter()
+        self.firms.margin = np.divide(
+            operating_profit(self),
+            self.firms.revenue,
+            out=np.zeros(self.firms.n),
+            where=self.firms.revenue > 0,
+        )
+        self.firms.competitiveness = competitiveness(self)
+        self.firms.value_added = value_added(self)
+        self.initial_firms = int(np.count_nonzero(self.firms.alive))
+        self.entries_total = 0
+        self.exits_total = 0
+        self.datacollector = mesa.DataCollector(
+            model_reporters=MODEL_REPORTERS, tables={"clusters": list(CLUSTER_COLUMNS)}
+        )
+        self._record()
+        self.running = True
+
+    # ----- calendar -------------------------------------------------------------------------
+    @property
+    def year(self) -> int:
+        if self.steps == 0:
+            return self.params.run.first_year - 1
+        return self.params.run.first_year + (self.steps - 1) // 4
+
+    @property
+    def quarter(self) -> int:
+        return 4 if self.steps == 0 else (self.steps - 1) % 4 + 1
+
+    @property
+    def total_steps(self) -> int:
+        run = self.params.run
+        return 4 * (run.last_year - run.first_year + 1)
+
+    # ----- the quarter ----------------------------------------------------------------------
+    def step(self) -> None:
+        """One quarter, in the order of DESIGN.md."""
+        self._begin_quarter()
+        draw_environment(self)  # 1 prices, demand shocks, productivity shocks, leads
+        if self.quarter == 1:
+            evaluate_task_forces(self)
+        allocate_task_forces(self)  # 2 task forces take leads and firms' requests
+        attract_investment(self)  # 3 projects build and ramp, leads convert, small firms born
+        self.projects = Projects.empty(self.firms.n)
+        hire(self)  # 4 firms decide: staff, expand, upgrade, innovate, quality, retrofit
+        plan_capacity_investment(self)
+        plan_digital_upgrades(self)
+        innovate(self)
+        build_quality(self)
+        plan_retrofits(self)
+        answer_loan_requests(self)  # 5 banks answer; land supplied, reclaimed and allocated
+        manage_land(self)
+        allocate_expansion_land(self)
+        start_projects(self)
+        produce(self)  # 6 production with demand shares
+        settle_accounts(self)  # 7 accounts, then exits
+        close_firms(self)
+        self._end_quarter()  # 8 collect
+
+    def _begin_quarter(self) -> None:
+        self.counters: dict[str, Any] = defaultdict(int)
+        self.flows: dict[str, float] = defaultdict(float)
+        self.projects = Projects.empty(self.firms.n)
+
+    def _end_quarter(self) -> None:
+        for bank in self.banks:
+            bank.grow_capacity()
+        self._sync_parcel_agents()
+        if self.quarter == 4:
+            by_cluster = np.bincount(
+                self.firms.cluster, weights=self.firms.annual_revenue, minlength=self.clusters.n
+            )
+            previous = np.where(self._output_last_year > 0, self._output_last_year, by_cluster)
+            self.cluster_output_growth = by_cluster / np.maximum(previous, 1e-12) - 1
+            self._output_last_year = by_cluster
+        self._record()
+        if self.steps >= self.total_steps:
+            self.running = False
+
+    def _record(self) -> None:
+        self.indicators = quarter_indicators(self)
+        self.datacollector.collect(self)
+        for row in cluster_rows(self):
+            self.datacollector.add_table_row("clusters", row)
+
+    # ----- population changes ---------------------------------------------------------------
+    def add_firms(self, count: int, **columns: Any) -> np.ndarray:
+        """Append firms to the arrays and give each an Enterprise agent."""
+        rows = self.firms.add(count, **columns)
+        self._register_firms(rows)
+        self.entries_total += count
+        return rows
+
+    def _register_firms(self, rows: np.ndarray) -> None:
+        agents = Enterprise.create_agents(self, len(rows), index=rows)
+        self._enterprises.extend(agents)
+
+    def _sync_parcel_agents(self) -> None:
+        """Parcels split off by allocation get their LandParcel agents."""
+        new = np.arange(len(self._parcel_agents), self.parcels.n)
+        if len(new):
+            self._parcel_agents.extend(LandParcel.create_agents(self, len(new), index=new))
+
+    def remove_firms(self, rows: np.ndarray) -> None:
+        """Exit: book defaults, free land and skilled workers, pass on customers, drop agents."""
+        firms = self.firms
+        book_defaults(self, rows)
+        self.parcels.release(rows)
+        self.skilled_pool += float(firms.skilled[rows].sum())
+        self._pass_on_customers(rows)
+        firms.alive[rows] = False
+        firms.stage[rows] = Stage.EXITED
+        for name in (
+            "workers",
+            "skilled",
+            "demand",
+            "expected_demand",
+            "output",
+            "capacity",
+            "pending_capacity",
+            "debt",
+            "cash",
+            "land_mu",
+        ):
+            getattr(firms, name)[rows] = 0.0
+        for row in rows:
+            self._enterprises[row].remove()
+        self.exits_total += len(rows)
+        self.counters["exits"] += len(rows)
+
+    def _pass_on_customers(self, rows: np.ndarray) -> None:
+        firms = self.firms
+        retained = np.bincount(firms.cluster[rows], weights=firms.demand[rows], minlength=self.clusters.n)
+        retained *= self.params.market.exit_demand_retention
+        stay = firms.producing.copy()
+        stay[rows] = False
+        held = np.bincount(firms.cluster[stay], weights=firms.demand[stay], minlength=self.clusters.n)
+        boost = 1 + np.divide(retained, held, out=np.zeros_like(held), where=held > 0)
+        firms.demand[stay] *= boost[firms.cluster[stay]]
+
+    # ----- inspection -----------------------------------------------------------------------
+    def enterprise(self, row: int) -> Enterprise:
+        return self._enterprises[row]
+
+    def run(self) -> IndustryModel:
+        """Run every quarter of the horizon."""
+        while self.running:
+            self.step()
+        return self

@@ -1,0 +1,639 @@
+"""Scenario files: the horizon, the targets and every mechanism parameter, validated.
+
+Each mechanism of the quarter has its own parameter section; these are the handles
+through which the ten plans' levers act. Every field carries bounds and a description
+that names its source, or says "assumption" when nothing is published.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.input_errors import InputError, read_toml, validate
+
+
+class Section(BaseModel):
+    """A strict, immutable block of parameters: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Target(Section):
+    year: int = Field(ge=2025, le=2050, description="calendar year of the target")
+    threshold_yi: float = Field(gt=0, description="gross industrial output to reach, 亿元")
+
+
+class RunSettings(Section):
+    first_year: int = Field(2025, ge=2015, le=2040, description="first simulated year (base year + 1)")
+    last_year: int = Field(2030, ge=2015, le=2050, description="last simulated year")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RunSettings:
+        if self.last_year < self.first_year:
+            raise ValueError(f"last_year {self.last_year} is before first_year {self.first_year}")
+        return self
+
+
+class WorldSettings(Section):
+    base_year_file: str = Field(
+        "base_year_2024.toml",
+        description="base-year data file: a path, a name next to the scenario, or one in sim/data/",
+    )
+    gross_output_yi: float | None = Field(
+        None, gt=0, description="override of the base-year gross output (must lie in the file's range)"
+    )
+
+
+class Environment(Section):
+    """Exogenous demand and prices (phase 1)."""
+
+    inflation: float = Field(
+        0.005,
+        ge=-0.05,
+        le=0.08,
+        description="annual producer-price inflation; assumption (PPI fell ~2% a year in 2023-24)",
+    )
+    demand_growth_shift: float = Field(
+        0.0,
+        ge=-0.1,
+        le=0.1,
+        description="added to every cluster's annual demand growth; assumption, the main demand uncertainty",
+    )
+    macro_volatility: float = Field(
+        0.015,
+        ge=0,
+        le=0.1,
+        description="s.d. of the quarterly demand shock common to all clusters; assumption",
+    )
+    cluster_volatility: float = Field(
+        0.025, ge=0, le=0.15, description="s.d. of each cluster's own quarterly demand shock; assumption"
+    )
+    shock_persistence: float = Field(
+        0.5, ge=0, le=0.95, description="AR(1) coefficient of demand shocks per quarter; assumption"
+    )
+    productivity_volatility: float = Field(
+        0.03,
+        ge=0,
+        le=0.15,
+        description="s.d. of firms' quarterly log-productivity shocks; assumption (persistent dispersion, Syverson 2011)",
+    )
+    productivity_persistence: float = Field(
+        0.97,
+        ge=0.5,
+        le=1.0,
+        description="quarterly persistence of firm productivity around its cluster mean; assumption",
+    )
+
+
+class Attraction(Section):
+    """Investment leads, conversion and the build-up of new projects (phase 3)."""
+
+    leads_per_year: float = Field(
+        35.0, ge=0, le=500, description="industrial project leads reaching the district per year; assumption"
+    )
+    lead_median_output_yi: float = Field(
+        0.8,
+        gt=0,
+        le=50,
+        description="median planned annual output of a lead at full capacity, 亿元; assumption",
+    )
+    lead_size_dispersion: float = Field(
+        1.1, ge=0, le=2.5, description="log-s.d. of lead sizes (heavy upper tail); assumption"
+    )
+    lead_max_output_yi: float = Field(
+        60.0, gt=0, le=500, description="largest possible project, 亿元 per year; assumption"
+    )
+    conversion_rate: float = Field(
+        0.30,
+        ge=0,
+        le=1,
+        description="chance a lead signs when land is ready and no task force helps; assumption",
+    )
+    build_quarters: int = Field(
+        5, ge=1, le=16, description="quarters from signing to first production; assumption"
+    )
+    ramp_quarters: int = Field(
+        4, ge=1, le=16, description="quarters from first to full production; assumption"
+    )
+    newcomer_productivity: float = Field(
+        0.05,
+        ge=-0.3,
+        le=0.5,
+        description="log-productivity edge of a new project over its cluster mean (new plants); assumption",
+    )
+    new_firm_tier: int = Field(2, ge=0, le=3, description="digital tier of a newly built plant; assumption")
+    own_demand_share: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="share of a project's planned output sold to customers it brings; assumption",
+    )
+
+
+class Labour(Section):
+    """Hiring and the skilled labour pool (phase 4)."""
+
+    skilled_inflow_per_year: float = Field(
+        1500.0,
+        ge=0,
+        le=50000,
+        description="skilled workers arriving per year (graduates, returnees); assumption",
+    )
+    training_rate: float = Field(
+        0.01, ge=0, le=0.3, description="annual share of unskilled workers trained to skilled; assumption"
+    )
+    skilled_attrition: float = Field(
+        0.04, ge=0, le=0.3, description="annual share of the skilled pool leaving the district; assumption"
+    )
+    unskilled_fill_rate: float = Field(
+        0.85, gt=0, le=1, description="share of unskilled vacancies filled within a quarter; assumption"
+    )
+    required_skilled_share: tuple[float, float, float, float] = Field(
+        (0.10, 0.16, 0.24, 0.34), description="skilled share a firm needs at digital tier 0..3; assumption"
+    )
+    skill_gap_penalty: float = Field(
+        0.4, ge=0, le=2, description="productivity loss per unit of skilled-share shortfall; assumption"
+    )
+    wage_growth: float = Field(
+        0.05,
+        ge=-0.05,
+        le=0.2,
+        description="annual nominal wage growth; assumption (Chongqing manufacturing wages ~5%/yr)",
+    )
+    productivity_growth: float = Field(
+        0.04,
+        ge=0,
+        le=0.15,
+        description="annual growth of output per worker from ordinary technical progress; assumption (China manufacturing labour productivity ~4-6%/yr)",
+    )
+
+
+class Investment(Section):
+    """Capacity investment by incumbents, lumpy and finance- and land-constrained (phase 4)."""
+
+    trigger_gap: float = Field(
+        0.08,
+        ge=0,
+        le=1,
+        description="firms invest when expected demand exceeds capacity by this share (lumpy investment); assumption",
+    )
+    capacity_buffer: float = Field(0.15, ge=0, le=1, description="spare capacity firms build for; assumption")
+    max_expansion: float = Field(
+        0.5, gt=0, le=3, description="largest capacity increase of one project, share of capacity; assumption"
+    )
+    expectation_weight: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="weight of the latest quarter in firms' adaptive demand expectations; assumption",
+    )
+    own_funds_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="share of a project a firm must pay from its own cash (banks lend the rest); assumption",
+    )
+    build_quarters: int = Field(
+        3, ge=1, le=12, description="quarters before new capacity produces; assumption"
+    )
+    depreciation_rate: float = Field(
+        0.05, ge=0, le=0.3, description="annual depreciation of fixed capital and capacity; assumption"
+    )
+    min_margin: float = Field(
+        0.0, ge=-0.5, le=0.5, description="operating margin below which firms do not expand; assumption"
+    )
+
+
+class Digital(Section):
+    """Tiered digital and AI upgrades (phase 4); the AI plan acts here."""
+
+    upgrade_cost: tuple[float, float, float] = Field(
+        (0.05, 0.10, 0.20),
+        description="cost of reaching tier 1..3, 亿元 per 亿元 of annual output; assumption",
+    )
+    productivity_gain: tuple[float, float, float] = Field(
+        (0.02, 0.03, 0.05),
+        description="productivity gain of reaching tier 1..3; assumption (MIIT smart-manufacturing pilots report 10-30% over several steps)",
+    )
+    labour_saving: tuple[float, float, float] = Field(
+        (0.04, 0.08, 0.15), description="cut in workers per unit of output at tier 1..3; assumption"
+    )
+    subsidy_rate: float = Field(
+        0.0, ge=0, le=0.9, description="share of upgrade cost paid by government; status quo none"
+    )
+    platform_cost_cut: float = Field(
+        0.0, ge=0, le=0.6, description="cost cut from a shared 'industry brain' platform; status quo none"
+    )
+    peer_effect: float = Field(
+        1.5,
+        ge=0,
+        le=5,
+        description="weight of the cluster's share of firms at the next tier in the decision; assumption",
+    )
+    decision_sharpness: float = Field(
+        3.0, gt=0, le=20, description="how sharply adoption responds to net benefit; assumption"
+    )
+    base_rate: float = Field(
+        0.025, ge=0, le=1, description="largest quarterly chance a firm upgrades; assumption"
+    )
+    horizon_years: float = Field(
+        4.0, gt=0, le=15, description="payback horizon firms use to judge an upgrade; assumption"
+    )
+
+
+class Innovation(Section):
+    """R&D, innovation success and science-and-tech certification (phase 4)."""
+
+    rd_intensity_tech: float = Field(
+        0.015,
+        ge=0,
+        le=0.2,
+        description="R&D over revenue of certified tech firms; Chongqing above-scale R&D intensity ~1.6-2% (2027 target 2%)",
+    )
+    rd_intensity_other: float = Field(
+        0.003, ge=0, le=0.2, description="R&D over revenue of other firms; assumption"
+    )
+    rd_subsidy_rate: float = Field(
+        0.0,
+        ge=0,
+        le=0.9,
+        description="share of R&D cost refunded (above the national super-deduction); status quo none",
+    )
+    success_scale: float = Field(
+        4.0,
+        gt=0,
+        le=50,
+        description="quarterly success chance is 1 - exp(-scale x effective R&D intensity): ~6% at 1.5%; assumption",
+    )
+    platform_boost: float = Field(
+        0.0,
+        ge=0,
+        le=2,
+        description="relative increase of success chances from S&T platforms; status quo none",
+    )
+    step_mean: float = Field(
+        0.04, ge=0, le=0.3, description="mean productivity gain of a success (exponential); assumption"
+    )
+    certification_rate: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="quarterly chance an uncertified firm with an average skilled share is certified as a S&T enterprise (x6 after an innovation success); assumption",
+    )
+    lapse_rate: float = Field(
+        0.01, ge=0, le=0.5, description="quarterly chance a certificate lapses; assumption"
+    )
+
+
+class Quality(Section):
+    """Quality and brand investment feeding competitiveness (phase 4)."""
+
+    spend_share: float = Field(
+        0.004, ge=0, le=0.1, description="quality and brand spending over revenue; assumption"
+    )
+    effectiveness: float = Field(
+        2.0, ge=0, le=20, description="quarterly quality-index gain per unit of spend share x 100; assumption"
+    )
+    depreciation: float = Field(
+        0.02, ge=0, le=0.3, description="quarterly decay of the quality index toward its floor; assumption"
+    )
+    subsidy_rate: float = Field(
+        0.0, ge=0, le=0.9, description="share of quality spending subsidised; status quo none"
+    )
+
+
+class Green(Section):
+    """Energy costs, efficiency retrofits and intensity mandates (phase 4)."""
+
+    energy_price_growth: float = Field(
+        0.02, ge=-0.1, le=0.2, description="annual energy price growth; assumption"
+    )
+    autonomous_improvement: float = Field(
+        0.01, ge=0, le=0.1, description="annual fall in energy intensity without retrofits; assumption"
+    )
+    retrofit_saving: float = Field(
+        0.15, gt=0, le=0.6, description="cut in a firm's energy intensity per retrofit; assumption"
+    )
+    retrofit_cost_per_saving: float = Field(
+        3.0,
+        gt=0,
+        le=20,
+        description="retrofit cost over the yearly energy bill it saves (simple payback, years); assumption",
+    )
+    retrofit_subsidy_rate: float = Field(
+        0.0, ge=0, le=0.9, description="share of retrofit cost subsidised; status quo none"
+    )
+    base_rate: float = Field(
+        0.02, ge=0, le=1, description="largest quarterly chance a firm retrofits; assumption"
+    )
+    horizon_years: float = Field(
+        5.0, gt=0, le=20, description="payback horizon firms use to judge a retrofit; assumption"
+    )
+    decision_sharpness: float = Field(
+        3.0, gt=0, le=20, description="how sharply retrofits respond to net benefit; assumption"
+    )
+    intensity_cap: float = Field(
+        0.0,
+        ge=0,
+        le=5,
+        description="mandated ceiling on intensity as a multiple of the cluster's base mean; 0 = no mandate",
+    )
+    curtailment: float = Field(
+        0.10, ge=0, le=1, description="output cut imposed on firms above the ceiling; assumption"
+    )
+
+
+class Finance(Section):
+    """Banks' scoring, pricing and default booking (phase 5)."""
+
+    interest_subsidy: float = Field(
+        0.0,
+        ge=0,
+        le=0.04,
+        description="interest points paid by government on new industrial loans; status quo none",
+    )
+    risk_compensation: float = Field(
+        0.0,
+        ge=0,
+        le=0.8,
+        description="share of default losses covered by a risk-compensation pool; status quo none",
+    )
+    risk_sensitivity: float = Field(
+        0.15,
+        ge=0,
+        le=0.5,
+        description="score points banks lower their threshold per unit of default loss covered; assumption",
+    )
+    st_credit_bonus: float = Field(
+        0.0, ge=0, le=0.5, description="score bonus banks give certified tech firms; status quo none"
+    )
+    green_credit_bonus: float = Field(
+        0.0, ge=0, le=0.5, description="score bonus for retrofit loans; status quo none"
+    )
+    maturity_years: float = Field(
+        4.0, ge=0.5, le=20, description="average maturity of industrial loans; assumption"
+    )
+    recovery_rate: float = Field(
+        0.35, ge=0, le=1, description="share of a defaulted loan recovered; assumption"
+    )
+    score_noise: float = Field(
+        0.08, ge=0, le=0.5, description="s.d. of banks' private information in scores; assumption"
+    )
+    risk_premium: float = Field(
+        0.02, ge=0, le=0.1, description="extra interest for a score of 0 over a score of 1; assumption"
+    )
+    capacity_growth: float = Field(
+        0.07,
+        ge=-0.1,
+        le=0.3,
+        description="annual growth of banks' lending capacity; assumption (Chongqing total loans +7.3%, Apr 2024)",
+    )
+    cash_reserve: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="cash firms keep, share of annual revenue, before spending on projects; assumption",
+    )
+
+
+class Land(Section):
+    """Land supply, reclaiming idle land and density (phase 5)."""
+
+    new_supply_mu_per_year: float = Field(
+        1200.0, ge=0, le=20000, description="new serviced industrial land per year, mu; assumption"
+    )
+    reclaim_rate: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="quarterly share of idle parcels reclaimed and offered again; assumption",
+    )
+    plot_ratio_gain: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="extra output capacity per mu on newly allocated land (higher plot ratios); status quo none",
+    )
+    min_output_per_mu_wan: float = Field(
+        0.0,
+        ge=0,
+        le=3000,
+        description="screen: projects must plan at least this output per mu, 万元; 0 = no screen",
+    )
+    onsite_headroom: float = Field(
+        0.25,
+        ge=0,
+        le=2,
+        description="capacity a firm can add on its own land before it needs more, share of current; assumption",
+    )
+    preparation_quarters: int = Field(
+        2, ge=0, le=12, description="quarters to service newly supplied land; assumption"
+    )
+
+
+class Market(Section):
+    """Market shares, competitiveness and agglomeration (phase 6)."""
+
+    share_elasticity: float = Field(
+        0.3,
+        ge=0,
+        le=5,
+        description="quarterly replicator speed of shares on competitiveness gaps; assumption",
+    )
+    delivery_weight: float = Field(
+        0.3, ge=0, le=1, description="quarterly shift of share toward what firms delivered; assumption"
+    )
+    quality_weight: float = Field(
+        0.5, ge=0, le=3, description="weight of log quality in competitiveness; assumption"
+    )
+    competitiveness_demand_elasticity: float = Field(
+        0.6,
+        ge=0,
+        le=3,
+        description="cluster demand response to its firms' average competitiveness; assumption",
+    )
+    agglomeration_elasticity: float = Field(
+        0.04,
+        ge=0,
+        le=0.3,
+        description="productivity response to cluster output growth, times local input share; assumption (Marshallian spillovers, Combes & Gobillon 2015: 0.02-0.1)",
+    )
+    unserved_demand_loss: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="share of demand a firm could not serve that leaves the district each quarter; assumption",
+    )
+    exit_demand_retention: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="share of an exiting firm's customers who buy from its cluster peers instead; assumption",
+    )
+    local_input_share: float = Field(
+        0.3, ge=0, le=1, description="share of inputs bought from firms in the district; assumption"
+    )
+
+
+class TaskForces(Section):
+    """The 24 cluster task forces (phase 2)."""
+
+    capacity_per_quarter: int = Field(
+        6,
+        ge=0,
+        le=200,
+        description="firm requests or leads each task force handles per quarter; status-quo investment-promotion staff, assumption",
+    )
+    effort: float = Field(0.4, ge=0, le=1, description="baseline effort of task-force staff; assumption")
+    evaluation_intensity: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="show-and-compete evaluation: effort added to the task forces ranking low; status quo none",
+    )
+    lead_support: float = Field(
+        0.6, ge=0, le=3, description="relative rise in a lead's conversion chance at full effort; assumption"
+    )
+    approval_quarters_saved: int = Field(
+        1, ge=0, le=8, description="build quarters saved for a served project; assumption"
+    )
+    loan_score_bonus: float = Field(
+        0.08,
+        ge=0,
+        le=0.5,
+        description="credit score bonus for a firm whose finance request is served; assumption",
+    )
+
+
+class Demography(Section):
+    """Births and exits of small firms, and exit rules (phases 3 and 7)."""
+
+    small_birth_rate: float = Field(
+        0.07, ge=0, le=0.5, description="annual births of small firms over the small-firm count; assumption"
+    )
+    exit_hazard_small: float = Field(
+        0.05, ge=0, le=0.5, description="annual exogenous exit hazard of small firms; assumption"
+    )
+    exit_hazard_above: float = Field(
+        0.01, ge=0, le=0.5, description="annual exogenous exit hazard of above-scale firms; assumption"
+    )
+    distress_cash_ratio: float = Field(
+        -0.15,
+        ge=-2,
+        le=0,
+        description="firms exit when cash falls below this share of annual revenue and no bank lends; assumption",
+    )
+
+
+class Accounts(Section):
+    """Firms' accounts (phase 7)."""
+
+    tax_rate_on_value_added: float = Field(
+        0.10,
+        ge=0,
+        le=0.5,
+        description="taxes on value added (VAT net of refunds plus surcharges); assumption",
+    )
+    initial_cash_ratio: float = Field(
+        0.10, ge=0, le=1, description="base-year cash over annual output; assumption"
+    )
+
+
+class ScenarioData(Section):
+    """A whole scenario file."""
+
+    name: str = Field(min_length=1, max_length=80)
+    description: str = ""
+    run: RunSettings = RunSettings()
+    world: WorldSettings = WorldSettings()
+    targets: list[Target] = Field(default_factory=list)
+    environment: Environment = Environment()
+    attraction: Attraction = Attraction()
+    labour: Labour = Labour()
+    investment: Investment = Investment()
+    digital: Digital = Digital()
+    innovation: Innovation = Innovation()
+    quality: Quality = Quality()
+    green: Green = Green()
+    finance: Finance = Finance()
+    land: Land = Land()
+    market: Market = Market()
+    task_forces: TaskForces = TaskForces()
+    demography: Demography = Demography()
+    accounts: Accounts = Accounts()
+
+    @model_validator(mode="after")
+    def _targets_in_horizon(self) -> ScenarioData:
+        for target in self.targets:
+            if not self.run.first_year <= target.year <= self.run.last_year:
+                raise ValueError(
+                    f"target year {target.year} lies outside the run "
+                    f"{self.run.first_year}-{self.run.last_year}"
+                )
+        return self
+
+
+class Scenario(BaseModel):
+    """A validated scenario plus where it came from (for resolving relative paths)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    data: ScenarioData
+    source: str
+    directory: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.data.name
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Split 'section.field=value' into a key path and a TOML-typed value."""
+    if "=" not in text:
+        raise InputError(f"--set {text!r}: expected section.field=value")
+    key, raw = text.split("=", 1)
+    path = [part for part in key.strip().split(".") if part]
+    if not path:
+        raise InputError(f"--set {text!r}: empty field name")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()  # bare words are strings, as a user would expect
+    return path, value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Return a copy of raw scenario data with each --set override applied."""
+    merged = copy.deepcopy(data)
+    for text in overrides:
+        path, value = parse_override(text)
+        node = merged
+        for part in path[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise InputError(f"--set {text!r}: '{part}' is a value, not a section")
+            node = child
+        node[path[-1]] = value
+    return merged
+
+
+def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
+    """Read, override and validate a scenario file; errors name the file and the field."""
+    path = Path(path)
+    raw = read_toml(path)
+    source = str(path)
+    if overrides:
+        raw = apply_overrides(raw, overrides)
+        source = f"{path} (with --set {' '.join(overrides)})"
+    data = validate(ScenarioData, raw, source)
+    return Scenario(data=data, source=str(path), directory=path.parent)
+
+
+def default_scenario(name: str = "default") -> Scenario:
+    """The status-quo scenario with no file, for tests and the library API."""
+    return Scenario(data=ScenarioData(name=name), source="(defaults)")

@@ -1,0 +1,316 @@
+"""Build the base-year world (firms, parcels, banks, labour pool) from a base-year file.
+
+The construction reproduces the file's totals: gross and above-scale output, firm
+counts, the top-50 concentration, employment, credit, land in use, idle and vacant land.
+Randomness (who is in which cluster, productivity, tiers) comes from the run's generator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import brentq
+from scipy.stats import norm
+
+from sim.base_year import BaseYearData
+from sim.firms import FirmArrays, Stage
+from sim.parcels import ParcelArrays, ParcelStatus
+from sim.scenario import ScenarioData
+
+TOP_FIRMS = 50
+SMALL_FIRM_DISPERSION = 0.9  # assumption: log-s.d. of small firms' output
+PRODUCTIVITY_DISPERSION = 0.06  # assumption: log-s.d. of cost efficiency within a cluster
+ENERGY_DISPERSION = 0.3  # assumption: log-s.d. of energy intensity within a cluster
+QUALITY_DISPERSION = 0.2  # assumption: log-s.d. of the quality index
+UTILISATION_RANGE = (0.70, 0.95)  # assumption: base-year capacity utilisation (China ~75%)
+SKILLED_POOL_SHARE = 0.03  # assumption: unemployed skilled workers over skilled employed
+
+
+@dataclass(frozen=True)
+class ClusterTable:
+    """Per-cluster constants the quarter uses, as arrays indexed by cluster number."""
+
+    keys: tuple[str, ...]
+    names_zh: tuple[str, ...]
+    trend_q: np.ndarray  # real quarterly log demand trend
+    materials_share: np.ndarray  # material cost over output for a firm with productivity 1
+    base_energy_intensity: np.ndarray  # output-weighted mean at the base year, tce per 万元
+    capital_output: np.ndarray
+    new_density: np.ndarray  # real quarterly output capacity per mu on new land
+    task_forces: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.keys)
+
+
+@dataclass(frozen=True)
+class BankSpec:
+    name: str
+    capacity_yi: float
+    score_threshold: float
+    spread: float
+
+
+@dataclass
+class World:
+    firms: FirmArrays
+    parcels: ParcelArrays
+    clusters: ClusterTable
+    banks: list[BankSpec]
+    skilled_pool: float
+    base: BaseYearData
+
+
+def top_share_sigma(n: int, top: int, share: float, floor: float, mean: float) -> float:
+    """Log-s.d. of firm output above the floor that gives the top `top` firms `share` of the total."""
+    z = norm.ppf((np.arange(n) + 0.5) / n)[::-1]
+
+    def gap(sigma: float) -> float:
+        excess = np.exp(sigma * z)
+        excess *= (mean - floor) * n / excess.sum()
+        sizes = floor + excess
+        return sizes[:top].sum() / sizes.sum() - share
+
+    return brentq(gap, 0.01, 5.0)
+
+
+def _rescale_capped(sizes: np.ndarray, total: float, low: float, high: float) -> np.ndarray:
+    """Scale sizes to sum to total while keeping each within [low, high]."""
+    sizes = sizes.copy()
+    for _ in range(50):
+        sizes *= total / sizes.sum()
+        clipped = np.clip(sizes, low, high)
+        if np.allclose(clipped, sizes):
+            break
+        sizes = clipped
+    return sizes
+
+
+def _above_scale_sizes(data: BaseYearData, total: float, rng: np.random.Generator) -> np.ndarray:
+    n = int(round(data.firms.above_scale.value))
+    floor = data.firms.above_scale_threshold_yi.value
+    sigma = top_share_sigma(n, TOP_FIRMS, data.output.top50_share_of_above_scale.value, floor, total / n)
+    excess = np.sort(rng.lognormal(0.0, sigma, n))[::-1]
+    excess = _rescale_capped(excess, total - floor * n, 1e-6, data.firms.largest_firm_yi.value - floor)
+    return floor + excess
+
+
+def _assign_clusters(sizes: np.ndarray, targets: np.ndarray, caps: np.ndarray) -> np.ndarray:
+    """Greedy: largest firms first, each to the cluster furthest below its output target."""
+    remaining = targets.copy()
+    cluster = np.empty(len(sizes), np.int16)
+    for i in np.argsort(-sizes):
+        allowed = caps >= sizes[i]
+        choice = int(np.argmax(np.where(allowed, remaining, -np.inf)))
+        cluster[i] = choice
+        remaining[choice] -= sizes[i]
+    return cluster
+
+
+def _fit_cluster_totals(
+    sizes: np.ndarray, cluster: np.ndarray, targets: np.ndarray, floor: float
+) -> np.ndarray:
+    """Scale each cluster's output above the floor so cluster totals hit their targets."""
+    sizes = sizes.copy()
+    for c, target in enumerate(targets):
+        members = cluster == c
+        if not members.any():
+            continue
+        excess = sizes[members] - floor
+        room = target - floor * members.sum()
+        if room > 0 and excess.sum() > 0:
+            sizes[members] = floor + excess * room / excess.sum()
+    return sizes
+
+
+def _split_area(total: float, median: float, rng: np.random.Generator) -> np.ndarray:
+    """Cut an area into parcels with log-normal sizes around a median."""
+    if total <= 0:
+        return np.zeros(0)
+    sizes = []
+    left = total
+    while left > 1e-9:
+        size = min(left, float(rng.lognormal(np.log(median), 0.6)))
+        sizes.append(size)
+        left -= size
+    return np.array(sizes)
+
+
+def _quota_tiers(score: np.ndarray, shares: list[float]) -> np.ndarray:
+    """Give the lowest-scoring firms tier 0, the next tier 1, ... in the given shares."""
+    order = np.argsort(score)
+    cuts = np.round(np.cumsum(shares) * len(score)).astype(int)
+    tier = np.empty(len(score), np.int8)
+    start = 0
+    for t, stop in enumerate(cuts):
+        tier[order[start:stop]] = t
+        start = stop
+    return tier
+
+
+def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generator) -> World:
+    """Construct firms, parcels, banks and the labour pool at the end of the base year."""
+    gross = params.world.gross_output_yi or data.output.gross_output_yi.value
+    above_total = gross * data.output.above_scale_share.value
+    small_total = gross - above_total
+    clusters = data.clusters
+    n_clusters = len(clusters)
+    shares = np.array([c.output_share for c in clusters])
+    small_shares = np.array([c.small_firm_share for c in clusters])
+    threshold = data.firms.above_scale_threshold_yi.value
+
+    # Small firms: counts by cluster, log-normal sizes below the above-scale threshold.
+    n_small = int(round(data.firms.small.value))
+    small_cluster = rng.choice(n_clusters, size=n_small, p=small_shares / small_shares.sum())
+    small_sizes = rng.lognormal(0.0, SMALL_FIRM_DISPERSION, n_small)
+    small_sizes = _rescale_capped(small_sizes, small_total, 1e-4, threshold * 0.95)
+    small_by_cluster = np.bincount(small_cluster, weights=small_sizes, minlength=n_clusters)
+
+    # Above-scale firms: heavy tail fitted to the top-50 share, assigned to cluster targets.
+    above_targets = shares * gross - small_by_cluster
+    if (above_targets <= 0).any():
+        bad = [clusters[c].key for c in np.flatnonzero(above_targets <= 0)]
+        raise ValueError(f"clusters {bad}: small firms alone exceed the cluster's output share")
+    above_sizes = _above_scale_sizes(data, above_total, rng)
+    caps = np.array([c.largest_firm_yi for c in clusters])
+    above_cluster = _assign_clusters(above_sizes, above_targets, caps)
+    above_sizes = _fit_cluster_totals(above_sizes, above_cluster, above_targets, threshold)
+
+    annual = np.concatenate([above_sizes, small_sizes])
+    cluster = np.concatenate([above_cluster, small_cluster]).astype(np.int16)
+    above = np.arange(len(annual)) < len(above_sizes)
+    n = len(annual)
+
+    # Demand, capacity and capital: real quarterly rates at the end of the base year.
+    env = params.environment
+    growth = np.array([c.demand_growth for c in clusters]) + env.demand_growth_shift
+    trend_q = np.log((1 + growth) / (1 + env.inflation)) / 4
+    quarterly = annual / 4 * np.exp(1.5 * trend_q[cluster])
+    utilisation = rng.uniform(*UTILISATION_RANGE, n)
+    capacity = quarterly / utilisation
+    capital_output = np.array([c.capital_output_ratio for c in clusters])
+    capital = capacity * 4 * capital_output[cluster]
+
+    # Productivity (cost efficiency), energy, quality, digital tiers and tech status.
+    size_rank = np.log(annual / np.median(annual))
+    productivity = np.exp(0.02 * size_rank + rng.normal(0, PRODUCTIVITY_DISPERSION, n))
+    base_intensity = np.array([c.energy_intensity for c in clusters])
+    energy = base_intensity[cluster] * rng.lognormal(-(ENERGY_DISPERSION**2) / 2, ENERGY_DISPERSION, n)
+    price = data.energy.price_yuan_per_tce.value
+    energy_share = energy * price / 1e4
+    va_ratio = np.array([c.value_added_ratio for c in clusters])
+    out_c = np.bincount(cluster, weights=annual, minlength=n_clusters)
+    non_energy = np.bincount(cluster, weights=annual * (1 - energy_share), minlength=n_clusters)
+    per_productivity = np.bincount(cluster, weights=annual / productivity, minlength=n_clusters)
+    materials = (non_energy - va_ratio * out_c) / per_productivity
+    weighted_intensity = np.bincount(cluster, weights=annual * energy, minlength=n_clusters) / out_c
+
+    quality_level = (
+        1 + params.quality.effectiveness * params.quality.spend_share / params.quality.depreciation
+    )
+    quality = quality_level * rng.lognormal(-(QUALITY_DISPERSION**2) / 2, QUALITY_DISPERSION, n)
+    tier = _quota_tiers(size_rank + rng.normal(0, 1.5, n), data.digital.tier_shares.value)
+    tech = np.zeros(n, bool)
+    n_above = int(above.sum())
+    tech[:n_above] = rng.random(n_above) < data.firms.tech_enterprise_share_above_scale.value
+    small_tech = max(0, int(round(data.firms.tech_enterprises.value)) - int(tech.sum()))
+    tech[rng.choice(np.arange(n_above, n), size=min(small_tech, n - n_above), replace=False)] = True
+
+    # Workers: cluster labour productivity with tier savings, scaled to total employment.
+    labour = params.labour
+    saving = np.concatenate([[0.0], params.digital.labour_saving])
+    lp_c = np.array([c.output_per_worker_yi for c in clusters])
+    output_per_worker = lp_c[cluster] / (1 - saving[tier]) * rng.lognormal(0, 0.2, n)
+    workers = annual / output_per_worker
+    scale = workers.sum() / data.employment.workers.value
+    output_per_worker *= scale
+    workers /= scale
+    required = np.asarray(labour.required_skilled_share)[tier]
+    skilled = workers * required * rng.lognormal(0, 0.25, n)
+    skilled *= data.employment.skilled_share.value * workers.sum() / skilled.sum()
+    skilled = np.minimum(skilled, workers)
+    output_per_worker /= 4  # stored per quarter, like output
+
+    # Credit: banks by share, debt by capital and leverage, each bank at its share of the stock.
+    banks = data.banks
+    bank_share = np.array([b.credit_share for b in banks])
+    bank = rng.choice(len(banks), size=n, p=bank_share).astype(np.int16)
+    access = np.where(above, 1.0, 0.3)  # assumption: small firms borrow less per unit of capital
+    raw_debt = capital * access * rng.beta(2, 3, n)
+    stock = data.credit.industrial_loans_yi.value
+    per_bank = np.bincount(bank, weights=raw_debt, minlength=len(banks))
+    debt = raw_debt * (bank_share * stock / np.where(per_bank > 0, per_bank, 1))[bank]
+    headroom = 1 + data.credit.lending_headroom.value
+    bank_specs = [
+        BankSpec(b.name, b.credit_share * stock * headroom, b.score_threshold, b.spread) for b in banks
+    ]
+    loan_rate = data.credit.loan_rate.value + np.array([b.spread for b in banks])[bank] - 0.008
+    cash = params.accounts.initial_cash_ratio * annual * rng.lognormal(-0.045, 0.3, n)
+
+    # Land: one parcel per firm, sized so the total matches land in use.
+    area = annual**0.85 * rng.lognormal(0, 0.3, n)
+    area *= data.land.occupied_mu.value / area.sum()
+    density = capacity / area
+    firm_density = np.bincount(cluster, weights=capacity, minlength=n_clusters) / np.bincount(
+        cluster, weights=area, minlength=n_clusters
+    )
+
+    firms = FirmArrays()
+    firms.add(
+        n,
+        alive=True,
+        stage=Stage.OPERATING,
+        cluster=cluster,
+        above_scale=above,
+        tech=tech,
+        tier=tier,
+        bank=bank,
+        capacity=capacity,
+        planned_capacity=capacity,
+        capital=capital,
+        productivity=productivity,
+        quality=quality,
+        workers=workers,
+        skilled=skilled,
+        output_per_worker=output_per_worker,
+        energy_intensity=energy,
+        demand=quarterly,
+        expected_demand=quarterly,
+        output=quarterly,
+        revenue=annual / 4,
+        revenue_4q=np.repeat((annual / 4)[:, None], 4, axis=1),
+        cash=cash,
+        debt=debt,
+        loan_rate=loan_rate,
+        land_mu=area,
+        density=density,
+        entry_step=0,
+    )
+
+    parcels = ParcelArrays()
+    parcels.add(area, ParcelStatus.OCCUPIED, np.arange(n))
+    parcels.add(_split_area(data.land.idle_mu.value, 20.0, rng), ParcelStatus.IDLE)
+    parcels.add(
+        _split_area(data.land.vacant_mu.value, data.land.vacant_parcel_mu.value, rng), ParcelStatus.VACANT
+    )
+
+    table = ClusterTable(
+        keys=tuple(c.key for c in clusters),
+        names_zh=tuple(c.name_zh for c in clusters),
+        trend_q=trend_q,
+        materials_share=materials,
+        base_energy_intensity=weighted_intensity,
+        capital_output=capital_output,
+        new_density=firm_density,
+        task_forces=np.array([c.task_forces for c in clusters]),
+    )
+    return World(
+        firms=firms,
+        parcels=parcels,
+        clusters=table,
+        banks=bank_specs,
+        skilled_pool=SKILLED_POOL_SHARE * float(skilled.sum()),
+        base=data,
+    )
