@@ -31,6 +31,10 @@ def describe_validation_error(source: str, error: ValidationError) -> str:
         if item["type"] == "extra_forbidden":
             lines.append(f"{source}: unknown field '{field}' (not in the schema; check the spelling)")
             continue
+        if item["type"] == "missing" and item["loc"] and isinstance(item["loc"][-1], int):
+            parent = _field_path(item["loc"][:-1])
+            lines.append(f"{source}: field '{parent}' has too few items (item {item['loc'][-1]} is missing)")
+            continue
         if item["type"] == "missing":
             lines.append(f"{source}: field '{field}' is required but missing")
             continue

@@ -44,13 +44,14 @@ class Bank(mesa.Agent):
         return self.score_threshold - finance.risk_sensitivity * finance.risk_compensation
 
     def approve(self, candidates: np.ndarray, scores: np.ndarray, amounts: np.ndarray) -> np.ndarray:
-        """Approve the best-scored requests above the threshold while capacity lasts."""
+        """Approve requests above the threshold in score order, each if it still fits the room."""
         approved = np.zeros(len(candidates), bool)
-        eligible = scores >= self.effective_threshold()
-        order = np.flatnonzero(eligible)[np.argsort(-scores[eligible], kind="stable")]
         room = max(0.0, self.capacity_yi - self.outstanding_yi)
-        fits = np.cumsum(amounts[order]) <= room
-        approved[order[fits]] = True
+        eligible = np.flatnonzero(scores >= self.effective_threshold())
+        for k in eligible[np.argsort(-scores[eligible], kind="stable")]:
+            if amounts[k] <= room:
+                approved[k] = True
+                room -= amounts[k]
         return approved
 
     def grow_capacity(self) -> None:

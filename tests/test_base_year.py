@@ -1,0 +1,113 @@
+"""The built base-year world reproduces the totals of the file it was given."""
+
+from __future__ import annotations
+
+import tomllib
+
+import numpy as np
+import pytest
+
+from sim.base_year import DEFAULT_BASE_YEAR_FILE, BaseYearData, load_base_year
+from sim.input_errors import InputError, validate
+from sim.model import IndustryModel
+from sim.parcels import ParcelStatus
+from sim.scenario import ScenarioData, default_scenario
+
+DATA = load_base_year()
+
+
+@pytest.fixture(scope="module", params=[1, 2, 3])
+def world_model(request) -> IndustryModel:
+    return IndustryModel(rng=request.param)
+
+
+def close(actual: float, expected: float, tolerance: float = 0.01) -> bool:
+    return abs(actual - expected) <= tolerance * abs(expected)
+
+
+def test_output_totals_match_the_file(world_model):
+    firms = world_model.firms
+    gross = DATA.output.gross_output_yi.value
+    assert close(firms.annual_revenue.sum(), gross)
+    above = firms.annual_revenue[firms.above_scale].sum()
+    assert close(above, gross * DATA.output.above_scale_share.value)
+    by_cluster = np.bincount(firms.cluster, weights=firms.annual_revenue)
+    for c, cluster in enumerate(DATA.clusters):
+        assert close(by_cluster[c], gross * cluster.output_share), cluster.key
+
+
+def test_firm_counts_and_concentration(world_model):
+    firms = world_model.firms
+    assert firms.above_scale.sum() == DATA.firms.above_scale.value
+    assert (~firms.above_scale).sum() == DATA.firms.small.value
+    above = np.sort(firms.annual_revenue[firms.above_scale])[::-1]
+    assert (above >= DATA.firms.above_scale_threshold_yi.value - 1e-9).all()
+    assert (firms.annual_revenue[~firms.above_scale] < DATA.firms.above_scale_threshold_yi.value).all()
+    top50 = above[:50].sum() / above.sum()
+    assert abs(top50 - DATA.output.top50_share_of_above_scale.value) < 0.05
+    hardware = world_model.clusters.keys.index("hardware")
+    assert firms.annual_revenue[firms.cluster == hardware].max() <= 5.0 + 1e-9  # none above 0.5 bn
+
+
+def test_employment_credit_land_and_tech(world_model):
+    firms, parcels = world_model.firms, world_model.parcels
+    assert close(firms.workers.sum(), DATA.employment.workers.value)
+    assert close(firms.skilled.sum() / firms.workers.sum(), DATA.employment.skilled_share.value, 0.02)
+    assert close(firms.debt.sum(), DATA.credit.industrial_loans_yi.value)
+    assert close(parcels.area_by_status(ParcelStatus.OCCUPIED), DATA.land.occupied_mu.value)
+    assert close(parcels.area_by_status(ParcelStatus.VACANT), DATA.land.vacant_mu.value)
+    assert close(parcels.area_by_status(ParcelStatus.IDLE), DATA.land.idle_mu.value)
+    assert firms.tech.sum() == DATA.firms.tech_enterprises.value
+    assert len(world_model.task_forces) == 24
+    capacity = sum(bank.capacity_yi for bank in world_model.banks)
+    assert close(capacity, DATA.credit.industrial_loans_yi.value * (1 + DATA.credit.lending_headroom.value))
+
+
+def test_value_added_matches_cluster_ratios(world_model):
+    firms = world_model.firms
+    va = np.bincount(firms.cluster, weights=firms.value_added) * 4
+    out = np.bincount(firms.cluster, weights=firms.annual_revenue)
+    for c, cluster in enumerate(DATA.clusters):
+        assert close(va[c] / out[c], cluster.value_added_ratio), cluster.key
+
+
+def test_base_output_override_rescales_the_world():
+    data = default_scenario().data.model_dump()
+    data["world"] = {"gross_output_yi": 520.0}
+    from sim.scenario import Scenario
+
+    model = IndustryModel(Scenario(data=ScenarioData(**data), source="test"), rng=1)
+    assert close(model.firms.annual_revenue.sum(), 520.0)
+
+
+def test_every_figure_has_a_source():
+    raw = tomllib.loads(DEFAULT_BASE_YEAR_FILE.read_text())
+    for section, block in raw.items():
+        if section in {"year", "clusters", "banks", "cluster_columns", "bank_columns"}:
+            continue
+        for name, figure in block.items():
+            assert isinstance(figure, dict) and len(figure["source"]) > 10, f"{section}.{name}"
+
+
+def _broken(mutate) -> dict:
+    raw = tomllib.loads(DEFAULT_BASE_YEAR_FILE.read_text())
+    mutate(raw)
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda r: r["clusters"][0].update(output_share=0.5), "output_share must sum to 1"),
+        (lambda r: r["output"]["gross_output_yi"].update(value=900.0), "must lie within [low, high]"),
+        (lambda r: r["output"]["above_scale_share"].pop("source"), "output.above_scale_share.source"),
+        (lambda r: r["cluster_columns"].pop("demand_growth"), "lacks a source for ['demand_growth']"),
+        (lambda r: r["clusters"][2].update(task_forces=9), "24 task forces"),
+        (lambda r: r["firms"].update(extra={"value": 1, "source": "x"}), "unknown field 'firms.extra'"),
+    ],
+)
+def test_bad_base_year_file_is_rejected(mutate, expected):
+    with pytest.raises(InputError) as error:
+        validate(BaseYearData, _broken(mutate), "my_base.toml")
+    assert "my_base.toml" in str(error.value)
+    assert expected in str(error.value)

@@ -1,0 +1,109 @@
+"""The command line end to end, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .conftest import BASELINE, ROOT
+
+
+def sim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture(scope="module")
+def json_run() -> dict:
+    result = sim("run", str(BASELINE), "--seed", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_run_prints_the_annual_table_and_targets():
+    result = sim("run", "scenarios/baseline.toml", "--seed", "1")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "output 亿元" in lines[1] and "above-scale" in lines[1] and "万元/mu" in lines[1]
+    years = [line.split()[0] for line in lines[2:9]]
+    assert years == [str(y) for y in range(2024, 2031)]
+    assert any(line.startswith("target 2027: output >= 700 亿元") for line in lines)
+    assert any(line.startswith("target 2030: output >= 1,000 亿元") for line in lines)
+
+
+def test_json_has_the_documented_keys(json_run):
+    assert json_run["scenario"] == "baseline" and json_run["seed"] == 1
+    years = [row["year"] for row in json_run["annual"]]
+    assert years == list(range(2024, 2031))
+    assert all(row["output_yi"] > 0 for row in json_run["annual"])
+    assert json_run["annual"][0]["output_yi"] == pytest.approx(575.0)
+    targets = {t["year"]: t for t in json_run["targets"]}
+    assert targets[2027]["threshold_yi"] == 700 and targets[2030]["threshold_yi"] == 1000
+    for target in targets.values():
+        output = next(r["output_yi"] for r in json_run["annual"] if r["year"] == target["year"])
+        assert target["met"] == (output >= target["threshold_yi"])
+
+
+def test_json_matches_the_table_run(json_run):
+    again = sim("run", str(BASELINE), "--seed", "1", "--json")
+    assert json.loads(again.stdout) == json_run
+
+
+def test_set_overrides_a_value(json_run):
+    result = sim("run", str(BASELINE), "--seed", "1", "--json", "--set", "world.gross_output_yi=520")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["annual"][0]["output_yi"] == pytest.approx(520.0)
+
+
+def test_out_writes_series_and_chart(tmp_path):
+    out = tmp_path / "run1"
+    result = sim("run", str(BASELINE), "--seed", "2", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    quarterly = pd.read_parquet(out / "quarterly.parquet")
+    assert len(quarterly) == 25 and {"year", "quarter", "output_yi", "credit_yi"} <= set(quarterly.columns)
+    clusters = pd.read_parquet(out / "clusters.parquet")
+    assert len(clusters) == 25 * 13 and set(clusters["cluster"]) >= {"nev_moto", "hardware"}
+    assert (out / "output.png").read_bytes()[:4] == b"\x89PNG"
+    assert len(pd.read_csv(out / "annual.csv")) == 7
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".sim-run-")]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--set", "land.reclaim_rate=7"], "'land.reclaim_rate' = 7"),
+        (["--set", "lnad.reclaim_rate=0.1"], "unknown field 'lnad'"),
+        (["--set", "noequals"], "expected section.field=value"),
+    ],
+)
+def test_bad_input_exits_2_without_traceback_or_output(tmp_path, args, fragment):
+    out = tmp_path / "never"
+    result = sim("run", str(BASELINE), "--out", str(out), *args)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert not out.exists()
+
+
+def test_bad_scenario_file_exits_2(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[finance]\ninterest_subsidy = "lots"\n', encoding="utf-8")
+    result = sim("run", str(bad))
+    assert result.returncode == 2
+    assert "bad.toml: field 'finance.interest_subsidy' = 'lots'" in result.stderr
+    missing = sim("run", str(tmp_path / "missing.toml"))
+    assert missing.returncode == 2 and "file not found" in missing.stderr
+
+
+def test_out_pointing_at_a_file_is_refused(tmp_path):
+    existing = tmp_path / "file.txt"
+    existing.write_text("keep me")
+    result = sim("run", str(BASELINE), "--out", str(existing))
+    assert result.returncode == 2 and existing.read_text() == "keep me"

@@ -1,0 +1,82 @@
+"""Accounting invariants that must hold after every quarter of a run."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.agents import Enterprise, LandParcel
+from sim.firms import Stage
+from sim.model import IndustryModel
+from sim.parcels import NO_OCCUPANT, ParcelStatus
+from sim.scenario import load_scenario
+
+from .conftest import BASELINE
+
+
+def check_invariants(model: IndustryModel, initial_land: float) -> None:
+    firms, parcels = model.firms, model.parcels
+    alive = firms.alive
+    for column in ("capital", "capacity", "output", "workers", "skilled", "demand", "debt", "revenue"):
+        values = getattr(firms, column)[alive]
+        assert np.isfinite(values).all(), column
+        assert (values >= -1e-9).all(), f"negative {column}"
+    assert (firms.skilled <= firms.workers + 1e-6).all()
+    assert (firms.output <= firms.capacity + 1e-9).all(), "output above capacity"
+    assert (firms.stage[~alive] == Stage.EXITED).all()
+    assert (firms.output[firms.stage == Stage.BUILDING] == 0).all()
+
+    # Land: conserved, each occupied parcel held by one live firm, holdings add up.
+    assert parcels.total_area == pytest.approx(initial_land + parcels.supplied_mu, rel=1e-9)
+    assert (parcels.area > 0).all()
+    occupied = parcels.status == ParcelStatus.OCCUPIED
+    assert (parcels.occupant[~occupied] == NO_OCCUPANT).all()
+    assert firms.alive[parcels.occupant[occupied]].all(), "parcel held by an exited firm"
+    held = np.bincount(parcels.occupant[occupied], weights=parcels.area[occupied], minlength=firms.n)
+    np.testing.assert_allclose(held, np.where(alive, firms.land_mu, 0.0), rtol=1e-9, atol=1e-9)
+
+    # Credit: each bank within its lending capacity.
+    for bank in model.banks:
+        assert bank.outstanding_yi <= bank.capacity_yi + 1e-9, bank.name
+
+    # Population: alive = initial + entries - exits, one agent per live firm and per parcel.
+    assert alive.sum() == model.initial_firms + model.entries_total - model.exits_total
+    assert len(model.agents_by_type[Enterprise]) == alive.sum()
+    assert len(model.agents_by_type[LandParcel]) == parcels.n
+    assert {a.index for a in model.agents_by_type[Enterprise]} == set(np.flatnonzero(alive))
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_invariants_hold_every_quarter(seed):
+    model = IndustryModel(load_scenario(BASELINE), rng=seed)
+    initial_land = model.parcels.total_area
+    check_invariants(model, initial_land)
+    while model.running:
+        model.step()
+        check_invariants(model, initial_land)
+    assert model.steps == 24
+    assert model.exits_total > 0 and model.entries_total > 0
+
+
+def test_invariants_hold_under_stress():
+    """Harsh settings (no land, tight credit, mandates, shocks) exercise the edge paths."""
+    scenario = load_scenario(
+        BASELINE,
+        [
+            "land.new_supply_mu_per_year=0",
+            "land.reclaim_rate=0",
+            "environment.macro_volatility=0.08",
+            "environment.demand_growth_shift=-0.08",
+            "green.intensity_cap=0.8",
+            "green.curtailment=0.5",
+            "attraction.leads_per_year=300",
+            "finance.risk_compensation=0.8",
+        ],
+    )
+    model = IndustryModel(scenario, rng=3)
+    initial_land = model.parcels.total_area
+    while model.running:
+        model.step()
+        check_invariants(model, initial_land)
+    assert model.counters["land_refusals"] >= 0
+    assert model.parcels.area_by_status(ParcelStatus.VACANT) < 1500

@@ -1,0 +1,60 @@
+"""Small pieces on their own: land splitting, bank approval, adoption, the size fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.mechanisms.adoption import adoption_probability
+from sim.model import IndustryModel
+from sim.parcels import NO_OCCUPANT, ParcelArrays, ParcelStatus
+from sim.world import top_share_sigma
+
+
+def test_allocation_splits_large_parcels_and_conserves_area():
+    parcels = ParcelArrays()
+    parcels.add(np.array([100.0, 10.0, 4.0]), ParcelStatus.VACANT)
+    assert parcels.allocate(firm=7, need_mu=9.0) == 10.0  # best fit, no split
+    assert parcels.allocate(firm=8, need_mu=30.0) == 30.0  # split off the 100-mu parcel
+    assert parcels.total_area == pytest.approx(114.0)
+    assert parcels.area[0] == pytest.approx(70.0)
+    assert parcels.occupant.tolist() == [NO_OCCUPANT, 7, NO_OCCUPANT, 8]
+    assert parcels.allocate(firm=9, need_mu=500.0) == pytest.approx(70.0)  # only what is left
+    parcels.release(np.array([7, 8]))
+    assert parcels.area_by_status(ParcelStatus.IDLE) == pytest.approx(40.0)
+    parcels.vacate(9)
+    assert parcels.area_by_status(ParcelStatus.VACANT) == pytest.approx(74.0)
+
+
+def test_bank_approves_best_scores_within_threshold_and_room():
+    model = IndustryModel(rng=1)
+    bank = model.banks[0]
+    room = bank.capacity_yi - bank.outstanding_yi
+    scores = np.array([0.9, 0.8, 0.1, 0.95])
+    amounts = np.array([room * 0.6, room * 0.3, 0.01, room * 0.5])
+    approved = bank.approve(np.arange(4), scores, amounts)
+    assert approved.tolist() == [False, True, False, True]  # 0.95 then 0.8 fit; 0.9 does not; 0.1 too low
+
+
+def test_adoption_rises_with_benefit_and_is_capped():
+    cost = np.ones(3)
+    chance = adoption_probability(np.array([0.5, 1.0, 3.0]), cost, sharpness=3.0, base_rate=0.1)
+    assert (np.diff(chance) > 0).all() and (chance < 0.1).all()
+
+
+def test_top_share_sigma_reproduces_concentration():
+    from scipy.stats import norm
+
+    sigma = top_share_sigma(350, 50, 0.52, floor=0.2, mean=1.4)
+    z = norm.ppf((np.arange(350) + 0.5) / 350)[::-1]
+    excess = np.exp(sigma * z)
+    sizes = 0.2 + excess * (1.4 - 0.2) * 350 / excess.sum()
+    assert sizes[:50].sum() / sizes.sum() == pytest.approx(0.52, abs=1e-6)
+
+
+def test_enterprise_agent_reads_its_row():
+    model = IndustryModel(rng=1)
+    agent = model.enterprise(0)
+    state = agent.snapshot()
+    assert state["cluster"] == agent.cluster_key
+    assert agent.above_scale and agent.annual_output_yi == pytest.approx(model.firms.annual_revenue[0])
