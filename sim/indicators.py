@@ -41,7 +41,13 @@ FLOW_COUNTERS = (
     "skilled_hired",
     "trained",
 )
-FLOW_MONEY = ("investment_yi", "new_loans_yi", "default_losses_yi", "risk_pool_paid_yi")
+FLOW_MONEY = (
+    "investment_yi",
+    "new_loans_yi",
+    "default_losses_yi",
+    "risk_pool_paid_yi",
+    "unpaid_trade_credit_yi",
+)
 FLOWS = ("output_yi", "above_scale_output_yi", "value_added_yi", "entries", *FLOW_COUNTERS, *FLOW_MONEY)
 STOCKS = (
     "firms",
@@ -91,7 +97,7 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
     firms, parcels = model.firms, model.parcels
     alive = firms.alive
     producing = firms.producing
-    output = float(firms.revenue[alive].sum())
+    output = float(firms.revenue.sum())  # flows include firms that exit at the quarter's end
     in_use = parcels.area_by_status(ParcelStatus.OCCUPIED)
     weights = firms.output[producing]
     intensity = (
@@ -102,8 +108,8 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "year": model.year,
         "quarter": model.quarter,
         "output_yi": output,
-        "above_scale_output_yi": float(firms.revenue[alive & firms.above_scale].sum()),
-        "value_added_yi": float(firms.value_added[alive].sum()),
+        "above_scale_output_yi": float(firms.revenue[firms.above_scale].sum()),
+        "value_added_yi": float(firms.value_added.sum()),
         "entries": model.counters["projects_signed"] + model.counters["births"],
         "firms": int(np.count_nonzero(producing)),
         "above_scale_firms": int(np.count_nonzero(alive & firms.above_scale)),
@@ -140,12 +146,13 @@ def cluster_rows(model: IndustryModel) -> list[dict[str, Any]]:
     def total(values: np.ndarray, mask: np.ndarray = alive) -> np.ndarray:
         return np.bincount(firms.cluster[mask], weights=values[mask], minlength=n)
 
+    everyone = np.ones(firms.n, bool)  # flows include firms that exit at the quarter's end
     ones = np.ones(firms.n)
-    output = total(firms.revenue)
+    output = total(firms.revenue, everyone)
     energy = total(firms.energy_intensity * firms.output) / np.maximum(total(firms.output), 1e-12)
     columns = {
         "output_yi": output,
-        "value_added_yi": total(firms.value_added),
+        "value_added_yi": total(firms.value_added, everyone),
         "firms": total(ones, firms.producing),
         "above_scale_firms": total(ones, alive & firms.above_scale),
         "employment": total(firms.workers),

@@ -51,12 +51,13 @@ STREAMS = (
     "demand",
     "productivity",
     "leads",
-    "entry",
+    "births",
     "digital",
     "innovation",
     "green",
     "finance",
-    "land",
+    "land_supply",
+    "reclaim",
     "exit",
 )
 
@@ -123,12 +124,16 @@ class IndustryModel(mesa.Model):
 
         env = self.params.environment
         self.demand_shock = np.zeros(self.clusters.n)
+        # Long-run variance per quarter of the integrated AR(1) growth shock, halved:
+        # subtracting it keeps expected demand on its trend (Jensen's inequality).
         self.demand_shock_mean = (
-            0.5 * (env.macro_volatility**2 + env.cluster_volatility**2) / (1 - env.shock_persistence**2)
+            0.5 * (env.macro_volatility**2 + env.cluster_volatility**2) / (1 - env.shock_persistence) ** 2
         )
         self.cluster_output: np.ndarray | None = None
         self.cluster_output_growth = np.zeros(self.clusters.n)
-        self._output_last_year = np.zeros(self.clusters.n)
+        self._output_last_year = np.bincount(
+            self.firms.cluster, weights=self.firms.annual_revenue, minlength=self.clusters.n
+        )
 
         self.banks = [
             Bank(self, i, spec.name, spec.capacity_yi, spec.score_threshold, spec.spread)
@@ -220,8 +225,7 @@ class IndustryModel(mesa.Model):
             by_cluster = np.bincount(
                 self.firms.cluster, weights=self.firms.annual_revenue, minlength=self.clusters.n
             )
-            previous = np.where(self._output_last_year > 0, self._output_last_year, by_cluster)
-            self.cluster_output_growth = by_cluster / np.maximum(previous, 1e-12) - 1
+            self.cluster_output_growth = by_cluster / np.maximum(self._output_last_year, 1e-12) - 1
             self._output_last_year = by_cluster
         self._record()
         if self.steps >= self.total_steps:

@@ -65,16 +65,19 @@ class Environment(Section):
         description="added to every cluster's annual demand growth; assumption, the main demand uncertainty",
     )
     macro_volatility: float = Field(
-        0.015,
+        0.01,
         ge=0,
         le=0.1,
-        description="s.d. of the quarterly demand shock common to all clusters; assumption",
+        description="s.d. of the quarterly shock to demand growth common to all clusters; assumption (Dazu's output growth ranged from +2% to +25% a year in 2021-24)",
     )
     cluster_volatility: float = Field(
-        0.025, ge=0, le=0.15, description="s.d. of each cluster's own quarterly demand shock; assumption"
+        0.02,
+        ge=0,
+        le=0.15,
+        description="s.d. of each cluster's own quarterly shock to demand growth; assumption",
     )
     shock_persistence: float = Field(
-        0.5, ge=0, le=0.95, description="AR(1) coefficient of demand shocks per quarter; assumption"
+        0.3, ge=0, le=0.9, description="AR(1) coefficient of the growth shocks per quarter; assumption"
     )
     productivity_volatility: float = Field(
         0.03,
@@ -139,7 +142,7 @@ class Labour(Section):
     """Hiring and the skilled labour pool (phase 4)."""
 
     skilled_inflow_per_year: float = Field(
-        1500.0,
+        800.0,
         ge=0,
         le=50000,
         description="skilled workers arriving per year (graduates, returnees); assumption",
@@ -538,6 +541,9 @@ class Accounts(Section):
         ge=0,
         le=0.5,
         description="taxes on value added (VAT net of refunds plus surcharges); assumption",
+    )
+    payout_ratio: float = Field(
+        0.4, ge=0, le=1, description="share of positive profit paid out to owners each quarter; assumption"
     )
     initial_cash_ratio: float = Field(
         0.10, ge=0, le=1, description="base-year cash over annual output; assumption"

@@ -33,7 +33,8 @@ def operating_profit(model: IndustryModel) -> np.ndarray:
     va = value_added(model)
     wages = model.annual_wage / 4 * (firms.workers + model.skilled_wage_premium * firms.skilled)
     depreciation = params.investment.depreciation_rate / 4 * firms.capital
-    interest = firms.debt * firms.loan_rate / 4
+    overdraft = np.maximum(-firms.cash, 0.0)  # unpaid suppliers and arrears cost interest too
+    interest = (firms.debt + overdraft) * firms.loan_rate / 4
     taxes = params.accounts.tax_rate_on_value_added * np.maximum(va, 0.0)
     spending = firms.revenue * (rd_intensity(model) + params.quality.spend_share)
     return va - wages - depreciation - interest - taxes - spending
@@ -43,7 +44,7 @@ def settle_accounts(model: IndustryModel) -> None:
     """Book value added and profit, service debt, roll the four-quarter revenue window.
 
     Assumption: loans of firms with a non-negative margin are rolled over; loss-making
-    firms must amortise.
+    firms amortise out of whatever cash they hold.
     """
     params = model.params
     firms = model.firms
@@ -51,9 +52,11 @@ def settle_accounts(model: IndustryModel) -> None:
     firms.value_added = np.where(alive, value_added(model), 0.0)
     firms.profit = np.where(alive, operating_profit(model), 0.0)
     due = firms.debt / (params.finance.maturity_years * 4)
-    principal = np.where(firms.margin >= 0, 0.0, due)  # banks roll over performing loans (续贷)
+    # Banks roll over performing loans (续贷); loss-makers amortise from the cash they have.
+    principal = np.where(firms.margin >= 0, 0.0, np.minimum(due, np.maximum(firms.cash, 0.0)))
     depreciation = params.investment.depreciation_rate / 4 * firms.capital
-    firms.cash += np.where(alive, firms.profit + depreciation - principal, 0.0)
+    payout = params.accounts.payout_ratio * np.maximum(firms.profit, 0.0)
+    firms.cash += np.where(alive, firms.profit - payout + depreciation - principal, 0.0)
     firms.debt = np.where(alive, firms.debt - principal, firms.debt)
     producing = firms.producing
     margin = np.divide(firms.profit, firms.revenue, out=np.zeros(firms.n), where=firms.revenue > 0)
@@ -78,14 +81,21 @@ def update_above_scale_list(model: IndustryModel) -> None:
 
 
 def close_firms(model: IndustryModel) -> None:
-    """Firms exit at random (closure, relocation) or in distress when cash runs out."""
+    """Firms exit at random (closure, relocation) or in distress.
+
+    Distress: cash below the threshold after a quarter in which the firm was already short
+    of cash and its bank refused the rescue loan it asked for.
+    """
     demography = model.params.demography
     firms = model.firms
     draws = model.streams["exit"].random(firms.n)
     hazard = np.where(firms.above_scale, demography.exit_hazard_above, demography.exit_hazard_small) / 4
     operating = firms.alive & (firms.stage == Stage.OPERATING)
     chance_exit = operating & (draws < hazard)
-    distress = operating & (firms.cash < demography.distress_cash_ratio * firms.annual_revenue)
+    refused_rescue = model.rescue_asked & (model.loan_offer == 0)
+    distress = (
+        operating & refused_rescue & (firms.cash < demography.distress_cash_ratio * firms.annual_revenue)
+    )
     leaving = np.flatnonzero(chance_exit | distress)
     model.counters["distress_exits"] += int(np.count_nonzero(distress))
     if len(leaving):
@@ -104,5 +114,6 @@ def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
         if mine.any():
             bank.book_default(float((loss - covered)[mine].sum()))
     model.counters["defaults"] += int(np.count_nonzero(unpaid > 0))
+    model.flows["unpaid_trade_credit_yi"] += float(np.maximum(-firms.cash[leaving], 0.0).sum())
     model.flows["default_losses_yi"] += float(loss.sum())
     model.flows["risk_pool_paid_yi"] += float(covered.sum())

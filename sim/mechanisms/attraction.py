@@ -47,16 +47,20 @@ def _newcomer_columns(
     capacity: np.ndarray,
     granted: np.ndarray,
     productivity_edge: float,
+    bank_draw: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """State shared by every kind of newcomer; callers add stage, size and tier."""
-    rng = model.streams["entry"]
+    """State shared by every kind of newcomer; callers add stage, size and tier.
+
+    Newcomers bank with a bank drawn in proportion to lending capacity (`bank_draw` is a
+    uniform draw per newcomer).
+    """
     log_a, quality, per_worker = _cluster_means(model)
-    count = len(cluster)
-    shares = np.array([bank.capacity_yi for bank in model.banks])
+    capacities = np.array([bank.capacity_yi for bank in model.banks])
+    bank = np.searchsorted(np.cumsum(capacities) / capacities.sum(), bank_draw, side="right")
     return {
         "alive": True,
         "cluster": cluster,
-        "bank": rng.choice(len(shares), size=count, p=shares / shares.sum()),
+        "bank": np.minimum(bank, len(capacities) - 1),
         "productivity": np.exp(log_a[cluster] + productivity_edge),
         "quality": quality[cluster],
         "competitiveness": np.nan,
@@ -75,33 +79,33 @@ def convert_leads(model: IndustryModel) -> None:
     params = model.params
     attraction, land = params.attraction, params.land
     leads = model.leads
-    rng = model.streams["entry"]
-    draws = rng.random(leads.n)
-    density_noise = rng.lognormal(0.0, 0.3, leads.n)
     effort = model.cluster_effort[leads.cluster]
     chance = attraction.conversion_rate * (1 + params.task_forces.lead_support * effort * leads.supported)
     capacity = leads.annual_output_yi / 4 / model.price_index
-    density = model.clusters.new_density[leads.cluster] * (1 + land.plot_ratio_gain) * density_noise
+    density = model.clusters.new_density[leads.cluster] * (1 + land.plot_ratio_gain) * leads.density_noise
     need_mu = capacity / density
     per_mu_wan = leads.annual_output_yi * 1e4 / need_mu
     passes_screen = per_mu_wan >= land.min_output_per_mu_wan
-    signs = (draws < np.minimum(chance, 1.0)) & passes_screen
+    signs = (leads.signing_draw < np.minimum(chance, 1.0)) & passes_screen
     model.counters["leads"] += leads.n
     model.counters["leads_screened_out"] += int(np.count_nonzero(~passes_screen))
     if not signs.any():
         return
     granted = _grant_land(model, model.firms.n, need_mu[signs])
     keep = granted > 0
-    cluster = leads.cluster[signs][keep]
-    planned = capacity[signs][keep] * np.minimum(1.0, granted[keep] / need_mu[signs][keep])
-    saved = params.task_forces.approval_quarters_saved * leads.supported[signs][keep]
-    columns = _newcomer_columns(model, cluster, planned, granted[keep], attraction.newcomer_productivity)
+    chosen = np.flatnonzero(signs)[keep]
+    cluster = leads.cluster[chosen]
+    planned = capacity[chosen] * np.minimum(1.0, granted[keep] / need_mu[chosen])
+    saved = params.task_forces.approval_quarters_saved * leads.supported[chosen]
+    columns = _newcomer_columns(
+        model, cluster, planned, granted[keep], attraction.newcomer_productivity, leads.bank_draw[chosen]
+    )
     columns.update(
         stage=Stage.BUILDING,
         stage_timer=np.maximum(1, attraction.build_quarters - saved),
         planned_capacity=planned,
         tier=attraction.new_firm_tier,
-        tech=rng.random(len(cluster)) < 0.5,  # assumption: half of new projects are tech firms
+        tech=leads.tech_draw[chosen] < 0.5,  # assumption: half of new projects are tech firms
         cash=0.1 * planned * 4 * model.price_index,
     )
     model.add_firms(len(cluster), **columns)
@@ -113,7 +117,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
     """Small firms are founded at a steady rate when land is available."""
     params = model.params
     firms = model.firms
-    rng = model.streams["entry"]
+    rng = model.streams["births"]
     small = firms.alive & ~firms.above_scale
     count = rng.poisson(params.demography.small_birth_rate / 4 * np.count_nonzero(small))
     if count == 0:
@@ -122,13 +126,16 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
     annual = np.minimum(
         rng.lognormal(np.log(model.small_median_yi), 0.9, count), 0.8 * model.above_scale_threshold
     )
+    bank_draw = rng.random(count)
     capacity = annual / 4 / model.price_index / 0.8
-    granted = _grant_land(model, firms.n, capacity / model.clusters.new_density[cluster])
+    need_mu = capacity / (model.clusters.new_density[cluster] * (1 + params.land.plot_ratio_gain))
+    granted = _grant_land(model, firms.n, need_mu)
     keep = granted > 0
     if not keep.any():
         return
-    cluster, capacity, granted = cluster[keep], capacity[keep], granted[keep]
-    columns = _newcomer_columns(model, cluster, capacity, granted, 0.0)
+    capacity = capacity[keep] * np.minimum(1.0, granted[keep] / need_mu[keep])
+    cluster, granted = cluster[keep], granted[keep]
+    columns = _newcomer_columns(model, cluster, capacity, granted, 0.0, bank_draw[keep])
     demand = capacity * 0.8
     workers = demand / columns["output_per_worker"]
     columns.update(

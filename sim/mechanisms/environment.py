@@ -13,11 +13,19 @@ if TYPE_CHECKING:
 
 @dataclass
 class Leads:
-    """Investment project leads of this quarter (招商线索)."""
+    """Investment project leads of this quarter (招商线索), with their own random draws.
+
+    Every draw a lead may need later is made here, one per lead, so levers that change
+    which leads sign do not shift anybody else's random numbers.
+    """
 
     cluster: np.ndarray
     annual_output_yi: np.ndarray
     supported: np.ndarray
+    signing_draw: np.ndarray
+    density_noise: np.ndarray
+    tech_draw: np.ndarray
+    bank_draw: np.ndarray
 
     @property
     def n(self) -> int:
@@ -33,7 +41,11 @@ def move_prices(model: IndustryModel) -> None:
 
 
 def shock_demand(model: IndustryModel) -> None:
-    """Each firm's demand follows its cluster's trend times an AR(1) common+cluster shock."""
+    """Each firm's demand grows at its cluster's trend plus an AR(1) shock to that growth.
+
+    Shocks hit growth rates (common to all clusters plus each cluster's own), so demand
+    levels wander as real markets do; the drift correction keeps mean growth on trend.
+    """
     env = model.params.environment
     rng = model.streams["demand"]
     common = rng.normal(0.0, env.macro_volatility)
@@ -67,7 +79,15 @@ def draw_leads(model: IndustryModel) -> None:
     cluster = rng.choice(model.clusters.n, size=count, p=weights / weights.sum())
     size = rng.lognormal(np.log(attraction.lead_median_output_yi), attraction.lead_size_dispersion, count)
     size = np.minimum(size, attraction.lead_max_output_yi)
-    model.leads = Leads(cluster.astype(np.int16), size, np.zeros(count, bool))
+    model.leads = Leads(
+        cluster=cluster.astype(np.int16),
+        annual_output_yi=size,
+        supported=np.zeros(count, bool),
+        signing_draw=rng.random(count),
+        density_noise=rng.lognormal(0.0, 0.3, count),
+        tech_draw=rng.random(count),
+        bank_draw=rng.random(count),
+    )
 
 
 def draw_environment(model: IndustryModel) -> None:

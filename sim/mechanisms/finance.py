@@ -54,6 +54,7 @@ def answer_loan_requests(model: IndustryModel) -> None:
 
     cost = projects.cost
     projects.rescue[:] = np.where(firms.alive & (firms.cash < 0), reserve - firms.cash, 0.0)
+    model.rescue_asked = projects.rescue > 0
     loan = np.maximum(cost - spare_cash, 0.0) + projects.rescue
     asking = firms.alive & (loan > 0)
     green_share = np.divide(projects.retrofit_cost, cost, out=np.zeros(firms.n), where=cost > 0)
@@ -100,7 +101,8 @@ def start_projects(model: IndustryModel) -> None:
 
     expanding = projects.capacity_add > 0
     firms.pending_capacity[expanding] += projects.capacity_add[expanding]
-    firms.pending_timer[expanding] = model.params.investment.build_quarters
+    # +1: production later this quarter counts the first quarter of building down.
+    firms.pending_timer[expanding] = model.params.investment.build_quarters + 1
     firms.capital += projects.capacity_cost
     complete_upgrade(model, projects.digital)
     complete_retrofit(model, projects.retrofit)

@@ -23,10 +23,12 @@ def supply_land(model: IndustryModel) -> None:
     quarterly = settings.new_supply_mu_per_year / 4
     if quarterly <= 0:
         return
-    sizes = model.streams["land"].lognormal(np.log(model.vacant_parcel_mu), 0.6, 64)
+    rng = model.streams["land_supply"]
+    sizes = rng.lognormal(np.log(model.vacant_parcel_mu), 0.6, 64)
+    while sizes.sum() < quarterly:
+        sizes = np.concatenate([sizes, rng.lognormal(np.log(model.vacant_parcel_mu), 0.6, 64)])
     sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), quarterly)) + 1]
-    sizes[-1] -= sizes.sum() - quarterly
-    sizes = sizes[sizes > 0]
+    sizes[-1] -= sizes.sum() - quarterly  # the last parcel takes the remainder
     if settings.preparation_quarters == 0:
         parcels.add(sizes, ParcelStatus.VACANT)
     else:
@@ -39,7 +41,7 @@ def reclaim_idle_land(model: IndustryModel) -> None:
     """A share of idle parcels is taken back and offered again (盘活闲置土地)."""
     parcels = model.parcels
     idle = np.flatnonzero(parcels.status == ParcelStatus.IDLE)
-    draws = model.streams["land"].random(len(idle))
+    draws = model.streams["reclaim"].random(len(idle))
     back = idle[draws < model.params.land.reclaim_rate]
     parcels.status[back] = ParcelStatus.VACANT
     model.counters["land_reclaimed_mu"] += float(parcels.area[back].sum())

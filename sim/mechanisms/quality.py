@@ -12,7 +12,7 @@ def build_quality(model: IndustryModel) -> None:
     """The index decays toward 1 and grows with (subsidy-boosted) quality spending."""
     settings = model.params.quality
     firms = model.firms
-    alive = firms.alive
+    alive = firms.producing  # only firms with sales spend on quality
     effective_spend = settings.spend_share / (1 - settings.subsidy_rate)
     firms.quality[alive] = (
         1

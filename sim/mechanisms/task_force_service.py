@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.stats import rankdata
 
 if TYPE_CHECKING:
     from sim.model import IndustryModel
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 def evaluate_task_forces(model: IndustryModel) -> None:
     """Yearly show-and-compete: rank clusters by last year's output growth, set effort."""
     growth = model.cluster_output_growth
-    ranks = np.argsort(np.argsort(growth)) / max(1, len(growth) - 1)
+    ranks = (rankdata(growth) - 1) / max(1, len(growth) - 1)  # ties share a rank
     for task_force in model.task_forces:
         task_force.set_effort(float(ranks[task_force.cluster]))
 
