@@ -86,6 +86,19 @@ class EnergyData(_Strict):
     price_yuan_per_tce: RangedFigure
 
 
+class HeterogeneityData(_Strict):
+    """How firms differ within the base year: dispersions and starting conditions."""
+
+    small_firm_dispersion: RangedFigure
+    productivity_dispersion: RangedFigure
+    energy_dispersion: RangedFigure
+    quality_dispersion: RangedFigure
+    utilisation_low: RangedFigure
+    utilisation_high: RangedFigure
+    skilled_pool_share: RangedFigure
+    small_firm_credit_access: RangedFigure
+
+
 class DigitalData(_Strict):
     tier_shares: ListFigure
 
@@ -127,6 +140,7 @@ class BaseYearData(_Strict):
     credit: CreditData
     land: LandData
     energy: EnergyData
+    heterogeneity: HeterogeneityData
     digital: DigitalData
     cluster_columns: dict[str, str]
     clusters: list[Cluster] = Field(min_length=1)

@@ -31,7 +31,16 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECTION.FIELD=VALUE",
         help="override a scenario value, e.g. --set land.reclaim_rate=0.1 (repeatable)",
     )
+    params = commands.add_parser("parameters", help="list every parameter with default, bounds and source")
+    params.add_argument("--markdown", action="store_true", help="print the Markdown of docs/parameters.md")
     return parser
+
+
+def _parameters(args: argparse.Namespace) -> int:
+    from sim.parameter_docs import parameters_markdown, parameters_text
+
+    print(parameters_markdown() if args.markdown else parameters_text())
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -63,7 +72,7 @@ def _run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        return _parameters(args) if args.command == "parameters" else _run(args)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT_ERROR

@@ -42,7 +42,7 @@ from sim.mechanisms.quality import build_quality
 from sim.mechanisms.task_force_service import allocate_task_forces, evaluate_task_forces
 from sim.parcels import ParcelArrays
 from sim.scenario import Scenario, default_scenario
-from sim.world import build_world
+from sim.world import build_world, policy_rate
 
 # One random stream per mechanism, so changing one mechanism's draws (a lever) leaves the
 # others' draws unchanged: common random numbers for paired scenario comparisons.
@@ -112,12 +112,13 @@ class IndustryModel(mesa.Model):
         self.energy_price = base.energy.price_yuan_per_tce.value
         self.annual_wage = base.employment.annual_wage_yi.value
         self.skilled_wage_premium = base.employment.skilled_wage_premium.value
-        self.base_loan_rate = base.credit.loan_rate.value
+        self.policy_rate = policy_rate(base)
         self.above_scale_threshold = base.firms.above_scale_threshold_yi.value
         self.base_skilled_share = base.employment.skilled_share.value
         self.vacant_parcel_mu = base.land.vacant_parcel_mu.value
         small = ~self.firms.above_scale
         self.small_median_yi = float(np.median(self.firms.annual_revenue[small]))
+        self.small_firm_dispersion = base.heterogeneity.small_firm_dispersion.value
         shares = np.array([c.small_firm_share for c in base.clusters])
         self.small_firm_shares = shares / shares.sum()
         self.lead_weights = np.array([c.output_share for c in base.clusters])

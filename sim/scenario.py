@@ -10,11 +10,17 @@ from __future__ import annotations
 import copy
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.input_errors import InputError, read_toml, validate
+
+# Bounded element types for per-tier parameters.
+Share = Annotated[float, Ge(0), Le(1)]
+Gain = Annotated[float, Ge(0), Le(0.5)]
+CostRatio = Annotated[float, Ge(0), Le(2)]
 
 
 class Section(BaseModel):
@@ -137,6 +143,25 @@ class Attraction(Section):
         description="share of a project's planned output sold to customers it brings; assumption",
     )
 
+    new_plant_utilisation: float = Field(
+        0.85, ge=0.3, le=1, description="share of its capacity a new plant sells as it ramps up; assumption"
+    )
+    min_land_share: float = Field(
+        0.5,
+        ge=0.1,
+        le=1,
+        description="a project goes ahead only with at least this share of the land it asked for; assumption",
+    )
+    new_project_tech_share: float = Field(
+        0.5, ge=0, le=1, description="share of new projects that are certified S&T enterprises; assumption"
+    )
+    newcomer_energy_factor: float = Field(
+        0.8,
+        ge=0.2,
+        le=1.5,
+        description="energy intensity of new plants relative to their cluster's base mean; assumption",
+    )
+
 
 class Labour(Section):
     """Hiring and the skilled labour pool (phase 4)."""
@@ -156,7 +181,7 @@ class Labour(Section):
     unskilled_fill_rate: float = Field(
         0.85, gt=0, le=1, description="share of unskilled vacancies filled within a quarter; assumption"
     )
-    required_skilled_share: tuple[float, float, float, float] = Field(
+    required_skilled_share: tuple[Share, Share, Share, Share] = Field(
         (0.10, 0.16, 0.24, 0.34), description="skilled share a firm needs at digital tier 0..3; assumption"
     )
     skill_gap_penalty: float = Field(
@@ -173,6 +198,10 @@ class Labour(Section):
         ge=0,
         le=0.15,
         description="annual growth of output per worker from ordinary technical progress; assumption (China manufacturing labour productivity ~4-6%/yr)",
+    )
+
+    overstaff_release: float = Field(
+        0.5, ge=0, le=1, description="share of surplus unskilled workers laid off per quarter; assumption"
     )
 
 
@@ -215,15 +244,15 @@ class Investment(Section):
 class Digital(Section):
     """Tiered digital and AI upgrades (phase 4); the AI plan acts here."""
 
-    upgrade_cost: tuple[float, float, float] = Field(
+    upgrade_cost: tuple[CostRatio, CostRatio, CostRatio] = Field(
         (0.05, 0.10, 0.20),
         description="cost of reaching tier 1..3, 亿元 per 亿元 of annual output; assumption",
     )
-    productivity_gain: tuple[float, float, float] = Field(
+    productivity_gain: tuple[Gain, Gain, Gain] = Field(
         (0.02, 0.03, 0.05),
         description="productivity gain of reaching tier 1..3; assumption (MIIT smart-manufacturing pilots report 10-30% over several steps)",
     )
-    labour_saving: tuple[float, float, float] = Field(
+    labour_saving: tuple[Gain, Gain, Gain] = Field(
         (0.04, 0.08, 0.15), description="cut in workers per unit of output at tier 1..3; assumption"
     )
     subsidy_rate: float = Field(
@@ -246,6 +275,13 @@ class Digital(Section):
     )
     horizon_years: float = Field(
         4.0, gt=0, le=15, description="payback horizon firms use to judge an upgrade; assumption"
+    )
+
+    skill_tolerance: float = Field(
+        0.8,
+        ge=0.3,
+        le=1.2,
+        description="firms upgrade once they have this share of the next tier's required skilled share; assumption",
     )
 
 
@@ -290,6 +326,13 @@ class Innovation(Section):
     )
     lapse_rate: float = Field(
         0.01, ge=0, le=0.5, description="quarterly chance a certificate lapses; assumption"
+    )
+
+    success_certification_boost: float = Field(
+        6.0,
+        ge=1,
+        le=30,
+        description="how many times likelier certification is in a quarter with an innovation success; assumption",
     )
 
 
@@ -344,10 +387,17 @@ class Green(Section):
         0.0,
         ge=0,
         le=5,
-        description="mandated ceiling on intensity as a multiple of the cluster's base mean; 0 = no mandate",
+        description="mandated ceiling on intensity as a multiple of the cluster's base mean; 0 = no mandate (status quo)",
     )
     curtailment: float = Field(
         0.10, ge=0, le=1, description="output cut imposed on firms above the ceiling; assumption"
+    )
+
+    mandate_pressure: float = Field(
+        2.0,
+        ge=0,
+        le=10,
+        description="logit shift on retrofit decisions of firms above the intensity ceiling; assumption",
     )
 
 
@@ -403,6 +453,17 @@ class Finance(Section):
         description="cash firms keep, share of annual revenue, before spending on projects; assumption",
     )
 
+    profit_weight: float = Field(
+        2.0, ge=0, le=10, description="score points per unit of margin above 3%; assumption"
+    )
+    leverage_weight: float = Field(
+        0.5, ge=0, le=5, description="score points lost per unit of debt/capital above 0.3; assumption"
+    )
+    above_scale_bonus: float = Field(
+        0.05, ge=0, le=0.5, description="score bonus of above-scale firms; assumption"
+    )
+    tier_bonus: float = Field(0.02, ge=0, le=0.2, description="score bonus per digital tier; assumption")
+
 
 class Land(Section):
     """Land supply, reclaiming idle land and density (phase 5)."""
@@ -426,7 +487,7 @@ class Land(Section):
         0.0,
         ge=0,
         le=3000,
-        description="screen: projects must plan at least this output per mu, 万元; 0 = no screen",
+        description="screen: projects must plan at least this output per mu, 万元; 0 = no screen (status quo)",
     )
     onsite_headroom: float = Field(
         0.25,

@@ -18,13 +18,7 @@ from sim.firms import FirmArrays, Stage
 from sim.parcels import ParcelArrays, ParcelStatus
 from sim.scenario import ScenarioData
 
-TOP_FIRMS = 50
-SMALL_FIRM_DISPERSION = 0.9  # assumption: log-s.d. of small firms' output
-PRODUCTIVITY_DISPERSION = 0.06  # assumption: log-s.d. of cost efficiency within a cluster
-ENERGY_DISPERSION = 0.3  # assumption: log-s.d. of energy intensity within a cluster
-QUALITY_DISPERSION = 0.2  # assumption: log-s.d. of the quality index
-UTILISATION_RANGE = (0.70, 0.95)  # assumption: base-year capacity utilisation (China ~75%)
-SKILLED_POOL_SHARE = 0.03  # assumption: unemployed skilled workers over skilled employed
+TOP_FIRMS = 50  # the published concentration figure is the top-50 firms' share
 
 
 @dataclass(frozen=True)
@@ -150,26 +144,33 @@ def _quota_tiers(score: np.ndarray, shares: list[float]) -> np.ndarray:
     return tier
 
 
-def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generator) -> World:
-    """Construct firms, parcels, banks and the labour pool at the end of the base year."""
-    gross = params.world.gross_output_yi or data.output.gross_output_yi.value
-    above_total = gross * data.output.above_scale_share.value
-    small_total = gross - above_total
+def _lognormal_unit_mean(rng: np.random.Generator, sigma: float, n: int) -> np.ndarray:
+    """Log-normal multipliers with mean one."""
+    return rng.lognormal(-(sigma**2) / 2, sigma, n)
+
+
+def _firm_sizes(
+    data: BaseYearData, gross: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Annual output, cluster and above-scale flag of every base-year firm.
+
+    Small firms: counts by cluster, log-normal sizes below the threshold. Above-scale
+    firms: a heavy tail fitted to the top-50 share, assigned to clusters so that each
+    cluster's output matches its share.
+    """
     clusters = data.clusters
     n_clusters = len(clusters)
-    shares = np.array([c.output_share for c in clusters])
-    small_shares = np.array([c.small_firm_share for c in clusters])
     threshold = data.firms.above_scale_threshold_yi.value
+    above_total = gross * data.output.above_scale_share.value
 
-    # Small firms: counts by cluster, log-normal sizes below the above-scale threshold.
     n_small = int(round(data.firms.small.value))
+    small_shares = np.array([c.small_firm_share for c in clusters])
     small_cluster = rng.choice(n_clusters, size=n_small, p=small_shares / small_shares.sum())
-    small_sizes = rng.lognormal(0.0, SMALL_FIRM_DISPERSION, n_small)
-    small_sizes = _rescale_capped(small_sizes, small_total, 1e-4, threshold * 0.95)
+    small_sizes = rng.lognormal(0.0, data.heterogeneity.small_firm_dispersion.value, n_small)
+    small_sizes = _rescale_capped(small_sizes, gross - above_total, 1e-4, threshold * 0.95)
     small_by_cluster = np.bincount(small_cluster, weights=small_sizes, minlength=n_clusters)
 
-    # Above-scale firms: heavy tail fitted to the top-50 share, assigned to cluster targets.
-    above_targets = shares * gross - small_by_cluster
+    above_targets = np.array([c.output_share for c in clusters]) * gross - small_by_cluster
     if (above_targets <= 0).any():
         bad = [clusters[c].key for c in np.flatnonzero(above_targets <= 0)]
         raise ValueError(f"clusters {bad}: small firms alone exceed the cluster's output share")
@@ -181,25 +182,94 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
     annual = np.concatenate([above_sizes, small_sizes])
     cluster = np.concatenate([above_cluster, small_cluster]).astype(np.int16)
     above = np.arange(len(annual)) < len(above_sizes)
+    return annual, cluster, above
+
+
+def _tech_status(data: BaseYearData, above: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Certified S&T enterprises: a share of above-scale firms, the rest among small firms."""
+    n = len(above)
+    n_above = int(above.sum())
+    tech = np.zeros(n, bool)
+    tech[:n_above] = rng.random(n_above) < data.firms.tech_enterprise_share_above_scale.value
+    small_tech = max(0, int(round(data.firms.tech_enterprises.value)) - int(tech.sum()))
+    tech[rng.choice(np.arange(n_above, n), size=min(small_tech, n - n_above), replace=False)] = True
+    return tech
+
+
+def _staff(
+    data: BaseYearData,
+    params: ScenarioData,
+    annual: np.ndarray,
+    cluster: np.ndarray,
+    tier: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Workers, skilled workers and quarterly output per worker, matching total employment."""
+    saving = np.concatenate([[0.0], params.digital.labour_saving])
+    per_worker_c = np.array([c.output_per_worker_yi for c in data.clusters])
+    per_worker = per_worker_c[cluster] / (1 - saving[tier]) * rng.lognormal(0, 0.2, len(annual))
+    workers = annual / per_worker
+    scale = workers.sum() / data.employment.workers.value
+    per_worker *= scale
+    workers /= scale
+    required = np.asarray(params.labour.required_skilled_share)[tier]
+    skilled = workers * required * rng.lognormal(0, 0.25, len(annual))
+    skilled *= data.employment.skilled_share.value * workers.sum() / skilled.sum()
+    return workers, np.minimum(skilled, workers), per_worker / 4
+
+
+def _credit(
+    data: BaseYearData, capital: np.ndarray, above: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[BankSpec]]:
+    """House banks, debt (each bank at its share of the stock), loan rates and bank limits."""
+    banks = data.banks
+    share = np.array([b.credit_share for b in banks])
+    spread = np.array([b.spread for b in banks])
+    bank = rng.choice(len(banks), size=len(capital), p=share).astype(np.int16)
+    access = np.where(above, 1.0, data.heterogeneity.small_firm_credit_access.value)
+    raw_debt = capital * access * rng.beta(2, 3, len(capital))
+    stock = data.credit.industrial_loans_yi.value
+    per_bank = np.bincount(bank, weights=raw_debt, minlength=len(banks))
+    debt = raw_debt * (share * stock / np.where(per_bank > 0, per_bank, 1))[bank]
+    rate = policy_rate(data) + spread[bank]
+    headroom = 1 + data.credit.lending_headroom.value
+    specs = [BankSpec(b.name, b.credit_share * stock * headroom, b.score_threshold, b.spread) for b in banks]
+    return bank, debt, rate, specs
+
+
+def policy_rate(data: BaseYearData) -> float:
+    """The rate common to all banks: the average loan rate less the average bank spread."""
+    return data.credit.loan_rate.value - sum(b.credit_share * b.spread for b in data.banks)
+
+
+def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generator) -> World:
+    """Construct firms, parcels, banks and the labour pool at the end of the base year."""
+    gross = params.world.gross_output_yi or data.output.gross_output_yi.value
+    heterogeneity = data.heterogeneity
+    clusters = data.clusters
+    n_clusters = len(clusters)
+    annual, cluster, above = _firm_sizes(data, gross, rng)
     n = len(annual)
 
-    # Demand, capacity and capital: real quarterly rates at the end of the base year.
+    # Demand, capacity and capital: real quarterly rates at the end of the base year, when
+    # the year's output (its mid-year rate) has grown for another 1.5 quarters.
     env = params.environment
     growth = np.array([c.demand_growth for c in clusters]) + env.demand_growth_shift
     trend_q = np.log((1 + growth) / (1 + env.inflation)) / 4
     quarterly = annual / 4 * np.exp(1.5 * trend_q[cluster])
-    utilisation = rng.uniform(*UTILISATION_RANGE, n)
-    capacity = quarterly / utilisation
+    capacity = quarterly / rng.uniform(
+        heterogeneity.utilisation_low.value, heterogeneity.utilisation_high.value, n
+    )
     capital_output = np.array([c.capital_output_ratio for c in clusters])
     capital = capacity * 4 * capital_output[cluster]
 
-    # Productivity (cost efficiency), energy, quality, digital tiers and tech status.
+    # Productivity (cost efficiency), energy and the materials share that reproduces each
+    # cluster's value-added ratio.
     size_rank = np.log(annual / np.median(annual))
-    productivity = np.exp(0.02 * size_rank + rng.normal(0, PRODUCTIVITY_DISPERSION, n))
+    productivity = np.exp(0.02 * size_rank + rng.normal(0, heterogeneity.productivity_dispersion.value, n))
     base_intensity = np.array([c.energy_intensity for c in clusters])
-    energy = base_intensity[cluster] * rng.lognormal(-(ENERGY_DISPERSION**2) / 2, ENERGY_DISPERSION, n)
-    price = data.energy.price_yuan_per_tce.value
-    energy_share = energy * price / 1e4
+    energy = base_intensity[cluster] * _lognormal_unit_mean(rng, heterogeneity.energy_dispersion.value, n)
+    energy_share = energy * data.energy.price_yuan_per_tce.value / 1e4
     va_ratio = np.array([c.value_added_ratio for c in clusters])
     out_c = np.bincount(cluster, weights=annual, minlength=n_clusters)
     non_energy = np.bincount(cluster, weights=annual * (1 - energy_share), minlength=n_clusters)
@@ -207,53 +277,21 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
     materials = (non_energy - va_ratio * out_c) / per_productivity
     weighted_intensity = np.bincount(cluster, weights=annual * energy, minlength=n_clusters) / out_c
 
-    quality_level = (
-        1 + params.quality.effectiveness * params.quality.spend_share / params.quality.depreciation
+    quality_settings = params.quality
+    steady_quality = (
+        1 + quality_settings.effectiveness * quality_settings.spend_share / quality_settings.depreciation
     )
-    quality = quality_level * rng.lognormal(-(QUALITY_DISPERSION**2) / 2, QUALITY_DISPERSION, n)
+    quality = steady_quality * _lognormal_unit_mean(rng, heterogeneity.quality_dispersion.value, n)
     tier = _quota_tiers(size_rank + rng.normal(0, 1.5, n), data.digital.tier_shares.value)
-    tech = np.zeros(n, bool)
-    n_above = int(above.sum())
-    tech[:n_above] = rng.random(n_above) < data.firms.tech_enterprise_share_above_scale.value
-    small_tech = max(0, int(round(data.firms.tech_enterprises.value)) - int(tech.sum()))
-    tech[rng.choice(np.arange(n_above, n), size=min(small_tech, n - n_above), replace=False)] = True
-
-    # Workers: cluster labour productivity with tier savings, scaled to total employment.
-    labour = params.labour
-    saving = np.concatenate([[0.0], params.digital.labour_saving])
-    lp_c = np.array([c.output_per_worker_yi for c in clusters])
-    output_per_worker = lp_c[cluster] / (1 - saving[tier]) * rng.lognormal(0, 0.2, n)
-    workers = annual / output_per_worker
-    scale = workers.sum() / data.employment.workers.value
-    output_per_worker *= scale
-    workers /= scale
-    required = np.asarray(labour.required_skilled_share)[tier]
-    skilled = workers * required * rng.lognormal(0, 0.25, n)
-    skilled *= data.employment.skilled_share.value * workers.sum() / skilled.sum()
-    skilled = np.minimum(skilled, workers)
-    output_per_worker /= 4  # stored per quarter, like output
-
-    # Credit: banks by share, debt by capital and leverage, each bank at its share of the stock.
-    banks = data.banks
-    bank_share = np.array([b.credit_share for b in banks])
-    bank = rng.choice(len(banks), size=n, p=bank_share).astype(np.int16)
-    access = np.where(above, 1.0, 0.3)  # assumption: small firms borrow less per unit of capital
-    raw_debt = capital * access * rng.beta(2, 3, n)
-    stock = data.credit.industrial_loans_yi.value
-    per_bank = np.bincount(bank, weights=raw_debt, minlength=len(banks))
-    debt = raw_debt * (bank_share * stock / np.where(per_bank > 0, per_bank, 1))[bank]
-    headroom = 1 + data.credit.lending_headroom.value
-    bank_specs = [
-        BankSpec(b.name, b.credit_share * stock * headroom, b.score_threshold, b.spread) for b in banks
-    ]
-    loan_rate = data.credit.loan_rate.value + np.array([b.spread for b in banks])[bank] - 0.008
-    cash = params.accounts.initial_cash_ratio * annual * rng.lognormal(-0.045, 0.3, n)
+    tech = _tech_status(data, above, rng)
+    workers, skilled, output_per_worker = _staff(data, params, annual, cluster, tier, rng)
+    bank, debt, loan_rate, bank_specs = _credit(data, capital, above, rng)
+    cash = params.accounts.initial_cash_ratio * annual * _lognormal_unit_mean(rng, 0.3, n)
 
     # Land: one parcel per firm, sized so the total matches land in use.
     area = annual**0.85 * rng.lognormal(0, 0.3, n)
     area *= data.land.occupied_mu.value / area.sum()
-    density = capacity / area
-    firm_density = np.bincount(cluster, weights=capacity, minlength=n_clusters) / np.bincount(
+    new_density = np.bincount(cluster, weights=capacity, minlength=n_clusters) / np.bincount(
         cluster, weights=area, minlength=n_clusters
     )
 
@@ -285,16 +323,15 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
         debt=debt,
         loan_rate=loan_rate,
         land_mu=area,
-        density=density,
+        density=capacity / area,
         entry_step=0,
     )
 
     parcels = ParcelArrays()
     parcels.add(area, ParcelStatus.OCCUPIED, np.arange(n))
     parcels.add(_split_area(data.land.idle_mu.value, 20.0, rng), ParcelStatus.IDLE)
-    parcels.add(
-        _split_area(data.land.vacant_mu.value, data.land.vacant_parcel_mu.value, rng), ParcelStatus.VACANT
-    )
+    vacant = _split_area(data.land.vacant_mu.value, data.land.vacant_parcel_mu.value, rng)
+    parcels.add(vacant, ParcelStatus.VACANT)
 
     table = ClusterTable(
         keys=tuple(c.key for c in clusters),
@@ -303,7 +340,7 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
         materials_share=materials,
         base_energy_intensity=weighted_intensity,
         capital_output=capital_output,
-        new_density=firm_density,
+        new_density=new_density,
         task_forces=np.array([c.task_forces for c in clusters]),
     )
     return World(
@@ -311,6 +348,6 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
         parcels=parcels,
         clusters=table,
         banks=bank_specs,
-        skilled_pool=SKILLED_POOL_SHARE * float(skilled.sum()),
+        skilled_pool=heterogeneity.skilled_pool_share.value * float(skilled.sum()),
         base=data,
     )

@@ -12,9 +12,6 @@ from sim.mechanisms.cluster_totals import cluster_sum
 if TYPE_CHECKING:
     from sim.model import IndustryModel
 
-SOLD_SHARE_OF_NEW_CAPACITY = 0.85  # assumption: utilisation a new plant sells at
-MIN_LAND_SHARE = 0.5  # a project goes ahead only with at least half the land it asked for
-
 
 def _cluster_means(model: IndustryModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean log productivity, mean quality and output per worker of each cluster's live firms."""
@@ -33,7 +30,7 @@ def _grant_land(model: IndustryModel, first_row: int, need_mu: np.ndarray) -> np
     for k, need in enumerate(need_mu):
         row = first_row + int(np.count_nonzero(granted))
         area = model.parcels.allocate(row, float(need))
-        if area < MIN_LAND_SHARE * need:
+        if area < model.params.attraction.min_land_share * need:
             model.parcels.vacate(row)
             model.counters["land_refusals"] += 1
             continue
@@ -65,11 +62,12 @@ def _newcomer_columns(
         "quality": quality[cluster],
         "competitiveness": np.nan,
         "output_per_worker": per_worker[cluster],
-        "energy_intensity": model.clusters.base_energy_intensity[cluster] * 0.8,
+        "energy_intensity": model.clusters.base_energy_intensity[cluster]
+        * model.params.attraction.newcomer_energy_factor,
         "capital": capacity * 4 * model.clusters.capital_output[cluster] * model.price_index,
         "land_mu": granted,
         "density": capacity / np.maximum(granted, 1e-9),
-        "loan_rate": model.base_loan_rate,
+        "loan_rate": model.policy_rate,
         "entry_step": model.steps,
     }
 
@@ -105,7 +103,7 @@ def convert_leads(model: IndustryModel) -> None:
         stage_timer=np.maximum(1, attraction.build_quarters - saved),
         planned_capacity=planned,
         tier=attraction.new_firm_tier,
-        tech=leads.tech_draw[chosen] < 0.5,  # assumption: half of new projects are tech firms
+        tech=leads.tech_draw[chosen] < attraction.new_project_tech_share,
         cash=0.1 * planned * 4 * model.price_index,
     )
     model.add_firms(len(cluster), **columns)
@@ -124,7 +122,8 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
         return
     cluster = rng.choice(model.clusters.n, size=count, p=model.small_firm_shares)
     annual = np.minimum(
-        rng.lognormal(np.log(model.small_median_yi), 0.9, count), 0.8 * model.above_scale_threshold
+        rng.lognormal(np.log(model.small_median_yi), model.small_firm_dispersion, count),
+        0.8 * model.above_scale_threshold,
     )
     bank_draw = rng.random(count)
     capacity = annual / 4 / model.price_index / 0.8
@@ -165,7 +164,7 @@ def advance_projects(model: IndustryModel) -> None:
     ramping = firms.alive & (firms.stage == Stage.RAMPING) & ~done
     step = firms.planned_capacity[ramping] / params.attraction.ramp_quarters
     firms.capacity[ramping] += step
-    sold = step * SOLD_SHARE_OF_NEW_CAPACITY
+    sold = step * params.attraction.new_plant_utilisation
     taken_by_firm = np.zeros(firms.n)
     taken_by_firm[ramping] = sold * (1 - params.attraction.own_demand_share)
     taken = cluster_sum(model, ramping, taken_by_firm)

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from sim.model import IndustryModel
 
 TOP_TIER = 3
-SKILL_TOLERANCE = 0.8  # assumption: firms upgrade with 80% of the next tier's skilled share
 
 
 def plan_digital_upgrades(model: IndustryModel) -> None:
@@ -43,7 +42,7 @@ def plan_digital_upgrades(model: IndustryModel) -> None:
     )
     next_required = required_skilled_share(model, tiers_ahead=1)
     skilled_share = firms.skilled / np.maximum(firms.workers, 1e-9)
-    skills_ok = skilled_share >= SKILL_TOLERANCE * next_required
+    skills_ok = skilled_share >= settings.skill_tolerance * next_required
     wants = candidates & (draws < chance)
     firms.needs_talent |= wants & ~skills_ok
     chosen = wants & skills_ok

@@ -18,6 +18,10 @@ from sim.mechanisms.green import complete_retrofit
 if TYPE_CHECKING:
     from sim.model import IndustryModel
 
+# A firm with this margin and leverage, and no bonuses, scores 0.5 (the middle of the scale).
+REFERENCE_MARGIN = 0.03
+REFERENCE_LEVERAGE = 0.3
+
 
 def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
     """Bank scores in [0, 1]: profitability, leverage, size, tier, policy bonuses, noise."""
@@ -26,10 +30,10 @@ def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
     leverage = firms.debt / np.maximum(firms.capital, 1e-9)
     score = (
         0.5
-        + 2.0 * (firms.margin - 0.03)
-        - 0.5 * (leverage - 0.3)
-        + 0.05 * firms.above_scale
-        + 0.02 * firms.tier
+        + finance.profit_weight * (firms.margin - REFERENCE_MARGIN)
+        - finance.leverage_weight * (leverage - REFERENCE_LEVERAGE)
+        + finance.above_scale_bonus * firms.above_scale
+        + finance.tier_bonus * firms.tier
         + finance.st_credit_bonus * firms.tech
         + finance.green_credit_bonus * green_share
         + model.params.task_forces.loan_score_bonus * firms.served
@@ -84,7 +88,7 @@ def start_projects(model: IndustryModel) -> None:
     from_cash = np.minimum(np.maximum(firms.cash - reserve, 0.0), cost)
     borrowed = np.minimum(model.loan_offer, np.maximum(cost - from_cash, 0.0) + projects.rescue)
     rate = (
-        model.base_loan_rate
+        model.policy_rate
         + np.array([b.spread for b in model.banks])[firms.bank]
         + finance.risk_premium * (1 - model.loan_score)
         - finance.interest_subsidy

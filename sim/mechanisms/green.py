@@ -12,8 +12,6 @@ from sim.mechanisms.adoption import adoption_probability
 if TYPE_CHECKING:
     from sim.model import IndustryModel
 
-MANDATE_PRESSURE = 2.0  # assumption: logit shift on retrofits for firms over the ceiling
-
 
 def annual_energy_bill(model: IndustryModel) -> np.ndarray:
     """Yearly energy cost of each firm at its current output, 亿元."""
@@ -40,7 +38,7 @@ def plan_retrofits(model: IndustryModel) -> None:
         cost,
         settings.decision_sharpness,
         settings.base_rate,
-        MANDATE_PRESSURE * over,
+        settings.mandate_pressure * over,
     )
     chosen = firms.alive & (firms.stage == Stage.OPERATING) & (saving > 0) & (draws < chance)
     model.projects.retrofit[:] = chosen

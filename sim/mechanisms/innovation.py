@@ -11,8 +11,6 @@ from sim.firms import Stage
 if TYPE_CHECKING:
     from sim.model import IndustryModel
 
-SUCCESS_CERTIFICATION_BOOST = 6.0  # assumption: an innovation success makes certification 6x likelier
-
 
 def rd_intensity(model: IndustryModel) -> np.ndarray:
     """Share of revenue each firm spends on R&D out of its own pocket."""
@@ -38,7 +36,7 @@ def innovate(model: IndustryModel) -> None:
 
     skilled_share = firms.skilled / np.maximum(firms.workers, 1e-9)
     propensity = settings.certification_rate * skilled_share / model.base_skilled_share
-    propensity *= np.where(success, SUCCESS_CERTIFICATION_BOOST, 1.0)
+    propensity *= np.where(success, settings.success_certification_boost, 1.0)
     certified = active & ~firms.tech & (cert_draws < propensity)
     lapsed = active & firms.tech & (lapse_draws < settings.lapse_rate)
     firms.tech[certified] = True

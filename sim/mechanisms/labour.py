@@ -11,8 +11,6 @@ from sim.firms import Stage
 if TYPE_CHECKING:
     from sim.model import IndustryModel
 
-OVERSTAFF_RELEASE = 0.5  # assumption: share of surplus unskilled workers laid off per quarter
-
 
 def required_skilled_share(model: IndustryModel, tiers_ahead: int = 0) -> np.ndarray:
     """Skilled share each firm needs at its digital tier (or at a tier it aims for)."""
@@ -55,7 +53,7 @@ def hire(model: IndustryModel) -> None:
 
     # Headcount the skilled pool cannot supply is filled with unskilled workers.
     gap = np.maximum(target - firms.skilled, 0.0) - unskilled
-    change = np.where(gap > 0, labour.unskilled_fill_rate * gap, OVERSTAFF_RELEASE * gap)
+    change = np.where(gap > 0, labour.unskilled_fill_rate * gap, labour.overstaff_release * gap)
     unskilled = np.where(active, np.maximum(unskilled + change, 0.0), unskilled)
     firms.workers = unskilled + firms.skilled
     firms.needs_talent |= active & (shortfall - hired > 0.1 * skilled_target + 1e-9)
