@@ -104,7 +104,7 @@ def convert_leads(model: IndustryModel) -> None:
         planned_capacity=planned,
         tier=attraction.new_firm_tier,
         tech=leads.tech_draw[chosen] < attraction.new_project_tech_share,
-        cash=0.1 * planned * 4 * model.price_index,
+        cash=params.accounts.initial_cash_ratio * planned * 4 * model.price_index,
     )
     model.add_firms(len(cluster), **columns)
     model.counters["projects_signed"] += len(cluster)
@@ -126,7 +126,8 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
         0.8 * model.above_scale_threshold,
     )
     bank_draw = rng.random(count)
-    capacity = annual / 4 / model.price_index / 0.8
+    utilisation = params.attraction.new_plant_utilisation
+    capacity = annual / 4 / model.price_index / utilisation
     need_mu = capacity / (model.clusters.new_density[cluster] * (1 + params.land.plot_ratio_gain))
     granted = _grant_land(model, firms.n, need_mu)
     keep = granted > 0
@@ -135,7 +136,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
     capacity = capacity[keep] * np.minimum(1.0, granted[keep] / need_mu[keep])
     cluster, granted = cluster[keep], granted[keep]
     columns = _newcomer_columns(model, cluster, capacity, granted, 0.0, bank_draw[keep])
-    demand = capacity * 0.8
+    demand = capacity * utilisation
     workers = demand / columns["output_per_worker"]
     columns.update(
         stage=Stage.OPERATING,
@@ -145,7 +146,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
         expected_demand=demand,
         workers=workers,
         skilled=workers * params.labour.required_skilled_share[0],
-        cash=0.1 * capacity * 4 * model.price_index,
+        cash=params.accounts.initial_cash_ratio * capacity * 4 * model.price_index,
     )
     model.add_firms(len(cluster), **columns)
     model.counters["births"] += len(cluster)
