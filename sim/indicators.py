@@ -48,7 +48,16 @@ FLOW_MONEY = (
     "risk_pool_paid_yi",
     "unpaid_trade_credit_yi",
 )
-FLOWS = ("output_yi", "above_scale_output_yi", "value_added_yi", "entries", *FLOW_COUNTERS, *FLOW_MONEY)
+FLOWS = (
+    "output_yi",
+    "above_scale_output_yi",
+    "value_added_yi",
+    "entries",
+    "task_force_leads",
+    "task_force_requests",
+    *FLOW_COUNTERS,
+    *FLOW_MONEY,
+)
 STOCKS = (
     "firms",
     "above_scale_firms",
@@ -111,6 +120,8 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "above_scale_output_yi": float(firms.revenue[firms.above_scale].sum()),
         "value_added_yi": float(firms.value_added.sum()),
         "entries": model.counters["projects_signed"] + model.counters["births"],
+        "task_force_leads": sum(tf.leads_supported for tf in model.task_forces),
+        "task_force_requests": sum(tf.requests_served for tf in model.task_forces),
         "firms": int(np.count_nonzero(producing)),
         "above_scale_firms": int(np.count_nonzero(alive & firms.above_scale)),
         "projects_building": int(np.count_nonzero(alive & (firms.stage == Stage.BUILDING))),

@@ -100,7 +100,7 @@ class IndustryModel(mesa.Model):
         self.scenario_name = scenario.name
         self.params = scenario.data
         base = base_year or load_scenario_base_year(scenario)
-        self.base_year = base
+        self.base_year = base  # the data the world was built from, for inspection
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
         world = build_world(base, self.params, self.streams["world"])
         self.firms = world.firms

@@ -144,7 +144,10 @@ class Attraction(Section):
     )
 
     new_plant_utilisation: float = Field(
-        0.85, ge=0.3, le=1, description="share of its capacity a new plant (or newborn small firm) sells at first; assumption"
+        0.85,
+        ge=0.3,
+        le=1,
+        description="share of its capacity a new plant (or newborn small firm) sells at first; assumption",
     )
     min_land_share: float = Field(
         0.5,

@@ -26,7 +26,6 @@ class ClusterTable:
     """Per-cluster constants the quarter uses, as arrays indexed by cluster number."""
 
     keys: tuple[str, ...]
-    names_zh: tuple[str, ...]
     trend_q: np.ndarray  # real quarterly log demand trend
     materials_share: np.ndarray  # material cost over output for a firm with productivity 1
     base_energy_intensity: np.ndarray  # output-weighted mean at the base year, tce per 万元
@@ -54,7 +53,6 @@ class World:
     clusters: ClusterTable
     banks: list[BankSpec]
     skilled_pool: float
-    base: BaseYearData
 
 
 def top_share_sigma(n: int, top: int, share: float, floor: float, mean: float) -> float:
@@ -335,7 +333,6 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
 
     table = ClusterTable(
         keys=tuple(c.key for c in clusters),
-        names_zh=tuple(c.name_zh for c in clusters),
         trend_q=trend_q,
         materials_share=materials,
         base_energy_intensity=weighted_intensity,
@@ -349,5 +346,4 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
         clusters=table,
         banks=bank_specs,
         skilled_pool=heterogeneity.skilled_pool_share.value * float(skilled.sum()),
-        base=data,
     )

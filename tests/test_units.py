@@ -58,3 +58,67 @@ def test_enterprise_agent_reads_its_row():
     state = agent.snapshot()
     assert state["cluster"] == agent.cluster_key
     assert agent.above_scale and agent.annual_output_yi == pytest.approx(model.firms.annual_revenue[0])
+
+
+def _quarter_ready_model() -> IndustryModel:
+    """A model just before the banks answer, with empty project requests."""
+    from sim.mechanisms.projects import Projects
+
+    model = IndustryModel(rng=2)
+    model.projects = Projects.empty(model.firms.n)
+    return model
+
+
+def test_funded_project_is_paid_from_cash_and_loan_exactly():
+    from sim.mechanisms.finance import answer_loan_requests, start_projects
+
+    model = _quarter_ready_model()
+    firms = model.firms
+    firm = int(np.argmax(firms.annual_revenue))
+    firms.margin[firm] = 0.2  # a good borrower
+    firms.cash[firm] = 2.0 + 0.03 * firms.annual_revenue[firm]  # 2 亿 of spare cash
+    model.projects.capacity_add[firm] = 1.0
+    model.projects.capacity_cost[firm] = 3.0
+    cash, debt, capital = firms.cash[firm], firms.debt[firm], firms.capital[firm]
+    answer_loan_requests(model)
+    assert model.loan_offer[firm] == pytest.approx(1.0)  # cost less spare cash
+    start_projects(model)
+    assert firms.debt[firm] == pytest.approx(debt + 1.0)
+    assert firms.cash[firm] == pytest.approx(cash - 2.0)
+    assert firms.capital[firm] == pytest.approx(capital + 3.0)
+    assert firms.pending_capacity[firm] == pytest.approx(1.0)
+
+
+def test_project_without_enough_own_funds_is_dropped():
+    from sim.mechanisms.finance import answer_loan_requests, start_projects
+
+    model = _quarter_ready_model()
+    firms = model.firms
+    firm = int(np.argmax(firms.annual_revenue))
+    firms.cash[firm] = 0.03 * firms.annual_revenue[firm]  # nothing above the reserve
+    model.projects.capacity_add[firm] = 1.0
+    model.projects.capacity_cost[firm] = 5.0
+    cash, debt = firms.cash[firm], firms.debt[firm]
+    answer_loan_requests(model)
+    start_projects(model)
+    assert firms.needs_finance[firm]
+    assert (firms.cash[firm], firms.debt[firm]) == pytest.approx((cash, debt))
+    assert firms.pending_capacity[firm] == 0
+
+
+def test_accounts_move_cash_by_profit_less_payout_plus_depreciation_less_principal():
+    from sim.mechanisms.accounts import settle_accounts
+
+    model = _quarter_ready_model()
+    firms = model.firms
+    params = model.params
+    firms.margin[:] = -0.01  # loss-makers amortise
+    firms.cash[:] = 100.0
+    debt = firms.debt.copy()
+    capital = firms.capital.copy()
+    settle_accounts(model)
+    principal = debt / (params.finance.maturity_years * 4)
+    payout = params.accounts.payout_ratio * np.maximum(firms.profit, 0.0)
+    depreciation = params.investment.depreciation_rate / 4 * capital
+    np.testing.assert_allclose(firms.cash, 100.0 + firms.profit - payout + depreciation - principal)
+    np.testing.assert_allclose(firms.debt, debt - principal)

@@ -101,7 +101,7 @@ def start_projects(model: IndustryModel) -> None:
         where=new_debt > 0,
     )
     firms.debt = new_debt
-    firms.cash += borrowed - from_cash - np.maximum(cost - from_cash - borrowed, 0.0)
+    firms.cash += borrowed - cost  # the cost is paid from cash and the loan together
 
     expanding = projects.capacity_add > 0
     firms.pending_capacity[expanding] += projects.capacity_add[expanding]
