@@ -89,6 +89,7 @@ class EnergyData(_Strict):
 class HeterogeneityData(_Strict):
     """How firms differ within the base year: dispersions and starting conditions."""
 
+    smallest_firm_yi: RangedFigure
     small_firm_dispersion: RangedFigure
     productivity_dispersion: RangedFigure
     energy_dispersion: RangedFigure

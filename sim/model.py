@@ -27,7 +27,7 @@ from sim.mechanisms.accounts import (
     settle_accounts,
     value_added,
 )
-from sim.mechanisms.attraction import attract_investment
+from sim.mechanisms.attraction import attract_investment, cluster_means
 from sim.mechanisms.digital import plan_digital_upgrades
 from sim.mechanisms.environment import draw_environment
 from sim.mechanisms.finance import answer_loan_requests, start_projects
@@ -44,8 +44,9 @@ from sim.parcels import ParcelArrays
 from sim.scenario import Scenario, default_scenario
 from sim.world import build_world, policy_rate
 
-# One random stream per mechanism, so changing one mechanism's draws (a lever) leaves the
-# others' draws unchanged: common random numbers for paired scenario comparisons.
+# One random stream per mechanism and quarter, so a lever that changes one mechanism's
+# draws, or the number of firms, leaves every other draw unchanged: firm row i gets the
+# same numbers in paired scenarios (common random numbers).
 STREAMS = (
     "world",
     "demand",
@@ -59,6 +60,7 @@ STREAMS = (
     "land_supply",
     "reclaim",
     "exit",
+    "investment",
 )
 
 
@@ -101,7 +103,8 @@ class IndustryModel(mesa.Model):
         self.params = scenario.data
         base = base_year or load_scenario_base_year(scenario)
         self.base_year = base  # the data the world was built from, for inspection
-        self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
+        self._entropy = int(self.rng.integers(2**63))
+        self.streams = self._quarter_streams()
         world = build_world(base, self.params, self.streams["world"])
         self.firms = world.firms
         self.parcels: ParcelArrays = world.parcels
@@ -149,6 +152,7 @@ class IndustryModel(mesa.Model):
             [tf for tf in self.task_forces if tf.cluster == c] for c in range(self.clusters.n)
         ]
         self.cluster_effort = np.full(self.clusters.n, self.params.task_forces.effort)
+        self.base_cluster_means = cluster_means(self)
         self._enterprises: list[Enterprise] = []
         self._parcel_agents: list[LandParcel] = []
         self._register_firms(np.arange(self.firms.n))
@@ -213,7 +217,15 @@ class IndustryModel(mesa.Model):
         close_firms(self)
         self._end_quarter()  # 8 collect
 
+    def _quarter_streams(self) -> dict[str, np.random.Generator]:
+        """Fresh generators for this quarter, keyed by (mechanism, quarter) under the run's seed."""
+        return {
+            name: np.random.default_rng(np.random.SeedSequence(self._entropy, spawn_key=(k, self.steps)))
+            for k, name in enumerate(STREAMS)
+        }
+
     def _begin_quarter(self) -> None:
+        self.streams = self._quarter_streams()
         self.counters: dict[str, Any] = defaultdict(int)
         self.flows: dict[str, float] = defaultdict(float)
         self.projects = Projects.empty(self.firms.n)

@@ -185,7 +185,7 @@ class Labour(Section):
         0.85, gt=0, le=1, description="share of unskilled vacancies filled within a quarter; assumption"
     )
     required_skilled_share: tuple[Share, Share, Share, Share] = Field(
-        (0.10, 0.16, 0.24, 0.34), description="skilled share a firm needs at digital tier 0..3; assumption"
+        (0.08, 0.12, 0.18, 0.26), description="skilled share a firm needs at digital tier 0..3; assumption"
     )
     skill_gap_penalty: float = Field(
         0.4, ge=0, le=2, description="productivity loss per unit of skilled-share shortfall; assumption"
@@ -205,6 +205,13 @@ class Labour(Section):
 
     overstaff_release: float = Field(
         0.5, ge=0, le=1, description="share of surplus unskilled workers laid off per quarter; assumption"
+    )
+
+    staffing_buffer: float = Field(
+        1.05,
+        ge=1,
+        le=1.5,
+        description="workers firms keep per unit of expected output, over the bare need; assumption",
     )
 
 
@@ -241,6 +248,13 @@ class Investment(Section):
     )
     min_margin: float = Field(
         0.0, ge=-0.5, le=0.5, description="operating margin below which firms do not expand; assumption"
+    )
+
+    review_rate: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="share of firms reviewing their capacity plans in a quarter (plans are not all made at once); assumption",
     )
 
 
@@ -435,7 +449,10 @@ class Finance(Section):
         4.0, ge=0.5, le=20, description="average maturity of industrial loans; assumption"
     )
     recovery_rate: float = Field(
-        0.35, ge=0, le=1, description="share of a defaulted loan recovered; assumption"
+        0.15,
+        ge=0,
+        le=1,
+        description="share of an exiting firm's fixed capital (book value) recovered in liquidation, for its creditors; assumption (specialised plant sells at a deep discount)",
     )
     score_noise: float = Field(
         0.08, ge=0, le=0.5, description="s.d. of banks' private information in scores; assumption"
@@ -472,7 +489,7 @@ class Land(Section):
     """Land supply, reclaiming idle land and density (phase 5)."""
 
     new_supply_mu_per_year: float = Field(
-        1200.0, ge=0, le=20000, description="new serviced industrial land per year, mu; assumption"
+        700.0, ge=0, le=20000, description="new serviced industrial land per year, mu; assumption"
     )
     reclaim_rate: float = Field(
         0.03,
@@ -594,6 +611,10 @@ class Demography(Section):
         ge=-2,
         le=0,
         description="firms exit when cash falls below this share of annual revenue and no bank lends; assumption",
+    )
+
+    birth_digital_share: float = Field(
+        0.4, ge=0, le=1, description="share of newborn small firms that start digitised (tier 1); assumption"
     )
 
 

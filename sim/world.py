@@ -55,14 +55,18 @@ class World:
     skilled_pool: float
 
 
+def quantile_sizes(n: int, sigma: float, floor: float, mean: float) -> np.ndarray:
+    """n firm sizes, largest first: the floor plus log-normal quantiles scaled to the mean."""
+    z = norm.ppf((np.arange(n) + 0.5) / n)[::-1]
+    excess = np.exp(sigma * z)
+    return floor + excess * (mean - floor) * n / excess.sum()
+
+
 def top_share_sigma(n: int, top: int, share: float, floor: float, mean: float) -> float:
     """Log-s.d. of firm output above the floor that gives the top `top` firms `share` of the total."""
-    z = norm.ppf((np.arange(n) + 0.5) / n)[::-1]
 
     def gap(sigma: float) -> float:
-        excess = np.exp(sigma * z)
-        excess *= (mean - floor) * n / excess.sum()
-        sizes = floor + excess
+        sizes = quantile_sizes(n, sigma, floor, mean)
         return sizes[:top].sum() / sizes.sum() - share
 
     return brentq(gap, 0.01, 5.0)
@@ -80,11 +84,16 @@ def _rescale_capped(sizes: np.ndarray, total: float, low: float, high: float) ->
     return sizes
 
 
-def _above_scale_sizes(data: BaseYearData, total: float, rng: np.random.Generator) -> np.ndarray:
+def _above_scale_sizes(data: BaseYearData, total: float) -> np.ndarray:
+    """Above-scale firm sizes, largest first, with the published top-50 share.
+
+    Quantiles rather than random draws: the concentration is a base-year fact, not noise.
+    The largest firms are capped at the file's largest firm size.
+    """
     n = int(round(data.firms.above_scale.value))
     floor = data.firms.above_scale_threshold_yi.value
     sigma = top_share_sigma(n, TOP_FIRMS, data.output.top50_share_of_above_scale.value, floor, total / n)
-    excess = np.sort(rng.lognormal(0.0, sigma, n))[::-1]
+    excess = quantile_sizes(n, sigma, floor, total / n) - floor
     excess = _rescale_capped(excess, total - floor * n, 1e-6, data.firms.largest_firm_yi.value - floor)
     return floor + excess
 
@@ -165,14 +174,15 @@ def _firm_sizes(
     small_shares = np.array([c.small_firm_share for c in clusters])
     small_cluster = rng.choice(n_clusters, size=n_small, p=small_shares / small_shares.sum())
     small_sizes = rng.lognormal(0.0, data.heterogeneity.small_firm_dispersion.value, n_small)
-    small_sizes = _rescale_capped(small_sizes, gross - above_total, 1e-4, threshold * 0.95)
+    floor = data.heterogeneity.smallest_firm_yi.value
+    small_sizes = _rescale_capped(small_sizes, gross - above_total, floor, threshold * 0.95)
     small_by_cluster = np.bincount(small_cluster, weights=small_sizes, minlength=n_clusters)
 
     above_targets = np.array([c.output_share for c in clusters]) * gross - small_by_cluster
     if (above_targets <= 0).any():
         bad = [clusters[c].key for c in np.flatnonzero(above_targets <= 0)]
         raise ValueError(f"clusters {bad}: small firms alone exceed the cluster's output share")
-    above_sizes = _above_scale_sizes(data, above_total, rng)
+    above_sizes = _above_scale_sizes(data, above_total)
     caps = np.array([c.largest_firm_yi for c in clusters])
     above_cluster = _assign_clusters(above_sizes, above_targets, caps)
     above_sizes = _fit_cluster_totals(above_sizes, above_cluster, above_targets, threshold)
@@ -197,23 +207,28 @@ def _tech_status(data: BaseYearData, above: np.ndarray, rng: np.random.Generator
 def _staff(
     data: BaseYearData,
     params: ScenarioData,
-    annual: np.ndarray,
+    quarterly: np.ndarray,
     cluster: np.ndarray,
     tier: np.ndarray,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Workers, skilled workers and quarterly output per worker, matching total employment."""
+    """Workers, skilled workers and quarterly output per worker, matching total employment.
+
+    Firms are staffed as the hiring rule would staff them (output plus the staffing
+    buffer), so the first quarter starts without a hiring jump.
+    """
+    n = len(quarterly)
     saving = np.concatenate([[0.0], params.digital.labour_saving])
-    per_worker_c = np.array([c.output_per_worker_yi for c in data.clusters])
-    per_worker = per_worker_c[cluster] / (1 - saving[tier]) * rng.lognormal(0, 0.2, len(annual))
-    workers = annual / per_worker
+    per_worker_c = np.array([c.output_per_worker_yi for c in data.clusters]) / 4
+    per_worker = per_worker_c[cluster] / (1 - saving[tier]) * rng.lognormal(0, 0.2, n)
+    workers = quarterly * params.labour.staffing_buffer / per_worker
     scale = workers.sum() / data.employment.workers.value
     per_worker *= scale
     workers /= scale
     required = np.asarray(params.labour.required_skilled_share)[tier]
-    skilled = workers * required * rng.lognormal(0, 0.25, len(annual))
+    skilled = workers * required * rng.lognormal(0, 0.25, n)
     skilled *= data.employment.skilled_share.value * workers.sum() / skilled.sum()
-    return workers, np.minimum(skilled, workers), per_worker / 4
+    return workers, np.minimum(skilled, workers), per_worker
 
 
 def _credit(
@@ -282,7 +297,7 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
     quality = steady_quality * _lognormal_unit_mean(rng, heterogeneity.quality_dispersion.value, n)
     tier = _quota_tiers(size_rank + rng.normal(0, 1.5, n), data.digital.tier_shares.value)
     tech = _tech_status(data, above, rng)
-    workers, skilled, output_per_worker = _staff(data, params, annual, cluster, tier, rng)
+    workers, skilled, output_per_worker = _staff(data, params, quarterly, cluster, tier, rng)
     bank, debt, loan_rate, bank_specs = _credit(data, capital, above, rng)
     cash = params.accounts.initial_cash_ratio * annual * _lognormal_unit_mean(rng, 0.3, n)
 

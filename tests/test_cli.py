@@ -51,8 +51,10 @@ def test_json_has_the_documented_keys(json_run):
 
 
 def test_json_matches_the_table_run(json_run):
-    again = sim("run", str(BASELINE), "--seed", "1", "--json")
-    assert json.loads(again.stdout) == json_run
+    table = sim("run", str(BASELINE), "--seed", "1")
+    row_2030 = next(line for line in table.stdout.splitlines() if line.startswith("2030"))
+    printed = float(row_2030.split()[1].replace(",", ""))
+    assert printed == pytest.approx(json_run["annual"][-1]["output_yi"], abs=0.05)
 
 
 def test_set_overrides_a_value(json_run):

@@ -36,7 +36,7 @@ def base() -> dict:
         (["innovation.rd_subsidy_rate=0.6", "innovation.platform_boost=1.0"], "sum", "innovations", +1),
         (["labour.skilled_inflow_per_year=12000"], "final", "skilled_share", +1),
         (["attraction.leads_per_year=150"], "sum", "projects_signed", +1),
-        (["land.new_supply_mu_per_year=6000"], "final", "land_total_mu", +1),
+        (["land.new_supply_mu_per_year=6000"], "final", "land_vacant_mu", +1),
         (["land.reclaim_rate=0.6"], "final", "land_idle_mu", -1),
         (["finance.risk_compensation=0.8", "finance.risk_sensitivity=0.3"], "sum", "loans_refused", -1),
         (["green.retrofit_subsidy_rate=0.8", "green.base_rate=0.2"], "final", "energy_intensity", -1),

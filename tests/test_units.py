@@ -8,7 +8,7 @@ import pytest
 from sim.mechanisms.adoption import adoption_probability
 from sim.model import IndustryModel
 from sim.parcels import NO_OCCUPANT, ParcelArrays, ParcelStatus
-from sim.world import top_share_sigma
+from sim.world import quantile_sizes, top_share_sigma
 
 
 def test_allocation_splits_large_parcels_and_conserves_area():
@@ -43,21 +43,20 @@ def test_adoption_rises_with_benefit_and_is_capped():
 
 
 def test_top_share_sigma_reproduces_concentration():
-    from scipy.stats import norm
-
     sigma = top_share_sigma(350, 50, 0.52, floor=0.2, mean=1.4)
-    z = norm.ppf((np.arange(350) + 0.5) / 350)[::-1]
-    excess = np.exp(sigma * z)
-    sizes = 0.2 + excess * (1.4 - 0.2) * 350 / excess.sum()
+    sizes = quantile_sizes(350, sigma, floor=0.2, mean=1.4)
     assert sizes[:50].sum() / sizes.sum() == pytest.approx(0.52, abs=1e-6)
+    assert sizes.mean() == pytest.approx(1.4) and sizes.min() > 0.2
 
 
 def test_enterprise_agent_reads_its_row():
     model = IndustryModel(rng=1)
     agent = model.enterprise(0)
     state = agent.snapshot()
-    assert state["cluster"] == agent.cluster_key
+    assert state["cluster"] == model.clusters.keys[model.firms.cluster[0]]
+    assert state["capacity"] == model.firms.capacity[0] and state["tier"] == model.firms.tier[0]
     assert agent.above_scale and agent.annual_output_yi == pytest.approx(model.firms.annual_revenue[0])
+    assert model.enterprise(0).unique_id != model.enterprise(1).unique_id
 
 
 def _quarter_ready_model() -> IndustryModel:
@@ -112,13 +111,15 @@ def test_accounts_move_cash_by_profit_less_payout_plus_depreciation_less_princip
     model = _quarter_ready_model()
     firms = model.firms
     params = model.params
-    firms.margin[:] = -0.01  # loss-makers amortise
-    firms.cash[:] = 100.0
-    debt = firms.debt.copy()
-    capital = firms.capital.copy()
+    rows = np.arange(firms.n)
+    firms.margin[:] = np.where(rows % 3 == 0, 0.05, -0.01)  # a third are performing loans
+    firms.cash[:] = np.where(rows % 3 == 2, 0.001, 100.0)  # some loss-makers have little cash
+    cash, debt, capital = firms.cash.copy(), firms.debt.copy(), firms.capital.copy()
     settle_accounts(model)
-    principal = debt / (params.finance.maturity_years * 4)
+    due = debt / (params.finance.maturity_years * 4)
+    principal = np.where(rows % 3 == 0, 0.0, np.minimum(due, cash))
     payout = params.accounts.payout_ratio * np.maximum(firms.profit, 0.0)
     depreciation = params.investment.depreciation_rate / 4 * capital
-    np.testing.assert_allclose(firms.cash, 100.0 + firms.profit - payout + depreciation - principal)
+    np.testing.assert_allclose(firms.cash, cash + firms.profit - payout + depreciation - principal)
     np.testing.assert_allclose(firms.debt, debt - principal)
+    assert (principal[rows % 3 == 0] == 0).all() and (principal[rows % 3 == 2] <= 0.001).all()

@@ -103,17 +103,20 @@ def close_firms(model: IndustryModel) -> None:
 
 
 def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
-    """Unpaid debt of leaving firms: the risk pool covers its share, the bank the rest."""
+    """Debt a leaving firm cannot repay from cash and liquidated capital is a default.
+
+    The risk-compensation pool covers its share of the loss, the bank the rest.
+    """
     firms = model.firms
     finance = model.params.finance
-    unpaid = np.maximum(firms.debt[leaving] - np.maximum(firms.cash[leaving], 0.0), 0.0)
-    loss = unpaid * (1 - finance.recovery_rate)
+    assets = np.maximum(firms.cash[leaving], 0.0) + finance.recovery_rate * firms.capital[leaving]
+    loss = np.maximum(firms.debt[leaving] - assets, 0.0)
     covered = loss * finance.risk_compensation
     for bank in model.banks:
         mine = firms.bank[leaving] == bank.index
         if mine.any():
             bank.book_default(float((loss - covered)[mine].sum()))
-    model.counters["defaults"] += int(np.count_nonzero(unpaid > 0))
+    model.counters["defaults"] += int(np.count_nonzero(loss > 0))
     model.flows["unpaid_trade_credit_yi"] += float(np.maximum(-firms.cash[leaving], 0.0).sum())
     model.flows["default_losses_yi"] += float(loss.sum())
     model.flows["risk_pool_paid_yi"] += float(covered.sum())

@@ -13,15 +13,18 @@ if TYPE_CHECKING:
     from sim.model import IndustryModel
 
 
-def _cluster_means(model: IndustryModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean log productivity, mean quality and output per worker of each cluster's live firms."""
+def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> np.ndarray:
+    """Mean log productivity, quality and output per worker of each cluster's producing firms.
+
+    A cluster with no producing firm left takes the `fallback` means (the base year's), so
+    newcomers can still enter it. Returns an array of shape (3, clusters).
+    """
     firms = model.firms
-    alive = firms.producing
-    counts = np.maximum(cluster_sum(model, alive), 1)
-    log_a = cluster_sum(model, alive, np.log(np.maximum(firms.productivity, 1e-12))) / counts
-    quality = cluster_sum(model, alive, firms.quality) / counts
-    per_worker = cluster_sum(model, alive, firms.output_per_worker) / counts
-    return log_a, quality, per_worker
+    producing = firms.producing
+    counts = cluster_sum(model, producing)
+    columns = (np.log(np.maximum(firms.productivity, 1e-12)), firms.quality, firms.output_per_worker)
+    means = np.array([cluster_sum(model, producing, c) for c in columns]) / np.maximum(counts, 1)
+    return means if fallback is None else np.where(counts > 0, means, fallback)
 
 
 def _grant_land(model: IndustryModel, first_row: int, need_mu: np.ndarray) -> np.ndarray:
@@ -51,7 +54,7 @@ def _newcomer_columns(
     Newcomers bank with a bank drawn in proportion to lending capacity (`bank_draw` is a
     uniform draw per newcomer).
     """
-    log_a, quality, per_worker = _cluster_means(model)
+    log_a, quality, per_worker = cluster_means(model, model.base_cluster_means)
     capacities = np.array([bank.capacity_yi for bank in model.banks])
     bank = np.searchsorted(np.cumsum(capacities) / capacities.sum(), bank_draw, side="right")
     return {
@@ -126,6 +129,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
         0.8 * model.above_scale_threshold,
     )
     bank_draw = rng.random(count)
+    digitised = rng.random(count) < params.demography.birth_digital_share
     utilisation = params.attraction.new_plant_utilisation
     capacity = annual / 4 / model.price_index / utilisation
     need_mu = capacity / (model.clusters.new_density[cluster] * (1 + params.land.plot_ratio_gain))
@@ -134,18 +138,19 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
     if not keep.any():
         return
     capacity = capacity[keep] * np.minimum(1.0, granted[keep] / need_mu[keep])
-    cluster, granted = cluster[keep], granted[keep]
+    cluster, granted, digitised = cluster[keep], granted[keep], digitised[keep]
     columns = _newcomer_columns(model, cluster, capacity, granted, 0.0, bank_draw[keep])
     demand = capacity * utilisation
     workers = demand / columns["output_per_worker"]
     columns.update(
         stage=Stage.OPERATING,
+        tier=digitised.astype(np.int8),
         capacity=capacity,
         planned_capacity=capacity,
         demand=demand,
         expected_demand=demand,
         workers=workers,
-        skilled=workers * params.labour.required_skilled_share[0],
+        skilled=workers * np.asarray(params.labour.required_skilled_share)[digitised.astype(int)],
         cash=params.accounts.initial_cash_ratio * capacity * 4 * model.price_index,
     )
     model.add_firms(len(cluster), **columns)
@@ -162,7 +167,7 @@ def advance_projects(model: IndustryModel) -> None:
     firms.stage[done] = Stage.RAMPING
     firms.stage_timer[done] = params.attraction.ramp_quarters
 
-    ramping = firms.alive & (firms.stage == Stage.RAMPING) & ~done
+    ramping = firms.alive & (firms.stage == Stage.RAMPING)
     step = firms.planned_capacity[ramping] / params.attraction.ramp_quarters
     firms.capacity[ramping] += step
     sold = step * params.attraction.new_plant_utilisation

@@ -25,14 +25,14 @@ def plan_digital_upgrades(model: IndustryModel) -> None:
     candidates = firms.alive & (firms.stage == Stage.OPERATING) & (firms.tier < TOP_TIER)
     step = np.minimum(firms.tier, TOP_TIER - 1)  # index of the next tier's parameters
     gain = np.asarray(settings.productivity_gain)[step]
-    saving = np.asarray(settings.labour_saving)[step]
-    annual = firms.revenue * 4
-    materials = annual * model.clusters.materials_share[firms.cluster] / firms.productivity
+    materials = firms.revenue * 4 * model.clusters.materials_share[firms.cluster] / firms.productivity
     wages = model.annual_wage * firms.workers
-    benefit = settings.horizon_years * (gain * materials + saving * wages)
+    benefit = settings.horizon_years * (gain * materials + _labour_saving_step(model) * wages)
+    # Priced on capacity, so a firm with no sales yet does not upgrade for free.
+    scale = firms.capacity * 4 * model.price_index
     cost = (
         np.asarray(settings.upgrade_cost)[step]
-        * annual
+        * scale
         * (1 - settings.subsidy_rate)
         * (1 - settings.platform_cost_cut)
     )
@@ -48,6 +48,19 @@ def plan_digital_upgrades(model: IndustryModel) -> None:
     chosen = wants & skills_ok
     model.projects.digital[:] = chosen
     model.projects.digital_cost[:] = np.where(chosen, cost, 0.0)
+
+
+def _cumulative_saving(model: IndustryModel, tier: np.ndarray) -> np.ndarray:
+    """Cut in workers per unit of output at `tier`, relative to tier 0."""
+    return np.concatenate([[0.0], model.params.digital.labour_saving])[tier]
+
+
+def _labour_saving_step(model: IndustryModel) -> np.ndarray:
+    """Share of its current workers a firm saves by moving up one tier."""
+    tier = model.firms.tier
+    now = _cumulative_saving(model, tier)
+    after = _cumulative_saving(model, np.minimum(tier + 1, TOP_TIER))
+    return 1 - (1 - after) / (1 - now)
 
 
 def _share_at_or_above(model: IndustryModel, tier: np.ndarray) -> np.ndarray:
@@ -68,8 +81,6 @@ def complete_upgrade(model: IndustryModel, upgraded: np.ndarray) -> None:
     firms = model.firms
     step = firms.tier[upgraded]
     firms.productivity[upgraded] *= 1 + np.asarray(settings.productivity_gain)[step]
-    old_saving = np.concatenate([[0.0], settings.labour_saving])[step]
-    new_saving = np.asarray(settings.labour_saving)[step]
-    firms.output_per_worker[upgraded] *= (1 - old_saving) / (1 - new_saving)
+    firms.output_per_worker[upgraded] /= 1 - _labour_saving_step(model)[upgraded]
     firms.tier[upgraded] += 1
     model.counters["digital_upgrades"] += int(np.count_nonzero(upgraded))

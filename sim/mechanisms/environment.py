@@ -66,7 +66,7 @@ def shock_productivity(model: IndustryModel) -> None:
     counts = np.bincount(cluster, minlength=model.clusters.n)
     means = np.bincount(cluster, weights=log_a, minlength=model.clusters.n) / np.maximum(counts, 1)
     rho = env.productivity_persistence
-    noise = model.streams["productivity"].normal(0.0, env.productivity_volatility, len(log_a))
+    noise = model.streams["productivity"].normal(0.0, env.productivity_volatility, firms.n)[alive]
     firms.productivity[alive] = np.exp(rho * log_a + (1 - rho) * means[cluster] + noise)
 
 

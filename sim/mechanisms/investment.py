@@ -27,8 +27,10 @@ def plan_capacity_investment(model: IndustryModel) -> None:
     # Plan for the market a year after the new capacity comes on line.
     lookahead = model.clusters.trend_q[firms.cluster] * (settings.build_quarters + 4)
     desired = firms.expected_demand * (1 + settings.capacity_buffer) * np.exp(lookahead)
+    reviewing = model.streams["investment"].random(firms.n) < settings.review_rate
     eligible = (
-        firms.alive
+        reviewing
+        & firms.alive
         & (firms.stage == Stage.OPERATING)
         & (firms.pending_timer == 0)
         & (firms.margin >= settings.min_margin)

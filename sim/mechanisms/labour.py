@@ -41,7 +41,7 @@ def hire(model: IndustryModel) -> None:
     firms.output_per_worker *= (1 + labour.productivity_growth) ** 0.25
     active = firms.alive & (firms.stage != Stage.BUILDING)
     ramp_target = np.where(firms.stage == Stage.RAMPING, firms.planned_capacity, firms.capacity)
-    planned_output = np.minimum(ramp_target, firms.expected_demand * 1.05)
+    planned_output = np.minimum(ramp_target, firms.expected_demand * labour.staffing_buffer)
     target = np.where(active, planned_output / firms.output_per_worker, 0.0)
     skilled_target = target * required_skilled_share(model, tiers_ahead=1)  # staff for the next tier
 

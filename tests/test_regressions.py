@@ -1,0 +1,192 @@
+"""Regression tests: one per defect found in review, each failing on the old code."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.firms import Stage
+from sim.mechanisms.accounts import book_defaults, operating_profit, update_above_scale_list
+from sim.mechanisms.environment import shock_demand
+from sim.mechanisms.production import install_capacity
+from sim.model import IndustryModel
+from sim.scenario import load_scenario
+
+from .conftest import BASELINE
+
+
+def model_with(*overrides: str, seed: int = 3) -> IndustryModel:
+    return IndustryModel(load_scenario(BASELINE, list(overrides)), rng=seed)
+
+
+def test_common_random_numbers_survive_a_change_in_the_number_of_firms():
+    """Firm row i draws the same numbers whatever the population (paired comparisons)."""
+    small = model_with()
+    large = model_with("attraction.leads_per_year=300")
+    for _ in range(6):
+        small.step()
+        large.step()
+        fresh_small, fresh_large = small._quarter_streams(), large._quarter_streams()
+        common = min(small.firms.n, large.firms.n)
+        for name in ("exit", "digital", "innovation", "finance", "investment"):
+            a = fresh_small[name].random(small.firms.n)
+            b = fresh_large[name].random(large.firms.n)
+            np.testing.assert_array_equal(a[:common], b[:common])
+    assert large.firms.n != small.firms.n
+
+
+def test_demand_grows_exactly_on_trend_without_shocks():
+    model = model_with("environment.macro_volatility=0", "environment.cluster_volatility=0")
+    before = model.firms.demand.copy()
+    shock_demand(model)
+    expected = before * np.exp(model.clusters.trend_q[model.firms.cluster])
+    np.testing.assert_allclose(model.firms.demand, expected)
+
+
+def test_demand_shocks_keep_mean_growth_on_trend():
+    """Growth shocks are centred so the expected demand level follows the trend."""
+    logs = []
+    for seed in range(300):
+        model = model_with(seed=seed)
+        model.firms.demand[:] = 1.0
+        for step in range(1, 13):
+            model.steps = step
+            model.streams = model._quarter_streams()
+            shock_demand(model)
+        logs.append(model.firms.demand[0] / np.exp(12 * model.clusters.trend_q[model.firms.cluster[0]]))
+    assert np.mean(logs) == pytest.approx(1.0, abs=0.03)
+
+
+def test_expansion_produces_after_exactly_build_quarters():
+    model = model_with("investment.build_quarters=2")
+    firm = 0
+    model.firms.pending_capacity[firm] = 1.0
+    model.firms.pending_timer[firm] = model.params.investment.build_quarters + 1  # as start_projects sets
+    capacities = []
+    for _ in range(3):
+        capacity = model.firms.capacity[firm]
+        install_capacity(model)
+        capacities.append(model.firms.capacity[firm] - capacity * (1 - 0.05) ** 0.25)
+    assert capacities[0] == pytest.approx(0.0) and capacities[1] == pytest.approx(0.0)
+    assert capacities[2] == pytest.approx(1.0)
+
+
+def test_signed_project_first_produces_build_quarters_after_signing():
+    model = model_with(
+        "attraction.build_quarters=3",
+        "task_forces.approval_quarters_saved=0",
+        "attraction.leads_per_year=200",
+        seed=8,
+    )
+    signed: dict[int, int] = {}
+    first_output: dict[int, int] = {}
+    while model.running:
+        model.step()
+        firms = model.firms
+        for row in np.flatnonzero((firms.stage == Stage.BUILDING) & (firms.entry_step == model.steps)):
+            signed[int(row)] = model.steps
+        for row in signed:
+            if firms.output[row] > 0:
+                first_output.setdefault(row, model.steps)
+    assert len(first_output) > 10
+    assert {first_output[row] - signed[row] for row in first_output} == {3}
+
+
+def test_output_of_firms_exiting_this_quarter_is_counted():
+    model = model_with("demography.exit_hazard_small=0.5")
+    model.step()
+    firms = model.firms
+    exited_now = (~firms.alive) & (firms.revenue > 0)
+    assert exited_now.any()
+    assert model.indicators["output_yi"] == pytest.approx(firms.revenue.sum())
+    assert model.indicators["output_yi"] > firms.revenue[firms.alive].sum()
+
+
+def test_negative_cash_costs_interest():
+    model = model_with()
+    firm = 5
+    model.firms.cash[firm] = 0.0
+    base = operating_profit(model)[firm]
+    model.firms.cash[firm] = -10.0
+    assert operating_profit(model)[firm] == pytest.approx(base - 10.0 * model.firms.loan_rate[firm] / 4)
+
+
+def test_default_is_debt_beyond_cash_and_liquidated_capital():
+    model = model_with("finance.risk_compensation=0.5")
+    firms = model.firms
+    firm = 0
+    bank = model.banks[firms.bank[firm]]
+    firms.debt[firm], firms.cash[firm], firms.capital[firm] = 10.0, 1.0, 20.0
+    capacity = bank.capacity_yi
+    book_defaults(model, np.array([firm]))
+    loss = 10.0 - 1.0 - model.params.finance.recovery_rate * 20.0
+    assert model.flows["default_losses_yi"] == pytest.approx(loss)
+    assert bank.capacity_yi == pytest.approx(capacity - 0.5 * loss)
+    assert model.flows["risk_pool_paid_yi"] == pytest.approx(0.5 * loss)
+
+
+def test_exit_passes_customers_to_cluster_peers_and_frees_land():
+    model = model_with()
+    firms = model.firms
+    firm = 10
+    cluster = firms.cluster[firm]
+    peers = firms.alive & (firms.cluster == cluster)
+    peers[firm] = False
+    before = firms.demand[peers].sum()
+    lost = firms.demand[firm]
+    model.remove_firms(np.array([firm]))
+    retention = model.params.market.exit_demand_retention
+    assert firms.demand[peers].sum() == pytest.approx(before + retention * lost)
+    assert not (model.parcels.occupant == firm).any()
+    assert firms.stage[firm] == Stage.EXITED
+
+
+def test_above_scale_list_is_updated_from_annual_revenue():
+    model = model_with()
+    firms = model.firms
+    small = int(np.flatnonzero(~firms.above_scale)[0])
+    big = int(np.flatnonzero(firms.above_scale)[0])
+    firms.revenue_4q[small] = 0.06  # 0.24 亿 a year: crosses the 0.2 亿 threshold
+    firms.revenue_4q[big] = 0.01
+    update_above_scale_list(model)
+    assert firms.above_scale[small] and not firms.above_scale[big]
+    assert model.counters["new_above_scale"] >= 1
+
+
+def test_an_emptied_cluster_can_be_entered_again():
+    model = model_with("attraction.leads_per_year=400", seed=31)
+    hydrogen = model.clusters.keys.index("hydrogen")
+    model.remove_firms(np.flatnonzero(model.firms.cluster == hydrogen))
+    while model.running:
+        model.step()
+    firms = model.firms
+    assert np.isfinite(firms.revenue).all() and np.isfinite(firms.productivity[firms.alive]).all()
+    assert (firms.alive & (firms.cluster == hydrogen)).any()
+
+
+def test_firms_with_no_sales_do_not_upgrade_for_free():
+    from sim.mechanisms.digital import plan_digital_upgrades
+    from sim.mechanisms.projects import Projects
+
+    model = model_with("digital.skill_tolerance=0.3", "digital.base_rate=1.0")
+    model.projects = Projects.empty(model.firms.n)
+    model.firms.revenue[:] = 0.0
+    plan_digital_upgrades(model)
+    chosen = model.projects.digital
+    assert (model.projects.digital_cost[chosen] > 0).all()
+
+
+def test_distress_exit_only_after_a_refused_rescue():
+    from sim.mechanisms.accounts import close_firms
+
+    model = model_with("demography.exit_hazard_small=0", "demography.exit_hazard_above=0")
+    firms = model.firms
+    refused, rescued = 20, 21
+    firms.cash[[refused, rescued]] = -5 * firms.annual_revenue[[refused, rescued]]
+    model.rescue_asked = np.zeros(firms.n, bool)
+    model.rescue_asked[[refused, rescued]] = True
+    model.loan_offer = np.zeros(firms.n)
+    model.loan_offer[rescued] = 1.0
+    close_firms(model)
+    assert not firms.alive[refused] and firms.alive[rescued]
+    assert model.counters["distress_exits"] == 1
