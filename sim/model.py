@@ -126,13 +126,7 @@ class IndustryModel(mesa.Model):
         self.small_firm_shares = shares / shares.sum()
         self.lead_weights = np.array([c.output_share for c in base.clusters])
 
-        env = self.params.environment
         self.demand_shock = np.zeros(self.clusters.n)
-        # Long-run variance per quarter of the integrated AR(1) growth shock, halved:
-        # subtracting it keeps expected demand on its trend (Jensen's inequality).
-        self.demand_shock_mean = (
-            0.5 * (env.macro_volatility**2 + env.cluster_volatility**2) / (1 - env.shock_persistence) ** 2
-        )
         self.cluster_output: np.ndarray | None = None
         self.cluster_output_growth = np.zeros(self.clusters.n)
         self._output_last_year = np.bincount(

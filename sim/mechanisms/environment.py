@@ -40,6 +40,19 @@ def move_prices(model: IndustryModel) -> None:
     model.annual_wage *= (1 + params.labour.wage_growth) ** 0.25
 
 
+def drift_correction(model: IndustryModel) -> float:
+    """Half the growth in the variance of log demand this quarter (Jensen's inequality).
+
+    The shock to quarter t's growth carries e_k with weight (1 - rho^(t-k+1)) / (1 - rho), so
+    log demand gains variance sigma^2 ((1 - rho^t) / (1 - rho))^2 in quarter t; subtracting
+    half of it keeps expected demand exactly on trend.
+    """
+    env = model.params.environment
+    rho = env.shock_persistence
+    variance = env.macro_volatility**2 + env.cluster_volatility**2
+    return 0.5 * variance * ((1 - rho**model.steps) / (1 - rho)) ** 2
+
+
 def shock_demand(model: IndustryModel) -> None:
     """Each firm's demand grows at its cluster's trend plus an AR(1) shock to that growth.
 
@@ -51,7 +64,7 @@ def shock_demand(model: IndustryModel) -> None:
     common = rng.normal(0.0, env.macro_volatility)
     own = rng.normal(0.0, env.cluster_volatility, model.clusters.n)
     model.demand_shock = env.shock_persistence * model.demand_shock + common + own
-    growth = model.clusters.trend_q + model.demand_shock - model.demand_shock_mean
+    growth = model.clusters.trend_q + model.demand_shock - drift_correction(model)
     firms = model.firms
     firms.demand *= np.exp(growth[firms.cluster])
 
