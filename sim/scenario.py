@@ -489,7 +489,7 @@ class Land(Section):
     """Land supply, reclaiming idle land and density (phase 5)."""
 
     new_supply_mu_per_year: float = Field(
-        700.0, ge=0, le=20000, description="new serviced industrial land per year, mu; assumption"
+        1000.0, ge=0, le=20000, description="new serviced industrial land per year, mu; assumption"
     )
     reclaim_rate: float = Field(
         0.03,
@@ -517,6 +517,13 @@ class Land(Section):
     )
     preparation_quarters: int = Field(
         2, ge=0, le=12, description="quarters to service newly supplied land; assumption"
+    )
+
+    min_allocation_mu: float = Field(
+        2.0,
+        ge=0,
+        le=100,
+        description="smallest plot granted to an expanding firm, mu (land is granted in usable plots); assumption",
     )
 
 

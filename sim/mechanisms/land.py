@@ -54,8 +54,10 @@ def allocate_expansion_land(model: IndustryModel) -> None:
     needing = np.flatnonzero((projects.land_need_mu > 0) & (projects.capacity_add > 0))
     new_density = model.clusters.new_density * (1 + model.params.land.plot_ratio_gain)
     order = needing[np.lexsort((-firms.annual_revenue[needing], ~firms.served[needing]))]
+    smallest_plot = model.params.land.min_allocation_mu
     for firm in order:
-        granted = model.parcels.allocate(int(firm), float(projects.land_need_mu[firm]))
+        asked = max(float(projects.land_need_mu[firm]), smallest_plot)
+        granted = model.parcels.allocate(int(firm), asked)
         held = firms.land_mu[firm] + granted
         if held > 0:
             firms.density[firm] = (
