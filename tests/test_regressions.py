@@ -69,7 +69,9 @@ def test_expansion_produces_after_exactly_build_quarters():
     for _ in range(3):
         capacity = model.firms.capacity[firm]
         install_capacity(model)
-        capacities.append(model.firms.capacity[firm] - capacity * (1 - 0.05) ** 0.25)
+        capacities.append(
+            model.firms.capacity[firm] - capacity * (1 - model.params.investment.depreciation_rate) ** 0.25
+        )
     assert capacities[0] == pytest.approx(0.0) and capacities[1] == pytest.approx(0.0)
     assert capacities[2] == pytest.approx(1.0)
 

@@ -119,7 +119,7 @@ def test_accounts_move_cash_by_profit_less_payout_plus_depreciation_less_princip
     due = debt / (params.finance.maturity_years * 4)
     principal = np.where(rows % 3 == 0, 0.0, np.minimum(due, cash))
     payout = params.accounts.payout_ratio * np.maximum(firms.profit, 0.0)
-    depreciation = params.investment.depreciation_rate / 4 * capital
+    depreciation = params.investment.depreciation_rate / 4 * capital  # all base-year firms produce
     np.testing.assert_allclose(firms.cash, cash + firms.profit - payout + depreciation - principal)
     np.testing.assert_allclose(firms.debt, debt - principal)
     assert (principal[rows % 3 == 0] == 0).all() and (principal[rows % 3 == 2] <= 0.001).all()

@@ -26,18 +26,23 @@ def value_added(model: IndustryModel) -> np.ndarray:
     return firms.revenue - materials - annual_energy_bill(model) / 4
 
 
+def depreciation(model: IndustryModel) -> np.ndarray:
+    """This quarter's depreciation; plants still being built are not depreciated."""
+    firms = model.firms
+    return np.where(firms.producing, model.params.investment.depreciation_rate / 4 * firms.capital, 0.0)
+
+
 def operating_profit(model: IndustryModel) -> np.ndarray:
     """This quarter's profit of every firm, 亿元."""
     params = model.params
     firms = model.firms
     va = value_added(model)
     wages = model.annual_wage / 4 * (firms.workers + model.skilled_wage_premium * firms.skilled)
-    depreciation = params.investment.depreciation_rate / 4 * firms.capital
     overdraft = np.maximum(-firms.cash, 0.0)  # unpaid suppliers and arrears cost interest too
     interest = (firms.debt + overdraft) * firms.loan_rate / 4
     taxes = params.accounts.tax_rate_on_value_added * np.maximum(va, 0.0)
     spending = firms.revenue * (rd_intensity(model) + params.quality.spend_share)
-    return va - wages - depreciation - interest - taxes - spending
+    return va - wages - depreciation(model) - interest - taxes - spending
 
 
 def settle_accounts(model: IndustryModel) -> None:
@@ -54,9 +59,8 @@ def settle_accounts(model: IndustryModel) -> None:
     due = firms.debt / (params.finance.maturity_years * 4)
     # Banks roll over performing loans (续贷); loss-makers amortise from the cash they have.
     principal = np.where(firms.margin >= 0, 0.0, np.minimum(due, np.maximum(firms.cash, 0.0)))
-    depreciation = params.investment.depreciation_rate / 4 * firms.capital
     payout = params.accounts.payout_ratio * np.maximum(firms.profit, 0.0)
-    firms.cash += np.where(alive, firms.profit - payout + depreciation - principal, 0.0)
+    firms.cash += np.where(alive, firms.profit - payout + depreciation(model) - principal, 0.0)
     firms.debt = np.where(alive, firms.debt - principal, firms.debt)
     producing = firms.producing
     margin = np.divide(firms.profit, firms.revenue, out=np.zeros(firms.n), where=firms.revenue > 0)

@@ -25,8 +25,9 @@ def install_capacity(model: IndustryModel) -> None:
     """Capacity depreciates; expansions finishing their build come on line."""
     firms = model.firms
     wear = (1 - model.params.investment.depreciation_rate) ** 0.25
-    firms.capacity[firms.alive] *= wear
-    firms.capital[firms.alive] *= wear
+    producing = firms.producing
+    firms.capacity[producing] *= wear
+    firms.capital[producing] *= wear
     building = firms.pending_timer > 0
     firms.pending_timer[building] -= 1
     ready = building & (firms.pending_timer == 0)
@@ -64,15 +65,19 @@ def produce(model: IndustryModel) -> None:
     producing = firms.producing
     capacity = effective_capacity(model)
     output = np.minimum(firms.demand, capacity)
-    unmet = cluster_sum(model, producing, firms.demand - output)
+    excess = firms.demand - output
+    unmet = cluster_sum(model, producing, excess)
     room = capacity - output
     room_by_cluster = cluster_sum(model, producing, room)
     fill = np.divide(unmet, room_by_cluster, out=np.zeros_like(unmet), where=room_by_cluster > 0)
     output += room * np.minimum(fill, 1.0)[firms.cluster]
     firms.output = np.where(producing, output, 0.0)
-    lost = model.params.market.unserved_demand_loss * (unmet - np.minimum(unmet, room_by_cluster))
-    keep = 1 - np.divide(lost, _cluster_demand(model, producing), out=np.zeros_like(lost), where=lost > 0)
-    firms.demand[producing] *= keep[firms.cluster[producing]]
+    # Customers nobody in the cluster could serve: part of them leave the constrained firms.
+    unserved = np.divide(
+        unmet - np.minimum(unmet, room_by_cluster), unmet, out=np.zeros_like(unmet), where=unmet > 0
+    )
+    lost = model.params.market.unserved_demand_loss * excess * unserved[firms.cluster]
+    firms.demand = np.where(producing, firms.demand - lost, firms.demand)
 
     z = competitiveness(model)
     _move_shares(model, producing, z)
@@ -84,10 +89,6 @@ def produce(model: IndustryModel) -> None:
         producing, weight * firms.demand + (1 - weight) * firms.expected_demand, firms.expected_demand
     )
     firms.revenue = firms.output * model.price_index
-
-
-def _cluster_demand(model: IndustryModel, producing: np.ndarray) -> np.ndarray:
-    return cluster_sum(model, producing, model.firms.demand)
 
 
 def _move_shares(model: IndustryModel, producing: np.ndarray, z: np.ndarray) -> None:
