@@ -176,10 +176,6 @@ class BaseYearData(_Strict):
             raise ValueError(f"bank_columns lacks a source for {sorted(missing)}")
         return self
 
-    @property
-    def cluster_keys(self) -> list[str]:
-        return [c.key for c in self.clusters]
-
 
 def resolve_base_year_path(name: str, relative_to: Path | None) -> Path:
     """Find a base-year file: as given, next to the scenario, or among the shipped data."""

@@ -38,9 +38,13 @@ def describe_validation_error(source: str, error: ValidationError) -> str:
         if item["type"] == "missing":
             lines.append(f"{source}: field '{field}' is required but missing")
             continue
+        message = item["msg"].removeprefix("Value error, ")
+        if not item["loc"]:
+            lines.append(f"{source}: {message}")
+            continue
         value = item.get("input")
         shown = repr(value) if not isinstance(value, dict) else "{...}"
-        lines.append(f"{source}: field '{field}' = {shown}: {item['msg']}")
+        lines.append(f"{source}: field '{field}' = {shown}: {message}")
     return "\n".join(lines)
 
 
