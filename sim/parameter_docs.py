@@ -25,18 +25,34 @@ uncertainty analysis samples.
 """
 
 
-def _bounds(field: Any) -> str:
-    """Bounds of a field, or of each item of a tuple field."""
+def field_bounds(field: Any) -> tuple[float | None, float | None]:
+    """Lower and upper bound of a schema field, or of each item of a tuple field."""
     metadata = list(field.metadata)
     for item_type in get_args(field.annotation):
         metadata += list(get_args(item_type)[1:])
-    low = high = ""
+    low = high = None
     for item in metadata:
         if isinstance(item, Ge | Gt):
-            low = f"{item.ge if isinstance(item, Ge) else item.gt:g}"
+            low = item.ge if isinstance(item, Ge) else item.gt
         if isinstance(item, Le | Lt):
-            high = f"{item.le if isinstance(item, Le) else item.lt:g}"
-    return f"{low} .. {high}" if low or high else ""
+            high = item.le if isinstance(item, Le) else item.lt
+    return low, high
+
+
+def _bounds(field: Any) -> str:
+    low, high = field_bounds(field)
+    shown = ("" if low is None else f"{low:g}", "" if high is None else f"{high:g}")
+    return f"{shown[0]} .. {shown[1]}" if low is not None or high is not None else ""
+
+
+def mechanism_sections() -> dict[str, type[Section]]:
+    """The scenario's mechanism parameter sections (everything but horizon and world)."""
+    sections = {}
+    for name, field in ScenarioData.model_fields.items():
+        section = field.annotation
+        if isinstance(section, type) and issubclass(section, Section) and name not in {"run", "world"}:
+            sections[name] = section
+    return sections
 
 
 def _default(value: Any) -> str:
@@ -48,12 +64,7 @@ def _default(value: Any) -> str:
 def scenario_parameters() -> list[dict[str, str]]:
     """One row per mechanism parameter of the scenario schema."""
     rows = []
-    for section_name, section_field in ScenarioData.model_fields.items():
-        section = section_field.annotation
-        if not (isinstance(section, type) and issubclass(section, Section)):
-            continue
-        if section_name in {"run", "world"}:
-            continue
+    for section_name, section in mechanism_sections().items():
         for name, field in section.model_fields.items():
             rows.append(
                 {

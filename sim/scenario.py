@@ -462,9 +462,9 @@ class Finance(Section):
     )
     capacity_growth: float = Field(
         0.07,
-        ge=-0.1,
+        ge=0.0,
         le=0.3,
-        description="annual growth of banks' lending capacity; assumption (Chongqing total loans +7.3%, Apr 2024)",
+        description="annual growth of banks' lending capacity; assumption (Chongqing total loans +7.3%, Apr 2024); never negative, so outstanding loans stay within capacity",
     )
     cash_reserve: float = Field(
         0.03,

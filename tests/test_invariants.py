@@ -8,8 +8,9 @@ import pytest
 from sim.agents import Enterprise, LandParcel
 from sim.firms import Stage
 from sim.model import IndustryModel
+from sim.parameter_docs import field_bounds, mechanism_sections
 from sim.parcels import NO_OCCUPANT, ParcelStatus
-from sim.scenario import load_scenario
+from sim.scenario import Scenario, ScenarioData, default_scenario, load_scenario
 
 from .conftest import BASELINE
 
@@ -82,3 +83,27 @@ def test_invariants_hold_under_stress():
         refusals += model.counters["land_refusals"]
     assert refusals > 0, "with no new land, some projects must be refused land"
     assert model.parcels.area_by_status(ParcelStatus.VACANT) < 1500
+
+
+def random_scenario(seed: int) -> Scenario:
+    """Every mechanism parameter drawn uniformly within its schema bounds."""
+    rng = np.random.default_rng(seed)
+    data = default_scenario().data.model_dump()
+    for section_name, section in mechanism_sections().items():
+        for name, field in section.model_fields.items():
+            low, high = field_bounds(field)
+            if field.annotation is int:
+                data[section_name][name] = int(rng.integers(low, high + 1))
+            elif field.annotation is float:
+                data[section_name][name] = float(rng.uniform(low, high))
+    return Scenario(data=ScenarioData(**data), source=f"random scenario {seed}")
+
+
+@pytest.mark.parametrize("seed", [12, 31, 47])
+def test_invariants_hold_anywhere_in_the_parameter_space(seed):
+    """Batch experiments sample parameters over their ranges: every corner must run cleanly."""
+    model = IndustryModel(random_scenario(seed), rng=seed)
+    initial_land = model.parcels.total_area
+    while model.running:
+        model.step()
+        check_invariants(model, initial_land)
