@@ -195,7 +195,7 @@ class IndustryModel(mesa.Model):
             evaluate_task_forces(self)
         allocate_task_forces(self)  # 2 task forces take leads and firms' requests
         attract_investment(self)  # 3 projects build and ramp, leads convert, small firms born
-        self.projects = Projects.empty(self.firms.n)
+        self.projects = Projects.empty(self.firms.n)  # sized after this quarter's newcomers
         hire(self)  # 4 firms decide: staff, expand, upgrade, innovate, quality, retrofit
         plan_capacity_investment(self)
         plan_digital_upgrades(self)
@@ -222,7 +222,6 @@ class IndustryModel(mesa.Model):
         self.streams = self._quarter_streams()
         self.counters: dict[str, Any] = defaultdict(int)
         self.flows: dict[str, float] = defaultdict(float)
-        self.projects = Projects.empty(self.firms.n)
 
     def _end_quarter(self) -> None:
         for bank in self.banks:

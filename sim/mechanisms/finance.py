@@ -42,12 +42,16 @@ def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
     return np.clip(score, 0.0, 1.0)
 
 
+def cash_reserve(model: IndustryModel) -> np.ndarray:
+    """Cash each firm keeps back, share of annual revenue; only cash above it pays for projects."""
+    return model.params.finance.cash_reserve * model.firms.annual_revenue
+
+
 def answer_loan_requests(model: IndustryModel) -> None:
     """Decide which firms get their loans; projects without own funds or a loan are dropped."""
-    finance = model.params.finance
     firms = model.firms
     projects = model.projects
-    reserve = finance.cash_reserve * firms.annual_revenue
+    reserve = cash_reserve(model)
     spare_cash = np.maximum(firms.cash - reserve, 0.0)
     cost = projects.cost
     short_of_equity = cost > 0
@@ -84,8 +88,7 @@ def start_projects(model: IndustryModel) -> None:
     firms = model.firms
     projects = model.projects
     cost = projects.cost
-    reserve = finance.cash_reserve * firms.annual_revenue
-    from_cash = np.minimum(np.maximum(firms.cash - reserve, 0.0), cost)
+    from_cash = np.minimum(np.maximum(firms.cash - cash_reserve(model), 0.0), cost)
     borrowed = np.minimum(model.loan_offer, np.maximum(cost - from_cash, 0.0) + projects.rescue)
     rate = (
         model.policy_rate
