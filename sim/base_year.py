@@ -120,6 +120,9 @@ class Cluster(_Strict):
     output_per_worker_yi: float = Field(gt=0.001, le=0.2)
     largest_firm_yi: float = Field(gt=0.2)
     task_forces: int = Field(ge=0, le=24)
+    channel_share: float = Field(
+        0.0, ge=0, le=1, description="share of sales through consumer and trade channels (e-commerce, export)"
+    )
 
 
 class BankRow(_Strict):

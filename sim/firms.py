@@ -61,6 +61,8 @@ class FirmArrays:
     cash: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     debt: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     loan_rate: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    # Interest rate points on the firm's debt paid by the district (interest subsidy).
+    interest_support: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     land_mu: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     density: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     curtailed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.firms import Stage
+from sim.fiscal import FISCAL_FLOWS, total_cost_yi
 from sim.parcels import ParcelStatus
 
 if TYPE_CHECKING:
@@ -38,15 +39,18 @@ FLOW_COUNTERS = (
     "land_refusals",
     "land_supplied_mu",
     "land_reclaimed_mu",
+    "land_surrendered_mu",
     "skilled_hired",
     "trained",
+    "talent_added",
 )
 FLOW_MONEY = (
     "investment_yi",
     "new_loans_yi",
     "default_losses_yi",
-    "risk_pool_paid_yi",
     "unpaid_trade_credit_yi",
+    "local_sourcing_yi",
+    *FISCAL_FLOWS,
 )
 FLOWS = (
     "output_yi",
@@ -57,6 +61,7 @@ FLOWS = (
     "task_force_requests",
     *FLOW_COUNTERS,
     *FLOW_MONEY,
+    "fiscal_cost_yi",
 )
 STOCKS = (
     "firms",
@@ -79,6 +84,9 @@ STOCKS = (
     "tier2_share",
     "tier3_share",
     "price_index",
+    "local_input_share",
+    "channel_sales_yi",
+    "quality_index",
 )
 INDICATORS = ("year", "quarter", *FLOWS, *STOCKS)
 CLUSTER_COLUMNS = (
@@ -109,9 +117,10 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
     output = float(firms.revenue.sum())  # flows include firms that exit at the quarter's end
     in_use = parcels.area_by_status(ParcelStatus.OCCUPIED)
     weights = firms.output[producing]
-    intensity = (
-        float(np.average(firms.energy_intensity[producing], weights=weights)) if weights.sum() > 0 else 0.0
-    )
+
+    def output_weighted(values: np.ndarray) -> float:
+        return float(np.average(values[producing], weights=weights)) if weights.sum() > 0 else 0.0
+
     workers = float(firms.workers[alive].sum())
     values: dict[str, Any] = {
         "year": model.year,
@@ -136,8 +145,12 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "land_idle_mu": parcels.area_by_status(ParcelStatus.IDLE),
         "land_total_mu": parcels.total_area,
         "output_per_mu_wan": output * 4 * 1e4 / in_use if in_use else 0.0,
-        "energy_intensity": intensity,
+        "energy_intensity": output_weighted(firms.energy_intensity),
         "price_index": float(model.price_index),
+        "local_input_share": float(model.local_input_share),
+        "channel_sales_yi": float(model.channel_sales_yi),
+        "quality_index": output_weighted(firms.quality),
+        "fiscal_cost_yi": total_cost_yi(model.flows),
     }
     for tier in range(4):
         values[f"tier{tier}_share"] = _share(firms.tier == tier, producing)

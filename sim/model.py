@@ -18,6 +18,7 @@ import numpy as np
 from sim.agents import Bank, Enterprise, LandParcel, TaskForce
 from sim.base_year import BaseYearData, load_base_year, resolve_base_year_path
 from sim.firms import Stage
+from sim.fiscal import pay_running_costs
 from sim.indicators import CLUSTER_COLUMNS, MODEL_REPORTERS, cluster_rows, quarter_indicators
 from sim.input_errors import InputError
 from sim.mechanisms.accounts import (
@@ -28,6 +29,7 @@ from sim.mechanisms.accounts import (
     value_added,
 )
 from sim.mechanisms.attraction import attract_investment, cluster_means
+from sim.mechanisms.commerce import open_channels
 from sim.mechanisms.digital import plan_digital_upgrades
 from sim.mechanisms.environment import draw_environment
 from sim.mechanisms.finance import answer_loan_requests, start_projects
@@ -36,6 +38,7 @@ from sim.mechanisms.innovation import innovate
 from sim.mechanisms.investment import plan_capacity_investment
 from sim.mechanisms.labour import hire
 from sim.mechanisms.land import allocate_expansion_land, manage_land
+from sim.mechanisms.linkages import match_suppliers
 from sim.mechanisms.production import competitiveness, produce
 from sim.mechanisms.projects import Projects
 from sim.mechanisms.quality import build_quality
@@ -126,12 +129,16 @@ class IndustryModel(mesa.Model):
         self.small_firm_shares = shares / shares.sum()
         self.lead_weights = np.array([c.output_share for c in base.clusters])
 
+        self.local_input_share = self.params.market.local_input_share
+        self.channel_sales_yi = 0.0  # yearly sales the plan's new channels have reached
+        base_output = np.bincount(
+            self.firms.cluster, weights=self.firms.annual_revenue, minlength=self.clusters.n
+        )
+        self.channel_base_yi = float(self.clusters.channel_share @ base_output)
         self.demand_shock = np.zeros(self.clusters.n)
         self.cluster_output: np.ndarray | None = None
         self.cluster_output_growth = np.zeros(self.clusters.n)
-        self._output_last_year = np.bincount(
-            self.firms.cluster, weights=self.firms.annual_revenue, minlength=self.clusters.n
-        )
+        self._output_last_year = base_output
 
         self.banks = [
             Bank(self, i, spec.name, spec.capacity_yi, spec.score_threshold, spec.spread)
@@ -206,7 +213,9 @@ class IndustryModel(mesa.Model):
         manage_land(self)
         allocate_expansion_land(self)
         start_projects(self)
-        produce(self)  # 6 production with demand shares
+        match_suppliers(self)  # 6 new local suppliers and sales channels, then production
+        open_channels(self)
+        produce(self)
         settle_accounts(self)  # 7 accounts, then exits
         close_firms(self)
         self._end_quarter()  # 8 collect
@@ -224,6 +233,7 @@ class IndustryModel(mesa.Model):
         self.flows: dict[str, float] = defaultdict(float)
 
     def _end_quarter(self) -> None:
+        pay_running_costs(self)
         for bank in self.banks:
             bank.grow_capacity()
         self._sync_parcel_agents()

@@ -46,11 +46,12 @@ def _bounds(field: Any) -> str:
 
 
 def mechanism_sections() -> dict[str, type[Section]]:
-    """The scenario's mechanism parameter sections (everything but horizon and world)."""
+    """The scenario's mechanism parameter sections (not the horizon, the world or the levers,
+    which `python -m sim levers` lists)."""
     sections = {}
     for name, field in ScenarioData.model_fields.items():
         section = field.annotation
-        if isinstance(section, type) and issubclass(section, Section) and name not in {"run", "world"}:
+        if isinstance(section, type) and issubclass(section, Section) and name not in {"run", "world", "levers"}:
             sections[name] = section
     return sections
 

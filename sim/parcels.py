@@ -86,6 +86,23 @@ class ParcelArrays:
         self.status[held] = ParcelStatus.IDLE
         self.occupant[held] = NO_OCCUPANT
 
+    def surrender(self, firm: int, area_mu: float) -> float:
+        """A firm gives back up to `area_mu` from its largest parcel, which is split if larger.
+
+        Returns the area given back (vacant at once).
+        """
+        held = np.flatnonzero((self.occupant == firm) & (self.status == ParcelStatus.OCCUPIED))
+        if len(held) == 0 or area_mu <= 0:
+            return 0.0
+        largest = held[np.argmax(self.area[held])]
+        if area_mu >= self.area[largest]:
+            self.status[largest] = ParcelStatus.VACANT
+            self.occupant[largest] = NO_OCCUPANT
+            return float(self.area[largest])
+        self.area[largest] -= area_mu
+        self.add(np.array([area_mu]), ParcelStatus.VACANT)
+        return float(area_mu)
+
     def vacate(self, firm: int) -> None:
         """Return a firm's parcels to the vacant pool (a project that fell through)."""
         held = (self.occupant == firm) & (self.status == ParcelStatus.OCCUPIED)

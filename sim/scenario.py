@@ -1,8 +1,9 @@
 """Scenario files: the horizon, the targets and every mechanism parameter, validated.
 
-Each mechanism of the quarter has its own parameter section; these are the handles
-through which the ten plans' levers act. Every field carries bounds and a description
-that names its source, or says "assumption" when nothing is published.
+Each mechanism of the quarter has its own parameter section of behavioural parameters
+and effect sizes; the plans' levers are one more section, `[levers.<plan>]`, defined in
+sim/levers.py. Every field carries bounds and a description that names its source, or
+says "assumption" when nothing is published.
 """
 
 from __future__ import annotations
@@ -10,23 +11,13 @@ from __future__ import annotations
 import copy
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.input_errors import InputError, read_toml, validate
-
-# Bounded element types for per-tier parameters.
-Share = Annotated[float, Ge(0), Le(1)]
-Gain = Annotated[float, Ge(0), Le(0.5)]
-CostRatio = Annotated[float, Ge(0), Le(2)]
-
-
-class Section(BaseModel):
-    """A strict, immutable block of parameters: unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+from sim.levers import Levers
+from sim.sections import CostRatio, Gain, Section, Share
 
 
 class Target(Section):
@@ -164,6 +155,21 @@ class Attraction(Section):
         le=1.5,
         description="energy intensity of new plants relative to their cluster's base mean; assumption",
     )
+    focus_size_gain: float = Field(
+        1.0,
+        ge=0.5,
+        le=1.5,
+        description="rise in the median lead size at full focus on large firms (招大引强); assumption",
+    )
+    focus_count_cost: float = Field(
+        0.4, ge=0.2, le=0.6, description="share of leads lost at full focus on large firms; assumption"
+    )
+    incentive_response: float = Field(
+        2.5,
+        ge=1,
+        le=4,
+        description="relative rise in a lead's signing chance per unit of incentive over capital (0.1 -> +25%); assumption",
+    )
 
 
 class Labour(Section):
@@ -212,6 +218,18 @@ class Labour(Section):
         ge=1,
         le=1.5,
         description="workers firms keep per unit of expected output, over the bare need; assumption",
+    )
+    talent_retention: float = Field(
+        0.65,
+        ge=0.4,
+        le=0.9,
+        description="share of recruited talent who settle and work in the district's industry; assumption",
+    )
+    training_completion: float = Field(
+        0.7,
+        ge=0.5,
+        le=0.9,
+        description="share of subsidised training places that yield a skilled worker for industry; assumption",
     )
 
 
@@ -272,12 +290,6 @@ class Digital(Section):
     labour_saving: tuple[Gain, Gain, Gain] = Field(
         (0.04, 0.08, 0.15), description="cut in workers per unit of output at tier 1..3; assumption"
     )
-    subsidy_rate: float = Field(
-        0.0, ge=0, le=0.9, description="share of upgrade cost paid by government; status quo none"
-    )
-    platform_cost_cut: float = Field(
-        0.0, ge=0, le=0.6, description="cost cut from a shared 'industry brain' platform; status quo none"
-    )
     peer_effect: float = Field(
         1.5,
         ge=0,
@@ -300,6 +312,12 @@ class Digital(Section):
         le=1.2,
         description="firms upgrade once they have this share of the next tier's required skilled share; assumption",
     )
+    platform_cost_cut: float = Field(
+        0.25,
+        ge=0.1,
+        le=0.4,
+        description="cut in upgrade costs for firms in a cluster served by an 'industry brain' platform; assumption",
+    )
 
 
 class Innovation(Section):
@@ -314,23 +332,11 @@ class Innovation(Section):
     rd_intensity_other: float = Field(
         0.003, ge=0, le=0.2, description="R&D over revenue of other firms; assumption"
     )
-    rd_subsidy_rate: float = Field(
-        0.0,
-        ge=0,
-        le=0.9,
-        description="share of R&D cost refunded (above the national super-deduction); status quo none",
-    )
     success_scale: float = Field(
         4.0,
         gt=0,
         le=50,
         description="quarterly success chance is 1 - exp(-scale x effective R&D intensity): ~6% at 1.5%; assumption",
-    )
-    platform_boost: float = Field(
-        0.0,
-        ge=0,
-        le=2,
-        description="relative increase of success chances from S&T platforms; status quo none",
     )
     step_mean: float = Field(
         0.04, ge=0, le=0.3, description="mean productivity gain of a success (exponential); assumption"
@@ -351,6 +357,24 @@ class Innovation(Section):
         le=30,
         description="how many times likelier certification is in a quarter with an innovation success; assumption",
     )
+    rd_price_elasticity: float = Field(
+        1.0,
+        ge=0.5,
+        le=1.5,
+        description="elasticity of firms' R&D spending to its net price (Bloom, Griffith & Van Reenen 2002: ~1 in the long run)",
+    )
+    boost_per_platform: float = Field(
+        0.03,
+        ge=0.01,
+        le=0.05,
+        description="relative rise in every firm's R&D success chance per S&T platform; assumption",
+    )
+    award_response: float = Field(
+        0.2,
+        ge=0.05,
+        le=0.35,
+        description="relative rise in certification propensity per 10万元 of certification award; assumption",
+    )
 
 
 class Quality(Section):
@@ -365,8 +389,11 @@ class Quality(Section):
     depreciation: float = Field(
         0.02, ge=0, le=0.3, description="quarterly decay of the quality index toward its floor; assumption"
     )
-    subsidy_rate: float = Field(
-        0.0, ge=0, le=0.9, description="share of quality spending subsidised; status quo none"
+    subsidy_elasticity: float = Field(
+        1.0,
+        ge=0.5,
+        le=1.5,
+        description="elasticity of firms' quality spending to its net price; assumption",
     )
 
 
@@ -380,16 +407,13 @@ class Green(Section):
         0.01, ge=0, le=0.1, description="annual fall in energy intensity without retrofits; assumption"
     )
     retrofit_saving: float = Field(
-        0.15, gt=0, le=0.6, description="cut in a firm's energy intensity per retrofit; assumption"
+        0.15, ge=0.05, le=0.25, description="cut in a firm's energy intensity per retrofit; assumption"
     )
     retrofit_cost_per_saving: float = Field(
         3.0,
         gt=0,
         le=20,
         description="retrofit cost over the yearly energy bill it saves (simple payback, years); assumption",
-    )
-    retrofit_subsidy_rate: float = Field(
-        0.0, ge=0, le=0.9, description="share of retrofit cost subsidised; status quo none"
     )
     base_rate: float = Field(
         0.02, ge=0, le=1, description="largest quarterly chance a firm retrofits; assumption"
@@ -400,20 +424,14 @@ class Green(Section):
     decision_sharpness: float = Field(
         3.0, gt=0, le=20, description="how sharply retrofits respond to net benefit; assumption"
     )
-    intensity_cap: float = Field(
-        0.0,
-        ge=0,
-        le=5,
-        description="mandated ceiling on intensity as a multiple of the cluster's base mean; 0 = no mandate (status quo)",
-    )
     curtailment: float = Field(
-        0.10, ge=0, le=1, description="output cut imposed on firms above the ceiling; assumption"
+        0.10, ge=0.05, le=0.15, description="output cut imposed on firms above the ceiling; assumption"
     )
 
     mandate_pressure: float = Field(
         2.0,
-        ge=0,
-        le=10,
+        ge=1,
+        le=3,
         description="logit shift on retrofit decisions of firms above the intensity ceiling; assumption",
     )
 
@@ -421,29 +439,11 @@ class Green(Section):
 class Finance(Section):
     """Banks' scoring, pricing and default booking (phase 5)."""
 
-    interest_subsidy: float = Field(
-        0.0,
-        ge=0,
-        le=0.04,
-        description="interest points paid by government on new industrial loans; status quo none",
-    )
-    risk_compensation: float = Field(
-        0.0,
-        ge=0,
-        le=0.8,
-        description="share of default losses covered by a risk-compensation pool; status quo none",
-    )
     risk_sensitivity: float = Field(
         0.15,
-        ge=0,
-        le=0.5,
+        ge=0.05,
+        le=0.25,
         description="score points banks lower their threshold per unit of default loss covered; assumption",
-    )
-    st_credit_bonus: float = Field(
-        0.0, ge=0, le=0.5, description="score bonus banks give certified tech firms; status quo none"
-    )
-    green_credit_bonus: float = Field(
-        0.0, ge=0, le=0.5, description="score bonus for retrofit loans; status quo none"
     )
     maturity_years: float = Field(
         4.0, ge=0.5, le=20, description="average maturity of industrial loans; assumption"
@@ -488,27 +488,6 @@ class Finance(Section):
 class Land(Section):
     """Land supply, reclaiming idle land and density (phase 5)."""
 
-    new_supply_mu_per_year: float = Field(
-        1000.0, ge=0, le=20000, description="new serviced industrial land per year, mu; assumption"
-    )
-    reclaim_rate: float = Field(
-        0.03,
-        ge=0,
-        le=1,
-        description="quarterly share of idle parcels reclaimed and offered again; assumption",
-    )
-    plot_ratio_gain: float = Field(
-        0.0,
-        ge=0,
-        le=1,
-        description="extra output capacity per mu on newly allocated land (higher plot ratios); status quo none",
-    )
-    min_output_per_mu_wan: float = Field(
-        0.0,
-        ge=0,
-        le=3000,
-        description="screen: projects must plan at least this output per mu, 万元; 0 = no screen (status quo)",
-    )
     onsite_headroom: float = Field(
         0.25,
         ge=0,
@@ -524,6 +503,12 @@ class Land(Section):
         ge=0,
         le=100,
         description="smallest plot granted to an expanding firm, mu (land is granted in usable plots); assumption",
+    )
+    surrender_share: float = Field(
+        0.5,
+        ge=0.2,
+        le=0.8,
+        description="share of its unused land a firm below the output-per-mu threshold actually gives back; assumption",
     )
 
 
@@ -550,8 +535,8 @@ class Market(Section):
     )
     agglomeration_elasticity: float = Field(
         0.04,
-        ge=0,
-        le=0.3,
+        ge=0.02,
+        le=0.06,
         description="productivity response to cluster output growth, times local input share; assumption (Marshallian spillovers, Combes & Gobillon 2015: 0.02-0.1)",
     )
     unserved_demand_loss: float = Field(
@@ -569,35 +554,108 @@ class Market(Section):
     local_input_share: float = Field(
         0.3, ge=0, le=1, description="share of inputs bought from firms in the district; assumption"
     )
+    local_share_gain_per_round: float = Field(
+        0.0035,
+        ge=0.001,
+        le=0.006,
+        description="rise in the local input share per supplier-matchmaking round; assumption",
+    )
+    local_share_ceiling: float = Field(
+        0.55,
+        ge=0.4,
+        le=0.7,
+        description="largest local input share matchmaking can reach (specialised inputs come from outside); assumption",
+    )
 
 
 class TaskForces(Section):
     """The 24 cluster task forces (phase 2)."""
 
-    capacity_per_quarter: int = Field(
-        6,
-        ge=0,
-        le=200,
-        description="firm requests or leads each task force handles per quarter; status-quo investment-promotion staff, assumption",
-    )
     effort: float = Field(0.4, ge=0, le=1, description="baseline effort of task-force staff; assumption")
-    evaluation_intensity: float = Field(
-        0.0,
-        ge=0,
-        le=1,
-        description="show-and-compete evaluation: effort added to the task forces ranking low; status quo none",
-    )
     lead_support: float = Field(
-        0.6, ge=0, le=3, description="relative rise in a lead's conversion chance at full effort; assumption"
+        0.6,
+        ge=0.2,
+        le=1.0,
+        description="relative rise in a lead's conversion chance at full effort; assumption",
     )
     approval_quarters_saved: int = Field(
-        1, ge=0, le=8, description="build quarters saved for a served project; assumption"
+        1, ge=0, le=2, description="build quarters saved for a served project; assumption"
     )
     loan_score_bonus: float = Field(
         0.08,
-        ge=0,
-        le=0.5,
+        ge=0.02,
+        le=0.14,
         description="credit score bonus for a firm whose finance request is served; assumption",
+    )
+
+
+class Commerce(Section):
+    """Market channels opened by the commerce plan: e-commerce and market-procurement trade."""
+
+    sales_per_support: float = Field(
+        6.0,
+        ge=2,
+        le=10,
+        description="yearly channel sales reached per 亿元 of yearly e-commerce support, 亿元; assumption",
+    )
+    export_potential: float = Field(
+        0.06,
+        ge=0.02,
+        le=0.1,
+        description="extra exports through a fully running market-procurement pilot, share of the channel-selling clusters' output; assumption",
+    )
+    additionality: float = Field(
+        0.55,
+        ge=0.3,
+        le=0.8,
+        description="share of channel sales that is new demand rather than sales moved from other channels; assumption",
+    )
+    ramp_years: float = Field(
+        2.5, ge=1, le=4, description="years for a channel to reach its full sales; assumption"
+    )
+
+
+class Fiscal(Section):
+    """Unit costs of the plans to the district's budget (all assumptions: nothing is published)."""
+
+    matchmaking_round_wan: float = Field(
+        20.0, ge=10, le=50, description="cost of one supplier-matchmaking round, 万元; assumption"
+    )
+    platform_yi_per_year: float = Field(
+        0.05, ge=0.02, le=0.15, description="yearly district funding of one S&T platform, 亿元; assumption"
+    )
+    settling_allowance_wan: float = Field(
+        5.0, ge=2, le=15, description="allowances per recruited skilled worker, 万元; assumption"
+    )
+    training_wan_per_place: float = Field(
+        0.3, ge=0.1, le=0.8, description="subsidy per vocational training place, 万元; assumption"
+    )
+    industry_brain_yi_per_year: float = Field(
+        0.15,
+        ge=0.05,
+        le=0.4,
+        description="yearly cost of one cluster's industry-brain platform, 亿元; assumption",
+    )
+    promotion_wan_per_lead: float = Field(
+        30.0, ge=10, le=100, description="promotion spending per extra project lead, 万元; assumption"
+    )
+    procurement_pilot_yi_per_year: float = Field(
+        0.3, ge=0.1, le=1, description="yearly cost of running the market-procurement pilot, 亿元; assumption"
+    )
+    land_preparation_wan_per_mu: float = Field(
+        30.0, ge=15, le=60, description="cost of servicing one mu of new industrial land, 万元; assumption"
+    )
+    reclaim_wan_per_mu: float = Field(
+        10.0,
+        ge=5,
+        le=30,
+        description="compensation and clearing cost per mu of reclaimed idle land, 万元; assumption",
+    )
+    task_force_wan_per_case: float = Field(
+        3.0,
+        ge=1,
+        le=8,
+        description="staff cost per case of quarterly task-force capacity, per quarter, 万元; assumption",
     )
 
 
@@ -662,8 +720,11 @@ class ScenarioData(Section):
     land: Land = Land()
     market: Market = Market()
     task_forces: TaskForces = TaskForces()
+    commerce: Commerce = Commerce()
     demography: Demography = Demography()
     accounts: Accounts = Accounts()
+    fiscal: Fiscal = Fiscal()
+    levers: Levers = Levers()
 
     @model_validator(mode="after")
     def _targets_in_horizon(self) -> ScenarioData:
@@ -673,6 +734,16 @@ class ScenarioData(Section):
                     f"target year {target.year} lies outside the run "
                     f"{self.run.first_year}-{self.run.last_year}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _surcharge_needs_ceiling(self) -> ScenarioData:
+        green = self.levers.green
+        if green.tariff_surcharge > 0 and green.intensity_cap == 0:
+            raise ValueError(
+                f"levers.green.tariff_surcharge = {green.tariff_surcharge} needs an energy-intensity "
+                "ceiling: set levers.green.intensity_cap above 0"
+            )
         return self
 
 

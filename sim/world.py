@@ -32,6 +32,7 @@ class ClusterTable:
     capital_output: np.ndarray
     new_density: np.ndarray  # real quarterly output capacity per mu on new land
     task_forces: np.ndarray
+    channel_share: np.ndarray  # share of sales through consumer and trade channels
 
     @property
     def n(self) -> int:
@@ -354,6 +355,7 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
         capital_output=capital_output,
         new_density=new_density,
         task_forces=np.array([c.task_forces for c in clusters]),
+        channel_share=np.array([c.channel_share for c in clusters]),
     )
     return World(
         firms=firms,

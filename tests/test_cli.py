@@ -79,7 +79,7 @@ def test_out_writes_series_and_chart(tmp_path):
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--set", "land.reclaim_rate=7"], "'land.reclaim_rate' = 7"),
+        (["--set", "levers.land.reclaim_rate=7"], "'levers.land.reclaim_rate' = 7"),
         (["--set", "lnad.reclaim_rate=0.1"], "unknown field 'lnad'"),
         (["--set", "noequals"], "expected section.field=value"),
     ],
@@ -96,10 +96,10 @@ def test_bad_input_exits_2_without_traceback_or_output(tmp_path, args, fragment)
 
 def test_bad_scenario_file_exits_2(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('name = "x"\n[finance]\ninterest_subsidy = "lots"\n', encoding="utf-8")
+    bad.write_text('name = "x"\n[levers.finance]\ninterest_subsidy = "lots"\n', encoding="utf-8")
     result = sim("run", str(bad))
     assert result.returncode == 2
-    assert "bad.toml: field 'finance.interest_subsidy' = 'lots'" in result.stderr
+    assert "bad.toml: field 'levers.finance.interest_subsidy' = 'lots'" in result.stderr
     missing = sim("run", str(tmp_path / "missing.toml"))
     assert missing.returncode == 2 and "file not found" in missing.stderr
 

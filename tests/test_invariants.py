@@ -64,14 +64,14 @@ def test_invariants_hold_under_stress():
     scenario = load_scenario(
         BASELINE,
         [
-            "land.new_supply_mu_per_year=0",
-            "land.reclaim_rate=0",
+            "levers.land.new_supply_mu_per_year=0",
+            "levers.land.reclaim_rate=0",
             "environment.macro_volatility=0.08",
             "environment.demand_growth_shift=-0.08",
-            "green.intensity_cap=0.8",
-            "green.curtailment=0.5",
+            "levers.green.intensity_cap=0.8",
+            "green.curtailment=0.15",
             "attraction.leads_per_year=300",
-            "finance.risk_compensation=0.8",
+            "levers.finance.risk_compensation=0.8",
         ],
     )
     model = IndustryModel(scenario, rng=3)

@@ -117,7 +117,7 @@ def test_negative_cash_costs_interest():
 
 
 def test_default_is_debt_beyond_cash_and_liquidated_capital():
-    model = model_with("finance.risk_compensation=0.5")
+    model = model_with("levers.finance.risk_compensation=0.5")
     firms = model.firms
     firm = 0
     bank = model.banks[firms.bank[firm]]
@@ -127,7 +127,7 @@ def test_default_is_debt_beyond_cash_and_liquidated_capital():
     loss = 10.0 - 1.0 - model.params.finance.recovery_rate * 20.0
     assert model.flows["default_losses_yi"] == pytest.approx(loss)
     assert bank.capacity_yi == pytest.approx(capacity - 0.5 * loss)
-    assert model.flows["risk_pool_paid_yi"] == pytest.approx(0.5 * loss)
+    assert model.flows["fiscal_risk_compensation_yi"] == pytest.approx(0.5 * loss)
 
 
 def test_exit_passes_customers_to_cluster_peers_and_frees_land():

@@ -31,7 +31,7 @@ def test_streams_isolate_mechanisms(baseline_scenario):
 
     from .conftest import BASELINE
 
-    subsidised = load_scenario(BASELINE, ["digital.subsidy_rate=0.5"])
+    subsidised = load_scenario(BASELINE, ["levers.ai.upgrade_subsidy_rate=0.5"])
     a = IndustryModel(baseline_scenario, rng=5)
     b = IndustryModel(subsidised, rng=5)
     for _ in range(8):

@@ -38,16 +38,16 @@ def test_valid_file_loads_with_defaults(tmp_path):
     scenario = load_scenario(write(tmp_path, VALID))
     assert scenario.name == "test"
     assert scenario.data.targets[0].threshold_yi == 700
-    assert scenario.data.land.reclaim_rate == pytest.approx(0.03)
+    assert scenario.data.levers.land.reclaim_rate == pytest.approx(0.03)
 
 
 @pytest.mark.parametrize(
     ("extra", "field", "fragment"),
     [
-        ("[land]\nreclaim_rte = 0.1", "land.reclaim_rte", "unknown field"),
-        ("[land]\nreclaim_rate = 'fast'", "land.reclaim_rate", "'fast'"),
-        ("[land]\nreclaim_rate = 1.5", "land.reclaim_rate", "less than or equal to 1"),
-        ("[finance]\ninterest_subsidy = -0.01", "finance.interest_subsidy", "greater than or equal to 0"),
+        ("[levers.land]\nreclaim_rte = 0.1", "levers.land.reclaim_rte", "unknown field"),
+        ("[levers.land]\nreclaim_rate = 'fast'", "levers.land.reclaim_rate", "'fast'"),
+        ("[levers.land]\nreclaim_rate = 1.5", "levers.land.reclaim_rate", "less than or equal to 1"),
+        ("[levers.finance]\ninterest_subsidy = -0.01", "levers.finance.interest_subsidy", "greater than or equal to 0"),
         ("[attraction]\nbuild_quarters = 2.5", "attraction.build_quarters", "2.5"),
         ("[digital]\nupgrade_cost = [0.1, 0.2]", "digital.upgrade_cost", "too few items"),
     ],
@@ -118,16 +118,16 @@ def test_base_year_file_next_to_scenario_is_used(tmp_path):
 def test_overrides_are_typed_and_validated(tmp_path):
     path = write(tmp_path, VALID)
     scenario = load_scenario(
-        path, ["land.reclaim_rate=0.2", "name=other", "digital.upgrade_cost=[0.1,0.2,0.3]"]
+        path, ["levers.land.reclaim_rate=0.2", "name=other", "digital.upgrade_cost=[0.1,0.2,0.3]"]
     )
-    assert scenario.data.land.reclaim_rate == 0.2
+    assert scenario.data.levers.land.reclaim_rate == 0.2
     assert scenario.name == "other"
     assert scenario.data.digital.upgrade_cost == (0.1, 0.2, 0.3)
-    message = error_of(path, ["land.reclaim_rate=2"])
-    assert "with --set land.reclaim_rate=2" in message and "'land.reclaim_rate' = 2" in message
+    message = error_of(path, ["levers.land.reclaim_rate=2"])
+    assert "with --set levers.land.reclaim_rate=2" in message and "'levers.land.reclaim_rate' = 2" in message
 
 
-@pytest.mark.parametrize("bad", ["land.reclaim_rate", "=3", "name.sub=1"])
+@pytest.mark.parametrize("bad", ["levers.land.reclaim_rate", "=3", "name.sub=1"])
 def test_malformed_overrides(bad):
     with pytest.raises(InputError):
         apply_overrides({"name": "x"}, [bad])

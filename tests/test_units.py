@@ -32,7 +32,7 @@ def test_bank_approves_best_scores_within_threshold_and_room():
     room = bank.capacity_yi - bank.outstanding_yi
     scores = np.array([0.9, 0.8, 0.1, 0.95])
     amounts = np.array([room * 0.6, room * 0.3, 0.01, room * 0.5])
-    approved = bank.approve(np.arange(4), scores, amounts)
+    approved = bank.approve(scores, amounts, np.zeros(4))
     assert approved.tolist() == [False, True, False, True]  # 0.95 then 0.8 fit; 0.9 does not; 0.1 too low
 
 

@@ -38,16 +38,18 @@ class Bank(mesa.Agent):
         firms = self.model.firms
         return float(firms.debt[firms.alive & (firms.bank == self.index)].sum())
 
-    def effective_threshold(self) -> float:
-        """The risk-compensation pool lowers the score a bank asks for."""
-        finance = self.model.params.finance
-        return self.score_threshold - finance.risk_sensitivity * finance.risk_compensation
+    def effective_threshold(self, coverage: np.ndarray) -> np.ndarray:
+        """Pools that cover part of a default loss lower the score a bank asks for."""
+        return self.score_threshold - self.model.params.finance.risk_sensitivity * coverage
 
-    def approve(self, candidates: np.ndarray, scores: np.ndarray, amounts: np.ndarray) -> np.ndarray:
-        """Approve requests above the threshold in score order, each if it still fits the room."""
-        approved = np.zeros(len(candidates), bool)
+    def approve(self, scores: np.ndarray, amounts: np.ndarray, coverage: np.ndarray) -> np.ndarray:
+        """Approve requests above the threshold in score order, each if it still fits the room.
+
+        `coverage` is the share of each borrower's default loss that a district pool covers.
+        """
+        approved = np.zeros(len(scores), bool)
         room = max(0.0, self.capacity_yi - self.outstanding_yi)
-        eligible = np.flatnonzero(scores >= self.effective_threshold())
+        eligible = np.flatnonzero(scores >= self.effective_threshold(coverage))
         for k in eligible[np.argsort(-scores[eligible], kind="stable")]:
             if amounts[k] <= room:
                 approved[k] = True
@@ -56,7 +58,9 @@ class Bank(mesa.Agent):
 
     def grow_capacity(self) -> None:
         """Deposits and capital grow; losses already booked stay deducted."""
-        self.capacity_yi *= (1 + self.model.params.finance.capacity_growth) ** 0.25
+        params = self.model.params
+        growth = params.finance.capacity_growth + params.levers.finance.credit_growth_guidance
+        self.capacity_yi *= (1 + growth) ** 0.25
 
     def book_default(self, loss_yi: float) -> None:
         """A default's loss (after any risk-compensation share) reduces lending capacity."""

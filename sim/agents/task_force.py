@@ -27,13 +27,13 @@ class TaskForce(mesa.Agent):
     @property
     def capacity(self) -> int:
         """Cases handled this quarter: staff capacity scaled by effort (0.5x at none, 1.5x at full)."""
-        return int(round(self.model.params.task_forces.capacity_per_quarter * (0.5 + self.effort)))
+        return int(round(self.model.params.levers.task_forces.capacity_per_quarter * (0.5 + self.effort)))
 
     def set_effort(self, rank_from_bottom: float) -> None:
         """Show-and-compete evaluation: task forces ranking low are pushed to try harder."""
-        settings = self.model.params.task_forces
-        push = settings.evaluation_intensity * (0.5 + 0.5 * (1 - rank_from_bottom))
-        self.effort = float(np.clip(settings.effort + push, 0.0, 1.0))
+        intensity = self.model.params.levers.task_forces.evaluation_intensity
+        push = intensity * (0.5 + 0.5 * (1 - rank_from_bottom))
+        self.effort = float(np.clip(self.model.params.task_forces.effort + push, 0.0, 1.0))
 
     def serve(self, leads: np.ndarray, requests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Take leads first (attraction is the core job), then firms' requests, up to capacity."""

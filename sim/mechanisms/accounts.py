@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.firms import Stage
-from sim.mechanisms.green import annual_energy_bill
+from sim.fiscal import spend
+from sim.mechanisms.finance import loss_coverage
+from sim.mechanisms.green import annual_energy_bill, tariff_surcharge
 from sim.mechanisms.innovation import rd_intensity
+from sim.mechanisms.quality import quality_spend_share
 
 if TYPE_CHECKING:
     from sim.model import IndustryModel
@@ -32,6 +35,18 @@ def depreciation(model: IndustryModel) -> np.ndarray:
     return np.where(firms.producing, model.params.investment.depreciation_rate / 4 * firms.capital, 0.0)
 
 
+def rd_and_quality_spending(model: IndustryModel) -> tuple[np.ndarray, np.ndarray]:
+    """This quarter's R&D and quality spending: the part firms pay, the part the district refunds."""
+    levers = model.params.levers
+    rd, quality = rd_intensity(model), quality_spend_share(model)
+    rd_rate, quality_rate = levers.innovation.rd_subsidy_rate, levers.quality.quality_subsidy_rate
+    revenue = model.firms.revenue
+    return (
+        revenue * (rd * (1 - rd_rate) + quality * (1 - quality_rate)),
+        revenue * (rd * rd_rate + quality * quality_rate),
+    )
+
+
 def operating_profit(model: IndustryModel) -> np.ndarray:
     """This quarter's profit of every firm, 亿元."""
     params = model.params
@@ -41,7 +56,7 @@ def operating_profit(model: IndustryModel) -> np.ndarray:
     overdraft = np.maximum(-firms.cash, 0.0)  # unpaid suppliers and arrears cost interest too
     interest = (firms.debt + overdraft) * firms.loan_rate / 4
     taxes = params.accounts.tax_rate_on_value_added * np.maximum(va, 0.0)
-    spending = firms.revenue * (rd_intensity(model) + params.quality.spend_share)
+    spending, _ = rd_and_quality_spending(model)
     return va - wages - depreciation(model) - interest - taxes - spending
 
 
@@ -56,6 +71,10 @@ def settle_accounts(model: IndustryModel) -> None:
     alive = firms.alive
     firms.value_added = np.where(alive, value_added(model), 0.0)
     firms.profit = np.where(alive, operating_profit(model), 0.0)
+    _, refunds = rd_and_quality_spending(model)
+    spend(model, "subsidies", float(refunds[alive].sum()))
+    spend(model, "interest_support", float((firms.debt * firms.interest_support)[alive].sum()) / 4)
+    spend(model, "tariff_revenue", -float(tariff_surcharge(model)[alive].sum()) / 4)
     due = firms.debt / (params.finance.maturity_years * 4)
     # Banks roll over performing loans (续贷); loss-makers amortise from the cash they have.
     principal = np.where(firms.margin >= 0, 0.0, np.minimum(due, np.maximum(firms.cash, 0.0)))
@@ -115,7 +134,7 @@ def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
     finance = model.params.finance
     assets = np.maximum(firms.cash[leaving], 0.0) + finance.recovery_rate * firms.capital[leaving]
     loss = np.maximum(firms.debt[leaving] - assets, 0.0)
-    covered = loss * finance.risk_compensation
+    covered = loss * loss_coverage(model, leaving)
     for bank in model.banks:
         mine = firms.bank[leaving] == bank.index
         if mine.any():
@@ -123,4 +142,4 @@ def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
     model.counters["defaults"] += int(np.count_nonzero(loss > 0))
     model.flows["unpaid_trade_credit_yi"] += float(np.maximum(-firms.cash[leaving], 0.0).sum())
     model.flows["default_losses_yi"] += float(loss.sum())
-    model.flows["risk_pool_paid_yi"] += float(covered.sum())
+    spend(model, "risk_compensation", float(covered.sum()))

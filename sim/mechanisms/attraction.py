@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.firms import Stage
+from sim.fiscal import spend
 from sim.mechanisms.cluster_totals import cluster_sum
 
 if TYPE_CHECKING:
@@ -76,12 +77,15 @@ def _newcomer_columns(
 
 
 def convert_leads(model: IndustryModel) -> None:
-    """Leads sign with a chance raised by task-force support, if they pass the screen and get land."""
+    """Leads sign with a chance raised by task-force support and incentives, if they pass the
+    land screen and get land; approvals reform and task-force help shorten the build."""
     params = model.params
-    attraction, land = params.attraction, params.land
+    attraction, land = params.attraction, params.levers.land
+    incentive = params.levers.attraction.incentive_share
     leads = model.leads
     effort = model.cluster_effort[leads.cluster]
     chance = attraction.conversion_rate * (1 + params.task_forces.lead_support * effort * leads.supported)
+    chance *= 1 + attraction.incentive_response * incentive
     capacity = leads.annual_output_yi / 4 / model.price_index
     density = model.clusters.new_density[leads.cluster] * (1 + land.plot_ratio_gain) * leads.density_noise
     need_mu = capacity / density
@@ -98,6 +102,7 @@ def convert_leads(model: IndustryModel) -> None:
     cluster = leads.cluster[chosen]
     planned = capacity[chosen] * np.minimum(1.0, granted[keep] / need_mu[chosen])
     saved = params.task_forces.approval_quarters_saved * leads.supported[chosen]
+    saved = saved + params.levers.attraction.approval_quarters_cut
     columns = _newcomer_columns(
         model, cluster, planned, granted[keep], attraction.newcomer_productivity, leads.bank_draw[chosen]
     )
@@ -112,6 +117,7 @@ def convert_leads(model: IndustryModel) -> None:
     model.add_firms(len(cluster), **columns)
     model.counters["projects_signed"] += len(cluster)
     model.flows["investment_yi"] += float(columns["capital"].sum())
+    spend(model, "subsidies", incentive * float(columns["capital"].sum()))
 
 
 def give_birth_to_small_firms(model: IndustryModel) -> None:
@@ -132,7 +138,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
     digitised = rng.random(count) < params.demography.birth_digital_share
     utilisation = params.attraction.new_plant_utilisation
     capacity = annual / 4 / model.price_index / utilisation
-    need_mu = capacity / (model.clusters.new_density[cluster] * (1 + params.land.plot_ratio_gain))
+    need_mu = capacity / (model.clusters.new_density[cluster] * (1 + params.levers.land.plot_ratio_gain))
     granted = _grant_land(model, firms.n, need_mu)
     keep = granted > 0
     if not keep.any():

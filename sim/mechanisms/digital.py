@@ -30,12 +30,10 @@ def plan_digital_upgrades(model: IndustryModel) -> None:
     benefit = settings.horizon_years * (gain * materials + _labour_saving_step(model) * wages)
     # Priced on capacity, so a firm with no sales yet does not upgrade for free.
     scale = firms.capacity * 4 * model.price_index
-    cost = (
-        np.asarray(settings.upgrade_cost)[step]
-        * scale
-        * (1 - settings.subsidy_rate)
-        * (1 - settings.platform_cost_cut)
-    )
+    brain = industry_brain_clusters(model)[firms.cluster]
+    full_cost = np.asarray(settings.upgrade_cost)[step] * scale * (1 - settings.platform_cost_cut * brain)
+    subsidy_rate = model.params.levers.ai.upgrade_subsidy_rate
+    cost = full_cost * (1 - subsidy_rate)
     peers = _share_at_or_above(model, firms.tier + 1)
     chance = adoption_probability(
         benefit, cost, settings.decision_sharpness, settings.base_rate, settings.peer_effect * peers
@@ -48,6 +46,15 @@ def plan_digital_upgrades(model: IndustryModel) -> None:
     chosen = wants & skills_ok
     model.projects.digital[:] = chosen
     model.projects.digital_cost[:] = np.where(chosen, cost, 0.0)
+    model.projects.subsidy[:] = np.where(chosen, full_cost * subsidy_rate, 0.0)
+
+
+def industry_brain_clusters(model: IndustryModel) -> np.ndarray:
+    """Which clusters an 'industry brain' serves: the largest (by base-year output) first."""
+    covered = np.zeros(model.clusters.n, bool)
+    count = model.params.levers.ai.industry_brain_clusters
+    covered[np.argsort(-model.lead_weights, kind="stable")[:count]] = True
+    return covered
 
 
 def _cumulative_saving(model: IndustryModel, tier: np.ndarray) -> np.ndarray:

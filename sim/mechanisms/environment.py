@@ -84,13 +84,19 @@ def shock_productivity(model: IndustryModel) -> None:
 
 
 def draw_leads(model: IndustryModel) -> None:
-    """Project leads arrive (Poisson), in clusters, with heavy-tailed planned sizes."""
+    """Project leads arrive (Poisson), in clusters, with heavy-tailed planned sizes.
+
+    The attraction plan adds leads; focusing on large firms makes them larger but fewer.
+    """
     attraction = model.params.attraction
+    levers = model.params.levers.attraction
     rng = model.streams["leads"]
-    count = rng.poisson(attraction.leads_per_year / 4)
+    per_year = attraction.leads_per_year + levers.extra_leads_per_year
+    count = rng.poisson(per_year * (1 - attraction.focus_count_cost * levers.large_firm_focus) / 4)
     weights = np.sqrt(model.lead_weights)
     cluster = rng.choice(model.clusters.n, size=count, p=weights / weights.sum())
-    size = rng.lognormal(np.log(attraction.lead_median_output_yi), attraction.lead_size_dispersion, count)
+    median = attraction.lead_median_output_yi * (1 + attraction.focus_size_gain * levers.large_firm_focus)
+    size = rng.lognormal(np.log(median), attraction.lead_size_dispersion, count)
     size = np.minimum(size, attraction.lead_max_output_yi)
     model.leads = Leads(
         cluster=cluster.astype(np.int16),

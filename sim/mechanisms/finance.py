@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.fiscal import spend
 from sim.mechanisms.digital import complete_upgrade
 from sim.mechanisms.green import complete_retrofit
 
@@ -23,8 +24,15 @@ REFERENCE_MARGIN = 0.03
 REFERENCE_LEVERAGE = 0.3
 
 
+def loss_coverage(model: IndustryModel, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """Share of a default loss the district's pools cover, per firm: the risk-compensation
+    pool for everyone, the S&T credit pool for certified tech firms, whichever is larger."""
+    levers = model.params.levers.finance
+    return np.maximum(levers.risk_compensation, levers.st_credit_guarantee * model.firms.tech[rows])
+
+
 def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
-    """Bank scores in [0, 1]: profitability, leverage, size, tier, policy bonuses, noise."""
+    """Bank scores in [0, 1]: profitability, leverage, size, tier, green credit, service, noise."""
     finance = model.params.finance
     firms = model.firms
     leverage = firms.debt / np.maximum(firms.capital, 1e-9)
@@ -34,8 +42,7 @@ def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
         - finance.leverage_weight * (leverage - REFERENCE_LEVERAGE)
         + finance.above_scale_bonus * firms.above_scale
         + finance.tier_bonus * firms.tier
-        + finance.st_credit_bonus * firms.tech
-        + finance.green_credit_bonus * green_share
+        + model.params.levers.green.green_credit_bonus * green_share
         + model.params.task_forces.loan_score_bonus * firms.served
         + model.streams["finance"].normal(0.0, finance.score_noise, firms.n)
     )
@@ -67,10 +74,11 @@ def answer_loan_requests(model: IndustryModel) -> None:
     asking = firms.alive & (loan > 0)
     green_share = np.divide(projects.retrofit_cost, cost, out=np.zeros(firms.n), where=cost > 0)
     scores = credit_scores(model, green_share)
+    coverage = loss_coverage(model)
     approved = np.zeros(firms.n, bool)
     for bank in model.banks:
         candidates = np.flatnonzero(asking & (firms.bank == bank.index))
-        approved[candidates] = bank.approve(candidates, scores[candidates], loan[candidates])
+        approved[candidates] = bank.approve(scores[candidates], loan[candidates], coverage[candidates])
     refused = asking & ~approved
     projects.drop(refused)
     projects.rescue[refused] = 0.0
@@ -85,6 +93,7 @@ def answer_loan_requests(model: IndustryModel) -> None:
 def start_projects(model: IndustryModel) -> None:
     """Funded projects are paid (cash first, then the approved loan) and take effect."""
     finance = model.params.finance
+    subsidy = model.params.levers.finance.interest_subsidy
     firms = model.firms
     projects = model.projects
     cost = projects.cost
@@ -94,15 +103,11 @@ def start_projects(model: IndustryModel) -> None:
         model.policy_rate
         + np.array([b.spread for b in model.banks])[firms.bank]
         + finance.risk_premium * (1 - model.loan_score)
-        - finance.interest_subsidy
+        - subsidy
     )
     new_debt = firms.debt + borrowed
-    firms.loan_rate = np.divide(
-        firms.debt * firms.loan_rate + borrowed * rate,
-        new_debt,
-        out=firms.loan_rate.copy(),
-        where=new_debt > 0,
-    )
+    firms.loan_rate = _blend(firms.debt, firms.loan_rate, borrowed, rate, new_debt)
+    firms.interest_support = _blend(firms.debt, firms.interest_support, borrowed, subsidy, new_debt)
     firms.debt = new_debt
     firms.cash += borrowed - cost  # the cost is paid from cash and the loan together
 
@@ -113,6 +118,15 @@ def start_projects(model: IndustryModel) -> None:
     firms.capital += projects.capacity_cost
     complete_upgrade(model, projects.digital)
     complete_retrofit(model, projects.retrofit)
+    spend(model, "subsidies", float(projects.subsidy.sum()))
     model.flows["investment_yi"] += float(cost.sum())
     model.flows["new_loans_yi"] += float(borrowed.sum())
     model.counters["expansions"] += int(np.count_nonzero(expanding))
+
+
+def _blend(
+    debt: np.ndarray, rate: np.ndarray, borrowed: np.ndarray, new_rate: np.ndarray | float, total: np.ndarray
+) -> np.ndarray:
+    """Debt-weighted average of the old loans' rate and the new loans' rate."""
+    mixed = debt * rate + borrowed * np.asarray(new_rate)
+    return np.divide(mixed, total, out=rate.copy(), where=total > 0)

@@ -7,20 +7,28 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.firms import Stage
+from sim.fiscal import WAN_PER_YI, spend
 
 if TYPE_CHECKING:
     from sim.model import IndustryModel
 
 
 def rd_intensity(model: IndustryModel) -> np.ndarray:
-    """Share of revenue each firm spends on R&D out of its own pocket."""
+    """Share of revenue each firm spends on R&D, raised by the subsidy through its net price."""
     settings = model.params.innovation
-    return np.where(model.firms.tech, settings.rd_intensity_tech, settings.rd_intensity_other)
+    own = np.where(model.firms.tech, settings.rd_intensity_tech, settings.rd_intensity_other)
+    net_price = 1 - model.params.levers.innovation.rd_subsidy_rate
+    return own * net_price ** (-settings.rd_price_elasticity)
 
 
 def innovate(model: IndustryModel) -> None:
-    """R&D (own plus subsidy) gives a chance of a productivity step; tech status follows."""
+    """R&D gives a chance of a productivity step (platforms raise it); tech status follows.
+
+    Certification is likelier for firms with more skilled staff, after a success, and
+    with an award for newly certified firms.
+    """
     settings = model.params.innovation
+    levers = model.params.levers.innovation
     firms = model.firms
     rng = model.streams["innovation"]
     draws = rng.random(firms.n)
@@ -29,17 +37,19 @@ def innovate(model: IndustryModel) -> None:
     lapse_draws = rng.random(firms.n)
 
     active = firms.alive & (firms.stage != Stage.BUILDING)
-    effective = rd_intensity(model) / (1 - settings.rd_subsidy_rate)
-    chance = 1 - np.exp(-settings.success_scale * effective * (1 + settings.platform_boost))
+    platforms = 1 + settings.boost_per_platform * levers.platforms
+    chance = 1 - np.exp(-settings.success_scale * rd_intensity(model) * platforms)
     success = active & (draws < chance)
     firms.productivity[success] *= 1 + steps[success]
 
     skilled_share = firms.skilled / np.maximum(firms.workers, 1e-9)
     propensity = settings.certification_rate * skilled_share / model.base_skilled_share
     propensity *= np.where(success, settings.success_certification_boost, 1.0)
+    propensity *= 1 + settings.award_response * levers.certification_award_wan / 10
     certified = active & ~firms.tech & (cert_draws < propensity)
     lapsed = active & firms.tech & (lapse_draws < settings.lapse_rate)
     firms.tech[certified] = True
     firms.tech[lapsed] = False
     model.counters["innovations"] += int(np.count_nonzero(success))
     model.counters["certifications"] += int(np.count_nonzero(certified))
+    spend(model, "subsidies", levers.certification_award_wan * np.count_nonzero(certified) / WAN_PER_YI)

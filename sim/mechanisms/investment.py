@@ -41,5 +41,5 @@ def plan_capacity_investment(model: IndustryModel) -> None:
     cost_per_unit = 4 * model.clusters.capital_output[firms.cluster] * model.price_index
     projects.capacity_cost[:] = add * cost_per_unit
     beyond_land = np.maximum(installed + add - land_capacity(model), 0.0)
-    new_density = model.clusters.new_density[firms.cluster] * (1 + model.params.land.plot_ratio_gain)
+    new_density = model.clusters.new_density[firms.cluster] * (1 + model.params.levers.land.plot_ratio_gain)
     projects.land_need_mu[:] = np.where(add > 0, beyond_land / new_density, 0.0)

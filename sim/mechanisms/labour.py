@@ -19,9 +19,13 @@ def required_skilled_share(model: IndustryModel, tiers_ahead: int = 0) -> np.nda
 
 
 def renew_skilled_pool(model: IndustryModel) -> None:
-    """Skilled workers arrive and leave the district; firms train some of their own."""
+    """Skilled workers arrive (and the talent plan adds some) or leave; firms train their own."""
     labour = model.params.labour
-    model.skilled_pool += labour.skilled_inflow_per_year / 4
+    talent = model.params.levers.talent
+    recruited = talent.recruited_talent_per_year * labour.talent_retention
+    graduates = talent.training_places_per_year * labour.training_completion
+    model.skilled_pool += (labour.skilled_inflow_per_year + recruited + graduates) / 4
+    model.counters["talent_added"] += (recruited + graduates) / 4
     model.skilled_pool *= 1 - labour.skilled_attrition / 4
     firms = model.firms
     alive = firms.alive

@@ -1,4 +1,5 @@
-"""Phase 5b: land for expansions, new supply under the land plan, reclaiming idle land."""
+"""Phase 5b: land for expansions, new supply under the land plan, reclaiming idle and
+under-used land."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.firms import Stage
+from sim.fiscal import WAN_PER_YI, spend
 from sim.mechanisms.investment import land_capacity
 from sim.parcels import ParcelStatus
 
@@ -16,11 +19,12 @@ if TYPE_CHECKING:
 def supply_land(model: IndustryModel) -> None:
     """New serviced land: parcels enter preparation, then become vacant."""
     settings = model.params.land
+    levers = model.params.levers.land
     parcels = model.parcels
     preparing = parcels.status == ParcelStatus.PREPARING
     parcels.timer[preparing] -= 1
     parcels.status[preparing & (parcels.timer <= 0)] = ParcelStatus.VACANT
-    quarterly = settings.new_supply_mu_per_year / 4
+    quarterly = levers.new_supply_mu_per_year / 4
     if quarterly <= 0:
         return
     rng = model.streams["land_supply"]
@@ -35,6 +39,7 @@ def supply_land(model: IndustryModel) -> None:
         parcels.add(sizes, ParcelStatus.PREPARING, timer=settings.preparation_quarters)
     parcels.supplied_mu += float(sizes.sum())
     model.counters["land_supplied_mu"] += float(sizes.sum())
+    spend(model, "land", float(sizes.sum()) * model.params.fiscal.land_preparation_wan_per_mu / WAN_PER_YI)
 
 
 def reclaim_idle_land(model: IndustryModel) -> None:
@@ -42,9 +47,34 @@ def reclaim_idle_land(model: IndustryModel) -> None:
     parcels = model.parcels
     idle = np.flatnonzero(parcels.status == ParcelStatus.IDLE)
     draws = model.streams["reclaim"].random(len(idle))
-    back = idle[draws < model.params.land.reclaim_rate]
+    back = idle[draws < model.params.levers.land.reclaim_rate]
     parcels.status[back] = ParcelStatus.VACANT
-    model.counters["land_reclaimed_mu"] += float(parcels.area[back].sum())
+    reclaimed = float(parcels.area[back].sum())
+    model.counters["land_reclaimed_mu"] += reclaimed
+    spend(model, "land", reclaimed * model.params.fiscal.reclaim_wan_per_mu / WAN_PER_YI)
+
+
+def evaluate_output_per_mu(model: IndustryModel) -> None:
+    """Yearly evaluation (亩均论英雄): firms below the threshold give back land they do not use.
+
+    Unused land is what a firm holds beyond what its installed and pending capacity need;
+    it gives back a share of it, if that makes a usable plot.
+    """
+    threshold = model.params.levers.land.low_yield_threshold_wan
+    if threshold <= 0:
+        return
+    settings = model.params.land
+    firms = model.firms
+    full_year = firms.alive & (firms.stage == Stage.OPERATING) & (firms.entry_step <= model.steps - 4)
+    held = firms.land_mu > 0
+    per_mu = np.divide(firms.annual_revenue * 1e4, firms.land_mu, out=np.zeros(firms.n), where=held)
+    needed = (firms.capacity + firms.pending_capacity) / np.maximum(firms.density, 1e-12)
+    offer = settings.surrender_share * np.maximum(firms.land_mu - needed, 0.0)
+    low = np.flatnonzero(full_year & held & (per_mu < threshold) & (offer >= settings.min_allocation_mu))
+    for firm in low:
+        given = model.parcels.surrender(int(firm), float(offer[firm]))
+        firms.land_mu[firm] -= given
+        model.counters["land_surrendered_mu"] += given
 
 
 def allocate_expansion_land(model: IndustryModel) -> None:
@@ -52,7 +82,7 @@ def allocate_expansion_land(model: IndustryModel) -> None:
     firms = model.firms
     projects = model.projects
     needing = np.flatnonzero((projects.land_need_mu > 0) & (projects.capacity_add > 0))
-    new_density = model.clusters.new_density * (1 + model.params.land.plot_ratio_gain)
+    new_density = model.clusters.new_density * (1 + model.params.levers.land.plot_ratio_gain)
     order = needing[np.lexsort((-firms.annual_revenue[needing], ~firms.served[needing]))]
     smallest_plot = model.params.land.min_allocation_mu
     for firm in order:
@@ -77,3 +107,5 @@ def allocate_expansion_land(model: IndustryModel) -> None:
 def manage_land(model: IndustryModel) -> None:
     supply_land(model)
     reclaim_idle_land(model)
+    if model.quarter == 1:
+        evaluate_output_per_mu(model)

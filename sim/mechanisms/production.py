@@ -129,6 +129,6 @@ def _spill_over(model: IndustryModel, producing: np.ndarray) -> None:
     cluster_output = cluster_sum(model, producing, firms.output)
     if model.cluster_output is not None:
         growth = np.log(np.maximum(cluster_output, 1e-12) / np.maximum(model.cluster_output, 1e-12))
-        boost = np.exp(market.agglomeration_elasticity * market.local_input_share * growth)
+        boost = np.exp(market.agglomeration_elasticity * model.local_input_share * growth)
         firms.productivity[producing] *= boost[firms.cluster[producing]]
     model.cluster_output = cluster_output

@@ -18,6 +18,7 @@ class Projects:
     digital_cost: np.ndarray
     retrofit: np.ndarray
     retrofit_cost: np.ndarray
+    subsidy: np.ndarray  # the district's share of the upgrade and retrofit costs
     rescue: np.ndarray
 
     @classmethod
@@ -25,14 +26,15 @@ class Projects:
         zeros = np.zeros(n)
         flags = np.zeros(n, bool)
         return cls(
-            zeros.copy(),
-            zeros.copy(),
-            zeros.copy(),
-            flags.copy(),
-            zeros.copy(),
-            flags.copy(),
-            zeros.copy(),
-            zeros.copy(),
+            capacity_add=zeros.copy(),
+            capacity_cost=zeros.copy(),
+            land_need_mu=zeros.copy(),
+            digital=flags.copy(),
+            digital_cost=zeros.copy(),
+            retrofit=flags.copy(),
+            retrofit_cost=zeros.copy(),
+            subsidy=zeros.copy(),
+            rescue=zeros.copy(),
         )
 
     @property
@@ -41,7 +43,8 @@ class Projects:
 
     def drop(self, mask: np.ndarray) -> None:
         """Cancel every project of the masked firms."""
-        for name in ("capacity_add", "capacity_cost", "land_need_mu", "digital_cost", "retrofit_cost"):
+        money = ("capacity_add", "capacity_cost", "land_need_mu", "digital_cost", "retrofit_cost", "subsidy")
+        for name in money:
             getattr(self, name)[mask] = 0.0
         self.digital[mask] = False
         self.retrofit[mask] = False

@@ -8,14 +8,20 @@ if TYPE_CHECKING:
     from sim.model import IndustryModel
 
 
+def quality_spend_share(model: IndustryModel) -> float:
+    """Quality and brand spending over revenue, raised by the subsidy through its net price."""
+    settings = model.params.quality
+    net_price = 1 - model.params.levers.quality.quality_subsidy_rate
+    return settings.spend_share * net_price ** (-settings.subsidy_elasticity)
+
+
 def build_quality(model: IndustryModel) -> None:
-    """The index decays toward 1 and grows with (subsidy-boosted) quality spending."""
+    """The index decays toward 1 and grows with quality spending."""
     settings = model.params.quality
     firms = model.firms
     alive = firms.producing  # only firms with sales spend on quality
-    effective_spend = settings.spend_share / (1 - settings.subsidy_rate)
     firms.quality[alive] = (
         1
         + (firms.quality[alive] - 1) * (1 - settings.depreciation)
-        + settings.effectiveness * effective_spend
+        + settings.effectiveness * quality_spend_share(model)
     )
