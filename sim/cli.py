@@ -1,4 +1,4 @@
-"""Command line: `python -m sim run SCENARIO [--seed N] [--json] [--out DIR] [--set a.b=v]`."""
+"""Command line: `python -m sim run | compare | levers | parameters`."""
 
 from __future__ import annotations
 
@@ -24,17 +24,56 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=1, help="random seed of the run (default 1)")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     run.add_argument("--out", type=Path, help="write quarterly/cluster Parquet, annual CSV and a chart here")
-    run.add_argument(
+    _add_overrides(run)
+    compare = commands.add_parser(
+        "compare", help="run two scenarios with the same seed and print them side by side"
+    )
+    compare.add_argument("first", type=Path, help="scenario TOML, e.g. scenarios/baseline.toml")
+    compare.add_argument("second", type=Path, help="scenario TOML, e.g. scenarios/all_plans.toml")
+    compare.add_argument("--seed", type=int, default=1, help="random seed of both runs (default 1)")
+    compare.add_argument("--json", action="store_true", help="print the comparison as JSON records")
+    _add_overrides(compare, "both scenarios")
+    levers = commands.add_parser("levers", help="list every lever of the ten plans and the task forces")
+    levers.add_argument("--json", action="store_true", help="print the levers as JSON")
+    levers.add_argument("--markdown", action="store_true", help="print the Markdown of docs/levers.md")
+    params = commands.add_parser("parameters", help="list every parameter with default, bounds and source")
+    params.add_argument("--markdown", action="store_true", help="print the Markdown of docs/parameters.md")
+    return parser
+
+
+def _add_overrides(parser: argparse.ArgumentParser, target: str = "the scenario") -> None:
+    parser.add_argument(
         "--set",
         dest="overrides",
         action="append",
         default=[],
         metavar="SECTION.FIELD=VALUE",
-        help="override a scenario value, e.g. --set land.reclaim_rate=0.1 (repeatable)",
+        help=f"override a value of {target}, e.g. --set levers.land.reclaim_rate=0.1 (repeatable)",
     )
-    params = commands.add_parser("parameters", help="list every parameter with default, bounds and source")
-    params.add_argument("--markdown", action="store_true", help="print the Markdown of docs/parameters.md")
-    return parser
+
+
+def _levers(args: argparse.Namespace) -> int:
+    from sim.lever_docs import levers_json, levers_markdown, levers_text
+
+    print(levers_json() if args.json else levers_markdown() if args.markdown else levers_text())
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare, comparison_rows, format_comparison
+    from sim.scenario import load_scenario
+
+    first = load_scenario(args.first, args.overrides)
+    second = load_scenario(args.second, args.overrides)
+    comparison = compare(first, second, args.seed)
+    if args.json:
+        print(json.dumps(comparison_rows(comparison), ensure_ascii=False))
+        return 0
+    print(f"{first.name} ({args.first}) vs {second.name} ({args.second}), seed {args.seed} for both")
+    print("[n] = the plan whose levers move the indicator; flows are yearly totals, stocks at year end")
+    print()
+    print(format_comparison(comparison))
+    return 0
 
 
 def _parameters(args: argparse.Namespace) -> int:
@@ -46,7 +85,14 @@ def _parameters(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from sim.model import IndustryModel, load_scenario_base_year
-    from sim.results import annual_frame, format_table, format_targets, run_summary, target_results
+    from sim.results import (
+        annual_frame,
+        format_fiscal_table,
+        format_table,
+        format_targets,
+        run_summary,
+        target_results,
+    )
     from sim.run_output import write_run
     from sim.scenario import load_scenario
 
@@ -62,18 +108,25 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False))
         return 0
     print(f"scenario: {model.scenario_name} ({args.scenario}), seed {args.seed}")
-    print(format_table(annual_frame(model)))
+    annual = annual_frame(model)
+    print(format_table(annual))
     print()
-    print(format_targets(target_results(model)))
+    print("fiscal cost to the district, 亿元")
+    print(format_fiscal_table(annual))
+    print()
+    print(format_targets(target_results(model, annual)))
     if args.out is not None:
         print(f"\nwrote {args.out}/: quarterly.parquet clusters.parquet annual.csv summary.json output.png")
     return 0
 
 
+COMMANDS = {"run": _run, "compare": _compare, "levers": _levers, "parameters": _parameters}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _parameters(args) if args.command == "parameters" else _run(args)
+        return COMMANDS[args.command](args)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT_ERROR

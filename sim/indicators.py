@@ -50,6 +50,7 @@ FLOW_MONEY = (
     "default_losses_yi",
     "unpaid_trade_credit_yi",
     "local_sourcing_yi",
+    "signed_output_yi",
     *FISCAL_FLOWS,
 )
 FLOWS = (

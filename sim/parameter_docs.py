@@ -51,7 +51,11 @@ def mechanism_sections() -> dict[str, type[Section]]:
     sections = {}
     for name, field in ScenarioData.model_fields.items():
         section = field.annotation
-        if isinstance(section, type) and issubclass(section, Section) and name not in {"run", "world", "levers"}:
+        if (
+            isinstance(section, type)
+            and issubclass(section, Section)
+            and name not in {"run", "world", "levers"}
+        ):
             sections[name] = section
     return sections
 

@@ -29,6 +29,19 @@ TABLE_COLUMNS = (
 )
 
 
+# The fiscal-cost table: (column, header); one row per simulated year, 亿元.
+FISCAL_COLUMNS = (
+    ("fiscal_subsidies_yi", "subsidies"),
+    ("fiscal_interest_support_yi", "interest"),
+    ("fiscal_risk_compensation_yi", "risk pool"),
+    ("fiscal_land_yi", "land"),
+    ("fiscal_talent_training_yi", "talent"),
+    ("fiscal_task_forces_yi", "task forces"),
+    ("fiscal_tariff_revenue_yi", "tariff revenue"),
+    ("fiscal_cost_yi", "total"),
+)
+
+
 @dataclass(frozen=True)
 class TargetResult:
     year: int
@@ -81,13 +94,13 @@ def target_results(model: IndustryModel, annual: pd.DataFrame | None = None) -> 
     return results
 
 
-def format_table(annual: pd.DataFrame) -> str:
+def format_table(annual: pd.DataFrame, columns: tuple[tuple[str, str, str], ...] = TABLE_COLUMNS) -> str:
     """A fixed-width text table of the annual indicators."""
-    headers = [header for _, header, _ in TABLE_COLUMNS]
+    headers = [header for _, header, _ in columns]
     rows = []
     for _, record in annual.iterrows():
         cells = []
-        for column, _, fmt in TABLE_COLUMNS:
+        for column, _, fmt in columns:
             value = record[column]
             if pd.isna(value):
                 cells.append("")
@@ -96,19 +109,25 @@ def format_table(annual: pd.DataFrame) -> str:
             else:
                 cells.append(fmt.format(float(value)))
         rows.append(cells)
-    widths = [max(_width(h), *(_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    widths = [max(display_width(h), *(display_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
     lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True))]
     lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(lines)
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Display width: CJK characters take two columns."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:
-    return " " * (width - _width(text)) + text
+    return " " * (width - display_width(text)) + text
+
+
+def format_fiscal_table(annual: pd.DataFrame) -> str:
+    """The scenario's yearly cost to the district budget by category, 亿元 (simulated years)."""
+    columns = (("year", "year", "{:d}"), *((c, h, "{:,.2f}") for c, h in FISCAL_COLUMNS))
+    return format_table(annual.iloc[1:], columns)
 
 
 def format_targets(results: list[TargetResult]) -> str:

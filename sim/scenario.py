@@ -110,8 +110,8 @@ class Attraction(Section):
     )
     conversion_rate: float = Field(
         0.30,
-        ge=0,
-        le=1,
+        ge=0.15,
+        le=0.45,
         description="chance a lead signs when land is ready and no task force helps; assumption",
     )
     build_quarters: int = Field(
@@ -292,12 +292,12 @@ class Digital(Section):
     )
     peer_effect: float = Field(
         1.5,
-        ge=0,
-        le=5,
+        ge=0.5,
+        le=2.5,
         description="weight of the cluster's share of firms at the next tier in the decision; assumption",
     )
     decision_sharpness: float = Field(
-        3.0, gt=0, le=20, description="how sharply adoption responds to net benefit; assumption"
+        3.0, ge=1.5, le=4.5, description="how sharply adoption responds to net benefit; assumption"
     )
     base_rate: float = Field(
         0.025, ge=0, le=1, description="largest quarterly chance a firm upgrades; assumption"
@@ -334,12 +334,12 @@ class Innovation(Section):
     )
     success_scale: float = Field(
         4.0,
-        gt=0,
-        le=50,
+        ge=2,
+        le=6,
         description="quarterly success chance is 1 - exp(-scale x effective R&D intensity): ~6% at 1.5%; assumption",
     )
     step_mean: float = Field(
-        0.04, ge=0, le=0.3, description="mean productivity gain of a success (exponential); assumption"
+        0.04, ge=0.02, le=0.06, description="mean productivity gain of a success (exponential); assumption"
     )
     certification_rate: float = Field(
         0.03,
@@ -384,7 +384,7 @@ class Quality(Section):
         0.004, ge=0, le=0.1, description="quality and brand spending over revenue; assumption"
     )
     effectiveness: float = Field(
-        2.0, ge=0, le=20, description="quarterly quality-index gain per unit of spend share x 100; assumption"
+        2.0, ge=1, le=3, description="quarterly quality-index gain per unit of spend share x 100; assumption"
     )
     depreciation: float = Field(
         0.02, ge=0, le=0.3, description="quarterly decay of the quality index toward its floor; assumption"
@@ -422,7 +422,7 @@ class Green(Section):
         5.0, gt=0, le=20, description="payback horizon firms use to judge a retrofit; assumption"
     )
     decision_sharpness: float = Field(
-        3.0, gt=0, le=20, description="how sharply retrofits respond to net benefit; assumption"
+        3.0, ge=1.5, le=4.5, description="how sharply retrofits respond to net benefit; assumption"
     )
     curtailment: float = Field(
         0.10, ge=0.05, le=0.15, description="output cut imposed on firms above the ceiling; assumption"
@@ -525,7 +525,7 @@ class Market(Section):
         0.3, ge=0, le=1, description="quarterly shift of share toward what firms delivered; assumption"
     )
     quality_weight: float = Field(
-        0.5, ge=0, le=3, description="weight of log quality in competitiveness; assumption"
+        0.5, ge=0.25, le=0.75, description="weight of log quality in competitiveness; assumption"
     )
     competitiveness_demand_elasticity: float = Field(
         0.6,
@@ -571,7 +571,7 @@ class Market(Section):
 class TaskForces(Section):
     """The 24 cluster task forces (phase 2)."""
 
-    effort: float = Field(0.4, ge=0, le=1, description="baseline effort of task-force staff; assumption")
+    effort: float = Field(0.4, ge=0.2, le=0.6, description="baseline effort of task-force staff; assumption")
     lead_support: float = Field(
         0.6,
         ge=0.2,
@@ -791,10 +791,39 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
     return merged
 
 
+def read_scenario_tree(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A scenario file's raw data, on top of the file it `extends` (resolved next to it).
+
+    A plan scenario states only what differs from the baseline; tables merge key by key.
+    """
+    resolved = path.resolve()
+    if resolved in seen:
+        chain = " -> ".join(str(p) for p in (*seen, resolved))
+        raise InputError(f"{path}: field 'extends' makes a cycle: {chain}")
+    raw = read_toml(path)
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    if not isinstance(parent, str):
+        raise InputError(f"{path}: field 'extends' = {parent!r}: must be the name of a scenario file")
+    return merge_tables(read_scenario_tree(path.parent / parent, (*seen, resolved)), raw)
+
+
+def merge_tables(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """`top` over `base`: nested tables merge, anything else in `top` replaces."""
+    merged = copy.deepcopy(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_tables(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
 def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
     """Read, override and validate a scenario file; errors name the file and the field."""
     path = Path(path)
-    raw = read_toml(path)
+    raw = read_scenario_tree(path)
     source = str(path)
     if overrides:
         raw = apply_overrides(raw, overrides)

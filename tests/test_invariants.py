@@ -7,6 +7,7 @@ import pytest
 
 from sim.agents import Enterprise, LandParcel
 from sim.firms import Stage
+from sim.levers import plans
 from sim.model import IndustryModel
 from sim.parameter_docs import field_bounds, mechanism_sections
 from sim.parcels import NO_OCCUPANT, ParcelStatus
@@ -86,16 +87,18 @@ def test_invariants_hold_under_stress():
 
 
 def random_scenario(seed: int) -> Scenario:
-    """Every mechanism parameter drawn uniformly within its schema bounds."""
+    """Every mechanism parameter and every lever drawn uniformly within its schema bounds."""
     rng = np.random.default_rng(seed)
     data = default_scenario().data.model_dump()
-    for section_name, section in mechanism_sections().items():
+    sections = [(data[name], section) for name, section in mechanism_sections().items()]
+    sections += [(data["levers"][name], plan) for name, plan in plans().items()]
+    for values, section in sections:
         for name, field in section.model_fields.items():
             low, high = field_bounds(field)
             if field.annotation is int:
-                data[section_name][name] = int(rng.integers(low, high + 1))
+                values[name] = int(rng.integers(low, high + 1))
             elif field.annotation is float:
-                data[section_name][name] = float(rng.uniform(low, high))
+                values[name] = float(rng.uniform(low, high))
     return Scenario(data=ScenarioData(**data), source=f"random scenario {seed}")
 
 

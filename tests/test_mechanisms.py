@@ -32,13 +32,28 @@ def base() -> dict:
 @pytest.mark.parametrize(
     ("overrides", "kind", "indicator", "direction"),
     [
-        (["levers.ai.upgrade_subsidy_rate=0.6", "levers.ai.industry_brain_clusters=13"], "sum", "digital_upgrades", +1),
-        (["levers.innovation.rd_subsidy_rate=0.5", "levers.innovation.platforms=30"], "sum", "innovations", +1),
+        (
+            ["levers.ai.upgrade_subsidy_rate=0.6", "levers.ai.industry_brain_clusters=13"],
+            "sum",
+            "digital_upgrades",
+            +1,
+        ),
+        (
+            ["levers.innovation.rd_subsidy_rate=0.5", "levers.innovation.platforms=30"],
+            "sum",
+            "innovations",
+            +1,
+        ),
         (["labour.skilled_inflow_per_year=12000"], "final", "skilled_share", +1),
         (["attraction.leads_per_year=150"], "sum", "projects_signed", +1),
         (["levers.land.new_supply_mu_per_year=6000"], "final", "land_vacant_mu", +1),
         (["levers.land.reclaim_rate=0.6"], "final", "land_idle_mu", -1),
-        (["levers.finance.risk_compensation=0.8", "finance.risk_sensitivity=0.25"], "sum", "loans_refused", -1),
+        (
+            ["levers.finance.risk_compensation=0.8", "finance.risk_sensitivity=0.25"],
+            "sum",
+            "loans_refused",
+            -1,
+        ),
         (["levers.green.retrofit_subsidy_rate=0.6", "green.base_rate=0.2"], "final", "energy_intensity", -1),
         (["demography.exit_hazard_small=0.2"], "sum", "exits", +1),
         (["environment.demand_growth_shift=0.05"], "sum", "output_yi", +1),
@@ -52,7 +67,7 @@ def test_parameter_moves_its_indicator(base, overrides, kind, indicator, directi
 
 def test_task_force_support_raises_conversion(base):
     none = totals(["levers.task_forces.capacity_per_quarter=0"])
-    strong = totals(["levers.task_forces.capacity_per_quarter=40", "task_forces.effort=1.0"])
+    strong = totals(["levers.task_forces.capacity_per_quarter=40", "task_forces.effort=0.6"])
     assert strong["sum"]["projects_signed"] > none["sum"]["projects_signed"]
 
 

@@ -47,7 +47,11 @@ def test_valid_file_loads_with_defaults(tmp_path):
         ("[levers.land]\nreclaim_rte = 0.1", "levers.land.reclaim_rte", "unknown field"),
         ("[levers.land]\nreclaim_rate = 'fast'", "levers.land.reclaim_rate", "'fast'"),
         ("[levers.land]\nreclaim_rate = 1.5", "levers.land.reclaim_rate", "less than or equal to 1"),
-        ("[levers.finance]\ninterest_subsidy = -0.01", "levers.finance.interest_subsidy", "greater than or equal to 0"),
+        (
+            "[levers.finance]\ninterest_subsidy = -0.01",
+            "levers.finance.interest_subsidy",
+            "greater than or equal to 0",
+        ),
         ("[attraction]\nbuild_quarters = 2.5", "attraction.build_quarters", "2.5"),
         ("[digital]\nupgrade_cost = [0.1, 0.2]", "digital.upgrade_cost", "too few items"),
     ],

@@ -116,6 +116,7 @@ def convert_leads(model: IndustryModel) -> None:
     )
     model.add_firms(len(cluster), **columns)
     model.counters["projects_signed"] += len(cluster)
+    model.flows["signed_output_yi"] += float(planned.sum()) * 4 * model.price_index
     model.flows["investment_yi"] += float(columns["capital"].sum())
     spend(model, "subsidies", incentive * float(columns["capital"].sum()))
 

@@ -70,7 +70,8 @@ def evaluate_output_per_mu(model: IndustryModel) -> None:
     per_mu = np.divide(firms.annual_revenue * 1e4, firms.land_mu, out=np.zeros(firms.n), where=held)
     needed = (firms.capacity + firms.pending_capacity) / np.maximum(firms.density, 1e-12)
     offer = settings.surrender_share * np.maximum(firms.land_mu - needed, 0.0)
-    low = np.flatnonzero(full_year & held & (per_mu < threshold) & (offer >= settings.min_allocation_mu))
+    usable = (offer > 0) & (offer >= settings.min_allocation_mu)
+    low = np.flatnonzero(full_year & held & (per_mu < threshold) & usable)
     for firm in low:
         given = model.parcels.surrender(int(firm), float(offer[firm]))
         firms.land_mu[firm] -= given

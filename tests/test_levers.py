@@ -1,0 +1,219 @@
+"""The plan's levers: listed from one definition, bounded, exact at status quo, and each
+plan moving its own indicator in paired runs (same seed, common random numbers)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.fiscal import FISCAL_FLOWS
+from sim.lever_docs import lever_rows, levers_markdown
+from sim.levers import plans
+from sim.model import IndustryModel
+from sim.results import quarterly_frame
+from sim.scenario import load_scenario
+
+from .conftest import BASELINE, ROOT
+
+SCENARIOS = ROOT / "scenarios"
+SEED = 3
+
+
+@cache
+def quarterly(scenario_file: str, *overrides: str) -> pd.DataFrame:
+    scenario = load_scenario(SCENARIOS / scenario_file, list(overrides))
+    return quarterly_frame(IndustryModel(scenario, rng=SEED).run())
+
+
+def test_every_plan_has_levers_with_unit_bounds_mechanism_and_cost():
+    rows = lever_rows()
+    assert [plan.number for plan in plans().values()] == [*map(str, range(1, 11)), "TF"]
+    assert {row["plan"] for row in rows} == {*map(str, range(1, 11)), "TF"}
+    for row in rows:
+        assert row["unit"] and row["mechanism"] and row["fiscal_cost"] and row["description"], row["lever"]
+        assert row["low"] <= row["default"] <= row["high"], row["lever"]
+        assert row["mechanism"].split(":")[0] in {
+            "linkages",
+            "innovation",
+            "labour",
+            "quality",
+            "digital",
+            "attraction",
+            "commerce",
+            "finance",
+            "land",
+            "green",
+            "task forces",
+        }, row["lever"]
+
+
+def test_effect_sizes_are_bounded_parameters_with_the_default_in_the_middle():
+    scenario = load_scenario(BASELINE).data
+    for row in lever_rows():
+        for effect in row["effects"]:
+            path, bounds = effect.split(" [")
+            low, high = (float(x) for x in bounds.rstrip("]").split(" .. "))
+            section, name = path.split(".")
+            default = getattr(getattr(scenario, section), name)
+            assert low < high, path
+            if isinstance(default, tuple):  # per-tier values: each within the item bounds
+                assert all(low <= value <= high for value in default), path
+            else:
+                assert default == pytest.approx((low + high) / 2, rel=0.01), path
+
+
+def test_levers_cli_text_and_json(capsys):
+    assert main(["levers"]) == 0
+    text = capsys.readouterr().out
+    assert "== plan 10:" in text and "levers.task_forces.capacity_per_quarter" in text
+    assert main(["levers", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [row["lever"] for row in data] == [row["lever"] for row in lever_rows()]
+
+
+def test_docs_file_is_in_sync():
+    actual = (ROOT / "docs" / "levers.md").read_text(encoding="utf-8")
+    assert actual.rstrip("\n") == levers_markdown().rstrip("\n"), (
+        "docs/levers.md is stale: run `python -m sim levers --markdown > docs/levers.md`"
+    )
+
+
+def test_levers_at_status_quo_reproduce_the_baseline_exactly(tmp_path):
+    """A file stating every lever at its default runs exactly as the baseline."""
+    lines = ['extends = "' + str(BASELINE) + '"', 'name = "baseline"']
+    for plan_key, plan in plans().items():
+        lines.append(f"[levers.{plan_key}]")
+        lines += [f"{name} = {field.default!r}" for name, field in plan.model_fields.items()]
+    explicit = tmp_path / "explicit.toml"
+    explicit.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stated = quarterly_frame(IndustryModel(load_scenario(explicit), rng=SEED).run())
+    pd.testing.assert_frame_equal(stated, quarterly("baseline.toml"))
+
+
+@pytest.mark.parametrize("row", lever_rows(), ids=lambda row: row["lever"])
+def test_out_of_bound_levers_are_rejected_naming_the_lever(row):
+    from sim.input_errors import InputError
+
+    value = row["high"] + 1
+    with pytest.raises(InputError) as error:
+        load_scenario(BASELINE, [f"{row['lever']}={value:g}"])
+    assert f"'{row['lever']}' = {value:g}" in str(error.value)
+    assert "less than or equal to" in str(error.value)
+
+
+def test_a_tariff_surcharge_needs_a_ceiling():
+    from sim.input_errors import InputError
+
+    with pytest.raises(InputError, match="tariff_surcharge = 0.1 needs an energy-intensity ceiling"):
+        load_scenario(BASELINE, ["levers.green.tariff_surcharge=0.1"])
+
+
+def final(frame: pd.DataFrame, column: str) -> float:
+    return float(frame[column].iloc[-1])
+
+
+def total(frame: pd.DataFrame, column: str) -> float:
+    return float(frame[column].iloc[1:].sum())
+
+
+# Each plan alone against the baseline, same seed: (file, statistic, column, direction).
+PLAN_EFFECTS = [
+    ("plan_01_four_chain.toml", final, "local_input_share", +1),
+    ("plan_01_four_chain.toml", total, "local_sourcing_yi", +1),
+    ("plan_02_innovation.toml", final, "tech_enterprises", +1),
+    ("plan_02_innovation.toml", total, "innovations", +1),
+    ("plan_03_talent.toml", final, "skilled_pool", +1),
+    ("plan_03_talent.toml", total, "skilled_hired", +1),
+    ("plan_04_quality.toml", final, "quality_index", +1),
+    ("plan_05_ai.toml", total, "digital_upgrades", +1),
+    ("plan_05_ai.toml", final, "tier0_share", -1),
+    ("plan_06_attraction.toml", total, "signed_output_yi", +1),
+    ("plan_06_attraction.toml", total, "leads", +1),
+    ("plan_07_commerce.toml", final, "channel_sales_yi", +1),
+    ("plan_08_finance.toml", total, "loans_refused", -1),
+    ("plan_08_finance.toml", total, "loans_approved", +1),
+    ("plan_09_land.toml", final, "land_idle_mu", -1),
+    ("plan_09_land.toml", total, "land_surrendered_mu", +1),
+    ("plan_09_land.toml", total, "land_supplied_mu", +1),
+    ("plan_10_green.toml", final, "energy_intensity", -1),
+    ("plan_10_green.toml", total, "retrofits", +1),
+    ("all_plans.toml", final, "output_yi", +1),
+    ("no_task_forces.toml", total, "task_force_leads", -1),
+    ("no_task_forces.toml", total, "projects_signed", -1),
+]
+
+
+@pytest.mark.parametrize(("scenario_file", "statistic", "column", "direction"), PLAN_EFFECTS)
+def test_each_plan_moves_its_own_indicator(scenario_file, statistic, column, direction):
+    change = statistic(quarterly(scenario_file), column) - statistic(quarterly("baseline.toml"), column)
+    assert np.sign(change) == direction, f"{scenario_file}: {column} changed by {change}"
+
+
+def test_plan_files_hold_exactly_the_all_plans_settings():
+    with (SCENARIOS / "all_plans.toml").open("rb") as handle:
+        announced = tomllib.load(handle)["levers"]
+    covered = set()
+    for path in sorted(SCENARIOS.glob("plan_*.toml")):
+        with path.open("rb") as handle:
+            levers = tomllib.load(handle)["levers"]
+        assert len(levers) == 1, path.name
+        ((plan_key, settings),) = levers.items()
+        assert settings == announced[plan_key], path.name
+        covered.add(plan_key)
+    assert covered == set(plans()) - {"task_forces"}
+
+
+def test_fiscal_costs_follow_their_rules():
+    base = quarterly("baseline.toml")
+    scenario = load_scenario(BASELINE).data
+    unit, levers = scenario.fiscal, scenario.levers
+    # Status quo: only land preparation and reclaiming, and task-force staff, cost money.
+    assert total(base, "fiscal_subsidies_yi") == 0 and total(base, "fiscal_talent_training_yi") == 0
+    staff = 24 * levers.task_forces.capacity_per_quarter * unit.task_force_wan_per_case / 1e4
+    assert base["fiscal_task_forces_yi"].iloc[1:].to_numpy() == pytest.approx(staff)
+    land = (
+        base["land_supplied_mu"] * unit.land_preparation_wan_per_mu
+        + base["land_reclaimed_mu"] * unit.reclaim_wan_per_mu
+    ) / 1e4
+    assert base["fiscal_land_yi"].to_numpy() == pytest.approx(land.to_numpy())
+    assert base["fiscal_cost_yi"].to_numpy() == pytest.approx(base[list(FISCAL_FLOWS)].sum(axis=1).to_numpy())
+
+    plan = quarterly("all_plans.toml")
+    for column in FISCAL_FLOWS:
+        sign = -1 if column == "fiscal_tariff_revenue_yi" else 1
+        assert sign * total(plan, column) > 0, column
+    talent = load_scenario(SCENARIOS / "all_plans.toml").data.levers.talent
+    yearly = (
+        talent.recruited_talent_per_year * unit.settling_allowance_wan
+        + talent.training_places_per_year * unit.training_wan_per_place
+    ) / 1e4
+    assert plan["fiscal_talent_training_yi"].iloc[1:].to_numpy() == pytest.approx(yearly / 4)
+
+
+def test_run_prints_the_fiscal_table(capsys):
+    assert main(["run", str(SCENARIOS / "plan_08_finance.toml"), "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "fiscal cost to the district, 亿元" in out
+    header = next(line for line in out.splitlines() if line.lstrip().startswith("year  subsidies"))
+    assert "interest" in header and "risk pool" in header and "total" in header
+
+
+def test_compare_prints_both_scenarios_and_differences(capsys):
+    args = ["compare", str(BASELINE), str(SCENARIOS / "all_plans.toml"), "--seed", str(SEED)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    for label in ("output 亿元", "[1] local input share", "[8] loan approval rate", "fiscal cost 亿元"):
+        assert label in out
+    assert "  all_plans" in out and "  difference" in out
+    assert main([*args, "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    output_2030 = next(r for r in records if r["column"] == "output_yi" and r["year"] == 2030)
+    baseline_2030 = float(quarterly("baseline.toml").groupby("year")["output_yi"].sum()[2030])
+    assert output_2030["first"] == pytest.approx(baseline_2030)
+    assert output_2030["difference"] == pytest.approx(output_2030["second"] - output_2030["first"])
