@@ -69,6 +69,8 @@ class FirmArrays:
     needs_land: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     needs_finance: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     needs_talent: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # Wants the next digital tier but lacks its skills: recruits for that tier meanwhile.
+    preparing_upgrade: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     served: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
     @classmethod

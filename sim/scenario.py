@@ -555,10 +555,10 @@ class Market(Section):
         0.3, ge=0, le=1, description="share of inputs bought from firms in the district; assumption"
     )
     local_share_gain_per_round: float = Field(
-        0.0035,
-        ge=0.001,
-        le=0.006,
-        description="rise in the local input share per supplier-matchmaking round; assumption",
+        0.0015,
+        ge=0.0005,
+        le=0.0025,
+        description="rise in the local input share per supplier-matchmaking round; assumption (12 rounds a year: +0.6 to +3 points a year)",
     )
     local_share_ceiling: float = Field(
         0.55,

@@ -43,6 +43,7 @@ def plan_digital_upgrades(model: IndustryModel) -> None:
     skills_ok = skilled_share >= settings.skill_tolerance * next_required
     wants = candidates & (draws < chance)
     firms.needs_talent |= wants & ~skills_ok
+    firms.preparing_upgrade |= wants & ~skills_ok
     chosen = wants & skills_ok
     model.projects.digital[:] = chosen
     model.projects.digital_cost[:] = np.where(chosen, cost, 0.0)
@@ -90,4 +91,5 @@ def complete_upgrade(model: IndustryModel, upgraded: np.ndarray) -> None:
     firms.productivity[upgraded] *= 1 + np.asarray(settings.productivity_gain)[step]
     firms.output_per_worker[upgraded] /= 1 - _labour_saving_step(model)[upgraded]
     firms.tier[upgraded] += 1
+    firms.preparing_upgrade[upgraded] = False
     model.counters["digital_upgrades"] += int(np.count_nonzero(upgraded))

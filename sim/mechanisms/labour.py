@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from sim.model import IndustryModel
 
 
-def required_skilled_share(model: IndustryModel, tiers_ahead: int = 0) -> np.ndarray:
+def required_skilled_share(model: IndustryModel, tiers_ahead: int | np.ndarray = 0) -> np.ndarray:
     """Skilled share each firm needs at its digital tier (or at a tier it aims for)."""
     tier = np.minimum(model.firms.tier + tiers_ahead, len(model.params.labour.required_skilled_share) - 1)
     return np.asarray(model.params.labour.required_skilled_share)[tier]
@@ -37,7 +37,8 @@ def renew_skilled_pool(model: IndustryModel) -> None:
 def hire(model: IndustryModel) -> None:
     """Firms staff up to expected output; skilled vacancies are rationed by the pool.
 
-    Firms recruit skilled staff for the tier above their own, so skills gate upgrades.
+    Firms that want the next digital tier recruit skilled staff for it, so skills gate
+    upgrades; the others recruit for the tier they are at.
     """
     renew_skilled_pool(model)
     labour = model.params.labour
@@ -47,7 +48,8 @@ def hire(model: IndustryModel) -> None:
     ramp_target = np.where(firms.stage == Stage.RAMPING, firms.planned_capacity, firms.capacity)
     planned_output = np.minimum(ramp_target, firms.expected_demand * labour.staffing_buffer)
     target = np.where(active, planned_output / firms.output_per_worker, 0.0)
-    skilled_target = target * required_skilled_share(model, tiers_ahead=1)  # staff for the next tier
+    aims = firms.preparing_upgrade.astype(int)  # firms preparing an upgrade staff for the next tier
+    skilled_target = target * required_skilled_share(model, tiers_ahead=aims)
 
     unskilled = firms.workers - firms.skilled
     shortfall = np.where(active, np.maximum(skilled_target - firms.skilled, 0.0), 0.0)
