@@ -1,17 +1,19 @@
 """Industrial land parcels as numpy arrays: status, area and occupant.
 
 Land is conserved: parcels are only split (never created from nothing) except when the
-land plan supplies new area, which `supplied_mu` records.
+land plan supplies new area, which `supplied_mu` records. The arrays grow by doubling
+their storage, so splitting a parcel does not copy every column each time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bisect import bisect_left, insort
 from enum import IntEnum
 
 import numpy as np
 
 NO_OCCUPANT = -1
+SPLIT_ABOVE = 1.2  # a vacant parcel more than this multiple of the need is split, not given whole
 
 
 class ParcelStatus(IntEnum):
@@ -21,30 +23,55 @@ class ParcelStatus(IntEnum):
     PREPARING = 3  # newly supplied, being serviced
 
 
-@dataclass
+_COLUMNS = {"area": np.float64, "status": np.int8, "occupant": np.int64, "timer": np.int16}
+
+
 class ParcelArrays:
-    area: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    status: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    occupant: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    timer: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
-    supplied_mu: float = 0.0
+    """Columns `area`, `status`, `occupant`, `timer` (views of length `n`) and `supplied_mu`."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.supplied_mu = 0.0
+        self._storage = {name: np.zeros(64, dtype) for name, dtype in _COLUMNS.items()}
 
     @property
-    def n(self) -> int:
-        return len(self.area)
+    def area(self) -> np.ndarray:
+        """Area in mu."""
+        return self._storage["area"][: self.n]
+
+    @property
+    def status(self) -> np.ndarray:
+        """A ParcelStatus per parcel."""
+        return self._storage["status"][: self.n]
+
+    @property
+    def occupant(self) -> np.ndarray:
+        """Firm row holding the parcel, or NO_OCCUPANT."""
+        return self._storage["occupant"][: self.n]
+
+    @property
+    def timer(self) -> np.ndarray:
+        """Quarters of preparation left."""
+        return self._storage["timer"][: self.n]
 
     def add(
         self, area: np.ndarray, status: ParcelStatus, occupant: np.ndarray | int = NO_OCCUPANT, timer: int = 0
     ) -> np.ndarray:
         """Append parcels; returns their indices."""
         count = len(area)
-        start = self.n
-        self.area = np.concatenate([self.area, np.asarray(area, float)])
-        self.status = np.concatenate([self.status, np.full(count, status, np.int8)])
-        occupants = np.broadcast_to(np.asarray(occupant, np.int64), (count,))
-        self.occupant = np.concatenate([self.occupant, occupants])
-        self.timer = np.concatenate([self.timer, np.full(count, timer, np.int16)])
-        return np.arange(start, start + count)
+        start, end = self.n, self.n + count
+        if end > len(self._storage["area"]):
+            size = max(end, 2 * len(self._storage["area"]))
+            for name, column in self._storage.items():
+                grown = np.zeros(size, column.dtype)
+                grown[:start] = column[:start]
+                self._storage[name] = grown
+        self._storage["area"][start:end] = area
+        self._storage["status"][start:end] = status
+        self._storage["occupant"][start:end] = occupant
+        self._storage["timer"][start:end] = timer
+        self.n = end
+        return np.arange(start, end)
 
     def area_by_status(self, status: ParcelStatus) -> float:
         return float(self.area[self.status == status].sum())
@@ -54,31 +81,53 @@ class ParcelArrays:
         return float(self.area.sum())
 
     def allocate(self, firm: int, need_mu: float) -> float:
-        """Give `firm` vacant land covering `need_mu`: best-fit parcel, split if much larger.
+        """Give `firm` vacant land covering `need_mu` (see `allocate_many`); returns the area granted."""
+        return float(self.allocate_many(np.array([firm]), np.array([need_mu]))[0])
 
-        Returns the area granted (0 when no vacant land is left; less than asked when
-        only smaller parcels remain).
+    def allocate_many(
+        self, occupants: np.ndarray | int, needs: np.ndarray, min_share: float = 0.0
+    ) -> np.ndarray:
+        """Serve land requests in order, each from the vacant land the earlier ones left.
+
+        Each request gets the smallest vacant parcel that covers it (the lowest-numbered
+        among equals), split off if much larger; when none is large enough, the largest
+        one, whole. A request that would get less than `min_share` of its need gets
+        nothing and the parcel stays vacant. `occupants` names each request's firm, or is
+        the first row of newcomers who are numbered in the order they succeed.
+        Returns the area granted to each request (0 when refused or nothing is vacant).
         """
         vacant = np.flatnonzero(self.status == ParcelStatus.VACANT)
-        if len(vacant) == 0 or need_mu <= 0:
-            return 0.0
-        areas = self.area[vacant]
-        fitting = vacant[areas >= need_mu]
-        if len(fitting):
-            chosen = fitting[np.argmin(self.area[fitting])]
-            if self.area[chosen] > 1.2 * need_mu:
-                self.area[chosen] -= need_mu
-                self.add(np.array([need_mu]), ParcelStatus.OCCUPIED, firm)
-                return need_mu
-            self._occupy(chosen, firm)
-            return float(self.area[chosen])
-        largest = vacant[np.argmax(areas)]
-        self._occupy(largest, firm)
-        return float(self.area[largest])
-
-    def _occupy(self, parcel: int, firm: int) -> None:
-        self.status[parcel] = ParcelStatus.OCCUPIED
-        self.occupant[parcel] = firm
+        free = sorted(zip(self.area[vacant].tolist(), vacant.tolist(), strict=True))  # (area, parcel)
+        granted = np.zeros(len(needs))
+        splits: list[tuple[float, int]] = []
+        next_row = occupants if isinstance(occupants, int) else None
+        for k, need in enumerate(np.asarray(needs, float).tolist()):
+            if not free or need <= 0:
+                continue
+            occupant = next_row if next_row is not None else int(occupants[k])
+            pos = bisect_left(free, (need, -1))
+            if pos < len(free) and free[pos][0] > SPLIT_ABOVE * need:
+                area, parcel = free.pop(pos)
+                insort(free, (area - need, parcel))
+                self.area[parcel] = area - need
+                splits.append((need, occupant))
+                granted[k] = need
+            else:
+                if pos == len(free):  # nothing covers the need: the largest parcel
+                    pos = bisect_left(free, (free[-1][0], -1))
+                area, parcel = free[pos]
+                if area < min_share * need:
+                    continue
+                free.pop(pos)
+                self.status[parcel] = ParcelStatus.OCCUPIED
+                self.occupant[parcel] = occupant
+                granted[k] = area
+            if next_row is not None:
+                next_row += 1
+        if splits:
+            areas, holders = zip(*splits, strict=True)
+            self.add(np.array(areas), ParcelStatus.OCCUPIED, np.array(holders))
+        return granted
 
     def release(self, firms: np.ndarray) -> None:
         """Parcels of exited firms become idle until reclaimed."""

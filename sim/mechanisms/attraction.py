@@ -29,16 +29,12 @@ def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> n
 
 
 def _grant_land(model: IndustryModel, first_row: int, need_mu: np.ndarray) -> np.ndarray:
-    """Try to give each newcomer its land; returns the area each got (0 when refused)."""
-    granted = np.zeros(len(need_mu))
-    for k, need in enumerate(need_mu):
-        row = first_row + int(np.count_nonzero(granted))
-        area = model.parcels.allocate(row, float(need))
-        if area < model.params.attraction.min_land_share * need:
-            model.parcels.vacate(row)
-            model.counters["land_refusals"] += 1
-            continue
-        granted[k] = area
+    """Try to give each newcomer its land; returns the area each got (0 when refused).
+
+    Newcomers that get land take firm rows from `first_row` on, in order.
+    """
+    granted = model.parcels.allocate_many(first_row, need_mu, model.params.attraction.min_land_share)
+    model.counters["land_refusals"] += int(np.count_nonzero(granted == 0))
     return granted
 
 

@@ -85,19 +85,15 @@ def allocate_expansion_land(model: IndustryModel) -> None:
     needing = np.flatnonzero((projects.land_need_mu > 0) & (projects.capacity_add > 0))
     new_density = model.clusters.new_density * (1 + model.params.levers.land.plot_ratio_gain)
     order = needing[np.lexsort((-firms.annual_revenue[needing], ~firms.served[needing]))]
-    smallest_plot = model.params.land.min_allocation_mu
-    for firm in order:
-        asked = max(float(projects.land_need_mu[firm]), smallest_plot)
-        granted = model.parcels.allocate(int(firm), asked)
-        held = firms.land_mu[firm] + granted
-        if held > 0:
-            firms.density[firm] = (
-                firms.density[firm] * firms.land_mu[firm] + new_density[firms.cluster[firm]] * granted
-            ) / held
-        firms.land_mu[firm] = held
-        if granted < projects.land_need_mu[firm]:
-            firms.needs_land[firm] = True
-            model.counters["land_refusals"] += 1
+    asked = np.maximum(projects.land_need_mu[order], model.params.land.min_allocation_mu)
+    granted = model.parcels.allocate_many(order, asked)
+    held = firms.land_mu[order] + granted
+    blended = firms.density[order] * firms.land_mu[order] + new_density[firms.cluster[order]] * granted
+    firms.density[order] = np.divide(blended, held, out=firms.density[order], where=held > 0)
+    firms.land_mu[order] = held
+    short = granted < projects.land_need_mu[order]
+    firms.needs_land[order[short]] = True
+    model.counters["land_refusals"] += int(np.count_nonzero(short))
     room = np.maximum(land_capacity(model) - firms.capacity - firms.pending_capacity, 0.0)
     feasible = np.minimum(projects.capacity_add, room)
     shrink = np.divide(feasible, projects.capacity_add, out=np.ones(firms.n), where=projects.capacity_add > 0)
