@@ -261,15 +261,16 @@ class IndustryModel(mesa.Model):
         self.entries_total += count
         return rows
 
+    # Agents are constructed directly rather than with `Agent.create_agents`, which also
+    # builds an AgentSet (a weak-key dict) of the new agents that we would throw away: that
+    # was a third of the cost of creating them (benchmarks/). Mesa's registry keeps them.
     def _register_firms(self, rows: np.ndarray) -> None:
-        agents = Enterprise.create_agents(self, len(rows), index=rows)
-        self._enterprises.extend(agents)
+        self._enterprises.extend(Enterprise(self, row) for row in rows.tolist())
 
     def _sync_parcel_agents(self) -> None:
         """Parcels split off by allocation get their LandParcel agents."""
-        new = np.arange(len(self._parcel_agents), self.parcels.n)
-        if len(new):
-            self._parcel_agents.extend(LandParcel.create_agents(self, len(new), index=new))
+        new = range(len(self._parcel_agents), self.parcels.n)
+        self._parcel_agents.extend(LandParcel(self, index) for index in new)
 
     def remove_firms(self, rows: np.ndarray) -> None:
         """Exit: book defaults, free land and skilled workers, pass on customers, drop agents."""

@@ -24,20 +24,32 @@ def allocate_task_forces(model: IndustryModel) -> None:
     firms = model.firms
     leads = model.leads
     firms.served[:] = False
-    asking = firms.alive & (firms.needs_land | firms.needs_finance | firms.needs_talent)
+    asking = np.flatnonzero(firms.alive & (firms.needs_land | firms.needs_finance | firms.needs_talent))
+    # Queues of every cluster at once: requests by cluster, largest firm first (ties by row).
+    requests = asking[np.lexsort((-firms.annual_revenue[asking], firms.cluster[asking]))]
+    lead_order = np.argsort(leads.cluster, kind="stable")
+    clusters = np.arange(model.clusters.n + 1)
+    request_bounds = np.searchsorted(firms.cluster[requests], clusters)
+    lead_bounds = np.searchsorted(leads.cluster[lead_order], clusters)
     for cluster in range(model.clusters.n):
-        lead_queue = np.flatnonzero(leads.cluster == cluster)
-        request_queue = np.flatnonzero(asking & (firms.cluster == cluster))
-        request_queue = request_queue[np.argsort(-firms.annual_revenue[request_queue], kind="stable")]
+        lead_queue = lead_order[lead_bounds[cluster] : lead_bounds[cluster + 1]]
+        request_queue = requests[request_bounds[cluster] : request_bounds[cluster + 1]]
         for task_force in model.task_forces_by_cluster[cluster]:
             took_leads, took_requests = task_force.serve(lead_queue, request_queue)
             leads.supported[took_leads] = True
             firms.served[took_requests] = True
             lead_queue = lead_queue[len(took_leads) :]
             request_queue = request_queue[len(took_requests) :]
-    model.cluster_effort = np.array(
-        [np.mean([tf.effort for tf in group]) if group else 0.0 for group in model.task_forces_by_cluster]
-    )
+    model.cluster_effort = _mean_effort_by_cluster(model)
     firms.needs_land[:] = False
     firms.needs_finance[:] = False
     firms.needs_talent[:] = False
+
+
+def _mean_effort_by_cluster(model: IndustryModel) -> np.ndarray:
+    """Average effort of each cluster's task forces (0 where it has none)."""
+    cluster = np.array([tf.cluster for tf in model.task_forces], dtype=np.int64)
+    effort = np.array([tf.effort for tf in model.task_forces])
+    count = np.bincount(cluster, minlength=model.clusters.n)
+    total = np.bincount(cluster, weights=effort, minlength=model.clusters.n)
+    return np.divide(total, count, out=np.zeros(model.clusters.n), where=count > 0)
