@@ -99,5 +99,10 @@ class FirmArrays:
 
     @property
     def annual_revenue(self) -> np.ndarray:
-        """Revenue over the last four quarters (nominal 亿元)."""
-        return self.revenue_4q.sum(axis=1)
+        """Revenue over the last four quarters (nominal 亿元).
+
+        Summed column by column, in the order `sum(axis=1)` would use, which is much slower
+        on a four-wide array.
+        """
+        quarters = self.revenue_4q
+        return ((quarters[:, 0] + quarters[:, 1]) + quarters[:, 2]) + quarters[:, 3]

@@ -7,6 +7,7 @@ Randomness (who is in which cluster, productivity, tiers) comes from the run's g
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,12 +92,25 @@ def _above_scale_sizes(data: BaseYearData, total: float) -> np.ndarray:
     Quantiles rather than random draws: the concentration is a base-year fact, not noise.
     The largest firms are capped at the file's largest firm size.
     """
-    n = int(round(data.firms.above_scale.value))
-    floor = data.firms.above_scale_threshold_yi.value
-    sigma = top_share_sigma(n, TOP_FIRMS, data.output.top50_share_of_above_scale.value, floor, total / n)
+    sizes = _above_scale_template(
+        int(round(data.firms.above_scale.value)),
+        data.firms.above_scale_threshold_yi.value,
+        data.output.top50_share_of_above_scale.value,
+        data.firms.largest_firm_yi.value,
+        total,
+    )
+    return sizes.copy()
+
+
+@functools.cache
+def _above_scale_template(n: int, floor: float, top_share: float, largest: float, total: float) -> np.ndarray:
+    """The deterministic size template, computed once per base year and reused by every run."""
+    sigma = top_share_sigma(n, TOP_FIRMS, top_share, floor, total / n)
     excess = quantile_sizes(n, sigma, floor, total / n) - floor
-    excess = _rescale_capped(excess, total - floor * n, 1e-6, data.firms.largest_firm_yi.value - floor)
-    return floor + excess
+    excess = _rescale_capped(excess, total - floor * n, 1e-6, largest - floor)
+    sizes = floor + excess
+    sizes.flags.writeable = False
+    return sizes
 
 
 def _assign_clusters(sizes: np.ndarray, targets: np.ndarray, caps: np.ndarray) -> np.ndarray:
