@@ -791,22 +791,39 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
     return merged
 
 
-def read_scenario_tree(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """A scenario file's raw data, on top of the file it `extends` (resolved next to it).
+def read_scenario_tree(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[Path]]:
+    """A scenario file's raw data on top of the file it `extends`, and the chain of files.
 
     A plan scenario states only what differs from the baseline; tables merge key by key.
+    The parent is found next to the child; a base-year file the parent names next to
+    itself stays the parent's. A child without its own `name` is named after its file.
     """
     resolved = path.resolve()
     if resolved in seen:
         chain = " -> ".join(str(p) for p in (*seen, resolved))
-        raise InputError(f"{path}: field 'extends' makes a cycle: {chain}")
+        raise InputError(f"{seen[0]}: field 'extends' makes a cycle: {chain}")
     raw = read_toml(path)
     parent = raw.pop("extends", None)
     if parent is None:
-        return raw
-    if not isinstance(parent, str):
-        raise InputError(f"{path}: field 'extends' = {parent!r}: must be the name of a scenario file")
-    return merge_tables(read_scenario_tree(path.parent / parent, (*seen, resolved)), raw)
+        return raw, [path]
+    if not isinstance(parent, str) or not (path.parent / parent).is_file():
+        raise InputError(
+            f"{path}: field 'extends' = {parent!r}: must name a scenario file, relative to "
+            f"{path.parent}, e.g. 'baseline.toml'"
+        )
+    parent_path = path.parent / parent
+    inherited, chain = read_scenario_tree(parent_path, (*seen, resolved))
+    _anchor_base_year_file(inherited, parent_path.parent)
+    raw.setdefault("name", path.stem)
+    return merge_tables(inherited, raw), [path, *chain]
+
+
+def _anchor_base_year_file(raw: dict[str, Any], folder: Path) -> None:
+    """Make a relative base-year file found in `folder` absolute, so a child elsewhere finds it."""
+    world = raw.get("world")
+    name = world.get("base_year_file") if isinstance(world, dict) else None
+    if isinstance(name, str) and not Path(name).is_absolute() and (folder / name).is_file():
+        world["base_year_file"] = str((folder / name).resolve())
 
 
 def merge_tables(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -823,11 +840,11 @@ def merge_tables(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
     """Read, override and validate a scenario file; errors name the file and the field."""
     path = Path(path)
-    raw = read_scenario_tree(path)
-    source = str(path)
+    raw, chain = read_scenario_tree(path)
+    source = str(path) if len(chain) == 1 else f"{path} (extends {' -> '.join(str(p) for p in chain[1:])})"
     if overrides:
         raw = apply_overrides(raw, overrides)
-        source = f"{path} (with --set {' '.join(overrides)})"
+        source += f" (with --set {' '.join(overrides)})"
     data = validate(ScenarioData, raw, source)
     return Scenario(data=data, source=str(path), directory=path.parent)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from sim.input_errors import InputError
 from sim.model import IndustryModel, load_scenario_base_year
 from sim.scenario import apply_overrides, load_scenario, parse_override
+
+from .conftest import BASELINE, ROOT
 
 VALID = """
 name = "test"
@@ -141,3 +144,52 @@ def test_parse_override_reads_toml_values():
     assert parse_override("a.b=0.5") == (["a", "b"], 0.5)
     assert parse_override("a.b=true") == (["a", "b"], True)
     assert parse_override("a=hello") == (["a"], "hello")
+
+
+def test_extends_merges_tables_and_names_the_child_after_its_file(tmp_path):
+    (tmp_path / "parent.toml").write_text(
+        'extends = "' + str(BASELINE) + '"\n[levers.land]\nreclaim_rate = 0.2\nplot_ratio_gain = 0.1\n',
+        encoding="utf-8",
+    )
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "parent.toml"\n[levers.land]\nreclaim_rate = 0.5\n', encoding="utf-8")
+    data = load_scenario(child).data
+    assert data.name == "child"
+    assert data.levers.land.reclaim_rate == 0.5 and data.levers.land.plot_ratio_gain == 0.1
+    assert [t.year for t in data.targets] == [2027, 2030]  # from the baseline at the root
+
+
+def test_a_parents_own_base_year_file_is_found_from_a_child_elsewhere(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    shutil.copy(ROOT / "sim" / "data" / "base_year_2024.toml", tmp_path / "x" / "official.toml")
+    (tmp_path / "x" / "parent.toml").write_text(
+        'name = "p"\n[world]\nbase_year_file = "official.toml"\n', encoding="utf-8"
+    )
+    (tmp_path / "y" / "child.toml").write_text('extends = "../x/parent.toml"\n', encoding="utf-8")
+    scenario = load_scenario(tmp_path / "y" / "child.toml")
+    assert Path(scenario.data.world.base_year_file) == (tmp_path / "x" / "official.toml").resolve()
+
+
+@pytest.mark.parametrize(
+    ("files", "fragment"),
+    [
+        (
+            {"a.toml": 'extends = "nope.toml"'},
+            "a.toml: field 'extends' = 'nope.toml': must name a scenario file",
+        ),
+        ({"a.toml": 'extends = ".."'}, "a.toml: field 'extends' = '..': must name a scenario file"),
+        ({"a.toml": "extends = 3"}, "a.toml: field 'extends' = 3: must name a scenario file"),
+        ({"a.toml": 'extends = "b.toml"', "b.toml": 'extends = "a.toml"'}, "field 'extends' makes a cycle"),
+        (
+            {"a.toml": 'extends = "b.toml"', "b.toml": 'name = "b"\n[levers.land]\nreclaim_rate = 5'},
+            "a.toml (extends ",
+        ),
+    ],
+)
+def test_bad_extends_is_a_clear_error(tmp_path, files, fragment):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_scenario(tmp_path / "a.toml")
+    assert fragment in str(error.value)
