@@ -123,6 +123,9 @@ class Cluster(_Strict):
     channel_share: float = Field(
         0.0, ge=0, le=1, description="share of sales through consumer and trade channels (e-commerce, export)"
     )
+    input_supply_share: float = Field(
+        0.0, ge=0, le=1, description="share of output that is inputs other district industries could buy"
+    )
 
 
 class BankRow(_Strict):

@@ -34,6 +34,7 @@ class FirmArrays:
     cluster: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
     above_scale: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     tech: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    ever_certified: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # awards only once
     tier: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
     bank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
     stage_timer: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
@@ -63,6 +64,8 @@ class FirmArrays:
     loan_rate: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     # Interest rate points on the firm's debt paid by the district (interest subsidy).
     interest_support: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    # Share of a default loss on the firm's debt that district pools cover (as lent).
+    pool_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     land_mu: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     density: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     curtailed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))

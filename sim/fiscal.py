@@ -51,7 +51,8 @@ def pay_running_costs(model: IndustryModel) -> None:
         + levers.talent.training_places_per_year * unit.training_wan_per_place
     )
     spend(model, "talent_training", talent / WAN_PER_YI / 4)
-    staff = len(model.task_forces) * levers.task_forces.capacity_per_quarter * unit.task_force_wan_per_case
+    # Staff are paid for the cases they can handle, effort included (see TaskForce.capacity).
+    staff = sum(task_force.capacity for task_force in model.task_forces) * unit.task_force_wan_per_case
     spend(model, "task_forces", staff / WAN_PER_YI)
 
 

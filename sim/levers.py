@@ -104,9 +104,9 @@ class Innovation(Plan):
         unit="万元/firm",
         mechanism="innovation: an award for newly certified S&T enterprises raises firms' propensity to "
         "qualify and apply (科技型企业 count, 1,001 -> 1,832 in 2022-25)",
-        description="one-off award to a firm newly certified as a science-and-tech enterprise",
+        description="one-off award to a firm certified as a science-and-tech enterprise for the first time",
         effects=("innovation.award_response",),
-        cost="award x new certifications",
+        cost="award x first-time certifications",
     )
 
 
@@ -225,7 +225,8 @@ class Attraction(Plan):
         ge=0,
         le=3,
         unit="quarters",
-        mechanism="attraction: faster approvals (拿地即开工, 承诺制) shorten every project's build time",
+        mechanism="attraction: faster approvals (拿地即开工, 承诺制) shorten the build time of new projects "
+        "and of incumbents' expansions",
         description="quarters cut from signing to first production by business-environment reform",
     )
 
@@ -336,10 +337,11 @@ class Land(Plan):
         ge=0,
         le=800,
         unit="万元/mu",
-        mechanism="land: yearly output-per-mu evaluation (亩均论英雄); firms below the threshold hand back "
-        "land their capacity does not use",
+        mechanism="land: yearly output-per-mu evaluation (亩均论英雄); firms below the threshold give back "
+        "part of the land their output does not use and scrap the idle plant on it; the land is offered again",
         description="output per mu below which a firm must give back unused land; 0 = no evaluation",
         effects=("land.surrender_share",),
+        cost="mu given back x fiscal.reclaim_wan_per_mu (paid to the firm)",
     )
     plot_ratio_gain: float = lever(
         0.0,
@@ -424,7 +426,7 @@ class TaskForceLevers(Plan):
             "task_forces.approval_quarters_saved",
             "task_forces.loan_score_bonus",
         ),
-        cost="task forces x capacity x fiscal.task_force_wan_per_case",
+        cost="cases handled (capacity x (0.5 + effort), all task forces) x fiscal.task_force_wan_per_case",
     )
     evaluation_intensity: float = lever(
         0.0,

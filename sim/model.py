@@ -131,9 +131,7 @@ class IndustryModel(mesa.Model):
 
         self.local_input_share = self.params.market.local_input_share
         self.channel_sales_yi = 0.0  # yearly sales the plan's new channels have reached
-        base_output = np.bincount(
-            self.firms.cluster, weights=self.firms.annual_revenue, minlength=self.clusters.n
-        )
+        base_output = self._annual_output_by_cluster()
         self.channel_base_yi = float(self.clusters.channel_share @ base_output)
         self.demand_shock = np.zeros(self.clusters.n)
         self.cluster_output: np.ndarray | None = None
@@ -195,7 +193,7 @@ class IndustryModel(mesa.Model):
 
     # ----- the quarter ----------------------------------------------------------------------
     def step(self) -> None:
-        """One quarter, in the order of DESIGN.md."""
+        """One quarter, in the order the README's "The model" section describes."""
         self._begin_quarter()
         draw_environment(self)  # 1 prices, demand shocks, productivity shocks, leads
         if self.quarter == 1:
@@ -238,14 +236,15 @@ class IndustryModel(mesa.Model):
             bank.grow_capacity()
         self._sync_parcel_agents()
         if self.quarter == 4:
-            by_cluster = np.bincount(
-                self.firms.cluster, weights=self.firms.annual_revenue, minlength=self.clusters.n
-            )
+            by_cluster = self._annual_output_by_cluster()
             self.cluster_output_growth = by_cluster / np.maximum(self._output_last_year, 1e-12) - 1
             self._output_last_year = by_cluster
         self._record()
         if self.steps >= self.total_steps:
             self.running = False
+
+    def _annual_output_by_cluster(self) -> np.ndarray:
+        return np.bincount(self.firms.cluster, weights=self.firms.annual_revenue, minlength=self.clusters.n)
 
     def _record(self) -> None:
         self.indicators = quarter_indicators(self)

@@ -37,7 +37,7 @@ FISCAL_COLUMNS = (
     ("fiscal_land_yi", "land"),
     ("fiscal_talent_training_yi", "talent"),
     ("fiscal_task_forces_yi", "task forces"),
-    ("fiscal_tariff_revenue_yi", "tariff revenue"),
+    ("fiscal_tariff_revenue_yi", "tariffs (-)"),
     ("fiscal_cost_yi", "total"),
 )
 
@@ -109,19 +109,19 @@ def format_table(annual: pd.DataFrame, columns: tuple[tuple[str, str, str], ...]
             else:
                 cells.append(fmt.format(float(value)))
         rows.append(cells)
-    widths = [max(display_width(h), *(display_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    widths = [max(_width(h), *(_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
     lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True))]
     lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(lines)
 
 
-def display_width(text: str) -> int:
+def _width(text: str) -> int:
     """Display width: CJK characters take two columns."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:
-    return " " * (width - display_width(text)) + text
+    return " " * (width - _width(text)) + text
 
 
 def format_fiscal_table(annual: pd.DataFrame) -> str:

@@ -34,6 +34,7 @@ class ClusterTable:
     new_density: np.ndarray  # real quarterly output capacity per mu on new land
     task_forces: np.ndarray
     channel_share: np.ndarray  # share of sales through consumer and trade channels
+    input_supply_share: np.ndarray  # share of output that is inputs district firms could buy
 
     @property
     def n(self) -> int:
@@ -331,6 +332,7 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
         cluster=cluster,
         above_scale=above,
         tech=tech,
+        ever_certified=tech,
         tier=tier,
         bank=bank,
         capacity=capacity,
@@ -352,7 +354,7 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
         loan_rate=loan_rate,
         land_mu=area,
         density=capacity / area,
-        entry_step=0,
+        entry_step=-4,  # base-year firms have produced for at least a year
     )
 
     parcels = ParcelArrays()
@@ -370,6 +372,7 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
         new_density=new_density,
         task_forces=np.array([c.task_forces for c in clusters]),
         channel_share=np.array([c.channel_share for c in clusters]),
+        input_supply_share=np.array([c.input_supply_share for c in clusters]),
     )
     return World(
         firms=firms,

@@ -1,4 +1,5 @@
-"""A fixed-seed run stored as a golden file, so speed work can prove results unchanged.
+"""Fixed-seed runs stored as golden files: speed work must leave results unchanged, and
+levers at the status quo must reproduce the stored baseline.
 
 Regenerate after a deliberate model change (and say so in the commit message):
 
@@ -17,23 +18,39 @@ from sim.results import quarterly_frame
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = ROOT / "tests" / "golden" / "all_plans_seed7.csv"
-SCENARIO = ROOT / "scenarios" / "all_plans.toml"
-SEED = 7
+FOLDER = ROOT / "tests" / "golden"
+# name -> (scenario file, seed)
+GOLDEN_RUNS = {"baseline_seed3": ("baseline.toml", 3), "all_plans_seed7": ("all_plans.toml", 7)}
 
 
-def golden_series() -> pd.DataFrame:
-    """Every district indicator per quarter of all_plans.toml with seed 7."""
-    return quarterly_frame(IndustryModel(load_scenario(SCENARIO), rng=SEED).run())
+def golden_path(name: str) -> Path:
+    return FOLDER / f"{name}.csv"
+
+
+def series(scenario_path: Path, seed: int) -> pd.DataFrame:
+    """Every district indicator per quarter of one run."""
+    return quarterly_frame(IndustryModel(load_scenario(scenario_path), rng=seed).run())
+
+
+def golden_series(name: str) -> pd.DataFrame:
+    scenario_file, seed = GOLDEN_RUNS[name]
+    return series(ROOT / "scenarios" / scenario_file, seed)
+
+
+def read_golden(name: str) -> pd.DataFrame:
+    return pd.read_csv(golden_path(name))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help=f"rewrite {GOLDEN.relative_to(ROOT)}")
+    parser.add_argument(
+        "--write", action="store_true", help=f"rewrite the files in {FOLDER.relative_to(ROOT)}"
+    )
     if parser.parse_args().write:
-        GOLDEN.parent.mkdir(exist_ok=True)
-        golden_series().to_csv(GOLDEN, index=False, float_format="%.17g")
-        print(f"wrote {GOLDEN.relative_to(ROOT)}")
+        FOLDER.mkdir(exist_ok=True)
+        for name in GOLDEN_RUNS:
+            golden_series(name).to_csv(golden_path(name), index=False, float_format="%.17g")
+            print(f"wrote {golden_path(name).relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from sim.results import quarterly_frame
 from sim.scenario import load_scenario
 
 from .conftest import BASELINE, ROOT
+from .golden_run import GOLDEN_RUNS, read_golden, series
+from .test_golden import assert_same_series
 
 SCENARIOS = ROOT / "scenarios"
 SEED = 3
@@ -84,27 +86,30 @@ def test_docs_file_is_in_sync():
     )
 
 
-def test_levers_at_status_quo_reproduce_the_baseline_exactly(tmp_path):
-    """A file stating every lever at its default runs exactly as the baseline."""
+def test_levers_at_status_quo_reproduce_the_stored_baseline(tmp_path):
+    """Every lever stated at its default reproduces the stored status-quo run exactly."""
     lines = ['extends = "' + str(BASELINE) + '"', 'name = "baseline"']
     for plan_key, plan in plans().items():
         lines.append(f"[levers.{plan_key}]")
         lines += [f"{name} = {field.default!r}" for name, field in plan.model_fields.items()]
     explicit = tmp_path / "explicit.toml"
     explicit.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    stated = quarterly_frame(IndustryModel(load_scenario(explicit), rng=SEED).run())
-    pd.testing.assert_frame_equal(stated, quarterly("baseline.toml"))
+    _, seed = GOLDEN_RUNS["baseline_seed3"]
+    assert_same_series(series(explicit, seed), read_golden("baseline_seed3"))
 
 
 @pytest.mark.parametrize("row", lever_rows(), ids=lambda row: row["lever"])
 def test_out_of_bound_levers_are_rejected_naming_the_lever(row):
     from sim.input_errors import InputError
 
-    value = row["high"] + 1
-    with pytest.raises(InputError) as error:
-        load_scenario(BASELINE, [f"{row['lever']}={value:g}"])
-    assert f"'{row['lever']}' = {value:g}" in str(error.value)
-    assert "less than or equal to" in str(error.value)
+    for value, rule in (
+        (row["high"] + 1, "less than or equal to"),
+        (row["low"] - 1, "greater than or equal to"),
+    ):
+        with pytest.raises(InputError) as error:
+            load_scenario(BASELINE, [f"{row['lever']}={value:g}"])
+        assert f"'{row['lever']}' = {value:g}" in str(error.value)
+        assert rule in str(error.value)
 
 
 def test_a_tariff_surcharge_needs_a_ceiling():
@@ -175,7 +180,8 @@ def test_fiscal_costs_follow_their_rules():
     unit, levers = scenario.fiscal, scenario.levers
     # Status quo: only land preparation and reclaiming, and task-force staff, cost money.
     assert total(base, "fiscal_subsidies_yi") == 0 and total(base, "fiscal_talent_training_yi") == 0
-    staff = 24 * levers.task_forces.capacity_per_quarter * unit.task_force_wan_per_case / 1e4
+    cases = round(levers.task_forces.capacity_per_quarter * (0.5 + scenario.task_forces.effort))
+    staff = 24 * cases * unit.task_force_wan_per_case / 1e4
     assert base["fiscal_task_forces_yi"].iloc[1:].to_numpy() == pytest.approx(staff)
     land = (
         base["land_supplied_mu"] * unit.land_preparation_wan_per_mu

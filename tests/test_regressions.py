@@ -122,12 +122,24 @@ def test_default_is_debt_beyond_cash_and_liquidated_capital():
     firm = 0
     bank = model.banks[firms.bank[firm]]
     firms.debt[firm], firms.cash[firm], firms.capital[firm] = 10.0, 1.0, 20.0
+    firms.pool_coverage[firm] = 0.5  # lent while the pool covered half of any loss
     capacity = bank.capacity_yi
     book_defaults(model, np.array([firm]))
     loss = 10.0 - 1.0 - model.params.finance.recovery_rate * 20.0
     assert model.flows["default_losses_yi"] == pytest.approx(loss)
     assert bank.capacity_yi == pytest.approx(capacity - 0.5 * loss)
     assert model.flows["fiscal_risk_compensation_yi"] == pytest.approx(0.5 * loss)
+
+
+def test_pools_cover_only_loans_made_under_them():
+    """Base-year debt predates the pool: its default costs the pool nothing."""
+    model = model_with("levers.finance.risk_compensation=0.5")
+    firms = model.firms
+    firm = 0
+    firms.debt[firm], firms.cash[firm], firms.capital[firm] = 10.0, 0.0, 0.0
+    book_defaults(model, np.array([firm]))
+    assert model.flows["default_losses_yi"] == pytest.approx(10.0)
+    assert model.flows["fiscal_risk_compensation_yi"] == 0.0
 
 
 def test_exit_passes_customers_to_cluster_peers_and_frees_land():

@@ -12,7 +12,6 @@ import numpy as np
 
 from sim.firms import Stage
 from sim.fiscal import spend
-from sim.mechanisms.finance import loss_coverage
 from sim.mechanisms.green import annual_energy_bill, tariff_surcharge
 from sim.mechanisms.innovation import rd_intensity
 from sim.mechanisms.quality import quality_spend_share
@@ -54,7 +53,8 @@ def operating_profit(model: IndustryModel) -> np.ndarray:
     va = value_added(model)
     wages = model.annual_wage / 4 * (firms.workers + model.skilled_wage_premium * firms.skilled)
     overdraft = np.maximum(-firms.cash, 0.0)  # unpaid suppliers and arrears cost interest too
-    interest = (firms.debt + overdraft) * firms.loan_rate / 4
+    # Arrears pay the full rate: the district's interest support is only on bank debt.
+    interest = (firms.debt + overdraft) * firms.loan_rate / 4 + overdraft * firms.interest_support / 4
     taxes = params.accounts.tax_rate_on_value_added * np.maximum(va, 0.0)
     spending, _ = rd_and_quality_spending(model)
     return va - wages - depreciation(model) - interest - taxes - spending
@@ -134,7 +134,7 @@ def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
     finance = model.params.finance
     assets = np.maximum(firms.cash[leaving], 0.0) + finance.recovery_rate * firms.capital[leaving]
     loss = np.maximum(firms.debt[leaving] - assets, 0.0)
-    covered = loss * loss_coverage(model, leaving)
+    covered = loss * firms.pool_coverage[leaving]
     for bank in model.banks:
         mine = firms.bank[leaving] == bank.index
         if mine.any():

@@ -9,6 +9,7 @@ import numpy as np
 from sim.firms import Stage
 from sim.fiscal import spend
 from sim.mechanisms.cluster_totals import cluster_sum
+from sim.mechanisms.investment import new_land_density
 
 if TYPE_CHECKING:
     from sim.model import IndustryModel
@@ -83,7 +84,7 @@ def convert_leads(model: IndustryModel) -> None:
     chance = attraction.conversion_rate * (1 + params.task_forces.lead_support * effort * leads.supported)
     chance *= 1 + attraction.incentive_response * incentive
     capacity = leads.annual_output_yi / 4 / model.price_index
-    density = model.clusters.new_density[leads.cluster] * (1 + land.plot_ratio_gain) * leads.density_noise
+    density = new_land_density(model)[leads.cluster] * leads.density_noise
     need_mu = capacity / density
     per_mu_wan = leads.annual_output_yi * 1e4 / need_mu
     passes_screen = per_mu_wan >= land.min_output_per_mu_wan
@@ -108,6 +109,7 @@ def convert_leads(model: IndustryModel) -> None:
         planned_capacity=planned,
         tier=attraction.new_firm_tier,
         tech=leads.tech_draw[chosen] < attraction.new_project_tech_share,
+        ever_certified=leads.tech_draw[chosen] < attraction.new_project_tech_share,
         cash=params.accounts.initial_cash_ratio * planned * 4 * model.price_index,
     )
     model.add_firms(len(cluster), **columns)
@@ -135,7 +137,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
     digitised = rng.random(count) < params.demography.birth_digital_share
     utilisation = params.attraction.new_plant_utilisation
     capacity = annual / 4 / model.price_index / utilisation
-    need_mu = capacity / (model.clusters.new_density[cluster] * (1 + params.levers.land.plot_ratio_gain))
+    need_mu = capacity / new_land_density(model)[cluster]
     granted = _grant_land(model, firms.n, need_mu)
     keep = granted > 0
     if not keep.any():

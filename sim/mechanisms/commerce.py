@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.firms import Stage
 from sim.mechanisms.cluster_totals import add_cluster_demand, cluster_sum
 
 if TYPE_CHECKING:
@@ -34,9 +35,10 @@ def open_channels(model: IndustryModel) -> None:
     if step <= 0:
         return
     firms = model.firms
-    producing = firms.producing
-    weights = model.clusters.channel_share * cluster_sum(model, producing, firms.demand)
+    operating = firms.alive & (firms.stage == Stage.OPERATING)
+    weights = model.clusters.channel_share * cluster_sum(model, operating, firms.demand)
+    if weights.sum() <= 0:
+        return
     new_demand = settings.additionality * step / 4 / model.price_index  # real, per quarter
-    placed = add_cluster_demand(model, new_demand * weights / max(float(weights.sum()), 1e-12))
-    if placed > 0:
-        model.channel_sales_yi += step
+    placed = add_cluster_demand(model, new_demand * weights / weights.sum())
+    model.channel_sales_yi += step * placed / new_demand

@@ -43,7 +43,9 @@ def plan_digital_upgrades(model: IndustryModel) -> None:
     skills_ok = skilled_share >= settings.skill_tolerance * next_required
     wants = candidates & (draws < chance)
     firms.needs_talent |= wants & ~skills_ok
-    firms.preparing_upgrade |= wants & ~skills_ok
+    # A firm keeps preparing (recruiting for the next tier) only while the upgrade still pays.
+    still_worth_it = candidates & (benefit >= cost)
+    firms.preparing_upgrade = (firms.preparing_upgrade & still_worth_it) | (wants & ~skills_ok)
     chosen = wants & skills_ok
     model.projects.digital[:] = chosen
     model.projects.digital_cost[:] = np.where(chosen, cost, 0.0)

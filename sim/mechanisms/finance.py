@@ -24,11 +24,12 @@ REFERENCE_MARGIN = 0.03
 REFERENCE_LEVERAGE = 0.3
 
 
-def loss_coverage(model: IndustryModel, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-    """Share of a default loss the district's pools cover, per firm: the risk-compensation
-    pool for everyone, the S&T credit pool for certified tech firms, whichever is larger."""
+def loss_coverage(model: IndustryModel) -> np.ndarray:
+    """Share of the default loss on a new loan that the district's pools would cover, per firm:
+    the risk-compensation pool for everyone, the S&T credit pool for certified tech firms,
+    whichever is larger. Loans keep the coverage they were made with (`pool_coverage`)."""
     levers = model.params.levers.finance
-    return np.maximum(levers.risk_compensation, levers.st_credit_guarantee * model.firms.tech[rows])
+    return np.maximum(levers.risk_compensation, levers.st_credit_guarantee * model.firms.tech)
 
 
 def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
@@ -108,18 +109,22 @@ def start_projects(model: IndustryModel) -> None:
     new_debt = firms.debt + borrowed
     firms.loan_rate = _blend(firms.debt, firms.loan_rate, borrowed, rate, new_debt)
     firms.interest_support = _blend(firms.debt, firms.interest_support, borrowed, subsidy, new_debt)
+    firms.pool_coverage = _blend(firms.debt, firms.pool_coverage, borrowed, loss_coverage(model), new_debt)
     firms.debt = new_debt
     firms.cash += borrowed - cost  # the cost is paid from cash and the loan together
 
     expanding = projects.capacity_add > 0
     firms.pending_capacity[expanding] += projects.capacity_add[expanding]
     # +1: production later this quarter counts the first quarter of building down.
-    firms.pending_timer[expanding] = model.params.investment.build_quarters + 1
+    build = max(
+        1, model.params.investment.build_quarters - model.params.levers.attraction.approval_quarters_cut
+    )
+    firms.pending_timer[expanding] = build + 1
     firms.capital += projects.capacity_cost
     complete_upgrade(model, projects.digital)
     complete_retrofit(model, projects.retrofit)
     spend(model, "subsidies", float(projects.subsidy.sum()))
-    model.flows["investment_yi"] += float(cost.sum())
+    model.flows["investment_yi"] += float(cost.sum()) + float(projects.subsidy.sum())
     model.flows["new_loans_yi"] += float(borrowed.sum())
     model.counters["expansions"] += int(np.count_nonzero(expanding))
 

@@ -12,6 +12,8 @@ from sim.fiscal import WAN_PER_YI, spend
 if TYPE_CHECKING:
     from sim.model import IndustryModel
 
+AWARD_RESPONSE_UNIT_WAN = 10.0  # innovation.award_response is per 10万元 of award
+
 
 def rd_intensity(model: IndustryModel) -> np.ndarray:
     """Share of revenue each firm spends on R&D, raised by the subsidy through its net price."""
@@ -45,11 +47,13 @@ def innovate(model: IndustryModel) -> None:
     skilled_share = firms.skilled / np.maximum(firms.workers, 1e-9)
     propensity = settings.certification_rate * skilled_share / model.base_skilled_share
     propensity *= np.where(success, settings.success_certification_boost, 1.0)
-    propensity *= 1 + settings.award_response * levers.certification_award_wan / 10
+    propensity *= 1 + settings.award_response * levers.certification_award_wan / AWARD_RESPONSE_UNIT_WAN
     certified = active & ~firms.tech & (cert_draws < propensity)
     lapsed = active & firms.tech & (lapse_draws < settings.lapse_rate)
+    first_time = certified & ~firms.ever_certified
     firms.tech[certified] = True
+    firms.ever_certified[certified] = True
     firms.tech[lapsed] = False
     model.counters["innovations"] += int(np.count_nonzero(success))
     model.counters["certifications"] += int(np.count_nonzero(certified))
-    spend(model, "subsidies", levers.certification_award_wan * np.count_nonzero(certified) / WAN_PER_YI)
+    spend(model, "subsidies", levers.certification_award_wan * np.count_nonzero(first_time) / WAN_PER_YI)

@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from sim.model import IndustryModel
 
 
+def new_land_density(model: IndustryModel) -> np.ndarray:
+    """Real quarterly capacity per mu on newly allocated land, per cluster (plot ratios included)."""
+    return model.clusters.new_density * (1 + model.params.levers.land.plot_ratio_gain)
+
+
 def land_capacity(model: IndustryModel) -> np.ndarray:
     """Capacity a firm can reach on the land it holds (with some on-site headroom)."""
     firms = model.firms
@@ -41,5 +46,4 @@ def plan_capacity_investment(model: IndustryModel) -> None:
     cost_per_unit = 4 * model.clusters.capital_output[firms.cluster] * model.price_index
     projects.capacity_cost[:] = add * cost_per_unit
     beyond_land = np.maximum(installed + add - land_capacity(model), 0.0)
-    new_density = model.clusters.new_density[firms.cluster] * (1 + model.params.levers.land.plot_ratio_gain)
-    projects.land_need_mu[:] = np.where(add > 0, beyond_land / new_density, 0.0)
+    projects.land_need_mu[:] = np.where(add > 0, beyond_land / new_land_density(model)[firms.cluster], 0.0)

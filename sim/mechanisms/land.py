@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.firms import Stage
 from sim.fiscal import WAN_PER_YI, spend
-from sim.mechanisms.investment import land_capacity
+from sim.mechanisms.investment import land_capacity, new_land_density
 from sim.parcels import ParcelStatus
 
 if TYPE_CHECKING:
@@ -55,10 +55,12 @@ def reclaim_idle_land(model: IndustryModel) -> None:
 
 
 def evaluate_output_per_mu(model: IndustryModel) -> None:
-    """Yearly evaluation (亩均论英雄): firms below the threshold give back land they do not use.
+    """Yearly evaluation (亩均论英雄): firms below the threshold give back land their output
+    does not use, and scrap the idle plant on it; the district buys the land back.
 
-    Unused land is what a firm holds beyond what its installed and pending capacity need;
-    it gives back a share of it, if that makes a usable plot.
+    A firm offers a share of the land beyond what its current output needs (output over
+    its plant density), if that makes a usable plot. Firms expanding, or with capacity
+    being built, are left alone.
     """
     threshold = model.params.levers.land.low_yield_threshold_wan
     if threshold <= 0:
@@ -68,14 +70,21 @@ def evaluate_output_per_mu(model: IndustryModel) -> None:
     full_year = firms.alive & (firms.stage == Stage.OPERATING) & (firms.entry_step <= model.steps - 4)
     held = firms.land_mu > 0
     per_mu = np.divide(firms.annual_revenue * 1e4, firms.land_mu, out=np.zeros(firms.n), where=held)
-    needed = (firms.capacity + firms.pending_capacity) / np.maximum(firms.density, 1e-12)
+    needed = firms.output / np.maximum(firms.density, 1e-12)
     offer = settings.surrender_share * np.maximum(firms.land_mu - needed, 0.0)
+    expanding = (model.projects.capacity_add > 0) | (firms.pending_capacity > 0)
     usable = (offer > 0) & (offer >= settings.min_allocation_mu)
-    low = np.flatnonzero(full_year & held & (per_mu < threshold) & usable)
+    low = np.flatnonzero(full_year & held & ~expanding & (per_mu < threshold) & usable)
+    price = model.params.fiscal.reclaim_wan_per_mu / WAN_PER_YI
     for firm in low:
         given = model.parcels.surrender(int(firm), float(offer[firm]))
+        scrapped = min(given * firms.density[firm], firms.capacity[firm] - firms.output[firm])
+        firms.capital[firm] *= 1 - scrapped / max(firms.capacity[firm], 1e-12)
+        firms.capacity[firm] -= scrapped
         firms.land_mu[firm] -= given
+        firms.cash[firm] += given * price
         model.counters["land_surrendered_mu"] += given
+        spend(model, "land", given * price)
 
 
 def allocate_expansion_land(model: IndustryModel) -> None:
@@ -83,7 +92,7 @@ def allocate_expansion_land(model: IndustryModel) -> None:
     firms = model.firms
     projects = model.projects
     needing = np.flatnonzero((projects.land_need_mu > 0) & (projects.capacity_add > 0))
-    new_density = model.clusters.new_density * (1 + model.params.levers.land.plot_ratio_gain)
+    new_density = new_land_density(model)
     order = needing[np.lexsort((-firms.annual_revenue[needing], ~firms.served[needing]))]
     asked = np.maximum(projects.land_need_mu[order], model.params.land.min_allocation_mu)
     granted = model.parcels.allocate_many(order, asked)

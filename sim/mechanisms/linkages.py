@@ -4,7 +4,9 @@ Each matchmaking round (产业链供需对接) raises the share of inputs distri
 district suppliers, up to a ceiling (specialised inputs still come from outside). The
 purchases switched become demand for the district's clusters: import substitution. The
 local share also scales the agglomeration spillover in production (sim/mechanisms/
-production.py). Assumption: switched purchases spread over clusters by their output.
+production.py). The switched purchases go to the clusters that make inputs, in proportion
+to their output of them (output x input-supply share, an assumption in the base-year
+file); the share rises only by what district suppliers could take on.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ def match_suppliers(model: IndustryModel) -> None:
     producing = firms.producing
     materials = firms.output * model.clusters.materials_share[firms.cluster] / firms.productivity
     switched = gain * float(materials[producing].sum())
-    supply = cluster_sum(model, producing, firms.output)
-    placed = add_cluster_demand(model, switched * supply / max(float(supply.sum()), 1e-12))
-    model.local_input_share += gain
+    supply = cluster_sum(model, producing, firms.output) * model.clusters.input_supply_share
+    if switched <= 0 or supply.sum() <= 0:
+        return
+    placed = add_cluster_demand(model, switched * supply / supply.sum())
+    model.local_input_share += gain * placed / switched
     model.flows["local_sourcing_yi"] += placed * 4 * model.price_index
