@@ -55,6 +55,7 @@ def test_reference_matches_vectorized_model(scenario_file: str) -> None:
             assert_same_indicators(ours, reference)
 
 
+@pytest.mark.slow  # ~3 s alone, over 5 s on a busy machine
 def test_reference_runs_full_horizon(baseline_scenario, baseline_run) -> None:
     """A whole default run completes and reports what ours reports, quarter by quarter."""
     reference = run_reference(baseline_scenario, 11)

@@ -23,9 +23,15 @@ def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> n
     """
     firms = model.firms
     producing = firms.producing
-    counts = cluster_sum(model, producing)
-    columns = (np.log(np.maximum(firms.productivity, 1e-12)), firms.quality, firms.output_per_worker)
-    means = np.array([cluster_sum(model, producing, c) for c in columns]) / np.maximum(counts, 1)
+    cluster = firms.cluster[producing]
+    n = model.clusters.n
+    counts = np.bincount(cluster, minlength=n)
+    columns = (
+        np.log(np.maximum(firms.productivity[producing], 1e-12)),
+        firms.quality[producing],
+        firms.output_per_worker[producing],
+    )
+    means = np.array([np.bincount(cluster, weights=c, minlength=n) for c in columns]) / np.maximum(counts, 1)
     return means if fallback is None else np.where(counts > 0, means, fallback)
 
 

@@ -1,0 +1,241 @@
+"""Speed benchmarks of dazu-sim, printed as a table beside their targets and written as JSON.
+
+    python benchmarks/run.py            # the full set (a few minutes)
+    python benchmarks/run.py --quick    # a reduced set, under a minute
+
+Measures (1) full baseline runs at the default population and at 10x and 100x the firms:
+median time, world-build share, cost per firm-quarter and peak memory per firm; (2) the
+same rules written per agent in idiomatic Mesa style (per_agent_reference.py), and the
+ratio reference / ours in the same run; (3) experiment throughput with 1 and 2 worker
+processes started once and reused, and the parallel efficiency. Ratios, not absolute
+times, are what carry across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+import tracemalloc
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from per_agent_phases import timed_phases
+from per_agent_reference import PerAgentIndustryModel
+from scaling import scaled_base_year, scaled_scenario
+from throughput import init_worker, run_batch
+
+from sim.base_year import BaseYearData
+from sim.model import IndustryModel, load_scenario_base_year
+from sim.results import quarterly_frame
+from sim.scenario import Scenario, load_scenario
+
+HERE = Path(__file__).resolve().parent
+
+BASELINE = HERE.parent / "scenarios" / "baseline.toml"
+REPLICATIONS_TARGET = 1000
+
+
+@dataclass
+class Row:
+    measure: str
+    value: float
+    unit: str
+    target: str = ""
+    met: bool | None = None
+
+
+def firm_quarters(model: IndustryModel) -> int:
+    """Producing firms summed over the simulated quarters: the work a run does."""
+    return int(quarterly_frame(model)["firms"].iloc[1:].sum())
+
+
+def time_runs(scenario: Scenario, base: BaseYearData, repetitions: int) -> dict[str, float]:
+    """Median wall time of full runs (world build included) and of the build alone."""
+    totals, builds, work = [], [], 0
+    for seed in range(repetitions):
+        start = time.perf_counter()
+        model = IndustryModel(scenario, rng=seed, base_year=base)
+        built = time.perf_counter()
+        model.run()
+        totals.append(time.perf_counter() - start)
+        builds.append(built - start)
+        work = firm_quarters(model)
+    return {"run_s": statistics.median(totals), "build_s": statistics.median(builds), "firm_quarters": work}
+
+
+def peak_memory(scenario: Scenario, base: BaseYearData) -> float:
+    """Peak bytes allocated while building and running once (tracemalloc sees numpy too)."""
+    tracemalloc.start()
+    IndustryModel(scenario, rng=0, base_year=base).run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return float(peak)
+
+
+def measure_scales(
+    scales: list[int], repetitions: list[int]
+) -> tuple[list[Row], dict[int, dict[str, float]]]:
+    scenario = load_scenario(BASELINE)
+    base = load_scenario_base_year(scenario)
+    IndustryModel(scenario, rng=0, base_year=base).run()  # warm caches and lazy imports
+    rows, results = [], {}
+    for scale, reps in zip(scales, repetitions, strict=True):
+        scaled, scaled_base = scaled_scenario(scenario, scale), scaled_base_year(base, scale)
+        result = time_runs(scaled, scaled_base, reps)
+        firms = int(round(scaled_base.firms.above_scale.value + scaled_base.firms.small.value))
+        result["firms"] = firms
+        result["bytes_per_firm"] = peak_memory(scaled, scaled_base) / firms
+        results[scale] = result
+        label = f"{scale}x ({firms:,} firms)"
+        per_fq = result["run_s"] / result["firm_quarters"] * 1e6
+        rows += [
+            Row(
+                f"full run, {label}, median of {reps}",
+                result["run_s"],
+                "s",
+                "< 0.1 s" if scale == 1 else "",
+                result["run_s"] < 0.1 if scale == 1 else None,
+            ),
+            Row(f"  world-build share, {label}", result["build_s"] / result["run_s"], "share"),
+            Row(f"  cost per firm-quarter, {label}", per_fq, "us"),
+            Row(
+                f"  peak memory per firm, {label}",
+                result["bytes_per_firm"] / 1024,
+                "KB",
+                "< 2 KB",
+                result["bytes_per_firm"] < 2048,
+            ),
+        ]
+    largest = max(scales)
+    if largest > 1 and 1 in results:
+        growth = results[largest]["run_s"] / results[1]["run_s"]
+        bound = 1.2 * largest
+        rows.append(
+            Row(f"time at {largest}x firms / time at 1x", growth, "x", f"< {bound:g}x", growth < bound)
+        )
+    return rows, results
+
+
+def measure_reference(repetitions: int) -> tuple[list[Row], float]:
+    """The per-agent reference against ours, same scenario and seeds.
+
+    Both simulate the same firms, so time ratios are ratios per firm-quarter. The
+    reference runs the firm-level phases per agent and shares the system-level ones
+    (task forces, banks' approvals, land allocation, data collection) with ours, plus a
+    copy between its agents and the arrays that only a hybrid needs; the firm-level ratio
+    compares like with like.
+    """
+    scenario = load_scenario(BASELINE)
+    ours_total, reference_total, ours_firm, reference_firm, reference_sync = [], [], [], [], []
+    for seed in range(repetitions):
+        start = time.perf_counter()
+        IndustryModel(scenario, rng=seed).run()
+        ours_total.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        reference = PerAgentIndustryModel(scenario, rng=seed).run()
+        reference_total.append(time.perf_counter() - start)
+        reference_firm.append(reference.phase_seconds["per_agent"])
+        reference_sync.append(reference.phase_seconds["sync"])
+        phases = {"firm_level": 0.0, "shared": 0.0}
+        with timed_phases(phases):
+            IndustryModel(scenario, rng=seed).run()
+        ours_firm.append(phases["firm_level"])
+    median = statistics.median
+    whole = median(reference_total) / median(ours_total)
+    firm_level = median(reference_firm) / median(ours_firm)
+    rows = [
+        Row(f"per-agent reference run, 1x, median of {repetitions}", median(reference_total), "s"),
+        Row("  of which agent <-> array copying", median(reference_sync), "s"),
+        Row("speedup vs reference, whole run", whole, "x"),
+        Row("speedup vs reference, firm-level phases", firm_level, "x", ">= 30x", firm_level >= 30),
+    ]
+    return rows, firm_level
+
+
+def runs_per_second(workers: int, runs: int, batch: int) -> float:
+    """Runs per second with `workers` processes started once (start-up not counted)."""
+    context = get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=init_worker, initargs=(str(BASELINE),)
+    ) as pool:
+        list(pool.map(run_batch, [[10_000 + w] for w in range(workers)]))  # start and warm every worker
+        batches = [list(range(start, min(start + batch, runs))) for start in range(0, runs, batch)]
+        begin = time.perf_counter()
+        done = sum(len(result) for result in pool.map(run_batch, batches))
+        return done / (time.perf_counter() - begin)
+
+
+def measure_throughput(runs: int, batch: int) -> list[Row]:
+    one = runs_per_second(1, runs, batch)
+    two = runs_per_second(2, runs, batch)
+    efficiency = two / (2 * one)
+    projected = REPLICATIONS_TARGET / two
+    return [
+        Row(f"throughput, 1 worker ({runs} runs)", one, "runs/s"),
+        Row(f"throughput, 2 workers ({runs} runs)", two, "runs/s"),
+        Row(
+            f"  {REPLICATIONS_TARGET:,} replications with 2 workers", projected, "s", "< 60 s", projected < 60
+        ),
+        Row("  parallel efficiency at 2 workers", efficiency, "share", "> 0.8", efficiency > 0.8),
+    ]
+
+
+def format_rows(rows: list[Row]) -> str:
+    width = max(len(row.measure) for row in rows)
+    lines = [f"{'measure':<{width}}  {'value':>10}  {'unit':<6}  {'target':<9}  met"]
+    for row in rows:
+        met = "" if row.met is None else ("yes" if row.met else "NO")
+        value = f"{row.value:,.4g}" if row.value < 1000 else f"{row.value:,.0f}"
+        lines.append(f"{row.measure:<{width}}  {value:>10}  {row.unit:<6}  {row.target:<9}  {met}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Speed benchmarks of dazu-sim.")
+    parser.add_argument("--quick", action="store_true", help="a reduced set that finishes in under a minute")
+    parser.add_argument("--scales", default=None, help="firm multiples to run, e.g. 1,10,100")
+    parser.add_argument("--repetitions", type=int, default=None, help="runs per measurement at 1x")
+    parser.add_argument("--runs", type=int, default=None, help="runs per throughput measurement")
+    parser.add_argument("--out", type=Path, default=HERE / "latest.json", help="where to write the JSON")
+    args = parser.parse_args(argv)
+
+    scales = [int(s) for s in (args.scales or ("1,10" if args.quick else "1,10,100")).split(",")]
+    reps_1x = args.repetitions or (5 if args.quick else 11)
+    repetitions = [max(1, reps_1x // scale) for scale in scales]
+    runs = args.runs or (40 if args.quick else 300)
+
+    started = time.perf_counter()
+    scale_rows, scale_results = measure_scales(scales, repetitions)
+    reference_rows, speedup = measure_reference(3 if args.quick else 5)
+    throughput_rows = measure_throughput(runs, batch=10)
+    rows = scale_rows + reference_rows + throughput_rows
+
+    print(
+        f"dazu-sim benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+    print(format_rows(rows))
+    report = {
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "quick": args.quick,
+        "seconds": time.perf_counter() - started,
+        "scales": {str(k): v for k, v in scale_results.items()},
+        "rows": [asdict(row) for row in rows],
+    }
+    args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"wrote {args.out}")
+    print(f"speedup vs per-agent reference: {speedup:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
