@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.calibration import with_calibrated_defaults
 from sim.input_errors import InputError, read_toml, validate
 
 # Bounded element types for per-tier parameters.
@@ -723,7 +724,7 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
 def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
     """Read, override and validate a scenario file; errors name the file and the field."""
     path = Path(path)
-    raw = read_toml(path)
+    raw = with_calibrated_defaults(read_toml(path))  # fitted values where the file is silent
     source = str(path)
     if overrides:
         raw = apply_overrides(raw, overrides)
@@ -734,4 +735,5 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
 
 def default_scenario(name: str = "default") -> Scenario:
     """The status-quo scenario with no file, for tests and the library API."""
-    return Scenario(data=ScenarioData(name=name), source="(defaults)")
+    data = validate(ScenarioData, with_calibrated_defaults({"name": name}), "(defaults)")
+    return Scenario(data=data, source="(defaults)")
