@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument(
         "--output", type=Path, help="calibration file to write (default sim/data/calibration.toml)"
     )
+    facts = commands.add_parser(
+        "facts", help="check stylized facts (firm sizes, growth, productivity, investment) on simulated firms"
+    )
+    facts.add_argument("scenario", type=Path, nargs="?", help="scenario (default: scenarios/baseline.toml)")
+    _add_replications(facts, 5)
+    _add_overrides(facts)
     params = commands.add_parser("parameters", help="list every parameter with default, bounds and source")
     params.add_argument("--markdown", action="store_true", help="print the Markdown of docs/parameters.md")
     return parser
@@ -145,6 +151,21 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _facts(args: argparse.Namespace) -> int:
+    from sim.scenario import load_scenario
+    from sim.stylized_facts import COMPARISONS, format_facts, measure, simulate_panels
+
+    _check_replications(args)
+    path = args.scenario or Path("scenarios/baseline.toml")
+    scenario = load_scenario(path, args.overrides)
+    seeds = list(range(args.seed, args.seed + args.replications))
+    panels = simulate_panels(scenario, seeds)
+    runs = f"{len(seeds)} runs (seeds {seeds[0]}..{seeds[-1]})"
+    print(f"stylized facts: {scenario.name} ({path}), firm-years of {runs}")
+    print(format_facts(measure(panels), measure(panels, COMPARISONS)))
+    return 0
+
+
 def _parameters(args: argparse.Namespace) -> int:
     from sim.parameter_docs import parameters_markdown, parameters_text
 
@@ -181,6 +202,7 @@ COMMANDS = {
     "run": _run,
     "hindcast": _hindcast,
     "calibrate": _calibrate,
+    "facts": _facts,
     "parameters": _parameters,
 }
 
