@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_overrides(facts)
     params = commands.add_parser("parameters", help="list every parameter with default, bounds and source")
     params.add_argument("--markdown", action="store_true", help="print the Markdown of docs/parameters.md")
+    params.add_argument(
+        "--update-odd", action="store_true", help="regenerate the parameter table of docs/ODD.md in place"
+    )
     return parser
 
 
@@ -169,6 +172,12 @@ def _facts(args: argparse.Namespace) -> int:
 def _parameters(args: argparse.Namespace) -> int:
     from sim.parameter_docs import parameters_markdown, parameters_text
 
+    if args.update_odd:
+        from sim.odd import ODD_FILE, write_odd
+
+        write_odd()
+        print(f"updated the parameter table of {ODD_FILE}")
+        return 0
     print(parameters_markdown() if args.markdown else parameters_text())
     return 0
 

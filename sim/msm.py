@@ -239,8 +239,8 @@ def calibration_toml(result: Fit, command: str, history_file: str) -> str:
     moments = ", ".join(f'"{m.name}"' for m in result.moments)
     lines = [
         "# Written by `python -m sim calibrate`; do not edit by hand (re-run it instead).",
-        "# scope \"model\": every scenario uses the value where it does not set the field;",
-        "# scope \"hindcast\": only the hindcast does (a condition of the calibration period).",
+        '# scope "model": every scenario uses the value where it does not set the field;',
+        '# scope "hindcast": only the hindcast does (a condition of the calibration period).',
         "# low/high: value +- 2 s.e. within the search bounds, the range batch runs sample.",
         "",
         "[provenance]",
@@ -285,4 +285,3 @@ def write_calibration(result: Fit, path: Path, command: str, history_file: str) 
     staging = path.with_name(path.name + ".tmp")
     staging.write_text(calibration_toml(result, command, history_file), encoding="utf-8")
     os.replace(staging, path)
-

@@ -115,9 +115,7 @@ def productivity_dispersion(panels: list[FirmPanel]) -> float:
 
 def dispersion_persistence(panels: list[FirmPanel]) -> float:
     """The last year's 90/10 range over the base year's: near 1 when dispersion persists."""
-    return float(
-        np.mean([_p90_p10(g[-1]) / _p90_p10(g[0]) for g in (_productivity_gaps(p) for p in panels)])
-    )
+    return float(np.mean([_p90_p10(g[-1]) / _p90_p10(g[0]) for g in (_productivity_gaps(p) for p in panels)]))
 
 
 def productivity_autocorrelation(panels: list[FirmPanel]) -> float:
