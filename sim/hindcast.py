@@ -236,3 +236,19 @@ def plot_hindcast(table: pd.DataFrame, path: Path) -> None:
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
+
+
+def tolerance_lines(history: History) -> list[str]:
+    """The hindcast's tests as Markdown list items (the README repeats them; a test checks)."""
+    lines = []
+    for observation in history.observations:
+        if observation.tolerance is None:
+            continue
+        label, fmt, err = DISPLAY[observation.indicator]
+        reported = fmt.format(history.reported(observation))
+        if "%" in err:
+            tolerance = f"{observation.tolerance * 100:g} percentage points"
+        else:
+            tolerance = err.format(observation.tolerance).lstrip("+")
+        lines.append(f"- {label}, {observation.label}: reported {reported}, tolerance ±{tolerance}")
+    return lines

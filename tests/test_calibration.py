@@ -32,28 +32,28 @@ def synthetic_fit(tmp_path_factory):
     truth = scenario_at(base, FREE_PARAMETERS, TRUE)
     targets = simulated_moments(simulate(truth, SEEDS, HISTORY)).mean(axis=0)
     checkpoint = Checkpoint(tmp_path_factory.mktemp("msm") / "checkpoint.json", SEEDS)
-    return fit(base, HISTORY, targets, SEEDS, checkpoint, max_evaluations=14), checkpoint
+    return fit(base, HISTORY, targets, SEEDS, checkpoint, max_evaluations=8), checkpoint
 
 
 def test_recovers_known_parameters_from_synthetic_data(synthetic_fit):
-    """Tolerance: 10% on the certification rate; 0.012 on the demand shift.
+    """Tolerance: 0.005 on the demand shift (a quarter of it), 5% on the certification rate.
 
-    The growth path pins the demand shift only loosely (s.e. ~0.01 in the real fit): with
-    capacity, land and finance binding, simulated growth responds to demand by about a
-    third of a point per point, so moments within their s.d. leave the shift uncertain.
+    The standard error of the shift is large all the same (the growth path pins it only
+    loosely: with capacity, land and finance binding, simulated growth moves by about a
+    third of a point per point of demand growth); that of the rate is small.
     """
     result, _ = synthetic_fit
     shift, certification = result.values
-    assert shift == pytest.approx(TRUE[0], abs=0.012), result
-    assert certification == pytest.approx(TRUE[1], rel=0.10), result
-    assert np.all(np.isfinite(result.se)) and np.all(result.se > 0)
+    assert shift == pytest.approx(TRUE[0], abs=0.005), result
+    assert certification == pytest.approx(TRUE[1], rel=0.05), result
+    assert np.all(np.isfinite(result.se)) and 0 < result.se[1] < 0.2 * TRUE[1]
 
 
 def test_a_resumed_search_replays_the_checkpoint_and_ends_at_the_same_point(synthetic_fit):
     result, checkpoint = synthetic_fit
     resumed = Checkpoint.open(checkpoint.path, SEEDS, resume=True)
     assert len(resumed.evaluations) == len(checkpoint.evaluations)
-    again = fit(load_hindcast_scenario(), HISTORY, result.reported, SEEDS, resumed, max_evaluations=14)
+    again = fit(load_hindcast_scenario(), HISTORY, result.reported, SEEDS, resumed, max_evaluations=8)
     np.testing.assert_allclose(again.values, result.values)
     assert again.replayed == again.evaluations  # nothing was run twice
 

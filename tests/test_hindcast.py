@@ -26,7 +26,7 @@ def test_every_reported_figure_with_a_tolerance_is_reproduced(table):
 
 def test_growth_path_is_among_the_checks(table):
     checked = set(table.loc[table["tolerance"].notna(), "indicator"])
-    growth_path = {"mean_value_added_growth", "value_added_growth", "above_scale_firms", "tech_enterprises"}
+    growth_path = {"mean_value_added_growth", "value_added_growth", "tech_enterprises"}
     assert growth_path <= checked
 
 
@@ -60,3 +60,13 @@ def test_bad_history_file_names_file_and_field(tmp_path):
     expected = r"history.toml: field 'observations\[3\]' .*'va_growth' is not one of"
     with pytest.raises(InputError, match=expected):
         load_history(bad)
+
+
+def test_readme_repeats_the_tolerances():
+    from sim.hindcast import tolerance_lines
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in tolerance_lines(HISTORY):
+        assert line in readme, f"README.md does not state the hindcast tolerance: {line}"
