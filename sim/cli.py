@@ -156,10 +156,10 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 def _facts(args: argparse.Namespace) -> int:
     from sim.scenario import load_scenario
-    from sim.stylized_facts import COMPARISONS, format_facts, measure, simulate_panels
+    from sim.stylized_facts import BASELINE_SCENARIO, COMPARISONS, format_facts, measure, simulate_panels
 
     _check_replications(args)
-    path = args.scenario or Path("scenarios/baseline.toml")
+    path = args.scenario or Path(os.path.relpath(BASELINE_SCENARIO))
     scenario = load_scenario(path, args.overrides)
     seeds = list(range(args.seed, args.seed + args.replications))
     panels = simulate_panels(scenario, seeds)

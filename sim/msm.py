@@ -78,12 +78,20 @@ FREE_PARAMETERS = (
 )
 
 
+def search_signature(
+    parameters: tuple[FreeParameter, ...] = FREE_PARAMETERS, moments: tuple[Moment, ...] = MOMENTS
+) -> list[str]:
+    """What a checkpoint's evaluations mean: the free parameters and the moments, in order."""
+    return [p.path for p in parameters] + [m.name for m in moments]
+
+
 @dataclass
 class Checkpoint:
     """Evaluations done so far: parameter vector -> per-seed moments; saved after each one."""
 
     path: Path
     seeds: list[int]
+    signature: list[str] = field(default_factory=search_signature)
     evaluations: list[dict[str, list]] = field(default_factory=list)
 
     @staticmethod
@@ -104,13 +112,18 @@ class Checkpoint:
         """Write atomically, so an interrupted search never leaves a broken checkpoint."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         staging = self.path.with_name(self.path.name + ".tmp")
-        staging.write_text(json.dumps({"seeds": self.seeds, "evaluations": self.evaluations}))
+        saved = {"seeds": self.seeds, "signature": self.signature, "evaluations": self.evaluations}
+        staging.write_text(json.dumps(saved))
         os.replace(staging, self.path)
 
     @classmethod
-    def open(cls, path: Path, seeds: list[int], resume: bool) -> Checkpoint:
+    def open(
+        cls, path: Path, seeds: list[int], resume: bool, signature: list[str] | None = None
+    ) -> Checkpoint:
+        """A fresh checkpoint, or with `resume` the saved one (same seeds and search, or an error)."""
+        signature = signature or search_signature()
         if not resume or not path.is_file():
-            return cls(path, seeds)
+            return cls(path, seeds, signature)
         try:
             saved = json.loads(path.read_text())
         except (json.JSONDecodeError, OSError) as error:
@@ -120,7 +133,12 @@ class Checkpoint:
                 f"{path}: field 'seeds' = {saved.get('seeds')}: a resumed search must use the same seeds "
                 f"{seeds} (same --replications and --seed)"
             )
-        return cls(path, seeds, saved["evaluations"])
+        if saved.get("signature") != signature:
+            raise InputError(
+                f"{path}: field 'signature' = {saved.get('signature')}: the checkpoint is of another "
+                f"search; this one fits {signature}. Start afresh without --resume"
+            )
+        return cls(path, seeds, signature, saved["evaluations"])
 
 
 @dataclass(frozen=True)

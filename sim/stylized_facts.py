@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import stats
@@ -21,6 +22,7 @@ from sim.firm_panel import FirmPanel, record_panel
 from sim.model import IndustryModel
 from sim.scenario import Scenario
 
+BASELINE_SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 SPIKE = 0.2  # investment over capital that counts as a spike (Cooper & Haltiwanger 2006)
 INACTION = 0.01  # |investment| over capital below which a firm-year is inactive (idem)
 TAIL_FIRMS = 100  # largest firms used by the Hill estimator (~3% of the population)

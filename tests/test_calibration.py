@@ -17,7 +17,7 @@ from .conftest import BASELINE
 
 HISTORY = load_history()
 TRUE = np.array([0.02, 0.045])  # demand_growth_shift, certification_rate
-SEEDS = list(range(1, 7))
+SEEDS = list(range(1, 5))
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def synthetic_fit(tmp_path_factory):
     truth = scenario_at(base, FREE_PARAMETERS, TRUE)
     targets = simulated_moments(simulate(truth, SEEDS, HISTORY)).mean(axis=0)
     checkpoint = Checkpoint(tmp_path_factory.mktemp("msm") / "checkpoint.json", SEEDS)
-    return fit(base, HISTORY, targets, SEEDS, checkpoint, max_evaluations=8), checkpoint
+    return fit(base, HISTORY, targets, SEEDS, checkpoint, max_evaluations=6), checkpoint
 
 
 def test_recovers_known_parameters_from_synthetic_data(synthetic_fit):
@@ -53,7 +53,7 @@ def test_a_resumed_search_replays_the_checkpoint_and_ends_at_the_same_point(synt
     result, checkpoint = synthetic_fit
     resumed = Checkpoint.open(checkpoint.path, SEEDS, resume=True)
     assert len(resumed.evaluations) == len(checkpoint.evaluations)
-    again = fit(load_hindcast_scenario(), HISTORY, result.reported, SEEDS, resumed, max_evaluations=8)
+    again = fit(load_hindcast_scenario(), HISTORY, result.reported, SEEDS, resumed, max_evaluations=6)
     np.testing.assert_allclose(again.values, result.values)
     assert again.replayed == again.evaluations  # nothing was run twice
 
@@ -62,6 +62,12 @@ def test_resume_with_other_seeds_is_refused(synthetic_fit):
     _, checkpoint = synthetic_fit
     with pytest.raises(InputError, match="same seeds"):
         Checkpoint.open(checkpoint.path, [1, 2], resume=True)
+
+
+def test_resume_of_another_search_is_refused(synthetic_fit):
+    _, checkpoint = synthetic_fit
+    with pytest.raises(InputError, match="another search"):
+        Checkpoint.open(checkpoint.path, SEEDS, resume=True, signature=["innovation.lapse_rate"])
 
 
 def test_moments_are_named_once_and_all_reported():

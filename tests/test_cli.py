@@ -131,7 +131,7 @@ def test_facts_prints_each_fact_with_reference():
 
 def test_calibrate_writes_a_file_and_resumes(tmp_path):
     checkpoint, output = tmp_path / "ck.json", tmp_path / "calibration.toml"
-    args = ["--replications", "2", "--max-evaluations", "3", "--checkpoint", str(checkpoint)]
+    args = ["--replications", "2", "--max-evaluations", "2", "--checkpoint", str(checkpoint)]
     first = sim("calibrate", *args, "--output", str(output))
     assert first.returncode == 0, first.stderr
     assert "innovation.certification_rate" in first.stdout and output.is_file()
