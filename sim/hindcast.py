@@ -18,7 +18,7 @@ from sim.calibration import calibrated_values
 from sim.history import PERIOD_INDICATORS, History, Observation, load_history
 from sim.input_errors import read_toml
 from sim.model import IndustryModel, load_scenario_base_year
-from sim.results import annual_frame, cluster_frame, quarterly_frame
+from sim.results import align_left, align_right, annual_frame, cluster_frame, display_width, quarterly_frame
 from sim.scenario import Scenario, load_scenario, parse_override
 
 HINDCAST_SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "hindcast_2020.toml"
@@ -47,7 +47,12 @@ def load_hindcast_scenario(path: Path = HINDCAST_SCENARIO, overrides: list[str] 
 
 
 def yearly_indicators(model: IndustryModel, history: History) -> pd.DataFrame:
-    """One row per year (base year first) of every indicator the history can be compared on."""
+    """One row per year (base year first) of every indicator the history can be compared on.
+
+    Above-scale output is the output of the firms on the list that year; official growth
+    rates compare the same firms across years (可比口径), so entries onto the list make the
+    model's level grow a little faster than such a rate would.
+    """
     annual = annual_frame(model).set_index("year")
     quarterly = quarterly_frame(model)
     real_va = (quarterly["value_added_yi"] / quarterly["price_index"]).groupby(quarterly["year"]).sum()
@@ -192,24 +197,14 @@ def format_hindcast(table: pd.DataFrame) -> str:
                 record.verdict,
             )
         )
-    widths = [max(_width(r[i]) for r in (header, *rows)) for i in range(len(header))]
+    widths = [max(display_width(r[i]) for r in (header, *rows)) for i in range(len(header))]
     lines = []
     for row in (header, *rows):
-        cells = [_left(row[0], widths[0])] + [_right(c, w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        cells = [align_left(row[0], widths[0])] + [
+            align_right(c, w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _left(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def _right(text: str, width: int) -> str:
-    return " " * (width - _width(text)) + text
 
 
 def plot_hindcast(table: pd.DataFrame, path: Path) -> None:

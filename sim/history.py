@@ -91,13 +91,6 @@ class History(_Strict):
             return observation.value * self.tech_enterprises_industrial_share.value
         return observation.value
 
-    def find(self, indicator: str, year: int) -> Observation:
-        """The observation of an indicator in a year (KeyError if none)."""
-        for observation in self.observations:
-            if observation.indicator == indicator and observation.year == year:
-                return observation
-        raise KeyError(f"no reported {indicator} for {year}")
-
 
 def load_history(path: Path = DEFAULT_HISTORY_FILE) -> History:
     """Load and validate the reported history."""

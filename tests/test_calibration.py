@@ -11,7 +11,7 @@ from sim.history import load_history
 from sim.input_errors import InputError
 from sim.moments import MOMENTS, simulated_moments
 from sim.msm import FREE_PARAMETERS, Checkpoint, fit, scenario_at
-from sim.scenario import default_scenario, load_scenario
+from sim.scenario import ScenarioData, default_scenario, load_scenario
 
 from .conftest import BASELINE
 
@@ -89,7 +89,7 @@ def test_fitted_behavioural_values_are_the_defaults_unless_a_scenario_sets_them(
             overridden = load_scenario(BASELINE, [f"{path}=0.2"])
             assert getattr(getattr(overridden.data, section), name) == 0.2
         else:  # conditions of the calibration period stay out of forward scenarios
-            assert value == getattr(getattr(type(default_scenario().data)(name="x"), section), name)
+            assert value == getattr(getattr(ScenarioData(name="x"), section), name)
     assert with_calibrated_defaults({"innovation": {"certification_rate": 0.5}})["innovation"] == {
         "certification_rate": 0.5
     }
