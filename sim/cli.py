@@ -11,6 +11,7 @@ from pathlib import Path
 from sim.input_errors import InputError
 
 EXIT_INPUT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -137,15 +138,22 @@ def _calibrate(args: argparse.Namespace) -> int:
     checkpoint = Checkpoint.open(args.checkpoint, seeds, args.resume)
     output = args.output or DEFAULT_CALIBRATION_FILE
     print(f"calibrating on {DEFAULT_HISTORY_FILE.name}: {args.replications} runs per evaluation")
-    result = fit(
-        load_hindcast_scenario(),
-        load_history(),
-        None,
-        seeds,
-        checkpoint,
-        max_evaluations=args.max_evaluations,
-        progress=lambda line: print(line, flush=True),
-    )
+    try:
+        result = fit(
+            load_hindcast_scenario(),
+            load_history(),
+            None,
+            seeds,
+            checkpoint,
+            max_evaluations=args.max_evaluations,
+            progress=lambda line: print(line, flush=True),
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\nstopped after {len(checkpoint.evaluations)} saved evaluations in {args.checkpoint}; "
+            "run the same command with --resume to continue"
+        )
+        return EXIT_INTERRUPTED
     print()
     print(format_fit(result))
     command = f"python -m sim calibrate --replications {args.replications} --seed {args.seed}"
