@@ -93,3 +93,16 @@ def test_fitted_behavioural_values_are_the_defaults_unless_a_scenario_sets_them(
     assert with_calibrated_defaults({"innovation": {"certification_rate": 0.5}})["innovation"] == {
         "certification_rate": 0.5
     }
+
+
+@pytest.mark.slow
+def test_recovers_known_parameters_from_data_of_other_seeds(tmp_path):
+    """With sampling noise: data from seeds 101-110, fit on seeds 1-10; each estimate within
+    three standard errors of the truth, and the certification rate within 15%."""
+    base = load_hindcast_scenario()
+    truth = scenario_at(base, FREE_PARAMETERS, TRUE)
+    targets = simulated_moments(simulate(truth, list(range(101, 111)), HISTORY)).mean(axis=0)
+    seeds = list(range(1, 11))
+    result = fit(base, HISTORY, targets, seeds, Checkpoint(tmp_path / "ck.json", seeds), max_evaluations=10)
+    assert np.all(np.abs(result.values - TRUE) <= 3 * result.se), (result.values, result.se)
+    assert result.values[1] == pytest.approx(TRUE[1], rel=0.15)
