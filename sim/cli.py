@@ -38,7 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_replications(calibrate, 20)
     calibrate.add_argument(
-        "--max-evaluations", type=int, default=40, help="stop the search after this many (default 40)"
+        "--max-evaluations",
+        type=int,
+        default=40,
+        help="most loss evaluations of the search, each Jacobian adding one per parameter (default 40)",
     )
     calibrate.add_argument(
         "--checkpoint",

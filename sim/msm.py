@@ -22,8 +22,10 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from sim.calibration import Scope
+from sim.hindcast import simulate
 from sim.history import History
 from sim.input_errors import InputError, validate
+from sim.model import load_scenario_base_year
 from sim.moments import (
     LOSS_NAME,
     MOMENTS,
@@ -177,10 +179,11 @@ def fit(
     moments: tuple[Moment, ...] = MOMENTS,
     progress: Callable[[str], None] | None = None,
 ) -> Fit:
-    """Fit `parameters` so the hindcast's mean moments match `targets` (default: the history)."""
-    from sim.hindcast import simulate
-    from sim.model import load_scenario_base_year
+    """Fit `parameters` so the hindcast's mean moments match `targets` (default: the history).
 
+    `max_evaluations` bounds the loss evaluations of the search; each Jacobian adds one
+    evaluation per parameter on top.
+    """
     reported = data_moments(history, moments) if targets is None else np.asarray(targets, float)
     base_year = load_scenario_base_year(base)
     counts = {"run": 0, "replayed": 0}
