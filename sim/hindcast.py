@@ -221,10 +221,18 @@ def plot_hindcast(table: pd.DataFrame, path: Path) -> None:
         axis.fill_between(years, rows["p5"], rows["p95"], alpha=0.25, label="simulated 90% band")
         axis.plot(years, rows["median"], marker="o", label="simulated median")
         reported = rows.dropna(subset=["reported"])
-        axis.scatter(
-            reported["years"].astype(int), reported["reported"], color="black", zorder=3, label="reported"
+        axis.errorbar(
+            reported["years"].astype(int),
+            reported["reported"],
+            yerr=reported["tolerance"].fillna(0.0),
+            fmt="o",
+            color="black",
+            capsize=4,
+            zorder=3,
+            label="reported (bar: tolerance)",
         )
-        axis.set_title(name.replace("_", " "))
+        axis.set_xticks(sorted(years))
+        axis.set_title(DISPLAY[name][0].replace("亿元", "(100 million CNY)"))  # fonts lack CJK
         axis.grid(alpha=0.3)
     axes.flat[0].legend(fontsize=8)
     figure.suptitle("Hindcast 2021-2024 from the 2020 base year: simulated against reported")
