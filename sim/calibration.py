@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.input_errors import read_toml, validate
+from sim.input_errors import InputError, read_toml, validate
 
 DEFAULT_CALIBRATION_FILE = Path(__file__).parent / "data" / "calibration.toml"
 Scope = Literal["model", "hindcast"]
@@ -61,7 +61,24 @@ def load_calibration(path: Path = DEFAULT_CALIBRATION_FILE) -> Calibration | Non
     """The calibration file, or None when there is none (schema defaults apply)."""
     if not path.is_file():
         return None
-    return validate(Calibration, read_toml(path), str(path))
+    calibration = validate(Calibration, read_toml(path), str(path))
+    for field_path in calibration.fitted:
+        _check_field(field_path, path)
+    return calibration
+
+
+def _check_field(field_path: str, path: Path) -> None:
+    """A fitted parameter must be a field of the scenario schema (it may have been renamed)."""
+    from sim.scenario import ScenarioData  # the schema imports this module to apply the values
+
+    section, _, name = field_path.partition(".")
+    block = ScenarioData.model_fields.get(section)
+    fields = getattr(block.annotation, "model_fields", {}) if block is not None else {}
+    if name not in fields:
+        raise InputError(
+            f"{path}: field 'fitted.\"{field_path}\"': not a scenario parameter (section.field of "
+            f"sim/scenario.py); re-run python -m sim calibrate or delete the file"
+        )
 
 
 def calibrated_values(scope: Scope = "model", path: Path = DEFAULT_CALIBRATION_FILE) -> dict[str, float]:

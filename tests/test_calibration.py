@@ -106,3 +106,13 @@ def test_recovers_known_parameters_from_data_of_other_seeds(tmp_path):
     result = fit(base, HISTORY, targets, seeds, Checkpoint(tmp_path / "ck.json", seeds), max_evaluations=10)
     assert np.all(np.abs(result.values - TRUE) <= 3 * result.se), (result.values, result.se)
     assert result.values[1] == pytest.approx(TRUE[1], rel=0.15)
+
+
+def test_a_calibration_file_naming_an_unknown_parameter_is_an_input_error(tmp_path):
+    from sim.calibration import DEFAULT_CALIBRATION_FILE
+
+    bad = tmp_path / "calibration.toml"
+    text = DEFAULT_CALIBRATION_FILE.read_text(encoding="utf-8")
+    bad.write_text(text.replace("innovation.certification_rate", "innovation.certificaton_rate"), "utf-8")
+    with pytest.raises(InputError, match="innovation.certificaton_rate.*not a scenario parameter"):
+        load_calibration(bad)
