@@ -161,7 +161,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     print(format_fit(result))
     command = f"python -m sim calibrate --replications {args.replications} --seed {args.seed}"
     write_calibration(result, output, command, DEFAULT_HISTORY_FILE.name)
-    print(f"\nwrote {output}")
+    print(f"\nwrote {os.path.relpath(output)}")
     return 0
 
 
