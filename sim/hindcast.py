@@ -16,7 +16,7 @@ import pandas as pd
 from sim.base_year import BaseYearData
 from sim.calibration import calibrated_values
 from sim.history import PERIOD_INDICATORS, History, Observation, load_history
-from sim.input_errors import read_toml
+from sim.input_errors import InputError, read_toml
 from sim.model import IndustryModel, load_scenario_base_year
 from sim.results import align_left, align_right, annual_frame, cluster_frame, display_width, quarterly_frame
 from sim.scenario import Scenario, load_scenario, parse_override
@@ -150,11 +150,24 @@ def compare(simulated: pd.DataFrame, history: History) -> pd.DataFrame:
     return table.sort_values(["_order", "years"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
+def check_horizon(scenario: Scenario, history: History) -> None:
+    """A hindcast starts the year after the history's base year and reaches its last figure."""
+    run = scenario.data.run
+    last = max(observation.year for observation in history.observations)
+    if run.first_year != history.base_year + 1 or run.last_year < last:
+        raise InputError(
+            f"{scenario.source}: field 'run' = {run.first_year}-{run.last_year}: a hindcast must run "
+            f"{history.base_year + 1}-{last} from a base year {history.base_year} "
+            "(e.g. scenarios/hindcast_2020.toml)"
+        )
+
+
 def run_hindcast(
     scenario: Scenario, replications: int, first_seed: int = 1, history: History | None = None
 ) -> pd.DataFrame:
     """Simulate `replications` runs (seeds first_seed, first_seed + 1, ...) and compare."""
     history = history or load_history()
+    check_horizon(scenario, history)
     seeds = list(range(first_seed, first_seed + replications))
     return compare(simulate(scenario, seeds, history), history)
 

@@ -148,6 +148,7 @@ def test_calibrate_writes_a_file_and_resumes(tmp_path):
     [
         (["hindcast", "--replications", "1"], "--replications 1: need at least 2"),
         (["hindcast", "--set", "run.last_year=2019"], "last_year 2019 is before first_year 2021"),
+        (["hindcast", "scenarios/baseline.toml"], "a hindcast must run 2021-2024 from a base year 2020"),
         (["facts", "--set", "innovation.lapse_rate=3"], "'innovation.lapse_rate' = 3"),
     ],
 )
