@@ -51,7 +51,8 @@ def yearly_indicators(model: IndustryModel, history: History) -> pd.DataFrame:
 
     Above-scale output is the output of the firms on the list that year; official growth
     rates compare the same firms across years (可比口径), so entries onto the list make the
-    model's level grow a little faster than such a rate would.
+    model's level grow a little faster than such a rate would. Value added is that of all
+    firms (above-scale firms make ~86% of output), deflated by the model's price index.
     """
     annual = annual_frame(model).set_index("year")
     quarterly = quarterly_frame(model)
