@@ -1,4 +1,4 @@
-"""Command line: `python -m sim run | compare | levers | parameters`."""
+"""Command line: `python -m sim run|compare|levers|hindcast|calibrate|facts|parameters ...`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from sim.input_errors import InputError
 
 EXIT_INPUT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,8 +37,44 @@ def _parser() -> argparse.ArgumentParser:
     levers = commands.add_parser("levers", help="list every lever of the ten plans and the task forces")
     levers.add_argument("--json", action="store_true", help="print the levers as JSON")
     levers.add_argument("--markdown", action="store_true", help="print the Markdown of docs/levers.md")
+    hindcast = commands.add_parser(
+        "hindcast", help="run 2021-2024 from the 2020 world and compare with the reported figures"
+    )
+    hindcast.add_argument("scenario", type=Path, nargs="?", help="hindcast scenario (default: hindcast_2020)")
+    _add_replications(hindcast, 50)
+    hindcast.add_argument("--out", type=Path, help="write hindcast.csv and hindcast.png here")
+    _add_overrides(hindcast)
+    calibrate = commands.add_parser(
+        "calibrate", help="fit the parameters the reported history pins down (simulated moments)"
+    )
+    _add_replications(calibrate, 20)
+    calibrate.add_argument(
+        "--max-evaluations",
+        type=int,
+        default=40,
+        help="most loss evaluations of the search, each Jacobian adding one per parameter (default 40)",
+    )
+    calibrate.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=Path("results/calibration/checkpoint.json"),
+        help="file of finished evaluations (default results/calibration/checkpoint.json)",
+    )
+    calibrate.add_argument("--resume", action="store_true", help="replay the checkpoint and continue")
+    calibrate.add_argument(
+        "--output", type=Path, help="calibration file to write (default sim/data/calibration.toml)"
+    )
+    facts = commands.add_parser(
+        "facts", help="check stylized facts (firm sizes, growth, productivity, investment) on simulated firms"
+    )
+    facts.add_argument("scenario", type=Path, nargs="?", help="scenario (default: scenarios/baseline.toml)")
+    _add_replications(facts, 5)
+    _add_overrides(facts)
     params = commands.add_parser("parameters", help="list every parameter with default, bounds and source")
     params.add_argument("--markdown", action="store_true", help="print the Markdown of docs/parameters.md")
+    params.add_argument(
+        "--update-odd", action="store_true", help="regenerate the parameter table of docs/ODD.md in place"
+    )
     return parser
 
 
@@ -76,9 +113,117 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_replications(parser: argparse.ArgumentParser, default: int) -> None:
+    parser.add_argument(
+        "--replications", type=int, default=default, help=f"runs per evaluation (default {default})"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the first run; then +1 each (default 1)")
+
+
+def _check_out(out: Path | None) -> None:
+    if out is not None and out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: exists and is not a folder")
+
+
+def _check_replications(args: argparse.Namespace) -> None:
+    if args.replications < 2:
+        raise InputError(f"--replications {args.replications}: need at least 2 (for a band and a spread)")
+
+
+def _hindcast(args: argparse.Namespace) -> int:
+    from sim.hindcast import (
+        HINDCAST_SCENARIO,
+        format_hindcast,
+        load_hindcast_scenario,
+        plot_hindcast,
+        run_hindcast,
+    )
+    from sim.run_output import write_atomically
+
+    _check_out(args.out)
+    _check_replications(args)
+    path = args.scenario or Path(os.path.relpath(HINDCAST_SCENARIO))
+    scenario = load_hindcast_scenario(path, args.overrides)
+    table = run_hindcast(scenario, args.replications, args.seed)
+    run = scenario.data.run
+    print(
+        f"hindcast: {scenario.name} ({path}), {run.first_year}-{run.last_year}, "
+        f"{args.replications} runs (seeds {args.seed}..{args.seed + args.replications - 1})"
+    )
+    print(format_hindcast(table))
+    if args.out is not None:
+        write_atomically(
+            args.out,
+            {
+                "hindcast.csv": lambda target: table.to_csv(target, index=False),
+                "hindcast.png": lambda target: plot_hindcast(table, target),
+            },
+        )
+        print(f"\nwrote {args.out}/: hindcast.csv hindcast.png")
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from sim.calibration import DEFAULT_CALIBRATION_FILE
+    from sim.hindcast import load_hindcast_scenario
+    from sim.history import DEFAULT_HISTORY_FILE, load_history
+    from sim.msm import Checkpoint, fit, format_fit, write_calibration
+
+    _check_replications(args)
+    if args.max_evaluations < 1:
+        raise InputError(f"--max-evaluations {args.max_evaluations}: must be at least 1")
+    seeds = list(range(args.seed, args.seed + args.replications))
+    checkpoint = Checkpoint.open(args.checkpoint, seeds, args.resume)
+    output = args.output or DEFAULT_CALIBRATION_FILE
+    print(f"calibrating on {DEFAULT_HISTORY_FILE.name}: {args.replications} runs per evaluation")
+    try:
+        result = fit(
+            load_hindcast_scenario(),
+            load_history(),
+            None,
+            seeds,
+            checkpoint,
+            max_evaluations=args.max_evaluations,
+            progress=lambda line: print(line, flush=True),
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\nstopped after {len(checkpoint.evaluations)} saved evaluations in {args.checkpoint}; "
+            "run the same command with --resume to continue"
+        )
+        return EXIT_INTERRUPTED
+    print()
+    print(format_fit(result))
+    command = f"python -m sim calibrate --replications {args.replications} --seed {args.seed}"
+    write_calibration(result, output, command, DEFAULT_HISTORY_FILE.name)
+    print(f"\nwrote {os.path.relpath(output)}")
+    return 0
+
+
+def _facts(args: argparse.Namespace) -> int:
+    from sim.scenario import load_scenario
+    from sim.stylized_facts import BASELINE_SCENARIO, COMPARISONS, format_facts, measure, simulate_panels
+
+    _check_replications(args)
+    path = args.scenario or Path(os.path.relpath(BASELINE_SCENARIO))
+    scenario = load_scenario(path, args.overrides)
+    seeds = list(range(args.seed, args.seed + args.replications))
+    panels = simulate_panels(scenario, seeds)
+    runs = f"{len(seeds)} runs (seeds {seeds[0]}..{seeds[-1]})"
+    print(f"stylized facts: {scenario.name} ({path}), firm-years of {runs}")
+    print(format_facts(measure(panels), measure(panels, COMPARISONS)))
+    return 0
+
+
 def _parameters(args: argparse.Namespace) -> int:
     from sim.parameter_docs import parameters_markdown, parameters_text
 
+    if args.update_odd:
+        from sim.odd import ODD_FILE, write_odd
+
+        write_odd()
+        print(f"updated the parameter table of {ODD_FILE}")
+        return 0
     print(parameters_markdown() if args.markdown else parameters_text())
     return 0
 
@@ -96,8 +241,7 @@ def _run(args: argparse.Namespace) -> int:
     from sim.run_output import write_run
     from sim.scenario import load_scenario
 
-    if args.out is not None and args.out.exists() and not args.out.is_dir():
-        raise InputError(f"--out {args.out}: exists and is not a folder")
+    _check_out(args.out)
     scenario = load_scenario(args.scenario, args.overrides)
     base_year = load_scenario_base_year(scenario)
     model = IndustryModel(scenario, rng=args.seed, base_year=base_year).run()
@@ -120,7 +264,15 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": _run, "compare": _compare, "levers": _levers, "parameters": _parameters}
+COMMANDS = {
+    "run": _run,
+    "compare": _compare,
+    "levers": _levers,
+    "hindcast": _hindcast,
+    "calibrate": _calibrate,
+    "facts": _facts,
+    "parameters": _parameters,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

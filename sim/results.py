@@ -109,19 +109,23 @@ def format_table(annual: pd.DataFrame, columns: tuple[tuple[str, str, str], ...]
             else:
                 cells.append(fmt.format(float(value)))
         rows.append(cells)
-    widths = [max(_width(h), *(_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True))]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    widths = [max(display_width(h), *(display_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(align_right(h, w) for h, w in zip(headers, widths, strict=True))]
+    lines += ["  ".join(align_right(c, w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(lines)
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Display width: CJK characters take two columns."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return " " * (width - _width(text)) + text
+def align_right(text: str, width: int) -> str:
+    return " " * (width - display_width(text)) + text
+
+
+def align_left(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
 
 
 def format_fiscal_table(annual: pd.DataFrame) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,22 +52,31 @@ def plot_output(model: IndustryModel, path: Path) -> None:
     plt.close(figure)
 
 
-def write_run(model: IndustryModel, directory: Path, summary: dict[str, Any]) -> list[Path]:
-    """Write every output file of a run into `directory` (created if needed)."""
+def write_atomically(directory: Path, writers: dict[str, Callable[[Path], object]]) -> list[Path]:
+    """Call each writer on a staging path, then move all files into `directory` together."""
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sim-run-", dir=directory.parent))
     try:
-        quarterly_frame(model).to_parquet(staging / "quarterly.parquet", index=False)
-        cluster_frame(model).to_parquet(staging / "clusters.parquet", index=False)
-        annual_frame(model).to_csv(staging / "annual.csv", index=False)
-        (staging / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
-        plot_output(model, staging / "output.png")
+        for name, writer in writers.items():
+            writer(staging / name)
         directory.mkdir(exist_ok=True)
         written = []
-        for name in OUTPUT_FILES:
+        for name in writers:
             target = directory / name
             (staging / name).replace(target)
             written.append(target)
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_run(model: IndustryModel, directory: Path, summary: dict[str, Any]) -> list[Path]:
+    """Write every output file of a run into `directory` (created if needed)."""
+    writers: dict[str, Callable[[Path], object]] = {
+        "quarterly.parquet": lambda path: quarterly_frame(model).to_parquet(path, index=False),
+        "clusters.parquet": lambda path: cluster_frame(model).to_parquet(path, index=False),
+        "annual.csv": lambda path: annual_frame(model).to_csv(path, index=False),
+        "summary.json": lambda path: path.write_text(json.dumps(summary, ensure_ascii=False, indent=2)),
+        "output.png": lambda path: plot_output(model, path),
+    }
+    return write_atomically(directory, writers)

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.calibration import with_calibrated_defaults
 from sim.input_errors import InputError, read_toml, validate
 from sim.levers import Levers
 from sim.sections import CostRatio, Gain, Section, Share
@@ -841,6 +842,7 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
     """Read, override and validate a scenario file; errors name the file and the field."""
     path = Path(path)
     raw, chain = read_scenario_tree(path)
+    raw = with_calibrated_defaults(raw)  # fitted values where the files are silent
     source = str(path) if len(chain) == 1 else f"{path} (extends {' -> '.join(str(p) for p in chain[1:])})"
     if overrides:
         raw = apply_overrides(raw, overrides)
@@ -851,4 +853,5 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
 
 def default_scenario(name: str = "default") -> Scenario:
     """The status-quo scenario with no file, for tests and the library API."""
-    return Scenario(data=ScenarioData(name=name), source="(defaults)")
+    data = validate(ScenarioData, with_calibrated_defaults({"name": name}), "(defaults)")
+    return Scenario(data=data, source="(defaults)")

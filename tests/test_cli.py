@@ -109,3 +109,49 @@ def test_out_pointing_at_a_file_is_refused(tmp_path):
     existing.write_text("keep me")
     result = sim("run", str(BASELINE), "--out", str(existing))
     assert result.returncode == 2 and existing.read_text() == "keep me"
+
+
+def test_hindcast_prints_reported_against_simulated_and_writes_files(tmp_path):
+    out = tmp_path / "hc"
+    result = sim("hindcast", "--replications", "4", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "reported" in result.stdout and "90% band" in result.stdout
+    assert "mean value added growth" in result.stdout and "2021-2024" in result.stdout
+    table = pd.read_csv(out / "hindcast.csv")
+    columns = {"indicator", "years", "reported", "median", "p5", "p95", "error", "tolerance"}
+    assert columns <= set(table.columns)
+    assert (out / "hindcast.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_facts_prints_each_fact_with_reference():
+    result = sim("facts", "--replications", "2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("reference:") == 6 and "Cooper & Haltiwanger" in result.stdout
+
+
+def test_calibrate_writes_a_file_and_resumes(tmp_path):
+    checkpoint, output = tmp_path / "ck.json", tmp_path / "calibration.toml"
+    args = ["--replications", "2", "--max-evaluations", "2", "--checkpoint", str(checkpoint)]
+    first = sim("calibrate", *args, "--output", str(output))
+    assert first.returncode == 0, first.stderr
+    assert "innovation.certification_rate" in first.stdout and output.is_file()
+    again = sim("calibrate", *args, "--output", str(output), "--resume")
+    assert again.returncode == 0, again.stderr
+    assert "replayed from the checkpoint" in again.stdout
+    replayed = again.stdout.split("evaluations (")[1].split(" replayed")[0]
+    ran = again.stdout.split(" evaluations (")[0].split()[-1]
+    assert replayed == ran  # nothing ran twice
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["hindcast", "--replications", "1"], "--replications 1: need at least 2"),
+        (["hindcast", "--set", "run.last_year=2019"], "last_year 2019 is before first_year 2021"),
+        (["hindcast", "scenarios/baseline.toml"], "a hindcast must run 2021-2024 from a base year 2020"),
+        (["facts", "--set", "innovation.lapse_rate=3"], "'innovation.lapse_rate' = 3"),
+    ],
+)
+def test_credibility_commands_refuse_bad_input_with_exit_2(args, fragment):
+    result = sim(*args)
+    assert result.returncode == 2 and fragment in result.stderr and "Traceback" not in result.stderr

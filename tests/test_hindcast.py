@@ -1,0 +1,72 @@
+"""The hindcast from 2020 reproduces Dazu's reported growth path within the stated tolerances."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sim.hindcast import load_hindcast_scenario, run_hindcast
+from sim.history import DEFAULT_HISTORY_FILE, load_history
+from sim.input_errors import InputError
+
+HISTORY = load_history()
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return run_hindcast(load_hindcast_scenario(), replications=20)
+
+
+def test_every_reported_figure_with_a_tolerance_is_reproduced(table):
+    checked = table[table["tolerance"].notna()]
+    assert len(checked) >= 5
+    misses = checked[checked["error"].abs() > checked["tolerance"]]
+    assert misses.empty, f"hindcast misses its stated tolerances:\n{misses.to_string()}"
+
+
+def test_growth_path_is_among_the_checks(table):
+    checked = set(table.loc[table["tolerance"].notna(), "indicator"])
+    growth_path = {"mean_value_added_growth", "value_added_growth", "tech_enterprises"}
+    assert growth_path <= checked
+
+
+def test_base_year_reproduces_the_2020_level(table):
+    row = table[(table["indicator"] == "above_scale_output_yi") & (table["years"] == "2020")].iloc[0]
+    assert row["median"] == pytest.approx(675.0, rel=0.01)
+
+
+def test_every_observation_has_a_source_and_untested_ones_say_why():
+    for observation in HISTORY.observations:
+        assert len(observation.source) > 10
+        if observation.tolerance is None:
+            assert observation.note, f"{observation.indicator} {observation.label}: say why it is not a test"
+
+
+def test_hindcast_uses_the_fitted_period_environment_unless_set():
+    from sim.calibration import calibrated_values
+
+    fitted = calibrated_values("hindcast").get("environment.demand_growth_shift")
+    scenario = load_hindcast_scenario()
+    if fitted is not None:
+        assert scenario.data.environment.demand_growth_shift == pytest.approx(fitted)
+    override = load_hindcast_scenario(overrides=["environment.demand_growth_shift=0.05"])
+    assert override.data.environment.demand_growth_shift == 0.05
+
+
+def test_bad_history_file_names_file_and_field(tmp_path):
+    bad = tmp_path / "history.toml"
+    text = DEFAULT_HISTORY_FILE.read_text("utf-8")
+    bad.write_text(text.replace('indicator = "value_added_growth"', 'indicator = "va_growth"', 1), "utf-8")
+    expected = r"history.toml: field 'observations\[3\]' .*'va_growth' is not one of"
+    with pytest.raises(InputError, match=expected):
+        load_history(bad)
+
+
+def test_readme_repeats_the_tolerances():
+    from sim.hindcast import tolerance_lines
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in tolerance_lines(HISTORY):
+        assert line in readme, f"README.md does not state the hindcast tolerance: {line}"
