@@ -56,28 +56,21 @@ def _base_year_rows(data: BaseYearData) -> list[list[str]]:
         ]
         for r in base_year_figures(data)
     ]
-    for column, source in data.cluster_columns.items():
-        values = [float(getattr(c, column)) for c in data.clusters]
-        rows.append(
-            [
-                f"`base_year.clusters[].{column}`",
-                f"{len(values)} clusters: {min(values):g} .. {max(values):g}",
-                "",
-                unit_of(f"clusters.{column}", source),
-                source,
-            ]
-        )
-    for column, source in data.bank_columns.items():
-        values = [float(getattr(b, column)) for b in data.banks]
-        rows.append(
-            [
-                f"`base_year.banks[].{column}`",
-                f"{len(values)} banks: {min(values):g} .. {max(values):g}",
-                "",
-                unit_of(f"banks.{column}", source),
-                source,
-            ]
-        )
+    for table, columns, items in (
+        ("clusters", data.cluster_columns, data.clusters),
+        ("banks", data.bank_columns, data.banks),
+    ):
+        for column, source in columns.items():
+            values = [float(getattr(item, column)) for item in items]
+            rows.append(
+                [
+                    f"`base_year.{table}[].{column}`",
+                    f"{len(values)} {table}: {min(values):g} .. {max(values):g}",
+                    "",
+                    unit_of(f"{table}.{column}", source),
+                    source,
+                ]
+            )
     return rows
 
 
