@@ -16,10 +16,11 @@ _loaded: tuple[Scenario, BaseYearData] | None = None
 
 
 def init_worker(scenario_path: str) -> None:
-    """Load the scenario once per worker process."""
+    """Load the scenario once per worker process, and warm it with one run."""
     global _loaded
     scenario = load_scenario(Path(scenario_path))
     _loaded = (scenario, load_scenario_base_year(scenario))
+    run_batch([10_000])
 
 
 def run_batch(seeds: list[int]) -> list[float]:

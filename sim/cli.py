@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run one scenario with one seed and print the annual table")
     run.add_argument("scenario", type=Path, help="scenario TOML file, e.g. scenarios/baseline.toml")
-    run.add_argument("--seed", type=int, default=1, help="random seed of the run (default 1)")
+    run.add_argument("--seed", type=seed, default=1, help="random seed of the run (default 1)")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     run.add_argument("--out", type=Path, help="write quarterly/cluster Parquet, annual CSV and a chart here")
     _add_overrides(run)
@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("first", type=Path, help="scenario TOML, e.g. scenarios/baseline.toml")
     compare.add_argument("second", type=Path, help="scenario TOML, e.g. scenarios/all_plans.toml")
-    compare.add_argument("--seed", type=int, default=1, help="random seed of both runs (default 1)")
+    compare.add_argument("--seed", type=seed, default=1, help="random seed of both runs (default 1)")
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON records")
     _add_overrides(compare, "both scenarios")
     levers = commands.add_parser("levers", help="list every lever of the ten plans and the task forces")
@@ -117,12 +117,31 @@ def _add_replications(parser: argparse.ArgumentParser, default: int) -> None:
     parser.add_argument(
         "--replications", type=int, default=default, help=f"runs per evaluation (default {default})"
     )
-    parser.add_argument("--seed", type=int, default=1, help="seed of the first run; then +1 each (default 1)")
+    parser.add_argument(
+        "--seed", type=seed, default=1, help="seed of the first run; then +1 each (default 1)"
+    )
 
 
 def _check_out(out: Path | None) -> None:
-    if out is not None and out.exists() and not out.is_dir():
+    """Refuse an output folder that cannot be written before any work is done."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
         raise InputError(f"--out {out}: exists and is not a folder")
+    existing = next(p for p in (out, *out.absolute().parents) if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise InputError(f"--out {out}: cannot be created or written ({existing} is not a writable folder)")
+
+
+def seed(text: str) -> int:
+    """A random seed: a non-negative integer (numpy refuses negative ones)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; seeds are integers >= 0")
+    return value
 
 
 def _check_replications(args: argparse.Namespace) -> None:

@@ -14,12 +14,11 @@ import numpy as np
 import pandas as pd
 
 from sim.base_year import BaseYearData
-from sim.calibration import calibrated_values
 from sim.history import PERIOD_INDICATORS, History, Observation, load_history
-from sim.input_errors import InputError, read_toml
+from sim.input_errors import InputError
 from sim.model import IndustryModel, load_scenario_base_year
 from sim.results import align_left, align_right, annual_frame, cluster_frame, display_width, quarterly_frame
-from sim.scenario import Scenario, load_scenario, parse_override
+from sim.scenario import Scenario, load_scenario
 
 HINDCAST_SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "hindcast_2020.toml"
 YEARLY_INDICATORS = (
@@ -35,15 +34,7 @@ BAND = (0.05, 0.95)  # the printed 90% band
 
 def load_hindcast_scenario(path: Path = HINDCAST_SCENARIO, overrides: list[str] | None = None) -> Scenario:
     """The hindcast scenario, with the fitted values of the calibration period where it is silent."""
-    overrides = list(overrides or [])
-    raw = read_toml(path)
-    named = {tuple(parse_override(text)[0]) for text in overrides}
-    period = []
-    for field_path, value in calibrated_values("hindcast").items():
-        section, name = field_path.split(".")
-        if (section, name) not in named and name not in raw.get(section, {}):
-            period.append(f"{field_path}={value!r}")
-    return load_scenario(path, period + overrides)
+    return load_scenario(path, overrides, calibration_scopes=("model", "hindcast"))
 
 
 def yearly_indicators(model: IndustryModel, history: History) -> pd.DataFrame:

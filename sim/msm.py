@@ -267,7 +267,7 @@ def format_fit(result: Fit) -> str:
     lines += [
         "",
         f"loss ({LOSS_NAME}): {result.loss:.3f}",
-        f"{result.evaluations} evaluations ({result.replayed} replayed from the checkpoint), "
+        f"{result.evaluations} evaluations ({result.replayed} answered from the checkpoint), "
         f"{result.replications} replications each",
     ]
     return "\n".join(lines)

@@ -27,7 +27,11 @@ _COLUMNS = {"area": np.float64, "status": np.int8, "occupant": np.int64, "timer"
 
 
 class ParcelArrays:
-    """Columns `area`, `status`, `occupant`, `timer` (views of length `n`) and `supplied_mu`."""
+    """Columns `area`, `status`, `occupant`, `timer` (views of length `n`) and `supplied_mu`.
+
+    The columns are views into storage that `add` may replace: take them afresh after
+    adding parcels rather than keeping one across an `add`.
+    """
 
     def __init__(self) -> None:
         self.n = 0

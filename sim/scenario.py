@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.calibration import with_calibrated_defaults
+from sim.calibration import Scope, with_calibrated_defaults
 from sim.input_errors import InputError, read_toml, validate
 from sim.levers import Levers
 from sim.sections import CostRatio, Gain, Section, Share
@@ -838,11 +838,18 @@ def merge_tables(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
-    """Read, override and validate a scenario file; errors name the file and the field."""
+def load_scenario(
+    path: str | Path, overrides: list[str] | None = None, calibration_scopes: tuple[Scope, ...] = ("model",)
+) -> Scenario:
+    """Read, override and validate a scenario file; errors name the file and the field.
+
+    Fitted values of the calibration scopes fill every field the file (with the files it
+    extends) leaves unset; `--set` overrides come last.
+    """
     path = Path(path)
     raw, chain = read_scenario_tree(path)
-    raw = with_calibrated_defaults(raw)  # fitted values where the files are silent
+    for scope in calibration_scopes:
+        raw = with_calibrated_defaults(raw, scope)
     source = str(path) if len(chain) == 1 else f"{path} (extends {' -> '.join(str(p) for p in chain[1:])})"
     if overrides:
         raw = apply_overrides(raw, overrides)

@@ -103,7 +103,7 @@ def _above_scale_sizes(data: BaseYearData, total: float) -> np.ndarray:
     return sizes.copy()
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)  # batch runs that sample the 2024 base add one entry per value
 def _above_scale_template(n: int, floor: float, top_share: float, largest: float, total: float) -> np.ndarray:
     """The deterministic size template, computed once per base year and reused by every run."""
     sigma = top_share_sigma(n, TOP_FIRMS, top_share, floor, total / n)

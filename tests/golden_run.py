@@ -44,13 +44,13 @@ def read_golden(name: str) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--write", action="store_true", help=f"rewrite the files in {FOLDER.relative_to(ROOT)}"
+        "--write", action="store_true", required=True, help=f"rewrite the files in {FOLDER.relative_to(ROOT)}"
     )
-    if parser.parse_args().write:
-        FOLDER.mkdir(exist_ok=True)
-        for name in GOLDEN_RUNS:
-            golden_series(name).to_csv(golden_path(name), index=False, float_format="%.17g")
-            print(f"wrote {golden_path(name).relative_to(ROOT)}")
+    parser.parse_args()
+    FOLDER.mkdir(exist_ok=True)
+    for name in GOLDEN_RUNS:
+        golden_series(name).to_csv(golden_path(name), index=False, float_format="%.17g")
+        print(f"wrote {golden_path(name).relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -137,10 +137,10 @@ def test_calibrate_writes_a_file_and_resumes(tmp_path):
     assert "innovation.certification_rate" in first.stdout and output.is_file()
     again = sim("calibrate", *args, "--output", str(output), "--resume")
     assert again.returncode == 0, again.stderr
-    assert "replayed from the checkpoint" in again.stdout
-    replayed = again.stdout.split("evaluations (")[1].split(" replayed")[0]
+    assert "answered from the checkpoint" in again.stdout
+    answered = again.stdout.split("evaluations (")[1].split(" answered")[0]
     ran = again.stdout.split(" evaluations (")[0].split()[-1]
-    assert replayed == ran  # nothing ran twice
+    assert answered == ran  # nothing ran twice
 
 
 @pytest.mark.parametrize(

@@ -193,3 +193,20 @@ def test_bad_extends_is_a_clear_error(tmp_path, files, fragment):
     with pytest.raises(InputError) as error:
         load_scenario(tmp_path / "a.toml")
     assert fragment in str(error.value)
+
+
+def test_fitted_values_fill_only_what_the_whole_extends_chain_leaves_unset(tmp_path):
+    from sim.calibration import calibrated_values
+
+    hindcast = ROOT / "scenarios" / "hindcast_2020.toml"
+    (tmp_path / "parent.toml").write_text(
+        f'extends = "{hindcast}"\n[environment]\ndemand_growth_shift = 0.05\n', encoding="utf-8"
+    )
+    (tmp_path / "child.toml").write_text('extends = "parent.toml"\n', encoding="utf-8")
+    scopes = ("model", "hindcast")
+    set_by_parent = load_scenario(tmp_path / "child.toml", calibration_scopes=scopes).data
+    assert set_by_parent.environment.demand_growth_shift == 0.05
+    silent = load_scenario(hindcast, calibration_scopes=scopes).data
+    fitted = calibrated_values("hindcast")["environment.demand_growth_shift"]
+    assert silent.environment.demand_growth_shift == fitted
+    assert load_scenario(hindcast).data.environment.demand_growth_shift == 0.0  # forward runs: not used
