@@ -168,20 +168,27 @@ def cluster_rows(model: IndustryModel) -> list[dict[str, Any]]:
     alive = firms.alive
     n = model.clusters.n
 
-    def total(values: np.ndarray, mask: np.ndarray = alive) -> np.ndarray:
-        return np.bincount(firms.cluster[mask], weights=values[mask], minlength=n)
+    alive_cluster = firms.cluster[alive]
 
-    everyone = np.ones(firms.n, bool)  # flows include firms that exit at the quarter's end
-    ones = np.ones(firms.n)
-    output = total(firms.revenue, everyone)
+    def total(values: np.ndarray) -> np.ndarray:
+        """Sum over live firms."""
+        return np.bincount(alive_cluster, weights=values[alive], minlength=n)
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(firms.cluster[mask], minlength=n).astype(float)
+
+    def flow(values: np.ndarray) -> np.ndarray:
+        """Sum over every firm: flows include firms that exit at the quarter's end."""
+        return np.bincount(firms.cluster, weights=values, minlength=n)
+
     energy = total(firms.energy_intensity * firms.output) / np.maximum(total(firms.output), 1e-12)
     columns = {
-        "output_yi": output,
-        "value_added_yi": total(firms.value_added, everyone),
-        "firms": total(ones, firms.producing),
-        "above_scale_firms": total(ones, alive & firms.above_scale),
+        "output_yi": flow(firms.revenue),
+        "value_added_yi": flow(firms.value_added),
+        "firms": count(firms.producing),
+        "above_scale_firms": count(alive & firms.above_scale),
         "employment": total(firms.workers),
-        "tech_enterprises": total(ones, alive & firms.tech),
+        "tech_enterprises": count(alive & firms.tech),
         "capacity_yi": total(firms.capacity) * model.price_index,
         "energy_intensity": energy,
     }

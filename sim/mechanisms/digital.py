@@ -78,8 +78,9 @@ def _share_at_or_above(model: IndustryModel, tier: np.ndarray) -> np.ndarray:
     firms = model.firms
     operating = firms.alive & (firms.stage == Stage.OPERATING)
     n = model.clusters.n
-    counts = np.zeros((n, TOP_TIER + 2))
-    np.add.at(counts, (firms.cluster[operating], firms.tier[operating]), 1)
+    width = TOP_TIER + 2
+    cell = firms.cluster[operating].astype(np.int64) * width + firms.tier[operating]
+    counts = np.bincount(cell, minlength=n * width).reshape(n, width).astype(float)
     at_or_above = counts[:, ::-1].cumsum(axis=1)[:, ::-1]
     totals = np.maximum(counts.sum(axis=1), 1)
     return at_or_above[firms.cluster, np.minimum(tier, TOP_TIER + 1)] / totals[firms.cluster]
