@@ -12,11 +12,11 @@ if TYPE_CHECKING:
     from sim.model import IndustryModel
 
 
-def cluster_sum(model: IndustryModel, mask: np.ndarray, values: np.ndarray | float = 1.0) -> np.ndarray:
-    """Total of `values` over the masked firms of each cluster (float, one entry per cluster)."""
+def cluster_sum(model: IndustryModel, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Total of a firm column over the masked firms of each cluster (one entry per cluster)."""
     firms = model.firms
-    weights = np.broadcast_to(np.asarray(values, float), (firms.n,))[mask]
-    return np.bincount(firms.cluster[mask], weights=weights, minlength=model.clusters.n).astype(float)
+    sums = np.bincount(firms.cluster[mask], weights=values[mask], minlength=model.clusters.n)
+    return sums.astype(float, copy=False)  # bincount of nothing is an integer array
 
 
 def add_cluster_demand(model: IndustryModel, added: np.ndarray) -> float:
