@@ -84,10 +84,6 @@ class ParcelArrays:
     def total_area(self) -> float:
         return float(self.area.sum())
 
-    def allocate(self, firm: int, need_mu: float) -> float:
-        """Give `firm` vacant land covering `need_mu` (see `allocate_many`); returns the area granted."""
-        return float(self.allocate_many(np.array([firm]), np.array([need_mu]))[0])
-
     def allocate_many(
         self, occupants: np.ndarray | int, needs: np.ndarray, min_share: float = 0.0
     ) -> np.ndarray:

@@ -14,12 +14,12 @@ from sim.world import quantile_sizes, top_share_sigma
 def test_allocation_splits_large_parcels_and_conserves_area():
     parcels = ParcelArrays()
     parcels.add(np.array([100.0, 10.0, 4.0]), ParcelStatus.VACANT)
-    assert parcels.allocate(firm=7, need_mu=9.0) == 10.0  # best fit, no split
-    assert parcels.allocate(firm=8, need_mu=30.0) == 30.0  # split off the 100-mu parcel
+    granted = parcels.allocate_many(np.array([7, 8]), np.array([9.0, 30.0]))
+    assert granted.tolist() == [10.0, 30.0]  # best fit, no split; then split off the 100-mu parcel
     assert parcels.total_area == pytest.approx(114.0)
     assert parcels.area[0] == pytest.approx(70.0)
     assert parcels.occupant.tolist() == [NO_OCCUPANT, 7, NO_OCCUPANT, 8]
-    assert parcels.allocate(firm=9, need_mu=500.0) == pytest.approx(70.0)  # only what is left
+    assert parcels.allocate_many(np.array([9]), np.array([500.0]))[0] == pytest.approx(70.0)  # what is left
     parcels.release(np.array([7, 8]))
     assert parcels.area_by_status(ParcelStatus.IDLE) == pytest.approx(40.0)
     parcels.vacate(9)
