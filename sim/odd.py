@@ -22,17 +22,14 @@ BEGIN = "<!-- BEGIN GENERATED PARAMETER TABLE: python -m sim parameters --update
 END = "<!-- END GENERATED PARAMETER TABLE -->"
 
 
+def _documented_row(row: dict[str, str], prefix: str = "") -> list[str]:
+    """A table row for a parameter or figure of the parameter reference."""
+    name, text = row["parameter"], row["meaning and source"]
+    return [f"`{prefix}{name}`", row["default"], row["bounds"], unit_of(name, text), text]
+
+
 def _scenario_rows() -> list[list[str]]:
-    rows = [
-        [
-            f"`{r['parameter']}`",
-            r["default"],
-            r["bounds"],
-            unit_of(r["parameter"], r["meaning and source"]),
-            r["meaning and source"],
-        ]
-        for r in scenario_parameters()
-    ]
+    rows = [_documented_row(r) for r in scenario_parameters()]
     return rows + [
         [
             f"`{r['lever']}`",
@@ -46,16 +43,7 @@ def _scenario_rows() -> list[list[str]]:
 
 
 def _base_year_rows(data: BaseYearData) -> list[list[str]]:
-    rows = [
-        [
-            f"`base_year.{r['parameter']}`",
-            r["default"],
-            r["bounds"],
-            unit_of(r["parameter"], r["meaning and source"]),
-            r["meaning and source"],
-        ]
-        for r in base_year_figures(data)
-    ]
+    rows = [_documented_row(r, "base_year.") for r in base_year_figures(data)]
     for table, columns, items in (
         ("clusters", data.cluster_columns, data.clusters),
         ("banks", data.bank_columns, data.banks),
