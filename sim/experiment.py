@@ -139,24 +139,24 @@ def _load_scenarios(spec: ExperimentFile, path: Path) -> dict[str, Scenario]:
     return scenarios
 
 
-def _parameters(spec: ExperimentFile, path: Path, scenario: Scenario) -> list[SampledParameter]:
+def sampled_parameters(sample: SampleSection, scenario: Scenario, origin: str) -> list[SampledParameter]:
     """Standard uncertainties, effect sizes, levers, then explicit ranges (which win)."""
     base_year = load_scenario_base_year(scenario)
     chosen: dict[str, SampledParameter] = {}
     groups = (
-        (spec.sample.uncertainties == "standard", lambda: standard_uncertainties(base_year)),
-        (spec.sample.effect_sizes, effect_size_parameters),
-        (spec.sample.all_levers, lever_parameters),
+        (sample.uncertainties == "standard", lambda: standard_uncertainties(base_year)),
+        (sample.effect_sizes, effect_size_parameters),
+        (sample.all_levers, lever_parameters),
     )
     for wanted, parameters in groups:
         if wanted:
             chosen.update((p.name, p) for p in parameters())
-    for name, range_spec in spec.sample.ranges.items():
+    for name, range_spec in sample.ranges.items():
         kind = "lever" if name.startswith("levers.") else "uncertainty"
         try:
             chosen[name] = ranged_parameter(name, range_spec, base_year, kind=kind)
         except ValueError as exc:
-            raise InputError(f"{path}: field 'sample.ranges.\"{name}\"' = {range_spec!r}: {exc}") from None
+            raise InputError(f"{origin}: field 'sample.ranges.\"{name}\"' = {range_spec!r}: {exc}") from None
     return list(chosen.values())
 
 
@@ -180,7 +180,7 @@ def load_experiment(path: Path) -> Experiment:
     spec = validate(ExperimentFile, read_toml(path), str(path))
     scenarios = _load_scenarios(spec, path)
     first = next(iter(scenarios.values()))
-    parameters = _parameters(spec, path, first)
+    parameters = sampled_parameters(spec.sample, first, str(path))
     if spec.design in ("saltelli", "morris") and not parameters:
         raise InputError(f"{path}: field 'design' = {spec.design!r} needs at least one sampled parameter")
     _check_ranges(path, scenarios, parameters)
