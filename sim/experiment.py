@@ -63,18 +63,21 @@ class ExperimentFile(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> ExperimentFile:
-        if len(set(self.scenarios)) != len(self.scenarios):
-            raise ValueError(f"field 'scenarios' lists a scenario twice: {self.scenarios}")
-        if self.reference is not None and self.reference not in self.scenarios:
-            raise ValueError(
-                f"field 'reference' = {self.reference!r} is not one of 'scenarios' {self.scenarios}"
-            )
+        labels = self.labels()
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"field 'scenarios' names a scenario twice: {labels}")
+        if self.reference is not None and self.reference not in labels:
+            raise ValueError(f"field 'reference' = {self.reference!r} is not one of the scenarios {labels}")
         if self.design == "sobol" and self.replications & (self.replications - 1):
             raise ValueError(
                 f"field 'replications' = {self.replications}: design 'sobol' needs a power of 2 "
                 "(e.g. 128, 256) to keep its balance"
             )
         return self
+
+    def labels(self) -> list[str]:
+        """How results name each scenario: its entry, without folder or .toml."""
+        return [Path(entry).stem for entry in self.scenarios]
 
 
 @dataclass(frozen=True)
@@ -128,14 +131,14 @@ def _scenario_path(entry: str, experiment_path: Path) -> Path:
 
 def _load_scenarios(spec: ExperimentFile, path: Path) -> dict[str, Scenario]:
     scenarios = {}
-    for entry in spec.scenarios:
+    for entry, label in zip(spec.scenarios, spec.labels(), strict=True):
         file = _scenario_path(entry, path)
         if not file.is_file():
             raise InputError(
                 f"{path}: field 'scenarios' names {entry!r}: no scenario file {file} "
                 "(give a name in scenarios/ or a .toml path relative to the experiment file)"
             )
-        scenarios[entry] = load_scenario(file)
+        scenarios[label] = load_scenario(file)
     return scenarios
 
 
