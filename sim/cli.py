@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
         "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead of local processes"
     )
     experiment.add_argument("--quiet", action="store_true", help="no progress bar")
+    report = commands.add_parser(
+        "report", help="probabilities, fan charts, plan effects, costs, sensitivity: report.md in the folder"
+    )
+    report.add_argument("folder", type=Path, help="results folder, e.g. results/target_probability")
+    report.add_argument("--json", action="store_true", help="print the numbers as JSON instead of Markdown")
     levers = commands.add_parser("levers", help="list every lever of the ten plans and the task forces")
     levers.add_argument("--json", action="store_true", help="print the levers as JSON")
     levers.add_argument("--markdown", action="store_true", help="print the Markdown of docs/levers.md")
@@ -209,6 +214,20 @@ def _experiment(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from sim.report import build_report, report_json, write_report
+    from sim.report_text import report_markdown
+
+    report = build_report(args.folder)
+    written = write_report(report, args.folder)
+    if args.json:
+        print(json.dumps(report_json(report), ensure_ascii=False))
+        return 0
+    print(report_markdown(report))
+    print(f"wrote {', '.join(str(path) for path in written)}")
+    return 0
+
+
 def _check_replications(args: argparse.Namespace) -> None:
     if args.replications < 2:
         raise InputError(f"--replications {args.replications}: need at least 2 (for a band and a spread)")
@@ -352,6 +371,7 @@ COMMANDS = {
     "run": _run,
     "compare": _compare,
     "experiment": _experiment,
+    "report": _report,
     "levers": _levers,
     "hindcast": _hindcast,
     "calibrate": _calibrate,
