@@ -72,7 +72,7 @@ class Header:
 class Sensitivity:
     method: str  # "sobol" or "morris"
     table: pd.DataFrame  # one row per outcome and parameter, most important first; empty if not computed
-    notes: list[str]  # why an outcome has no indices
+    notes: list[str]  # sentences: why the indices, or an outcome's indices, are missing
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ def fiscal_costs(
             "probability_gain_pp": math.nan,
             "pp_per_yi": math.nan,
         }
-        if reference is not None and effects is not None and scenario != reference:
+        if effects is not None and scenario != reference:
             own, base = _pairs(outcomes, scenario, reference)
             extra = float((own["cost_yi"] - base["cost_yi"]).mean()) if len(own) else math.nan
             chosen = (effects["scenario"] == scenario) & (effects["year"] == final.year)
@@ -246,7 +246,9 @@ def global_sensitivity(manifest: dict[str, Any], outcomes: pd.DataFrame, final: 
         return None
     expected = int(manifest["replications"])
     if len(outcomes) < expected:
-        note = f"needs the complete design: {len(outcomes):,} of {expected:,} runs done; resume with --resume"
+        note = (
+            f"Needs the complete design: {len(outcomes):,} of {expected:,} runs done; resume with --resume."
+        )
         return Sensitivity(method, pd.DataFrame(), [note])
     parameters = manifest["parameters"]
     problem = salib_problem(parameters)
@@ -264,7 +266,7 @@ def global_sensitivity(manifest: dict[str, Any], outcomes: pd.DataFrame, final: 
             else:
                 table = morris_indices(problem, x, y, num_levels=num_levels, seed=seed)
         except ValueError as exc:
-            notes.append(f"{outcome}: {exc}")
+            notes.append(f"{outcome}: {exc}.")
             continue
         table.insert(0, "outcome", outcome)
         table.insert(2, "kind", table["parameter"].map(kinds))

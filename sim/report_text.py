@@ -115,10 +115,9 @@ def _probabilities(report: Report) -> str:
 
 
 def _effects(report: Report) -> str:
-    title = "## Marginal effect of each scenario against the reference"
-    if report.effects is None:
-        return f"{title}\n\nNo reference scenario in this experiment: no marginal effects."
     reference, final = report.header.reference, report.targets[-1]
+    if report.effects is None:
+        return "## Marginal effects\n\nNo reference scenario in this experiment: no marginal effects."
     rows = []
     for scenario, group in report.effects.groupby("scenario", sort=False):
         cells = [_points(r.difference, r.low, r.high) for r in group.itertuples()]
@@ -132,7 +131,7 @@ def _effects(report: Report) -> str:
     ]
     return "\n".join(
         [
-            title.replace("the reference", reference),
+            f"## Marginal effect of each scenario against {reference}",
             "",
             f"Run i of every scenario has the same sampled parameters and seed as run i of {reference}, "
             "so each difference is measured on these pairs: the gain in the probability of meeting "
@@ -221,7 +220,7 @@ def _sensitivity(report: Report) -> str:
         return ""
     title = {"sobol": "Sobol indices", "morris": "Morris screening"}[sensitivity.method]
     lines = [f"## Global sensitivity ({title})", "", SENSITIVITY_TITLES[sensitivity.method]]
-    lines += [f"\n{note[0].upper()}{note[1:]}." for note in sensitivity.notes]
+    lines += [f"\n{note}" for note in sensitivity.notes]
     columns = SENSITIVITY_COLUMNS[sensitivity.method]
     if sensitivity.table.empty:
         return "\n".join(lines)

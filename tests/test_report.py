@@ -246,11 +246,11 @@ SALIB_PARAMETERS = [
 PROBLEM = {"num_vars": 3, "names": ["a", "b", "c"], "bounds": [[0.0, 1.0]] * 3}
 
 
-def write_salib_experiment(folder, design, sample, salib, keep=None):
-    """One scenario whose 2030 output is 800 + 400 (a + 0.1 b): met when a + 0.1 b >= 0.5."""
+def write_salib_experiment(folder, design, sample, salib, keep=None, floor=800.0):
+    """One scenario with 2030 output floor + 400 (a + 0.1 b); with floor 800, met when a + 0.1 b >= 0.5."""
     runs = []
     for i, (a, b, c) in enumerate(sample[:keep]):
-        final = 800.0 + 400.0 * (a + 0.1 * b)
+        final = floor + 400.0 * (a + 0.1 * b)
         runs.append(run_rows(i, "baseline", i, output_path(750.0, final), 0.0, {"a": a, "b": b, "c": c}))
     return write_experiment(
         folder,
@@ -310,9 +310,23 @@ def test_sensitivity_waits_for_the_complete_design(tmp_path):
     folder = write_salib_experiment(tmp_path / "sobol", "saltelli", sample, {"N": 16}, keep=50)
     report = build_report(folder)
     assert report.sensitivity.table.empty
-    assert "needs the complete design: 50 of 80 runs done" in report.sensitivity.notes[0]
+    assert report.sensitivity.notes == [
+        "Needs the complete design: 50 of 80 runs done; resume with --resume."
+    ]
     assert {path.name for path in write_report(report, folder)} == {"report.md", "output_fan.png"}
     assert "Needs the complete design" in report_markdown(report)
+
+
+def test_sensitivity_of_an_outcome_that_never_varies_is_explained(tmp_path):
+    sample = sobol_sample.sample(PROBLEM, 16, calc_second_order=False, seed=3)
+    folder = write_salib_experiment(tmp_path / "sobol", "saltelli", sample, {"N": 16}, floor=1100.0)
+    report = build_report(folder)
+    assert set(report.sensitivity.table["outcome"]) == {"output_2030"}
+    assert report.sensitivity.notes == [
+        "met_2030: the outcome is the same in every run: no parameter moves it."
+    ]
+    text = report_markdown(report)
+    assert "no parameter moves it" in text and "Every run met the target" in text
 
 
 def test_discovery_finds_a_planted_rule(tmp_path):
