@@ -119,10 +119,8 @@ def target_probabilities(outcomes: pd.DataFrame, scenarios: list[str], targets: 
     for scenario in scenarios:
         runs = outcomes[outcomes["scenario"] == scenario]
         for target in targets:
-            share = _share(runs[target.met_column])
-            rows.append(
-                {"scenario": scenario, "year": target.year, "threshold_yi": target.threshold_yi} | share
-            )
+            row = {"scenario": scenario, "year": target.year, "threshold_yi": target.threshold_yi}
+            rows.append(row | _share(runs[target.met_column]))
     return pd.DataFrame(rows)
 
 
@@ -190,7 +188,6 @@ def fiscal_costs(
             "scenario": scenario,
             "runs": len(cost),
             "mean_annual_cost_yi": float(cost.mean()) / simulated_years if len(cost) else math.nan,
-            "pairs": math.nan,
             "extra_cumulative_cost_yi": math.nan,
             "probability_gain_pp": math.nan,
             "pp_per_yi": math.nan,
@@ -201,7 +198,6 @@ def fiscal_costs(
             chosen = (effects["scenario"] == scenario) & (effects["year"] == final.year)
             gain = 100.0 * float(effects.loc[chosen, "difference"].iloc[0])
             row |= {
-                "pairs": len(own),
                 "extra_cumulative_cost_yi": extra,
                 "probability_gain_pp": gain,
                 "pp_per_yi": gain / extra if extra > 0 else math.nan,
@@ -226,15 +222,13 @@ def probability_by_base_output(
         for number, (low_edge, high_edge) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
             inside = outcomes[(outcomes["scenario"] == scenario) & (bin_of_run == number)]
             for target in targets:
-                rows.append(
-                    {
-                        "scenario": scenario,
-                        "base_low_yi": float(low_edge),
-                        "base_high_yi": float(high_edge),
-                        "year": target.year,
-                        **_share(inside[target.met_column]),
-                    }
-                )
+                row = {
+                    "scenario": scenario,
+                    "base_low_yi": low_edge,
+                    "base_high_yi": high_edge,
+                    "year": target.year,
+                }
+                rows.append(row | _share(inside[target.met_column]))
     return pd.DataFrame(rows)
 
 
@@ -256,7 +250,7 @@ def global_sensitivity(manifest: dict[str, Any], outcomes: pd.DataFrame, final: 
     x = ordered[[parameter_column(name) for name in problem["names"]]].to_numpy()
     kinds = {p["name"]: p.get("kind", "") for p in parameters}
     seed = int(manifest["root_seed"])
-    num_levels = int((manifest.get("salib") or {}).get("num_levels", 4))
+    num_levels = int((manifest.get("salib") or {}).get("num_levels", 4))  # 4: SALib's default
     tables, notes = [], []
     for outcome in (final.output_column, final.met_column):
         y = ordered[outcome].to_numpy(dtype=float)

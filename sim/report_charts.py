@@ -22,9 +22,9 @@ FAN_CHART = "output_fan.png"
 SENSITIVITY_CHART = "sensitivity.png"
 OUTPUT_LABEL = "gross industrial output, 100 million yuan"
 METHOD_TITLES = {"sobol": "Sobol indices", "morris": "Morris screening (mu*)"}
-SENSITIVITY_BARS = {  # method -> (index, its 95% half-width) pairs drawn side by side
-    "sobol": (("S1", "S1_conf"), ("ST", "ST_conf")),
-    "morris": (("mu_star", "mu_star_conf"),),
+SENSITIVITY_BARS = {  # method -> (index, its 95% half-width, legend) drawn side by side
+    "sobol": (("S1", "S1_conf", "S1 (alone)"), ("ST", "ST_conf", "ST (with interactions)")),
+    "morris": (("mu_star", "mu_star_conf", "mu*"),),
 }
 
 
@@ -77,14 +77,14 @@ def plot_sensitivity(sensitivity: Sensitivity, path: Path) -> None:
     for axis, outcome in zip(axes.flat, outcomes, strict=True):
         table = sensitivity.table[sensitivity.table["outcome"] == outcome].iloc[::-1]  # largest on top
         positions = range(len(table))
-        for number, (index, half_width) in enumerate(bars):
+        for number, (index, half_width, legend) in enumerate(bars):
             axis.barh(
                 [p + (number - (len(bars) - 1) / 2) * height for p in positions],
                 table[index],
                 height=height,
                 xerr=table[half_width],
                 capsize=3,
-                label=index,
+                label=legend,
             )
         axis.set_yticks(list(positions), table["parameter"], fontsize=8)
         axis.set_title(_outcome_title(outcome))

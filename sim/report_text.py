@@ -24,17 +24,17 @@ SENSITIVITY_COLUMNS = {  # method -> (column, heading, format)
         ("ST_conf", "± 95%", "{:.3f}"),
     ),
     "morris": (
-        ("mu_star", "mu*", "{:.4g}"),
-        ("mu_star_conf", "± 95%", "{:.4g}"),
-        ("sigma", "sigma", "{:.4g}"),
+        ("mu_star", "mu*", "{:,.3f}"),
+        ("mu_star_conf", "± 95%", "{:,.3f}"),
+        ("sigma", "sigma", "{:,.3f}"),
     ),
 }
 SENSITIVITY_TITLES = {
     "sobol": "Sobol indices: S1 is the share of the outcome's variance due to the parameter alone, "
     "ST the share including its interactions (95% bootstrap half-widths).",
-    "morris": "Morris screening: mu* is the mean absolute change of the outcome when the parameter moves "
-    "over its range (elementary effects, 95% bootstrap half-width); a sigma large against mu* means "
-    "non-linear or interacting effects.",
+    "morris": "Morris screening: mu* is the mean absolute elementary effect, the change of the outcome per "
+    "full range of the parameter (in the outcome's units; 95% bootstrap half-width); a sigma large "
+    "against mu* means non-linear or interacting effects.",
 }
 
 
@@ -118,6 +118,8 @@ def _effects(report: Report) -> str:
     reference, final = report.header.reference, report.targets[-1]
     if report.effects is None:
         return "## Marginal effects\n\nNo reference scenario in this experiment: no marginal effects."
+    if report.effects.empty:
+        return f"## Marginal effects\n\nNo scenario besides the reference ({reference}): no marginal effects."
     rows = []
     for scenario, group in report.effects.groupby("scenario", sort=False):
         cells = [_points(r.difference, r.low, r.high) for r in group.itertuples()]
@@ -138,7 +140,7 @@ def _effects(report: Report) -> str:
             "the target in percentage points (pp), with Newcombe's paired score interval (95%), and "
             f"the mean gain in 工业总产值 in {final.year}.",
             "",
-            _table(headings, rows) if rows else "No scenario besides the reference.",
+            _table(headings, rows),
         ]
     )
 

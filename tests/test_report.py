@@ -240,6 +240,24 @@ def test_partial_results_are_reported_on_the_runs_done(tmp_path):
     assert "resume with --resume" in text and "no runs yet" in text
 
 
+def test_a_reference_alone_has_no_marginal_effects(tmp_path):
+    folder = tmp_path / "alone"
+    runs = paired_runs({"baseline": range(8)})
+    write_experiment(
+        folder,
+        scenarios=SCENARIOS[:1],
+        parameters=PARAMETERS,
+        runs=runs,
+        replications=8,
+        reference="baseline",
+    )
+    report = build_report(folder)
+    assert report.effects.empty
+    assert "No scenario besides the reference (baseline)" in report_markdown(report)
+    # One scenario: its levers do not vary, so only the sampled parameters are inputs of the tree.
+    assert report.discovery.features == [BASE, parameter_column("environment.demand_growth_shift")]
+
+
 SALIB_PARAMETERS = [
     {"name": name, "low": 0.0, "high": 1.0, "kind": "uncertainty", "note": ""} for name in ("a", "b", "c")
 ]
