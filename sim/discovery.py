@@ -53,14 +53,15 @@ class Discovery:
 
 
 def _merge(conditions: list[Condition]) -> list[Condition]:
-    """The tightest bound per feature and side, in the order the features were first split on."""
+    """The tightest bound per input and side; inputs in the order first split on, lower bound first."""
     tightest: dict[tuple[str, str], Condition] = {}
     for condition in conditions:
         key = (condition.feature, condition.op)
         kept = tightest.get(key)
         if kept is None or (condition.op == "<=") == (condition.value < kept.value):
             tightest[key] = condition
-    return list(tightest.values())
+    features = list(dict.fromkeys(condition.feature for condition in conditions))
+    return [tightest[(f, op)] for f in features for op in (">", "<=") if (f, op) in tightest]
 
 
 def _leaf_conditions(tree: DecisionTreeClassifier, features: list[str]) -> dict[int, list[Condition]]:

@@ -34,7 +34,7 @@ def plot_fan(fan: pd.DataFrame, targets: list[Target], path: Path) -> None:
     columns = min(3, len(scenarios))
     rows = math.ceil(len(scenarios) / columns)
     size = (4.2 * columns, 3.4 * rows)
-    figure, axes = plt.subplots(rows, columns, figsize=size, sharey=True, squeeze=False)
+    figure, axes = plt.subplots(rows, columns, figsize=size, sharey=True, squeeze=False, layout="constrained")
     for axis, scenario in zip(axes.flat, scenarios, strict=False):
         band = fan[fan["scenario"] == scenario]
         axis.fill_between(band["year"], band["p5"], band["p95"], alpha=0.2, color="C0", label="90% of runs")
@@ -54,7 +54,6 @@ def plot_fan(fan: pd.DataFrame, targets: list[Target], path: Path) -> None:
     axes.flat[0].plot([], [], color="C3", linestyle="--", marker="*", label="target")
     axes.flat[0].legend(fontsize=8, loc="upper left")
     figure.suptitle("Annual gross industrial output by scenario, against the plan's targets")
-    figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
 
@@ -71,7 +70,11 @@ def plot_sensitivity(sensitivity: Sensitivity, path: Path) -> None:
     outcomes = list(dict.fromkeys(sensitivity.table["outcome"]))
     parameters = sensitivity.table["parameter"].nunique()
     figure, axes = plt.subplots(
-        1, len(outcomes), figsize=(6.5 * len(outcomes), 1.2 + 0.45 * parameters * len(bars)), squeeze=False
+        1,
+        len(outcomes),
+        figsize=(6.5 * len(outcomes), 1.2 + 0.45 * parameters * len(bars)),
+        squeeze=False,
+        layout="constrained",
     )
     height = 0.8 / len(bars)
     for axis, outcome in zip(axes.flat, outcomes, strict=True):
@@ -91,7 +94,6 @@ def plot_sensitivity(sensitivity: Sensitivity, path: Path) -> None:
         axis.grid(axis="x", alpha=0.3)
         axis.legend(fontsize=8)
     figure.suptitle(f"Global sensitivity: {METHOD_TITLES[sensitivity.method]}, error bars 95% confidence")
-    figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
 
