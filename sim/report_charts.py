@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 FAN_CHART = "output_fan.png"
 SENSITIVITY_CHART = "sensitivity.png"
+MOST_IMPORTANT = 20  # parameters drawn per outcome; the report's tables list them all
 OUTPUT_LABEL = "gross industrial output, 100 million yuan"
 METHOD_TITLES = {"sobol": "Sobol indices", "morris": "Morris screening (mu*)"}
 SENSITIVITY_BARS = {  # method -> (index, its 95% half-width, legend) drawn side by side
@@ -65,20 +66,21 @@ def _outcome_title(outcome: str) -> str:
 
 
 def plot_sensitivity(sensitivity: Sensitivity, path: Path) -> None:
-    """One panel per outcome: horizontal bars of each parameter's index with 95% error bars."""
+    """One panel per outcome: horizontal bars of the most important parameters' indices, 95% error bars."""
     bars = SENSITIVITY_BARS[sensitivity.method]
     outcomes = list(dict.fromkeys(sensitivity.table["outcome"]))
-    parameters = sensitivity.table["parameter"].nunique()
+    parameters = min(MOST_IMPORTANT, sensitivity.table["parameter"].nunique())
     figure, axes = plt.subplots(
         1,
         len(outcomes),
-        figsize=(6.5 * len(outcomes), 1.2 + 0.45 * parameters * len(bars)),
+        figsize=(6.5 * len(outcomes), 1.2 + 0.28 * parameters * len(bars)),
         squeeze=False,
         layout="constrained",
     )
     height = 0.8 / len(bars)
     for axis, outcome in zip(axes.flat, outcomes, strict=True):
-        table = sensitivity.table[sensitivity.table["outcome"] == outcome].iloc[::-1]  # largest on top
+        shown = sensitivity.table[sensitivity.table["outcome"] == outcome].head(MOST_IMPORTANT)
+        table = shown.iloc[::-1]  # the most important on top
         positions = range(len(table))
         for number, (index, half_width, legend) in enumerate(bars):
             axis.barh(

@@ -73,7 +73,7 @@ def _header(report: Report) -> str:
     if not h.complete:
         lines += [
             f"> **Incomplete results**: {runs} runs done; every number below is on the runs done. "
-            f"Resume with `python -m sim experiment {h.experiment_file} --resume`.",
+            f"Resume with the same `python -m sim experiment {h.experiment_file}` command plus `--resume`.",
             "",
         ]
     rows = [
