@@ -1,8 +1,10 @@
 """Scenario discovery: which combinations of parameters and levers lead to meeting a target.
 
-A shallow classification tree (CART) is fitted to the runs' inputs and their 0/1 outcome;
-each leaf that predicts "met" is a box of conditions on the inputs, a readable rule of the
-kind "if the 2024 base is above v and the interest subsidy above w, the target is met".
+A shallow classification tree (CART) is fitted to the runs' inputs and their 0/1 outcome,
+with the two outcomes weighted equally, so a rare success still shapes the tree; each leaf
+where the target is met more often than over all runs is a box of conditions on the
+inputs, a readable rule of the kind "if the 2024 base is above v and the interest subsidy
+above w, the target is met more often".
 A box is judged by its density (share of its runs that met the target: how reliable the
 rule is) and coverage (share of all runs that met the target that fall in it: how much of
 the success it explains), as in Bryant and Lempert (2010).
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from sklearn.metrics import balanced_accuracy_score
 from sklearn.tree import DecisionTreeClassifier
 
 MAX_DEPTH = 3  # at most three conditions per box: a rule a planner can read
@@ -48,7 +51,7 @@ class Discovery:
     met: int
     features: list[str]
     boxes: list[Box]  # densest first
-    accuracy: float  # in-sample share of runs the tree classifies right (nan when not fitted)
+    accuracy: float  # in-sample balanced accuracy: mean of the shares of met and unmet runs classified right
     note: str | None  # why there is no tree, when there is none
 
 
@@ -64,21 +67,28 @@ def _merge(conditions: list[Condition]) -> list[Condition]:
     return [tightest[(f, op)] for f in features for op in (">", "<=") if (f, op) in tightest]
 
 
-def _leaf_conditions(tree: DecisionTreeClassifier, features: list[str]) -> dict[int, list[Condition]]:
-    """The path of conditions from the root to every leaf."""
+def _regions(tree: DecisionTreeClassifier, features: list[str]) -> dict[int, list[Condition]]:
+    """The conditions leading to every region: a leaf, or a node whose leaves all predict the
+    same outcome (one box, not several siblings saying the same thing)."""
     structure = tree.tree_
-    paths: dict[int, list[Condition]] = {}
+    predicts_met = structure.value[:, 0, 1] > structure.value[:, 0, 0]
+
+    def leaf_outcomes(node: int) -> set[bool]:
+        left, right = structure.children_left[node], structure.children_right[node]
+        return {bool(predicts_met[node])} if left == right else leaf_outcomes(left) | leaf_outcomes(right)
+
+    regions: dict[int, list[Condition]] = {}
     stack: list[tuple[int, list[Condition]]] = [(0, [])]
     while stack:
         node, path = stack.pop()
         left, right = structure.children_left[node], structure.children_right[node]
-        if left == right:  # a leaf
-            paths[node] = _merge(path)
+        if left == right or len(leaf_outcomes(node)) == 1:
+            regions[node] = _merge(path)
             continue
         feature, threshold = features[structure.feature[node]], float(structure.threshold[node])
         stack.append((left, [*path, Condition(feature, "<=", threshold)]))
         stack.append((right, [*path, Condition(feature, ">", threshold)]))
-    return paths
+    return regions
 
 
 def discover(features: pd.DataFrame, met: ArrayLike) -> Discovery:
@@ -95,14 +105,16 @@ def discover(features: pd.DataFrame, met: ArrayLike) -> Discovery:
     tree = DecisionTreeClassifier(
         max_depth=MAX_DEPTH,
         min_samples_leaf=max(1, math.ceil(MIN_LEAF_SHARE * runs)),
+        class_weight="balanced",
         random_state=RANDOM_STATE,
     ).fit(x, met)
-    leaves = tree.apply(x)
+    paths = tree.decision_path(x).tocsc()
     boxes = []
-    for leaf, conditions in _leaf_conditions(tree, names).items():
-        inside = leaves == leaf
+    for node, conditions in _regions(tree, names).items():
+        inside = paths[:, node].toarray().ravel().astype(bool)
         in_box, met_in_box = int(inside.sum()), int(met[inside].sum())
-        if met_in_box * 2 > in_box:  # the leaf predicts "met"
+        if met_in_box * runs > successes * in_box:  # denser than the runs overall: predicts "met"
             boxes.append(Box(conditions, in_box, met_in_box, met_in_box / in_box, met_in_box / successes))
     boxes.sort(key=lambda box: (-box.density, -box.coverage))
-    return Discovery(runs, successes, names, boxes, float(tree.score(x, met)), None)
+    accuracy = balanced_accuracy_score(met, tree.predict(x))
+    return Discovery(runs, successes, names, boxes, float(accuracy), None)

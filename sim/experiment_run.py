@@ -26,7 +26,6 @@ from sim.lever_docs import lever_rows
 from sim.progress import ProgressBar
 from sim.result_store import MANIFEST, SHARDS, finished_run_ids, read_manifest, write_manifest, write_shard
 from sim.run_spec import Batch, batches, derive_seeds
-from sim.sampling import salib_problem
 
 # Manifest fields that must match for a resume to continue the same experiment.
 IDENTITY = ("experiment_hash", "scenario_hashes", "model_hash", "design", "replications", "root_seed")
@@ -79,7 +78,6 @@ def new_manifest(experiment: Experiment) -> dict[str, Any]:
         "reference": experiment.reference,
         "parameters": [dataclasses.asdict(p) for p in experiment.parameters],
         "salib": salib,
-        "salib_problem": salib_problem(list(experiment.parameters)) if salib else None,
         "targets": [{"year": year, "threshold_yi": threshold} for year, threshold in experiment.targets],
         "runs_total": experiment.runs_total,
         "runs_done": 0,

@@ -27,7 +27,9 @@ from sim.probability import paired_difference, wilson_interval
 from sim.report_charts import write_charts
 from sim.report_text import report_markdown
 from sim.result_store import PARAM_PREFIX, parameter_column, read_results
-from sim.sensitivity import morris_indices, salib_problem, sobol_indices
+from sim.sampled_parameters import SampledParameter
+from sim.sampling import salib_problem
+from sim.sensitivity import morris_indices, sobol_indices
 
 BASE_OUTPUT = parameter_column("world.gross_output_yi")  # the uncertain 2024 output, 亿元
 BASE_BINS = 4  # quartiles of the 2024 base
@@ -245,7 +247,7 @@ def global_sensitivity(manifest: dict[str, Any], outcomes: pd.DataFrame, final: 
         )
         return Sensitivity(method, pd.DataFrame(), [note])
     parameters = manifest["parameters"]
-    problem = salib_problem(parameters)
+    problem = salib_problem([SampledParameter(**p) for p in parameters])
     ordered = outcomes.sort_values("replication")
     x = ordered[[parameter_column(name) for name in problem["names"]]].to_numpy()
     kinds = {p["name"]: p.get("kind", "") for p in parameters}

@@ -247,18 +247,17 @@ def _discovery(report: Report) -> str:
     if discovery.note:
         counted = f"{discovery.met:,} of {discovery.runs:,} runs met the target."
         return "\n".join([*lines, f"{counted} {discovery.note}"])
-    majority = max(discovery.met, discovery.runs - discovery.met) / discovery.runs
+    base_rate = discovery.met / discovery.runs
     lines += [
         f"{discovery.met:,} of {discovery.runs:,} runs met 工业总产值 {_target_label(final)}. "
         f"A classification tree (CART, depth ≤ {MAX_DEPTH}, leaves of at least {MIN_LEAF_SHARE:.0%} of the "
-        f"runs) on the {len(discovery.features)} inputs that vary between runs (sampled parameters "
-        "`param:…` and the levers that differ between scenarios) classifies "
-        f"{discovery.accuracy:.1%} of the runs correctly (in-sample; always predicting the more common "
-        f"outcome: {majority:.1%}).",
+        f"runs, met and unmet runs weighted equally) on the {len(discovery.features)} inputs that vary "
+        "between runs (sampled parameters `param:…` and the levers that differ between scenarios) has a "
+        f"balanced accuracy of {discovery.accuracy:.1%} (in-sample; 50% is no better than chance).",
         "",
     ]
     if not discovery.boxes:
-        return "\n".join([*lines, "No leaf of the tree has a majority of runs meeting the target."])
+        return "\n".join([*lines, "No leaf of the tree meets the target more often than the runs overall."])
     rows = [
         [
             str(n),
@@ -270,8 +269,9 @@ def _discovery(report: Report) -> str:
         for n, box in enumerate(discovery.boxes, start=1)
     ]
     lines += [
-        "Boxes where most runs meet the target. Density: share of the box's runs that met the target; "
-        "coverage: share of all runs that met the target that fall in the box.",
+        f"Boxes where runs meet the target more often than overall ({base_rate:.1%}), densest first. "
+        "Density: share of the box's runs that met the target; coverage: share of all runs that met "
+        "the target that fall in the box.",
         "",
         _table(["box", "conditions", "runs", "density", "coverage"], rows),
     ]

@@ -21,15 +21,6 @@ from numpy.typing import ArrayLike
 from SALib.analyze import morris, sobol
 
 
-def salib_problem(parameters: list[dict[str, Any]]) -> dict[str, Any]:
-    """SALib's problem from the manifest's parameters (name, low, high), in sample-matrix order."""
-    return {
-        "num_vars": len(parameters),
-        "names": [p["name"] for p in parameters],
-        "bounds": [[float(p["low"]), float(p["high"])] for p in parameters],
-    }
-
-
 def _check_varies(y: np.ndarray) -> None:
     if np.ptp(y) == 0:
         raise ValueError("the outcome is the same in every run: no parameter moves it")
