@@ -38,8 +38,10 @@ class SampledParameter:
     integer: bool = False
 
     def value(self, sampled: float) -> float | int:
-        """The value a run uses for a sampled number (whole numbers for integer fields)."""
-        return round(sampled) if self.integer else float(sampled)
+        """The value a run uses: within the range (designs' arithmetic can overshoot an end by a
+        rounding error) and whole for integer fields."""
+        inside = min(max(float(sampled), self.low), self.high)
+        return round(inside) if self.integer else inside
 
 
 def schema_field(path: str) -> Any | None:

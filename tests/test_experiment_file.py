@@ -88,6 +88,11 @@ def test_integer_levers_run_at_whole_values():
     assert rounds.integer and rounds.value(3.6) == 4
 
 
+def test_sampled_values_never_leave_the_range_by_a_rounding_error():
+    rate = next(p for p in effect_size_parameters() if p.name == "attraction.conversion_rate")
+    assert rate.value(rate.high + 7e-17) == rate.high and rate.value(rate.low - 1e-17) == rate.low
+
+
 VALID = f"{scenario_line('baseline')}\nreplications = 2"
 
 
