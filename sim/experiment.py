@@ -27,7 +27,7 @@ from sim.sampled_parameters import (
     ranged_parameter,
     standard_uncertainties,
 )
-from sim.sampling import Design, sample_matrix, sample_rows
+from sim.sampling import SENSITIVITY_DESIGNS, Design, sample_matrix, sample_rows
 from sim.scenario import Scenario, load_scenario, with_values
 
 
@@ -113,10 +113,19 @@ class Experiment:
             self.design, list(self.parameters), self.replications, sampling_seed, self.morris_levels
         )
 
+    def seeds(self) -> list[int]:
+        """One seed per replication; one seed for all of a sensitivity design's rows.
+
+        Sobol and Morris indices compare rows that differ in their parameters; if the rows'
+        randomness differed too, the indices would mostly measure noise. So the model's own
+        randomness is held fixed across the design (common random numbers), and the spread
+        it causes is what the replications of the other designs show.
+        """
+        _, seeds = derive_seeds(self.root_seed, self.runs_per_scenario)
+        return [seeds[0]] * len(seeds) if self.design in SENSITIVITY_DESIGNS else seeds
+
     def runs(self) -> Iterator[RunSpec]:
-        samples = self.samples()
-        _, seeds = derive_seeds(self.root_seed, len(samples))
-        return plan_runs(list(self.scenarios), samples, seeds)
+        return plan_runs(list(self.scenarios), self.samples(), self.seeds())
 
 
 def _scenario_path(entry: str, experiment_path: Path) -> Path:

@@ -25,7 +25,7 @@ from sim.input_errors import InputError
 from sim.lever_docs import lever_rows
 from sim.progress import ProgressBar
 from sim.result_store import MANIFEST, SHARDS, finished_run_ids, read_manifest, write_manifest, write_shard
-from sim.run_spec import Batch, batches, derive_seeds
+from sim.run_spec import Batch, batches
 
 # Manifest fields that must match for a resume to continue the same experiment.
 IDENTITY = ("experiment_hash", "scenario_hashes", "model_hash", "design", "replications", "root_seed")
@@ -72,8 +72,9 @@ def new_manifest(experiment: Experiment) -> dict[str, Any]:
         "replications": experiment.runs_per_scenario,
         "root_seed": experiment.root_seed,
         "seed_derivation": "SeedSequence(root_seed).spawn(2): [0] seeds the sample design, "
-        "[1].spawn(replications)[i].generate_state(1)[0] seeds replication i of every scenario",
-        "seeds": derive_seeds(experiment.root_seed, experiment.runs_per_scenario)[1],
+        "[1].spawn(replications)[i].generate_state(1)[0] seeds replication i of every scenario "
+        "(saltelli and morris: every row takes the seed of replication 0)",
+        "seeds": experiment.seeds(),
         "scenarios": scenarios,
         "reference": experiment.reference,
         "parameters": [dataclasses.asdict(p) for p in experiment.parameters],

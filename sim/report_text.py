@@ -221,7 +221,12 @@ def _sensitivity(report: Report) -> str:
     if sensitivity is None:
         return ""
     title = {"sobol": "Sobol indices", "morris": "Morris screening"}[sensitivity.method]
-    lines = [f"## Global sensitivity ({title})", "", SENSITIVITY_TITLES[sensitivity.method]]
+    held = (
+        "Every run of the design has the same seed: the model's own randomness is held fixed, so the "
+        "indices measure the parameters, not noise (the spread that randomness adds is what the "
+        "replications of a target-probability experiment show)."
+    )
+    lines = [f"## Global sensitivity ({title})", "", f"{SENSITIVITY_TITLES[sensitivity.method]} {held}"]
     lines += [f"\n{note}" for note in sensitivity.notes]
     columns = SENSITIVITY_COLUMNS[sensitivity.method]
     if sensitivity.table.empty:

@@ -19,6 +19,7 @@ from sim.sampled_parameters import SampledParameter
 
 Design = Literal["lhs", "sobol", "monte_carlo", "saltelli", "morris"]
 DESIGNS: tuple[Design, ...] = ("lhs", "sobol", "monte_carlo", "saltelli", "morris")
+SENSITIVITY_DESIGNS: tuple[Design, ...] = ("saltelli", "morris")
 
 
 def salib_problem(parameters: list[SampledParameter]) -> dict:

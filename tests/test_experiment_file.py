@@ -42,11 +42,13 @@ def test_target_probability_samples_the_issue_uncertainties_and_every_effect_siz
     assert (base.low, base.high) == (500.0, 650.0)  # the base-year file's documented range
 
 
-def test_sensitivity_experiments_sample_every_lever_too():
+def test_sensitivity_experiments_sample_every_lever_too_with_the_randomness_held_fixed():
     for name in ("sensitivity", "screen"):
         experiment = load_experiment(EXPERIMENTS / f"{name}.toml")
         names = {p.name for p in experiment.parameters}
         assert {p.name for p in lever_parameters()} <= names, name
+        seeds = experiment.seeds()
+        assert len(seeds) == experiment.runs_per_scenario and len(set(seeds)) == 1, name
 
 
 def test_seeds_and_samples_derive_from_the_root_seed_only():
