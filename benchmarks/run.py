@@ -8,7 +8,8 @@ median time, world-build share, cost per firm-quarter and peak memory per firm; 
 same rules written per agent in idiomatic Mesa style (per_agent_reference.py), and the
 ratio reference / ours in the same run; (3) throughput of the experiment runner (baseline
 runs with the standard uncertainties sampled) with 1 and 2 worker processes started once
-and reused, and the parallel efficiency. Ratios, not absolute
+and reused, and the parallel efficiency; (4) the experiment runner's own peak memory at 1x
+and 10x the runs (flat: results stream to disk). Ratios, not absolute
 times, are what carry across machines.
 """
 
@@ -19,6 +20,7 @@ import json
 import os
 import platform
 import statistics
+import tempfile
 import time
 import tracemalloc
 from dataclasses import asdict, dataclass
@@ -30,6 +32,8 @@ from scaling import scaled_base_year, scaled_scenario
 
 from sim.base_year import BaseYearData
 from sim.executors import local_executor
+from sim.experiment import load_experiment
+from sim.experiment_run import run_experiment
 from sim.model import IndustryModel, load_scenario_base_year
 from sim.odds import estimate_odds
 from sim.results import quarterly_frame
@@ -194,6 +198,36 @@ def measure_throughput(runs: int) -> list[Row]:
     ]
 
 
+def runner_peak_memory(replications: int, folder: Path) -> float:
+    """Peak memory (MB, tracemalloc) of the process running an experiment of `replications`
+    baseline runs into a results folder; the workers' own memory is not counted."""
+    path = folder / f"memory_{replications}.toml"
+    path.write_text(
+        f'name = "memory"\nscenarios = ["{BASELINE}"]\nreplications = {replications}\nroot_seed = 1\n',
+        encoding="utf-8",
+    )
+    experiment = load_experiment(path)
+    with local_executor(2) as pool:
+        estimate_odds(load_scenario(BASELINE), 4, executor=pool)  # workers up before measuring
+        tracemalloc.start()
+        run_experiment(experiment, folder / f"results_{replications}", pool, 2, show_progress=False)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak / 1e6
+
+
+def measure_runner_memory(small: int) -> list[Row]:
+    """Whether the runner's memory stays flat: its peak at 10x the runs, against the peak at 1x."""
+    with tempfile.TemporaryDirectory() as folder:
+        one = runner_peak_memory(small, Path(folder))
+        ten = runner_peak_memory(10 * small, Path(folder))
+    return [
+        Row(f"experiment runner peak memory, {small} runs", one, "MB"),
+        Row(f"experiment runner peak memory, {10 * small} runs", ten, "MB"),
+        Row("  memory at 10x the runs / at 1x", ten / one, "x", "< 1.5x", ten / one < 1.5),
+    ]
+
+
 def format_rows(rows: list[Row]) -> str:
     """The measurements as a fixed-width table beside their targets."""
     width = max(len(row.measure) for row in rows)
@@ -223,7 +257,8 @@ def main(argv: list[str] | None = None) -> None:
     scale_rows, scale_results = measure_scales(scales, repetitions)
     reference_rows, speedup = measure_reference(3 if args.quick else 5)
     throughput_rows = measure_throughput(runs)
-    rows = scale_rows + reference_rows + throughput_rows
+    memory_rows = measure_runner_memory(20 if args.quick else 60)
+    rows = scale_rows + reference_rows + throughput_rows + memory_rows
 
     print(
         f"dazu-sim benchmarks on {platform.machine()}, {os.cpu_count()} cores, "

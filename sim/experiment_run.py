@@ -18,7 +18,6 @@ from typing import Any
 
 import pandas as pd
 
-import sim
 from sim.batch_runner import run_batches
 from sim.experiment import Experiment
 from sim.input_errors import InputError
@@ -33,7 +32,7 @@ IDENTITY = ("experiment_hash", "scenario_hashes", "model_hash", "design", "repli
 
 def model_hash() -> str:
     """Hash of the package's code and data: runs from different model versions don't mix."""
-    root = Path(sim.__file__).parent
+    root = Path(__file__).parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if path.suffix in {".py", ".toml"} and "__pycache__" not in path.parts:
