@@ -32,7 +32,11 @@ def Page():
     with solara.Column(style={"padding": "12px"}):
         with solara.Row(style={"align-items": "center", "justify-content": "space-between"}):
             with solara.Column(gap="0px"):
-                solara.Text(text("title", lang.value), style={"font-size": "1.5em", "font-weight": "bold"})
+                solara.Text(
+                    text("title", lang.value),
+                    style={"font-size": "1.5em", "font-weight": "bold"},
+                    classes=["page-title"],
+                )
                 solara.Text(text("subtitle", lang.value), classes=["subtitle"])
             solara.ToggleButtonsSingle(
                 value=LANGUAGE_NAMES[lang.value],

@@ -47,9 +47,9 @@ def run_summary(model: IndustryModel, lang: Language) -> str:
 
 
 @solara.component
-def RunCharts(model: IndustryModel, version: int, lang: Language):
-    """The charts of a run; `version` counts the quarters simulated, so they redraw as it goes."""
-    dependencies = [model, version, lang]
+def RunCharts(model: IndustryModel, quarters: int, lang: Language):
+    """The charts of a run, redrawn when `quarters` (the quarters simulated) changes."""
+    dependencies = [model, quarters, lang]
     figures = solara.use_memo(
         lambda: [
             make(model, lang)
@@ -57,60 +57,69 @@ def RunCharts(model: IndustryModel, version: int, lang: Language):
         ],
         dependencies,
     )
-    solara.Text(run_summary(model, lang), classes=["run-summary"], style=HEADING)
-    with solara.Columns([1, 1]):
-        solara.FigureMatplotlib(figures[0], dependencies=dependencies, format="png")
-        solara.FigureMatplotlib(figures[1], dependencies=dependencies, format="png")
-    solara.Text(text("indicators", lang), style=HEADING)
-    solara.FigureMatplotlib(figures[2], dependencies=dependencies, format="png")
-    with solara.Columns([1, 1]):
-        with solara.Column():
-            solara.Text(text("fiscal", lang), style=HEADING)
-            solara.HTML(tag="div", unsafe_innerHTML=fiscal_table_html(model, lang))
-        with solara.Column():
-            solara.FigureMatplotlib(figures[3], dependencies=dependencies, format="png")
-            solara.Text(text("parcels_note", lang), style={"font-size": "0.8em", "color": "#666"})
+    with solara.Column(classes=["run-charts"]):
+        solara.Text(run_summary(model, lang), classes=["run-summary"], style=HEADING)
+        with solara.Columns([1, 1]):
+            solara.FigureMatplotlib(figures[0], dependencies=dependencies, format="png")
+            solara.FigureMatplotlib(figures[1], dependencies=dependencies, format="png")
+        solara.Text(text("indicators", lang), style=HEADING)
+        solara.FigureMatplotlib(figures[2], dependencies=dependencies, format="png")
+        with solara.Columns([1, 1]):
+            with solara.Column():
+                solara.Text(text("fiscal", lang), style=HEADING)
+                solara.HTML(tag="div", unsafe_innerHTML=fiscal_table_html(model, lang))
+            with solara.Column():
+                solara.FigureMatplotlib(figures[3], dependencies=dependencies, format="png")
+                solara.Text(text("parcels_note", lang), style={"font-size": "0.8em", "color": "#666"})
 
 
 @solara.component
 def RunPanel(settings: Settings, lang: Language):
     model = solara.use_reactive(None)  # the session's IndustryModel
     built_from = solara.use_reactive(None)  # the Settings it was built from
-    version = solara.use_reactive(0)
+    shown = solara.use_reactive(0)  # quarters simulated when last drawn; setting it redraws
     seed = solara.use_reactive(1)
     error = solara.use_reactive(None)
 
-    def fresh_model() -> IndustryModel | None:
-        """A new model of the current settings, or None (with the message shown) if they are invalid."""
+    def fresh_model(current: Settings) -> IndustryModel | None:
+        """A new model of `current`, or None (with the message shown) if the settings are invalid."""
         try:
-            built = IndustryModel(scenario_of(settings), rng=seed.value)
+            built = IndustryModel(scenario_of(current), rng=seed.value)
         except ValueError as exc:  # InputError, or a base-year file that does not fit
             error.set(str(exc))
             return None
         error.set(None)
-        model.set(built)
-        built_from.set(settings)
-        version.set(version.value + 1)
         return built
 
-    def current_model() -> IndustryModel | None:
-        """The model to continue: the current one unless stale or finished."""
-        if model.value is None or built_from.value != settings or not model.value.running:
-            return fresh_model()
+    def model_to_continue(current: Settings) -> IndustryModel | None:
+        """The session's model, unless it is stale or finished: then a fresh one."""
+        if model.value is None or built_from.value != current or not model.value.running:
+            return fresh_model(current)
         return model.value
 
-    def step() -> None:
-        current = current_model()
-        if current is not None:
-            current.step()
-            version.set(version.value + 1)
+    def show(shown_model: IndustryModel, current: Settings) -> None:
+        """Draw the model as it is now (set only once it is, as setting state may redraw at once)."""
+        model.set(shown_model)
+        built_from.set(current)
+        shown.set(shown_model.steps)
 
-    def run_rest() -> None:
-        current = current_model()
-        while current is not None and current.running:
-            current.step()
-            if current.quarter == 4:
-                version.set(version.value + 1)
+    def reset(current: Settings) -> None:
+        built = fresh_model(current)
+        if built is not None:
+            show(built, current)
+
+    def step(current: Settings) -> None:
+        stepping = model_to_continue(current)
+        if stepping is not None:
+            stepping.step()
+            show(stepping, current)
+
+    def run_rest(current: Settings) -> None:
+        running = model_to_continue(current)
+        while running is not None and running.running:
+            running.step()
+            if running.quarter == 4:
+                show(running, current)
 
     runner = solara.lab.use_task(run_rest, dependencies=None)
     busy = runner.pending
@@ -118,9 +127,19 @@ def RunPanel(settings: Settings, lang: Language):
     with solara.Card(text("one_run", lang)):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.InputInt(text("seed", lang), value=seed, style={"max-width": "8em"}, classes=["seed"])
-            solara.Button(text("run", lang), on_click=runner, disabled=busy, color="primary", classes=["run"])
-            solara.Button(text("step", lang), on_click=step, disabled=busy, classes=["step"])
-            solara.Button(text("reset", lang), on_click=fresh_model, disabled=busy, classes=["reset"])
+            solara.Button(
+                text("run", lang),
+                on_click=lambda: runner(settings),
+                disabled=busy,
+                color="primary",
+                classes=["run"],
+            )
+            solara.Button(
+                text("step", lang), on_click=lambda: step(settings), disabled=busy, classes=["step"]
+            )
+            solara.Button(
+                text("reset", lang), on_click=lambda: reset(settings), disabled=busy, classes=["reset"]
+            )
         if busy:
             solara.ProgressLinear(True)
         if error.value is not None:
@@ -130,4 +149,4 @@ def RunPanel(settings: Settings, lang: Language):
             return
         if built_from.value != settings:
             solara.Warning(text("stale", lang))
-        RunCharts(model.value, version.value, lang)
+        RunCharts(model.value, shown.value, lang)
