@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei")
 TARGET_COLOURS = ("#d62728", "#9467bd")
+PNG = {"format": "png", "dpi": 80}  # how the page sends figures: small images, quick to redraw
 
 
 def use_cjk_font() -> None:

@@ -103,10 +103,7 @@ def text(key: str, lang: Language) -> str:
 
 # lever path -> (中文名称, 中文说明)
 LEVERS_ZH: dict[str, tuple[str, str]] = {
-    "levers.four_chain.matchmaking_rounds_per_year": (
-        "产业链供需对接（场/年）",
-        "区内采购方与供应商的对接活动次数",
-    ),
+    "levers.four_chain.matchmaking_rounds_per_year": ("产业链供需对接", "区内采购方与供应商的对接活动次数"),
     "levers.innovation.rd_subsidy_rate": (
         "研发费用补助比例",
         "区财政按企业研发投入给予的后补助比例（国家税收优惠之外）",
@@ -116,15 +113,15 @@ LEVERS_ZH: dict[str, tuple[str, str]] = {
         "科技型企业认定奖励",
         "企业首次认定为科技型企业的一次性奖励",
     ),
-    "levers.talent.recruited_talent_per_year": ("引进人才（人/年）", "给予安家补贴引进的技术人才"),
-    "levers.talent.training_places_per_year": ("职业技能培训（人次/年）", "财政补贴的职业技能提升培训名额"),
+    "levers.talent.recruited_talent_per_year": ("引进人才", "给予安家补贴引进的技术人才"),
+    "levers.talent.training_places_per_year": ("职业技能培训", "财政补贴的职业技能提升培训名额"),
     "levers.quality.quality_subsidy_rate": (
         "质量品牌投入补助比例",
         "企业质量、标准和品牌投入中由区财政承担的比例",
     ),
     "levers.ai.upgrade_subsidy_rate": ("数字化转型补助比例", "企业梯次数字化升级成本中由区财政承担的比例"),
     "levers.ai.industry_brain_clusters": ("产业大脑覆盖集群数", "由“产业大脑”平台服务的产业集群数量"),
-    "levers.attraction.extra_leads_per_year": ("新增招商线索（条/年）", "重塑招商体系带来的新增项目线索"),
+    "levers.attraction.extra_leads_per_year": ("新增招商线索", "重塑招商体系带来的新增项目线索"),
     "levers.attraction.large_firm_focus": (
         "大项目招商侧重",
         "招商向大项目集中的程度（0 = 现状，1 = 完全集中）",
@@ -133,30 +130,30 @@ LEVERS_ZH: dict[str, tuple[str, str]] = {
         "招商优惠占投资比例",
         "设备补贴、地价和租金支持等优惠占项目投资的比例",
     ),
-    "levers.attraction.approval_quarters_cut": ("审批提速（季度）", "营商环境改革缩短的签约到投产时间"),
+    "levers.attraction.approval_quarters_cut": ("审批提速", "营商环境改革缩短的签约到投产时间"),
     "levers.commerce.ecommerce_support_yi_per_year": (
-        "电商基地支持（亿元/年）",
+        "电商基地支持",
         "国家电子商务示范基地的运营、直播电商和物流支持",
     ),
     "levers.commerce.procurement_trade_scale": (
         "市场采购贸易试点规模",
         "市场采购贸易试点的运行规模（1 = 全面运行）",
     ),
-    "levers.finance.interest_subsidy": ("贷款贴息（百分点）", "区财政对新增工业贷款支付的利息"),
+    "levers.finance.interest_subsidy": ("贷款贴息", "区财政对新增工业贷款支付的利息"),
     "levers.finance.risk_compensation": ("风险补偿比例", "区风险补偿资金池承担银行工业贷款损失的比例"),
     "levers.finance.st_credit_guarantee": (
         "科技信贷风险补偿比例",
         "科技信贷资金池承担科技型企业贷款损失的比例",
     ),
     "levers.finance.credit_growth_guidance": (
-        "信贷增长引导（每年）",
+        "信贷增长引导",
         "窗口指导、再贷款带来的银行工业贷款能力额外年增长",
     ),
     "levers.land.new_supply_mu_per_year": (
-        "新增工业用地（亩/年）",
+        "新增工业用地",
         "每年新整理供应的工业用地（现状约 1000 亩，为假设）",
     ),
-    "levers.land.reclaim_rate": ("闲置地块收回率（每季度）", "每季度收回的闲置地块比例（现状为假设）"),
+    "levers.land.reclaim_rate": ("闲置地块收回率", "每季度收回的闲置地块比例（现状为假设）"),
     "levers.land.low_yield_threshold_wan": (
         "亩均效益评价门槛",
         "亩均产值低于此值的企业须退还未用土地；0 = 不评价",
@@ -167,16 +164,10 @@ LEVERS_ZH: dict[str, tuple[str, str]] = {
         "新项目计划亩均产值不得低于此值；0 = 不设门槛",
     ),
     "levers.green.retrofit_subsidy_rate": ("节能改造补助比例", "企业节能改造成本中由区财政承担的比例"),
-    "levers.green.intensity_cap": (
-        "能耗强度上限（倍）",
-        "能耗强度上限，为集群基期平均值的倍数；0 = 不设上限",
-    ),
+    "levers.green.intensity_cap": ("能耗强度上限", "能耗强度上限，为集群基期平均值的倍数；0 = 不设上限"),
     "levers.green.tariff_surcharge": ("差别电价加价比例", "超过能耗上限企业的能源加价比例（须先设上限）"),
     "levers.green.green_credit_bonus": ("绿色信贷加分", "银行对节能改造贷款的评分加分"),
-    "levers.task_forces.capacity_per_quarter": (
-        "专班服务能力（件/季度）",
-        "每个专班每季度可处理的招商线索或企业诉求",
-    ),
+    "levers.task_forces.capacity_per_quarter": ("专班服务能力", "每个专班每季度可处理的招商线索或企业诉求"),
     "levers.task_forces.evaluation_intensity": ("晒比拼评价力度", "年度评价给排名靠后专班增加的工作力度"),
 }
 
@@ -221,10 +212,11 @@ def plan_title(row: dict[str, Any], lang: Language) -> str:
     return f"{prefix}: {row['plan_title_en']}"
 
 
-def lever_label(row: dict[str, Any], lang: Language) -> str:
+def lever_label(row: dict[str, Any], value: float, lang: Language) -> str:
+    """'name: value unit', e.g. '新增招商线索：40 条/年'."""
     if lang == "zh":
-        return f"{LEVERS_ZH[row['lever']][0]}（{UNITS_ZH[row['unit']]}）"
-    return f"{row['lever'].rsplit('.', 1)[1].replace('_', ' ')} ({row['unit']})"
+        return f"{LEVERS_ZH[row['lever']][0]}：{value:g} {UNITS_ZH[row['unit']]}"
+    return f"{row['lever'].rsplit('.', 1)[1].replace('_', ' ')}: {value:g} {row['unit']}"
 
 
 def lever_help(row: dict[str, Any], lang: Language) -> str:

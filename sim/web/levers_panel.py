@@ -33,7 +33,7 @@ def LeverSlider(
         slider = solara.SliderInt if row["integer"] else solara.SliderFloat
         step = 1 if row["integer"] else (row["high"] - row["low"]) / SLIDER_STEPS
         slider(
-            lever_label(row, lang),
+            lever_label(row, value, lang),
             value=value,
             min=row["low"],
             max=row["high"],

@@ -13,7 +13,7 @@ import solara.lab
 from matplotlib.figure import Figure
 
 from sim.scenario import Scenario
-from sim.web.charts import TARGET_COLOURS
+from sim.web.charts import PNG, TARGET_COLOURS
 from sim.web.i18n import Language, text
 from sim.web.state import DEFAULT_REPLICATIONS, OddsComparison, Settings, estimate_comparison, scenario_of
 
@@ -63,7 +63,7 @@ def OddsResult(result: OddsComparison, lang: Language):
     figure = solara.use_memo(lambda: fan_figure(result, lang), [result, lang])
     solara.Text(text("probability_of", lang), style={"font-weight": "bold"})
     solara.HTML(tag="div", unsafe_innerHTML=odds_table_html(result, lang), classes=["odds-result"])
-    solara.FigureMatplotlib(figure, dependencies=[result, lang], format="png")
+    solara.FigureMatplotlib(figure, dependencies=[result, lang], **PNG)
 
 
 @solara.component

@@ -12,7 +12,7 @@ import solara.lab
 
 from sim.model import IndustryModel
 from sim.results import FISCAL_COLUMNS, annual_frame
-from sim.web.charts import cluster_figure, indicators_figure, output_figure
+from sim.web.charts import PNG, cluster_figure, indicators_figure, output_figure
 from sim.web.i18n import Language, text
 from sim.web.parcel_map import parcel_map_figure
 from sim.web.state import Settings, scenario_of
@@ -47,29 +47,32 @@ def run_summary(model: IndustryModel, lang: Language) -> str:
 
 
 @solara.component
-def RunCharts(model: IndustryModel, quarters: int, lang: Language):
-    """The charts of a run, redrawn when `quarters` (the quarters simulated) changes."""
-    dependencies = [model, quarters, lang]
-    figures = solara.use_memo(
-        lambda: [
-            make(model, lang)
-            for make in (output_figure, cluster_figure, indicators_figure, parcel_map_figure)
-        ],
-        dependencies,
+def RunCharts(model: IndustryModel, quarters: int, running: bool, lang: Language):
+    """The charts of a run, redrawn when `quarters` (the quarters simulated) changes.
+
+    While a run is going, only the summary and the output chart follow it year by year;
+    the others (several times dearer to draw) catch up when it ends.
+    """
+    live = [model, quarters, lang]
+    settled = [model, None if running else quarters, lang]
+    output = solara.use_memo(lambda: output_figure(model, lang), live)
+    clusters, indicators, parcels = solara.use_memo(
+        lambda: [make(model, lang) for make in (cluster_figure, indicators_figure, parcel_map_figure)],
+        settled,
     )
     with solara.Column(classes=["run-charts"]):
         solara.Text(run_summary(model, lang), classes=["run-summary"], style=HEADING)
         with solara.Columns([1, 1]):
-            solara.FigureMatplotlib(figures[0], dependencies=dependencies, format="png")
-            solara.FigureMatplotlib(figures[1], dependencies=dependencies, format="png")
+            solara.FigureMatplotlib(output, dependencies=live, **PNG)
+            solara.FigureMatplotlib(clusters, dependencies=settled, **PNG)
         solara.Text(text("indicators", lang), style=HEADING)
-        solara.FigureMatplotlib(figures[2], dependencies=dependencies, format="png")
+        solara.FigureMatplotlib(indicators, dependencies=settled, **PNG)
         with solara.Columns([1, 1]):
             with solara.Column():
                 solara.Text(text("fiscal", lang), style=HEADING)
                 solara.HTML(tag="div", unsafe_innerHTML=fiscal_table_html(model, lang))
             with solara.Column():
-                solara.FigureMatplotlib(figures[3], dependencies=dependencies, format="png")
+                solara.FigureMatplotlib(parcels, dependencies=settled, **PNG)
                 solara.Text(text("parcels_note", lang), style={"font-size": "0.8em", "color": "#666"})
 
 
@@ -98,10 +101,14 @@ def RunPanel(settings: Settings, lang: Language):
         return model.value
 
     def show(shown_model: IndustryModel, current: Settings) -> None:
-        """Draw the model as it is now (set only once it is, as setting state may redraw at once)."""
-        model.set(shown_model)
-        built_from.set(current)
+        """Draw the model as it is now.
+
+        Called only once the model is in the state to draw, since each `set` may redraw at
+        once; the model goes last, so a new model is drawn once, with the rest in place.
+        """
         shown.set(shown_model.steps)
+        built_from.set(current)
+        model.set(shown_model)
 
     def reset(current: Settings) -> None:
         built = fresh_model(current)
@@ -149,4 +156,4 @@ def RunPanel(settings: Settings, lang: Language):
             return
         if built_from.value != settings:
             solara.Warning(text("stale", lang))
-        RunCharts(model.value, shown.value, lang)
+        RunCharts(model.value, shown.value, busy, lang)

@@ -140,4 +140,4 @@ def test_every_lever_has_chinese_words():
     for row in rows:
         assert row["unit"] in UNITS_ZH
         for lang in ("zh", "en"):
-            assert lever_label(row, lang) and lever_help(row, lang)
+            assert lever_label(row, row["default"], lang) and lever_help(row, lang)
