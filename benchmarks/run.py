@@ -6,8 +6,9 @@
 Measures (1) full baseline runs at the default population and at 10x and 100x the firms:
 median time, world-build share, cost per firm-quarter and peak memory per firm; (2) the
 same rules written per agent in idiomatic Mesa style (per_agent_reference.py), and the
-ratio reference / ours in the same run; (3) experiment throughput with 1 and 2 worker
-processes started once and reused, and the parallel efficiency. Ratios, not absolute
+ratio reference / ours in the same run; (3) throughput of the experiment runner (baseline
+runs with the standard uncertainties sampled) with 1 and 2 worker processes started once
+and reused, and the parallel efficiency. Ratios, not absolute
 times, are what carry across machines.
 """
 
@@ -20,18 +21,17 @@ import platform
 import statistics
 import time
 import tracemalloc
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 from per_agent_phases import timed_phases
 from per_agent_reference import PerAgentIndustryModel
 from scaling import scaled_base_year, scaled_scenario
-from throughput import init_worker, run_batch
 
 from sim.base_year import BaseYearData
+from sim.executors import local_executor
 from sim.model import IndustryModel, load_scenario_base_year
+from sim.odds import estimate_odds
 from sim.results import quarterly_frame
 from sim.scenario import Scenario, load_scenario
 
@@ -167,23 +167,21 @@ def measure_reference(repetitions: int) -> tuple[list[Row], float]:
     return rows, firm_level
 
 
-def runs_per_second(workers: int, runs: int, batch: int) -> float:
-    """Runs per second with `workers` processes started once (start-up not counted)."""
-    context = get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=init_worker, initargs=(str(BASELINE),)
-    ) as pool:
-        list(pool.map(run_batch, [[10_000 + w] for w in range(workers)]))  # wait until every worker is up
-        batches = [list(range(start, min(start + batch, runs))) for start in range(0, runs, batch)]
+def runs_per_second(workers: int, runs: int) -> float:
+    """Runs per second of the experiment runner (sampled baseline runs) on `workers` processes
+    started once; their start-up is not counted."""
+    scenario = load_scenario(BASELINE)
+    with local_executor(workers) as pool:
+        estimate_odds(scenario, 2 * workers, root_seed=10_000, executor=pool)  # wait until workers are up
         begin = time.perf_counter()
-        done = sum(len(result) for result in pool.map(run_batch, batches))
-        return done / (time.perf_counter() - begin)
+        estimate_odds(scenario, runs, executor=pool)
+        return runs / (time.perf_counter() - begin)
 
 
-def measure_throughput(runs: int, batch: int) -> list[Row]:
+def measure_throughput(runs: int) -> list[Row]:
     """Runs per second with 1 and 2 workers, the time 1,000 replications take, the efficiency."""
-    one = runs_per_second(1, runs, batch)
-    two = runs_per_second(2, runs, batch)
+    one = runs_per_second(1, runs)
+    two = runs_per_second(2, runs)
     efficiency = two / (2 * one)
     projected = REPLICATIONS_TARGET / two
     return [
@@ -224,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     scale_rows, scale_results = measure_scales(scales, repetitions)
     reference_rows, speedup = measure_reference(3 if args.quick else 5)
-    throughput_rows = measure_throughput(runs, batch=10)
+    throughput_rows = measure_throughput(runs)
     rows = scale_rows + reference_rows + throughput_rows
 
     print(

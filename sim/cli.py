@@ -1,4 +1,4 @@
-"""Command line: `python -m sim run|compare|levers|hindcast|calibrate|facts|parameters|web ...`."""
+"""Command line: `python -m sim run|compare|experiment|report|levers|hindcast|...|web`."""
 
 from __future__ import annotations
 
@@ -34,6 +34,26 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--seed", type=seed, default=1, help="random seed of both runs (default 1)")
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON records")
     _add_overrides(compare, "both scenarios")
+    experiment = commands.add_parser(
+        "experiment", help="run a batch experiment (many runs, uncertainties sampled) into a results folder"
+    )
+    experiment.add_argument(
+        "file", type=Path, help="experiment TOML, e.g. experiments/target_probability.toml"
+    )
+    experiment.add_argument("--out", type=Path, help="results folder (default results/<experiment name>)")
+    experiment.add_argument("--resume", action="store_true", help="complete the runs missing from --out")
+    experiment.add_argument(
+        "--workers", type=positive, help="worker processes on this machine (default: all cores)"
+    )
+    experiment.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead of local processes"
+    )
+    experiment.add_argument("--quiet", action="store_true", help="no progress bar")
+    report = commands.add_parser(
+        "report", help="probabilities, fan charts, plan effects, costs, sensitivity: report.md in the folder"
+    )
+    report.add_argument("folder", type=Path, help="results folder, e.g. results/target_probability")
+    report.add_argument("--json", action="store_true", help="print the numbers as JSON instead of Markdown")
     levers = commands.add_parser("levers", help="list every lever of the ten plans and the task forces")
     levers.add_argument("--json", action="store_true", help="print the levers as JSON")
     levers.add_argument("--markdown", action="store_true", help="print the Markdown of docs/levers.md")
@@ -145,6 +165,70 @@ def seed(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} is negative; seeds are integers >= 0")
     return value
+
+
+def positive(text: str) -> int:
+    """A count of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: must be at least 1")
+    return value
+
+
+def _experiment(args: argparse.Namespace) -> int:
+    import time
+
+    from sim.executors import experiment_executor
+    from sim.experiment import load_experiment
+    from sim.experiment_run import run_experiment
+    from sim.result_store import finished_run_ids
+
+    experiment = load_experiment(args.file)
+    folder = args.out or Path("results") / experiment.name
+    _check_out(folder)
+    scenarios = len(experiment.scenarios)
+    print(
+        f"experiment: {experiment.name} ({args.file}): {scenarios} scenarios x "
+        f"{experiment.runs_per_scenario:,} runs = {experiment.runs_total:,} runs; "
+        f"design {experiment.design}, {len(experiment.parameters)} sampled parameters, "
+        f"root seed {experiment.root_seed}"
+    )
+    started = time.monotonic()
+    with experiment_executor(args.scheduler, args.workers) as (executor, workers):
+        where = args.scheduler or "this machine"
+        print(f"running on {where} with {workers} workers; results stream to {folder}/", flush=True)
+        try:
+            manifest = run_experiment(
+                experiment, folder, executor, workers, resume=args.resume, show_progress=not args.quiet
+            )
+        except KeyboardInterrupt:
+            done = len(finished_run_ids(folder))
+            print(
+                f"\ninterrupted: {done:,} of {experiment.runs_total:,} runs are saved in {folder}/; "
+                "run the same command with --resume to complete them"
+            )
+            return EXIT_INTERRUPTED
+    elapsed = time.monotonic() - started
+    print(f"done: {manifest['runs_done']:,} runs in {folder}/ ({elapsed:.0f} s)")
+    print(f"next: python -m sim report {folder}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from sim.report import build_report, report_json, write_report
+    from sim.report_text import report_markdown
+
+    report = build_report(args.folder)
+    written = write_report(report, args.folder)
+    if args.json:
+        print(json.dumps(report_json(report), ensure_ascii=False))
+        return 0
+    print(report_markdown(report))
+    print(f"wrote {', '.join(str(path) for path in written)}")
+    return 0
 
 
 def _check_replications(args: argparse.Namespace) -> None:
@@ -296,6 +380,8 @@ def _run(args: argparse.Namespace) -> int:
 COMMANDS = {
     "run": _run,
     "compare": _compare,
+    "experiment": _experiment,
+    "report": _report,
     "levers": _levers,
     "hindcast": _hindcast,
     "calibrate": _calibrate,

@@ -169,7 +169,7 @@ class ArtificialIntelligence(Plan):
         mechanism="digital: firms weigh an upgrade's cost against its productivity and labour gains, peers "
         "and their skills; a subsidy lowers the cost they see (sim/mechanisms/digital.py)",
         description="share of the cost of a digital-tier upgrade paid by the district (梯次数字化转型)",
-        effects=("digital.productivity_gain", "digital.decision_sharpness", "digital.peer_effect"),
+        effects=("digital.gain_scale", "digital.decision_sharpness", "digital.peer_effect"),
         cost="rate x cost of upgrades made",
     )
     industry_brain_clusters: int = lever(

@@ -11,8 +11,9 @@ from __future__ import annotations
 import copy
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.calibration import Scope, with_calibrated_defaults
@@ -61,6 +62,10 @@ class Environment(Section):
         ge=-0.1,
         le=0.1,
         description="added to every cluster's annual demand growth; assumption, the main demand uncertainty",
+    )
+    cluster_demand_shift: dict[str, Annotated[float, Ge(-0.1), Le(0.1)]] = Field(
+        default_factory=dict,
+        description="added to the named clusters' annual demand growth (keys: cluster keys of the base-year file); assumption, the per-cluster demand uncertainty",
     )
     macro_volatility: float = Field(
         0.01,
@@ -287,6 +292,12 @@ class Digital(Section):
     productivity_gain: tuple[Gain, Gain, Gain] = Field(
         (0.02, 0.03, 0.05),
         description="productivity gain of reaching tier 1..3; assumption (MIIT smart-manufacturing pilots report 10-30% over several steps)",
+    )
+    gain_scale: float = Field(
+        1.0,
+        ge=0.5,
+        le=1.5,
+        description="how large the digital productivity gains turn out, as a factor on productivity_gain (the effect size experiments sample); assumption (pilot gains of 10-30% vary about that much)",
     )
     labour_saving: tuple[Gain, Gain, Gain] = Field(
         (0.04, 0.08, 0.15), description="cut in workers per unit of output at tier 1..3; assumption"
@@ -779,16 +790,25 @@ def parse_override(text: str) -> tuple[list[str], Any]:
 
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
     """Return a copy of raw scenario data with each --set override applied."""
-    merged = copy.deepcopy(data)
+    values = {}
     for text in overrides:
         path, value = parse_override(text)
+        values[".".join(path)] = value
+    return with_values(data, values, "--set")
+
+
+def with_values(data: dict[str, Any], values: dict[str, Any], origin: str) -> dict[str, Any]:
+    """A copy of raw scenario data with each 'section.field' path set to its value."""
+    merged = copy.deepcopy(data)
+    for key, value in values.items():
+        *parents, last = key.split(".")
         node = merged
-        for part in path[:-1]:
+        for part in parents:
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
-                raise InputError(f"--set {text!r}: '{part}' is a value, not a section")
+                raise InputError(f"{origin} {key!r}: '{part}' is a value, not a section")
             node = child
-        node[path[-1]] = value
+        node[last] = value
     return merged
 
 

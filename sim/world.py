@@ -283,7 +283,8 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
     # Demand, capacity and capital: real quarterly rates at the end of the base year, when
     # the year's output (its mid-year rate) has grown for another 1.5 quarters.
     env = params.environment
-    growth = np.array([c.demand_growth for c in clusters]) + env.demand_growth_shift
+    growth = np.array([c.demand_growth + env.cluster_demand_shift.get(c.key, 0.0) for c in clusters])
+    growth += env.demand_growth_shift
     trend_q = np.log((1 + growth) / (1 + env.inflation)) / 4
     quarterly = annual / 4 * np.exp(1.5 * trend_q[cluster])
     capacity = quarterly / rng.uniform(

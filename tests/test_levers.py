@@ -64,10 +64,7 @@ def test_effect_sizes_are_bounded_parameters_with_the_default_in_the_middle():
             section, name = path.split(".")
             default = getattr(getattr(scenario, section), name)
             assert low < high, path
-            if isinstance(default, tuple):  # per-tier values: each within the item bounds
-                assert all(low <= value <= high for value in default), path
-            else:
-                assert default == pytest.approx((low + high) / 2, rel=0.01), path
+            assert default == pytest.approx((low + high) / 2, rel=0.01), path
 
 
 def test_levers_cli_text_and_json(capsys):

@@ -12,8 +12,14 @@ from sim.mechanisms.labour import required_skilled_share
 
 if TYPE_CHECKING:
     from sim.model import IndustryModel
+    from sim.scenario import Digital
 
 TOP_TIER = 3
+
+
+def _productivity_gains(settings: Digital) -> np.ndarray:
+    """Productivity gain of reaching tier 1..3, at the sampled size of digital gains."""
+    return np.asarray(settings.productivity_gain) * settings.gain_scale
 
 
 def plan_digital_upgrades(model: IndustryModel) -> None:
@@ -24,7 +30,7 @@ def plan_digital_upgrades(model: IndustryModel) -> None:
     draws = rng.random(firms.n)
     candidates = firms.alive & (firms.stage == Stage.OPERATING) & (firms.tier < TOP_TIER)
     step = np.minimum(firms.tier, TOP_TIER - 1)  # index of the next tier's parameters
-    gain = np.asarray(settings.productivity_gain)[step]
+    gain = _productivity_gains(settings)[step]
     materials = firms.revenue * 4 * model.clusters.materials_share[firms.cluster] / firms.productivity
     wages = model.annual_wage * firms.workers
     benefit = settings.horizon_years * (gain * materials + _labour_saving_step(model) * wages)
@@ -91,7 +97,7 @@ def complete_upgrade(model: IndustryModel, upgraded: np.ndarray) -> None:
     settings = model.params.digital
     firms = model.firms
     step = firms.tier[upgraded]
-    firms.productivity[upgraded] *= 1 + np.asarray(settings.productivity_gain)[step]
+    firms.productivity[upgraded] *= 1 + _productivity_gains(settings)[step]
     firms.output_per_worker[upgraded] /= 1 - _labour_saving_step(model)[upgraded]
     firms.tier[upgraded] += 1
     firms.preparing_upgrade[upgraded] = False

@@ -1,0 +1,205 @@
+"""Experiment files: which scenarios, what to sample over which ranges, how, how often, which seed.
+
+Everything is checked before any run starts: scenarios must load, every sampled path must
+be a scenario parameter, and every range must fit the schema (both ends are validated on
+every scenario), so a bad file fails at once with the file, the field and the rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.input_errors import InputError, read_toml, validate
+from sim.model import load_scenario_base_year
+from sim.run_spec import RunSpec, ScenarioSpec, derive_seeds, plan_runs
+from sim.sampled_parameters import (
+    RangeSpec,
+    SampledParameter,
+    effect_size_parameters,
+    lever_parameters,
+    ranged_parameter,
+    standard_uncertainties,
+)
+from sim.sampling import Design, sample_matrix, sample_rows
+from sim.scenario import Scenario, load_scenario, with_values
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SampleSection(_Strict):
+    """What the experiment samples: the standard uncertainties, effect sizes, levers, extra ranges."""
+
+    uncertainties: Literal["standard", "none"] = Field(
+        "standard", description="'standard': the set in sim/data/uncertainties.toml"
+    )
+    effect_sizes: bool = Field(True, description="every lever effect size over its schema range")
+    all_levers: bool = Field(False, description="every lever over its bounds (global sensitivity)")
+    ranges: dict[str, RangeSpec] = Field(
+        default_factory=dict, description="scenario path = [low, high], 'documented' or 'calibrated'"
+    )
+
+
+class ExperimentFile(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=80, description="also the results folder")
+    description: str = ""
+    scenarios: list[str] = Field(min_length=1, description="scenario names in scenarios/ or .toml paths")
+    reference: str | None = Field(None, description="scenario the others are compared with")
+    design: Design = "lhs"
+    replications: int = Field(
+        ge=1, le=1_000_000, description="runs per scenario (saltelli: base size N; morris: trajectories)"
+    )
+    root_seed: int = Field(ge=0, description="every run's seed and the sample derive from it")
+    morris_levels: int = Field(4, ge=2, le=20)
+    sample: SampleSection = SampleSection()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExperimentFile:
+        labels = self.labels()
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"field 'scenarios' names a scenario twice: {labels}")
+        if self.reference is not None and self.reference not in labels:
+            raise ValueError(f"field 'reference' = {self.reference!r} is not one of the scenarios {labels}")
+        if self.design == "sobol" and self.replications & (self.replications - 1):
+            raise ValueError(
+                f"field 'replications' = {self.replications}: design 'sobol' needs a power of 2 "
+                "(e.g. 128, 256) to keep its balance"
+            )
+        return self
+
+    def labels(self) -> list[str]:
+        """How results name each scenario: its entry, without folder or .toml."""
+        return [Path(entry).stem for entry in self.scenarios]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment: its scenarios as data, its sampled parameters, its runs."""
+
+    name: str
+    description: str
+    path: Path
+    file_hash: str
+    design: Design
+    replications: int
+    root_seed: int
+    morris_levels: int
+    reference: str | None
+    scenarios: dict[str, ScenarioSpec]
+    scenario_files: dict[str, str]
+    parameters: tuple[SampledParameter, ...]
+    targets: tuple[tuple[int, float], ...]
+
+    @property
+    def runs_per_scenario(self) -> int:
+        return sample_rows(self.design, self.replications, len(self.parameters))
+
+    @property
+    def runs_total(self) -> int:
+        return self.runs_per_scenario * len(self.scenarios)
+
+    def samples(self) -> np.ndarray:
+        """The design's matrix of sampled values (row = replication, column = parameter)."""
+        sampling_seed, _ = derive_seeds(self.root_seed, 0)
+        return sample_matrix(
+            self.design, list(self.parameters), self.replications, sampling_seed, self.morris_levels
+        )
+
+    def runs(self) -> Iterator[RunSpec]:
+        samples = self.samples()
+        _, seeds = derive_seeds(self.root_seed, len(samples))
+        return plan_runs(list(self.scenarios), samples, seeds)
+
+
+def _scenario_path(entry: str, experiment_path: Path) -> Path:
+    """A scenario entry: a .toml path relative to the experiment file, or a name in scenarios/."""
+    if entry.endswith(".toml"):
+        return experiment_path.parent / entry
+    for folder in (experiment_path.parent.parent / "scenarios", Path("scenarios")):
+        if (folder / f"{entry}.toml").is_file():
+            return folder / f"{entry}.toml"
+    return experiment_path.parent.parent / "scenarios" / f"{entry}.toml"
+
+
+def _load_scenarios(spec: ExperimentFile, path: Path) -> dict[str, Scenario]:
+    scenarios = {}
+    for entry, label in zip(spec.scenarios, spec.labels(), strict=True):
+        file = _scenario_path(entry, path)
+        if not file.is_file():
+            raise InputError(
+                f"{path}: field 'scenarios' names {entry!r}: no scenario file {file} "
+                "(give a name in scenarios/ or a .toml path relative to the experiment file)"
+            )
+        scenarios[label] = load_scenario(file)
+    return scenarios
+
+
+def sampled_parameters(sample: SampleSection, scenario: Scenario, origin: str) -> list[SampledParameter]:
+    """Standard uncertainties, effect sizes, levers, then explicit ranges (which win)."""
+    base_year = load_scenario_base_year(scenario)
+    chosen: dict[str, SampledParameter] = {}
+    groups = (
+        (sample.uncertainties == "standard", lambda: standard_uncertainties(base_year)),
+        (sample.effect_sizes, effect_size_parameters),
+        (sample.all_levers, lever_parameters),
+    )
+    for wanted, parameters in groups:
+        if wanted:
+            chosen.update((p.name, p) for p in parameters())
+    for name, range_spec in sample.ranges.items():
+        kind = "lever" if name.startswith("levers.") else "uncertainty"
+        try:
+            chosen[name] = ranged_parameter(name, range_spec, base_year, kind=kind)
+        except ValueError as exc:
+            raise InputError(f"{origin}: field 'sample.ranges.\"{name}\"' = {range_spec!r}: {exc}") from None
+    return list(chosen.values())
+
+
+def _check_ranges(path: Path, scenarios: dict[str, Scenario], parameters: list[SampledParameter]) -> None:
+    """Both ends of every range must make a valid scenario, for every scenario."""
+    for end in ("low", "high"):
+        values = {p.name: p.value(getattr(p, end)) for p in parameters}
+        for entry, scenario in scenarios.items():
+            source = f"{path}: scenario {entry!r} with every sampled parameter at its {end} end"
+            raw = with_values(scenario.data.model_dump(mode="json"), values, source)
+            try:
+                data = validate(type(scenario.data), raw, source)
+                load_scenario_base_year(Scenario(data=data, source=source, directory=scenario.directory))
+            except InputError as exc:
+                raise InputError(f"{exc}\n(the range of that field in 'sample' does not fit)") from None
+
+
+def load_experiment(path: Path) -> Experiment:
+    """Read and check an experiment file and everything it names; nothing runs yet."""
+    path = Path(path)
+    spec = validate(ExperimentFile, read_toml(path), str(path))
+    scenarios = _load_scenarios(spec, path)
+    first = next(iter(scenarios.values()))
+    parameters = sampled_parameters(spec.sample, first, str(path))
+    if spec.design in ("saltelli", "morris") and not parameters:
+        raise InputError(f"{path}: field 'design' = {spec.design!r} needs at least one sampled parameter")
+    _check_ranges(path, scenarios, parameters)
+    targets = {(t.year, t.threshold_yi) for s in scenarios.values() for t in s.data.targets}
+    return Experiment(
+        name=spec.name,
+        description=spec.description,
+        path=path,
+        file_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
+        design=spec.design,
+        replications=spec.replications,
+        root_seed=spec.root_seed,
+        morris_levels=spec.morris_levels,
+        reference=spec.reference,
+        scenarios={entry: ScenarioSpec.of(s) for entry, s in scenarios.items()},
+        scenario_files={entry: s.source for entry, s in scenarios.items()},
+        parameters=tuple(parameters),
+        targets=tuple(sorted(targets)),
+    )

@@ -1,0 +1,98 @@
+"""The odds of one scenario reaching its targets, computed in memory (for the web page).
+
+The same runner, worker and sampled uncertainties as `python -m sim experiment` (the
+standard uncertainties and every effect size, Latin hypercube), without a results folder.
+Two calls with the same root seed share samples and seeds, so a scenario and the
+baseline are compared on common random numbers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sim.batch_runner import Cancelled, run_batches
+from sim.executors import default_workers, shared_local_executor
+from sim.experiment import SampleSection, sampled_parameters
+from sim.experiment_run import batch_size
+from sim.probability import wilson_interval
+from sim.run_spec import Batch, ScenarioSpec, batches, derive_seeds, plan_runs
+from sim.sampling import sample_matrix
+from sim.scenario import Scenario
+
+__all__ = ["Cancelled", "Odds", "TargetOdds", "estimate_odds"]
+
+
+@dataclass(frozen=True)
+class TargetOdds:
+    """P(output >= threshold in year), with its Wilson 95% interval."""
+
+    year: int
+    threshold_yi: float
+    met: int
+    runs: int
+    probability: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Odds:
+    scenario: str
+    targets: tuple[TargetOdds, ...]
+    annual: pd.DataFrame  # one row per run and year: replication, year, output_yi, fiscal_cost_yi
+
+    def fan(self) -> pd.DataFrame:
+        """Median, 50% and 90% bands of annual output, for a fan chart."""
+        by_year = self.annual.groupby("year")["output_yi"]
+        quantiles = {"p05": 0.05, "p25": 0.25, "median": 0.5, "p75": 0.75, "p95": 0.95}
+        return pd.DataFrame({name: by_year.quantile(q) for name, q in quantiles.items()}).reset_index()
+
+
+def target_odds(annual: pd.DataFrame, year: int, threshold_yi: float) -> TargetOdds:
+    outputs = annual.loc[annual["year"] == year, "output_yi"]
+    met, runs = int((outputs >= threshold_yi).sum()), len(outputs)
+    low, high = wilson_interval(met, runs)
+    return TargetOdds(year, threshold_yi, met, runs, met / runs, low, high)
+
+
+def estimate_odds(
+    scenario: Scenario,
+    replications: int = 200,
+    root_seed: int = 1,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+    executor: Executor | None = None,
+) -> Odds:
+    """Run `replications` runs of the scenario with the uncertainties sampled; blocks until done.
+
+    `on_progress(done, total)` is called from the calling thread; setting `cancel` stops
+    the batch and raises Cancelled. By default the runs go to worker processes started
+    once per process and reused.
+    """
+    parameters = tuple(sampled_parameters(SampleSection(), scenario, scenario.source))
+    sampling_seed, seeds = derive_seeds(root_seed, replications)
+    samples = sample_matrix("lhs", list(parameters), replications, sampling_seed)
+    spec = ScenarioSpec.of(scenario)
+    runs = plan_runs([scenario.name], samples, seeds)
+    workers = default_workers()
+    tasks = batches(runs, batch_size(replications, workers), {scenario.name: spec}, parameters)
+    frames: list[pd.DataFrame] = []
+    done = 0
+
+    def collect(batch: Batch, rows: pd.DataFrame) -> None:
+        nonlocal done
+        frames.append(rows[["replication", "year", "output_yi", "fiscal_cost_yi"]])
+        done += len(batch.runs)
+        if on_progress is not None:
+            on_progress(done, replications)
+
+    run_batches(tasks, executor or shared_local_executor(), collect, in_flight=2 * workers, cancel=cancel)
+    annual = pd.concat(frames).sort_values(["replication", "year"]).reset_index(drop=True)
+    targets = tuple(target_odds(annual, t.year, t.threshold_yi) for t in scenario.data.targets)
+    return Odds(scenario.name, targets, annual)

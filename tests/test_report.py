@@ -1,0 +1,385 @@
+"""The experiment report on small synthetic results folders whose right answers are known."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+from sim.discovery import discover
+from sim.probability import paired_difference_from_counts, wilson_interval
+from sim.report import build_report, report_json, report_markdown, write_report
+from sim.result_store import parameter_column, write_manifest, write_shard
+
+YEARS = list(range(2024, 2031))
+INDICATORS = [
+    "output_yi",
+    "value_added_yi",
+    "above_scale_output_yi",
+    "firms",
+    "above_scale_firms",
+    "tech_enterprises",
+    "employment",
+    "credit_yi",
+    "defaults",
+    "entries",
+    "exits",
+    "energy_intensity",
+    "output_per_mu_wan",
+    "land_in_use_mu",
+    "local_input_share",
+    "tier2_share",
+    "tier3_share",
+    "quality_index",
+    "fiscal_cost_yi",
+]
+TARGETS = [{"year": 2027, "threshold_yi": 700.0}, {"year": 2030, "threshold_yi": 1000.0}]
+BASE = parameter_column("world.gross_output_yi")
+SUBSIDY = "levers.finance.interest_subsidy"
+
+
+def output_path(in_2027: float, in_2030: float) -> list[float]:
+    """Annual output from 600 in 2024, straight to the 2027 value, then to the 2030 value."""
+    return list(np.interp(YEARS, [2024, 2027, 2030], [600.0, in_2027, in_2030]))
+
+
+def run_rows(
+    run_id: int, scenario: str, replication: int, output: list[float], cost: float, params: dict[str, float]
+) -> pd.DataFrame:
+    """One run's rows as the experiment runner writes them; `cost` is the yearly fiscal cost after 2024."""
+    rows = pd.DataFrame({name: 0.0 for name in INDICATORS}, index=range(len(YEARS)))
+    rows.insert(0, "run_id", run_id)
+    rows.insert(1, "scenario", scenario)
+    rows.insert(2, "replication", replication)
+    rows.insert(3, "seed", 1000 + replication)
+    rows.insert(4, "year", YEARS)
+    rows["output_yi"] = output
+    rows["fiscal_cost_yi"] = [0.0] + [cost] * (len(YEARS) - 1)
+    for name, value in params.items():
+        rows[parameter_column(name)] = float(value)
+    return rows.astype({"run_id": "int64", "replication": "int64", "seed": "int64", "year": "int64"})
+
+
+def write_experiment(
+    folder, *, scenarios, parameters, runs, replications, design="lhs", reference=None, salib=None
+):
+    """A results folder: the manifest and one shard per scenario's runs done."""
+    manifest = {
+        "experiment": folder.name,
+        "description": "synthetic test experiment",
+        "experiment_file": f"experiments/{folder.name}.toml",
+        "experiment_hash": "0" * 64,
+        "design": design,
+        "replications": replications,
+        "root_seed": 7,
+        "scenarios": scenarios,
+        "reference": reference,
+        "parameters": parameters,
+        "targets": TARGETS,
+        "salib": salib,
+        "package_version": "0.1.0",
+        "runs_total": replications * len(scenarios),
+        "runs_done": len(runs),
+        "created": "2026-01-01T00:00:00",
+        "updated": "2026-01-01T00:00:00",
+    }
+    write_manifest(folder, manifest)
+    frame = pd.concat(runs, ignore_index=True)
+    for _, shard in frame.groupby("scenario", sort=False):
+        write_shard(folder, shard)
+    return folder
+
+
+# Two scenarios, 8 paired runs. 2030 target met by runs 0-1 of the baseline and 0-2 of the plan;
+# 2027 target by run 0 of the baseline and runs 0-3 of the plan. The plan costs 2 亿元 a year.
+MET_2030 = {"baseline": {0, 1}, "plan": {0, 1, 2}}
+MET_2027 = {"baseline": {0}, "plan": {0, 1, 2, 3}}
+COST = {"baseline": 0.0, "plan": 2.0}
+SCENARIOS = [
+    {
+        "name": "baseline",
+        "file": "scenarios/baseline.toml",
+        "hash": "a",
+        "levers": {SUBSIDY: 0.0, "levers.x": 1.0},
+    },
+    {"name": "plan", "file": "scenarios/plan.toml", "hash": "b", "levers": {SUBSIDY: 0.5, "levers.x": 1.0}},
+]
+PARAMETERS = [
+    {"name": "world.gross_output_yi", "low": 500.0, "high": 660.0, "kind": "uncertainty", "note": ""},
+    {
+        "name": "environment.demand_growth_shift",
+        "low": -0.02,
+        "high": 0.02,
+        "kind": "uncertainty",
+        "note": "",
+    },
+]
+
+
+def paired_runs(scenario_runs: dict[str, range]) -> list[pd.DataFrame]:
+    runs = []
+    for number, scenario in enumerate(("baseline", "plan")):
+        for i in scenario_runs.get(scenario, ()):
+            output = output_path(
+                720.0 if i in MET_2027[scenario] else 680.0, 1050.0 if i in MET_2030[scenario] else 950.0
+            )
+            params = {"world.gross_output_yi": 500.0 + 20.0 * i, "environment.demand_growth_shift": 0.001 * i}
+            runs.append(run_rows(number * 8 + i, scenario, i, output, COST[scenario], params))
+    return runs
+
+
+@pytest.fixture(scope="module")
+def paired_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("results") / "two_scenarios"
+    runs = paired_runs({"baseline": range(8), "plan": range(8)})
+    return write_experiment(
+        folder, scenarios=SCENARIOS, parameters=PARAMETERS, runs=runs, replications=8, reference="baseline"
+    )
+
+
+@pytest.fixture(scope="module")
+def paired_report(paired_folder):
+    return build_report(paired_folder)
+
+
+def test_probabilities_count_the_runs_that_met_each_target(paired_report):
+    table = report_json(paired_report)["probabilities"]
+    plan_2030 = next(r for r in table if r["scenario"] == "plan" and r["year"] == 2030)
+    assert (plan_2030["runs"], plan_2030["met"], plan_2030["probability"]) == (8, 3, 3 / 8)
+    assert (plan_2030["low"], plan_2030["high"]) == pytest.approx(wilson_interval(3, 8))
+    shares = {(r["scenario"], r["year"]): r["met"] for r in table}
+    assert shares == {("baseline", 2027): 1, ("baseline", 2030): 2, ("plan", 2027): 4, ("plan", 2030): 3}
+
+
+def test_marginal_effects_are_paired_against_the_reference(paired_report):
+    effects = {r["year"]: r for r in report_json(paired_report)["effects"]}
+    assert {r["scenario"] for r in effects.values()} == {"plan"}
+    # 2030: both met 2, plan only 1, baseline only 0, neither 5.
+    expected = paired_difference_from_counts(2, 1, 0, 5)
+    row = effects[2030]
+    assert (row["difference"], row["low"], row["high"]) == pytest.approx(expected)
+    assert row["pairs"] == 8
+    assert row["mean_output_difference_yi"] == pytest.approx(100.0 / 8)
+    assert effects[2027]["difference"] == pytest.approx(3 / 8)
+
+
+def test_fiscal_cost_and_probability_gained_per_yi(paired_report):
+    costs = {r["scenario"]: r for r in report_json(paired_report)["costs"]}
+    assert costs["plan"]["mean_annual_cost_yi"] == pytest.approx(2.0)
+    assert costs["plan"]["extra_cumulative_cost_yi"] == pytest.approx(12.0)
+    assert costs["plan"]["pp_per_yi"] == pytest.approx(12.5 / 12.0)
+    assert costs["baseline"]["mean_annual_cost_yi"] == 0.0
+    assert costs["baseline"]["pp_per_yi"] is None
+
+
+def test_probability_by_quartile_of_the_2024_base(paired_report):
+    rows = [
+        r
+        for r in report_json(paired_report)["by_base_output"]
+        if r["scenario"] == "plan" and r["year"] == 2030
+    ]
+    # Bases 500, 520, ..., 640: quartiles hold two runs each; plan runs 0-2 met 2030.
+    assert [r["runs"] for r in rows] == [2, 2, 2, 2]
+    assert [r["met"] for r in rows] == [2, 1, 0, 0]
+    assert rows[0]["base_low_yi"] == 500.0 and rows[-1]["base_high_yi"] == 640.0
+
+
+def test_discovery_uses_the_levers_that_differ_between_scenarios(paired_report):
+    discovery = report_json(paired_report)["discovery"]
+    assert SUBSIDY in discovery["features"] and "levers.x" not in discovery["features"]
+    assert BASE in discovery["features"]
+    assert (discovery["runs"], discovery["met"]) == (16, 5)
+
+
+def test_no_sensitivity_section_for_an_lhs_design(paired_report):
+    assert paired_report.sensitivity is None
+    assert "Global sensitivity" not in report_markdown(paired_report)
+
+
+def test_report_files_and_markdown(paired_report, paired_folder):
+    written = write_report(paired_report, paired_folder)
+    assert {path.name for path in written} == {"report.md", "output_fan.png"}
+    assert all(path.stat().st_size > 0 for path in written)
+    text = (paired_folder / "report.md").read_text(encoding="utf-8")
+    assert text == report_markdown(paired_report)
+    for expected in (
+        "baseline",
+        "plan",
+        "工业总产值",
+        "37.5% (13.7–69.4%)",
+        "1.04 pp/亿元",
+        "output_fan.png",
+    ):
+        assert expected in text
+    assert "resume" not in text
+    json.dumps(report_json(paired_report), allow_nan=False)
+
+
+def test_partial_results_are_reported_on_the_runs_done(tmp_path):
+    folder = tmp_path / "partial"
+    runs = paired_runs({"baseline": range(5)})
+    write_experiment(
+        folder, scenarios=SCENARIOS, parameters=PARAMETERS, runs=runs, replications=8, reference="baseline"
+    )
+    report = build_report(folder)
+    data = report_json(report)
+    assert (data["header"]["runs_done"], data["header"]["runs_total"], data["header"]["complete"]) == (
+        5,
+        16,
+        False,
+    )
+    by_scenario = {(r["scenario"], r["year"]): r for r in data["probabilities"]}
+    assert by_scenario[("baseline", 2030)]["runs"] == 5 and by_scenario[("baseline", 2030)]["met"] == 2
+    assert by_scenario[("plan", 2030)]["runs"] == 0 and by_scenario[("plan", 2030)]["probability"] is None
+    assert data["effects"][0]["pairs"] == 0
+    text = report_markdown(report)
+    assert "resume with --resume" in text and "no runs yet" in text
+
+
+def test_a_reference_alone_has_no_marginal_effects(tmp_path):
+    folder = tmp_path / "alone"
+    runs = paired_runs({"baseline": range(8)})
+    write_experiment(
+        folder,
+        scenarios=SCENARIOS[:1],
+        parameters=PARAMETERS,
+        runs=runs,
+        replications=8,
+        reference="baseline",
+    )
+    report = build_report(folder)
+    assert report.effects.empty
+    assert "No scenario besides the reference (baseline)" in report_markdown(report)
+    # One scenario: its levers do not vary, so only the sampled parameters are inputs of the tree.
+    assert report.discovery.features == [BASE, parameter_column("environment.demand_growth_shift")]
+
+
+SALIB_PARAMETERS = [
+    {"name": name, "low": 0.0, "high": 1.0, "kind": "uncertainty", "note": ""} for name in ("a", "b", "c")
+]
+PROBLEM = {"num_vars": 3, "names": ["a", "b", "c"], "bounds": [[0.0, 1.0]] * 3}
+
+
+def write_salib_experiment(folder, design, sample, salib, keep=None, floor=800.0):
+    """One scenario with 2030 output floor + 400 (a + 0.1 b); with floor 800, met when a + 0.1 b >= 0.5."""
+    runs = []
+    for i, (a, b, c) in enumerate(sample[:keep]):
+        final = floor + 400.0 * (a + 0.1 * b)
+        runs.append(run_rows(i, "baseline", i, output_path(750.0, final), 0.0, {"a": a, "b": b, "c": c}))
+    return write_experiment(
+        folder,
+        scenarios=SCENARIOS[:1],
+        parameters=SALIB_PARAMETERS,
+        runs=runs,
+        replications=len(sample),
+        design=design,
+        salib=salib,
+    )
+
+
+def indices(report, outcome):
+    return [r for r in report_json(report)["sensitivity"]["table"] if r["outcome"] == outcome]
+
+
+def test_sobol_indices_rank_the_parameters(tmp_path):
+    sample = sobol_sample.sample(PROBLEM, 64, calc_second_order=False, seed=3)
+    folder = write_salib_experiment(
+        tmp_path / "sobol", "saltelli", sample, {"calc_second_order": False, "N": 64}
+    )
+    report = build_report(folder)
+    output = indices(report, "output_2030")
+    assert [r["parameter"] for r in output] == ["a", "b", "c"]
+    # Analytic: S_a = 1 / 1.01, S_b = 0.01 / 1.01, c has no effect.
+    assert output[0]["ST"] == pytest.approx(0.99, abs=0.1) and output[0]["S1"] == pytest.approx(
+        0.99, abs=0.15
+    )
+    assert output[1]["ST"] == pytest.approx(0.0099, abs=0.01)
+    assert output[2]["ST"] == 0.0
+    assert indices(report, "met_2030")[0]["parameter"] == "a"
+    assert {path.name for path in write_report(report, folder)} == {
+        "report.md",
+        "output_fan.png",
+        "sensitivity.png",
+    }
+    assert "Sobol indices" in (folder / "report.md").read_text(encoding="utf-8")
+
+
+def test_morris_screening_ranks_the_parameters(tmp_path):
+    sample = morris_sample.sample(PROBLEM, N=10, num_levels=4, seed=3)
+    folder = write_salib_experiment(
+        tmp_path / "morris", "morris", sample, {"num_levels": 4, "trajectories": 10}
+    )
+    report = build_report(folder)
+    output = indices(report, "output_2030")
+    assert [r["parameter"] for r in output] == ["a", "b", "c"]
+    # A linear output: every elementary effect of a is 400 per unit range, of b 40, of c 0.
+    assert [r["mu_star"] for r in output] == pytest.approx([400.0, 40.0, 0.0])
+    assert [r["sigma"] for r in output] == pytest.approx([0.0, 0.0, 0.0], abs=1e-9)
+    assert indices(report, "met_2030")[0]["parameter"] == "a"
+    assert "Morris screening" in report_markdown(report)
+
+
+def test_sensitivity_waits_for_the_complete_design(tmp_path):
+    sample = sobol_sample.sample(PROBLEM, 16, calc_second_order=False, seed=3)
+    folder = write_salib_experiment(tmp_path / "sobol", "saltelli", sample, {"N": 16}, keep=50)
+    report = build_report(folder)
+    assert report.sensitivity.table.empty
+    assert report.sensitivity.notes == [
+        "Needs the complete design: 50 of 80 runs done; resume with --resume."
+    ]
+    assert {path.name for path in write_report(report, folder)} == {"report.md", "output_fan.png"}
+    assert "Needs the complete design" in report_markdown(report)
+
+
+def test_sensitivity_of_an_outcome_that_never_varies_is_explained(tmp_path):
+    sample = sobol_sample.sample(PROBLEM, 16, calc_second_order=False, seed=3)
+    folder = write_salib_experiment(tmp_path / "sobol", "saltelli", sample, {"N": 16}, floor=1100.0)
+    report = build_report(folder)
+    assert set(report.sensitivity.table["outcome"]) == {"output_2030"}
+    assert report.sensitivity.notes == [
+        "met_2030: the outcome is the same in every run: no parameter moves it."
+    ]
+    text = report_markdown(report)
+    assert "no parameter moves it" in text and "Every run met the target" in text
+
+
+def test_discovery_finds_a_planted_rule(tmp_path):
+    rng = np.random.default_rng(5)
+    runs = []
+    for i in range(200):
+        a, b, c = rng.uniform(size=3)
+        final = 1100.0 if a > 0.5 else 900.0
+        runs.append(run_rows(i, "baseline", i, output_path(750.0, final), 0.0, {"a": a, "b": b, "c": c}))
+    folder = write_experiment(
+        tmp_path / "rule", scenarios=SCENARIOS[:1], parameters=SALIB_PARAMETERS, runs=runs, replications=200
+    )
+    discovery = build_report(folder).discovery
+    assert discovery.accuracy == 1.0
+    [box] = discovery.boxes
+    [condition] = box.conditions
+    assert (condition.feature, condition.op) == (parameter_column("a"), ">")
+    assert condition.value == pytest.approx(0.5, abs=0.02)
+    assert (box.density, box.coverage) == (1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("met", "says"), [(False, "No run met the target"), (True, "Every run met the target")]
+)
+def test_discovery_says_when_there_is_nothing_to_tell_apart(met, says):
+    features = pd.DataFrame({"param:a": np.linspace(0.0, 1.0, 20)})
+    discovery = discover(features, np.full(20, met))
+    assert discovery.boxes == [] and discovery.note.startswith(says)
+
+
+def test_discovery_merges_conditions_on_the_same_input():
+    """A box between two cuts of one input reads as one lower bound, then one upper bound."""
+    x = np.linspace(0.0, 1.0, 100)
+    met = (x > 0.3) & (x <= 0.7)
+    discovery = discover(pd.DataFrame({"param:x": x}), met)
+    [box] = discovery.boxes
+    assert [(c.op, round(c.value, 2)) for c in box.conditions] == [(">", 0.3), ("<=", 0.7)]
+    assert box.density == 1.0 and box.coverage == 1.0
