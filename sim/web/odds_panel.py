@@ -12,13 +12,14 @@ import solara
 import solara.lab
 from matplotlib.figure import Figure
 
+from sim.odds import Cancelled, TargetOdds
 from sim.scenario import Scenario
 from sim.web.charts import PNG, TARGET_COLOURS
 from sim.web.i18n import Language, text
 from sim.web.state import DEFAULT_REPLICATIONS, OddsComparison, Settings, estimate_comparison, scenario_of
 
 
-def _percent(odds) -> str:
+def _percent(odds: TargetOdds) -> str:
     return f"{odds.probability:.0%} [{odds.low:.0%}, {odds.high:.0%}]"
 
 
@@ -78,8 +79,6 @@ def OddsPanel(settings: Settings, lang: Language):
         scenario: Scenario, runs: int, with_baseline: bool, stop: threading.Event
     ) -> OddsComparison | None:
         """The comparison, or None when cancelled."""
-        from sim.odds import Cancelled
-
         progress.set((0, runs * (2 if with_baseline else 1)))
         try:
             return estimate_comparison(scenario, runs, with_baseline, lambda *done: progress.set(done), stop)

@@ -14,15 +14,13 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import tomli_w
 
 from sim.input_errors import InputError
+from sim.odds import Odds, TargetOdds, estimate_odds
 from sim.scenario import Scenario, load_scenario, merge_tables, read_scenario_tree, scenario_from_raw
-
-if TYPE_CHECKING:
-    from sim.odds import Odds
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 BASELINE = "baseline"
@@ -109,7 +107,7 @@ class OddsComparison:
     settings: Odds
     baseline: Odds | None
 
-    def rows(self) -> list[tuple[int, float, Any, Any]]:
+    def rows(self) -> list[tuple[int, float, TargetOdds, TargetOdds | None]]:
         """(year, threshold, settings' TargetOdds, baseline's TargetOdds or None) per target."""
         baseline = {t.year: t for t in self.baseline.targets} if self.baseline else {}
         return [(t.year, t.threshold_yi, t, baseline.get(t.year)) for t in self.settings.targets]
@@ -127,8 +125,6 @@ def estimate_comparison(
 
     Blocks until done; raises sim.odds.Cancelled when `cancel` is set.
     """
-    from sim.odds import estimate_odds
-
     scenarios = [scenario]
     if compare_baseline:
         scenarios.append(load_scenario(SCENARIO_DIR / f"{BASELINE}.toml"))

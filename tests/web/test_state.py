@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-import sys
 import threading
-import types
-from dataclasses import dataclass
 
+import pandas as pd
 import pytest
 
 from sim.input_errors import InputError
 from sim.lever_docs import lever_rows
+from sim.odds import Cancelled, Odds, TargetOdds
 from sim.scenario import load_scenario
+from sim.web import state
 from sim.web.state import (
     estimate_comparison,
     from_upload,
@@ -71,41 +71,20 @@ def test_a_bad_upload_is_rejected_with_the_schemas_message(content, message):
         from_upload("mine.toml", content)
 
 
-@dataclass(frozen=True)
-class FakeTarget:
-    year: int
-    threshold_yi: float
-    probability: float
-
-
-@dataclass(frozen=True)
-class FakeOdds:
-    scenario: str
-    targets: tuple[FakeTarget, ...]
-
-
-class FakeCancelled(Exception):
-    pass
-
-
 def fake_estimate_odds(scenario, replications=200, root_seed=1, *, on_progress=None, cancel=None):
-    """sim.odds.estimate_odds's contract: progress from the calling thread, Cancelled when told."""
+    """sim.odds.estimate_odds's contract, quickly: progress from the calling thread, Cancelled when told."""
     for done in range(1, replications + 1):
         if cancel is not None and cancel.is_set():
-            raise FakeCancelled
+            raise Cancelled
         on_progress(done, replications)
     p = 0.9 if scenario.data.levers.attraction.extra_leads_per_year else 0.4
-    return FakeOdds(
-        scenario.name, tuple(FakeTarget(t.year, t.threshold_yi, p) for t in scenario.data.targets)
-    )
+    targets = tuple(TargetOdds(t.year, t.threshold_yi, 0, 0, p, p, p) for t in scenario.data.targets)
+    return Odds(scenario.name, targets, pd.DataFrame())
 
 
 @pytest.fixture
 def fake_odds(monkeypatch):
-    module = types.ModuleType("sim.odds")
-    module.estimate_odds = fake_estimate_odds
-    module.Cancelled = FakeCancelled
-    monkeypatch.setitem(sys.modules, "sim.odds", module)
+    monkeypatch.setattr(state, "estimate_odds", fake_estimate_odds)
 
 
 def test_the_odds_of_the_settings_and_the_baseline_with_joint_progress(fake_odds):
@@ -128,7 +107,7 @@ def test_the_odds_without_the_baseline_and_cancelled(fake_odds):
     assert result.baseline is None and all(theirs is None for *_, theirs in result.rows())
     cancel = threading.Event()
     cancel.set()
-    with pytest.raises(FakeCancelled):
+    with pytest.raises(Cancelled):
         estimate_comparison(scenario, 3, True, lambda *_: None, cancel)
 
 
