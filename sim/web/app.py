@@ -22,6 +22,11 @@ from sim.web.state import BASELINE, load_named
 configure_offline()
 
 LANGUAGE_NAMES: dict[Language, str] = {"zh": "中文", "en": "English"}
+TABLE_CSS = """
+.odds-table th, .odds-table td, .fiscal-table th, .fiscal-table td {
+    padding: 2px 10px; text-align: right; white-space: nowrap;
+}
+"""
 
 
 @solara.component
@@ -29,6 +34,7 @@ def Page():
     lang = solara.use_reactive("zh")
     settings = solara.use_reactive(load_named(BASELINE))
     solara.Title(text("title", lang.value))
+    solara.Style(TABLE_CSS)
     with solara.Column(style={"padding": "12px"}):
         with solara.Row(style={"align-items": "center", "justify-content": "space-between"}):
             with solara.Column(gap="0px"):

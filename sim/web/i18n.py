@@ -90,6 +90,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "settings_col": ("当前设置", "These settings"),
     "baseline_col": ("基准情景", "Baseline"),
     "difference": ("差值", "Difference"),
+    "points": ("个百分点", "points"),
     "fan": ("产值分布（扇形图：5%–95%、25%–75%、中位数）", "Output fan chart (5–95%, 25–75%, median)"),
     "median": ("中位数", "median"),
     "odds_failed": ("概率估计失败", "The estimate failed"),

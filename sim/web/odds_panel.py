@@ -33,7 +33,10 @@ def odds_table_html(result: OddsComparison, lang: Language) -> str:
     for year, threshold, ours, theirs in result.rows():
         cells = [f"{year} ≥ {threshold:,.0f} 亿元", _percent(ours)]
         if theirs is not None:
-            cells += [_percent(theirs), f"{ours.probability - theirs.probability:+.0%}"]
+            cells += [
+                _percent(theirs),
+                f"{100 * (ours.probability - theirs.probability):+.0f} {text('points', lang)}",
+            ]
         lines.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     return "\n".join([*lines, "</table>"])
 

@@ -67,13 +67,10 @@ def RunCharts(model: IndustryModel, quarters: int, running: bool, lang: Language
             solara.FigureMatplotlib(clusters, dependencies=settled, **PNG)
         solara.Text(text("indicators", lang), style=HEADING)
         solara.FigureMatplotlib(indicators, dependencies=settled, **PNG)
-        with solara.Columns([1, 1]):
-            with solara.Column():
-                solara.Text(text("fiscal", lang), style=HEADING)
-                solara.HTML(tag="div", unsafe_innerHTML=fiscal_table_html(model, lang))
-            with solara.Column():
-                solara.FigureMatplotlib(parcels, dependencies=settled, **PNG)
-                solara.Text(text("parcels_note", lang), style={"font-size": "0.8em", "color": "#666"})
+        solara.Text(text("fiscal", lang), style=HEADING)
+        solara.HTML(tag="div", unsafe_innerHTML=fiscal_table_html(model, lang))
+        solara.FigureMatplotlib(parcels, dependencies=settled, **PNG)
+        solara.Text(text("parcels_note", lang), style={"font-size": "0.8em", "color": "#666"})
 
 
 @solara.component

@@ -10,29 +10,28 @@ mode embeds.
 from __future__ import annotations
 
 import os
+import warnings
 
 APP = "sim.web.app"
-OFFLINE_ENVIRONMENT = {
-    "SOLARA_ASSETS_PROXY": "true",  # front end from the installed assets, not a CDN
-    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
-    "SOLARA_MODE": "production",  # no check page, no auto-reload
-}
 
 
 def configure_offline() -> None:
-    """Apply OFFLINE_ENVIRONMENT to a Solara server already imported (as under `solara run`)."""
+    """Set Solara up to need nothing from outside; the app calls it too, for `solara run`."""
     import solara.server.settings
     import solara.settings
 
-    solara.settings.assets.proxy = True
+    solara.settings.assets.proxy = True  # front end from the installed assets, not a CDN
     solara.server.settings.telemetry.mixpanel_enable = False
-    solara.server.settings.main.mode = "production"
+    solara.server.settings.main.mode = "production"  # no check page, no auto-reload
 
 
 def serve(host: str, port: int) -> None:
     """Run the page's server until interrupted."""
-    os.environ.update(OFFLINE_ENVIRONMENT)
     os.environ["SOLARA_APP"] = APP
+    configure_offline()
+    # Solara warns on every plain-http page load that cookies fall back to samesite=lax,
+    # which is what a page served on an intranet without https wants.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     import uvicorn
 
     print(f"serving the Dazu web page on http://{host}:{port} (Ctrl-C stops it)", flush=True)
