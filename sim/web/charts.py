@@ -14,6 +14,7 @@ import matplotlib
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from sim.results import quarterly_frame
 from sim.web.i18n import Language, text
@@ -41,6 +42,13 @@ def _time(frame: pd.DataFrame) -> pd.Series:
     return frame["year"] + (frame["quarter"] - 1) / 4
 
 
+def _year_axis(ax, model: IndustryModel) -> None:
+    """The whole horizon in years, so a chart keeps its scale as the run grows."""
+    run = model.params.run
+    ax.set_xlim(run.first_year - 1.5, run.last_year + 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def output_figure(model: IndustryModel, lang: Language) -> Figure:
     """Annualised quarterly output and completed years' totals against the targets."""
     quarters = quarterly_frame(model)
@@ -54,8 +62,7 @@ def output_figure(model: IndustryModel, lang: Language) -> Figure:
         ax.axhline(target.threshold_yi, color=colour, linestyle="--", linewidth=1)
         label = f"{target.year} {text('target', lang)} {target.threshold_yi:,.0f}"
         ax.plot([target.year + 0.75], [target.threshold_yi], "*", color=colour, markersize=12, label=label)
-    run = model.params.run
-    ax.set_xlim(run.first_year - 1.5, run.last_year + 1)
+    _year_axis(ax, model)
     ax.set_ylim(0, max(1100, float(quarters["output_yi"].max()) * 4.4))
     ax.set_title(text("output", lang))
     ax.set_ylabel(text("output_axis", lang))
@@ -73,6 +80,7 @@ def cluster_figure(model: IndustryModel, lang: Language) -> Figure:
     fig = Figure(figsize=(8, 3.6), layout="constrained")
     ax = fig.subplots()
     ax.stackplot(wide.index, *(wide[key] * 4 for key in keys), labels=[names[key] for key in keys])
+    _year_axis(ax, model)
     ax.set_title(text("by_cluster", lang))
     ax.set_ylabel(text("output_axis", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=6, frameon=False)
@@ -106,6 +114,7 @@ def indicators_figure(model: IndustryModel, lang: Language) -> Figure:
     axes[5].set_title(text("entries_exits", lang), fontsize=9)
     axes[5].legend(fontsize=7)
     for ax in axes:
+        _year_axis(ax, model)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
     return fig

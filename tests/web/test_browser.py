@@ -6,6 +6,9 @@ import re
 
 import pytest
 
+from sim.scenario import load_scenario
+from sim.web.state import load_named, scenario_of
+
 pytestmark = pytest.mark.browser
 
 EXPECT_SECONDS = 60
@@ -93,6 +96,16 @@ def test_a_malformed_upload_shows_the_error_and_the_page_still_works(page):
     expect(page.locator(".scenario-name")).to_have_text("情景: baseline")
     page.locator("button.step").click()
     expect(page.locator(".run-summary")).to_contain_text("2025 季度 1")
+
+
+def test_the_downloaded_settings_load_back(page, tmp_path):
+    pick_scenario(page, "plan_09_land")
+    with page.expect_download() as download:
+        page.get_by_text("下载当前设置（TOML）").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == "plan_09_land.toml"
+    assert load_scenario(path).data == scenario_of(load_named("plan_09_land")).data
 
 
 def test_switching_language_changes_the_labels(page):
