@@ -27,7 +27,8 @@ def LeverSlider(
     value = lever_value(settings, row["lever"], row["default"])
 
     def set_value(new: float) -> None:
-        on_settings(with_lever(settings, row["lever"], int(new) if row["integer"] else float(new)))
+        # Rounded, so the slider's float steps do not put 0.30000000000000004 in a scenario file.
+        on_settings(with_lever(settings, row["lever"], int(new) if row["integer"] else round(float(new), 6)))
 
     with solara.Column(gap="0px", classes=["lever", "lever-" + row["lever"].replace(".", "-")]):
         slider = solara.SliderInt if row["integer"] else solara.SliderFloat

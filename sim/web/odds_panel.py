@@ -26,7 +26,8 @@ def _percent(odds: TargetOdds) -> str:
 def odds_table_html(result: OddsComparison, lang: Language) -> str:
     """One row per target: the settings' probability, the baseline's and the difference."""
     runs = result.settings.targets[0].runs
-    header = [text("target", lang), f"{text('settings_col', lang)} ({runs} {text('runs', lang)})"]
+    settings = f"{text('settings_col', lang)} ({result.settings.scenario}, {runs} {text('runs', lang)})"
+    header = [text("target", lang), settings]
     if result.baseline is not None:
         header += [text("baseline_col", lang), text("difference", lang)]
     lines = ["<table class='odds-table'><tr>" + "".join(f"<th>{cell}</th>" for cell in header) + "</tr>"]

@@ -22,6 +22,7 @@ from sim.input_errors import InputError
 from sim.odds import Odds, TargetOdds, estimate_odds
 from sim.scenario import Scenario, load_scenario, merge_tables, read_scenario_tree, scenario_from_raw
 
+# The repository's scenario files (the README installs the package editable, in place).
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 BASELINE = "baseline"
 DEFAULT_REPLICATIONS = 200

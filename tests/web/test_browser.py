@@ -78,7 +78,7 @@ def test_all_plans_odds_show_two_probabilities_with_intervals(page):
     result = page.locator(".odds-result")
     expect(result).to_be_visible(timeout=120_000)
     text = result.inner_text()
-    assert "20 次" in text
+    assert "all_plans, 20 次" in text
     rows = [line for line in text.splitlines() if line.startswith(("2027", "2030"))]
     interval = r"\d+% \[\d+%, \d+%\]"
     assert len(rows) == 2 and all(len(re.findall(interval, row)) == 2 for row in rows), text
