@@ -1,4 +1,4 @@
-"""Command line: `python -m sim run|compare|experiment|report|levers|hindcast|calibrate|facts|parameters`."""
+"""Command line: `python -m sim run|compare|experiment|report|levers|hindcast|...|web`."""
 
 from __future__ import annotations
 
@@ -95,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     params.add_argument(
         "--update-odd", action="store_true", help="regenerate the parameter table of docs/ODD.md in place"
     )
+    web = commands.add_parser("web", help="serve the web page (levers, one run, the odds) until Ctrl-C")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     return parser
 
 
@@ -331,6 +334,13 @@ def _parameters(args: argparse.Namespace) -> int:
     return 0
 
 
+def _web(args: argparse.Namespace) -> int:
+    from sim.web.server import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from sim.model import IndustryModel, load_scenario_base_year
     from sim.results import (
@@ -377,6 +387,7 @@ COMMANDS = {
     "calibrate": _calibrate,
     "facts": _facts,
     "parameters": _parameters,
+    "web": _web,
 }
 
 

@@ -868,14 +868,29 @@ def load_scenario(
     """
     path = Path(path)
     raw, chain = read_scenario_tree(path)
-    for scope in calibration_scopes:
-        raw = with_calibrated_defaults(raw, scope)
     source = str(path) if len(chain) == 1 else f"{path} (extends {' -> '.join(str(p) for p in chain[1:])})"
     if overrides:
         raw = apply_overrides(raw, overrides)
         source += f" (with --set {' '.join(overrides)})"
+    return scenario_from_raw(raw, source, path.parent, calibration_scopes, str(path))
+
+
+def scenario_from_raw(
+    raw: dict[str, Any],
+    source: str,
+    directory: Path | None,
+    calibration_scopes: tuple[Scope, ...] = ("model",),
+    origin: str | None = None,
+) -> Scenario:
+    """Validate raw scenario data (a file's, or settings edited in the web page).
+
+    Fitted values of the calibration scopes fill every field the data leaves unset; errors
+    name `source` and the field; `origin` is the Scenario's `source` (default: `source`).
+    """
+    for scope in calibration_scopes:
+        raw = with_calibrated_defaults(raw, scope)
     data = validate(ScenarioData, raw, source)
-    return Scenario(data=data, source=str(path), directory=path.parent)
+    return Scenario(data=data, source=origin or source, directory=directory)
 
 
 def default_scenario(name: str = "default") -> Scenario:

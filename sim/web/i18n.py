@@ -1,0 +1,224 @@
+"""The page's words in Chinese (the default: most users read Chinese first) and English.
+
+Bounds, defaults and units come from the lever definitions (sim/lever_docs.py); only
+their Chinese names, help texts and unit names are written here. English lever help is
+the lever's own description.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+# key -> (中文, English)
+LABELS: dict[str, tuple[str, str]] = {
+    "title": ("大足区工业“2+10”行动方案模拟", "Dazu District industry under the “2+10” plan"),
+    "subtitle": (
+        "移动各行动计划的政策杠杆，看 2027 年 700 亿元、2030 年 1000 亿元目标的实现概率如何变化",
+        "Move the plan's levers and see the odds of 700 亿元 in 2027 and 1000 亿元 in 2030 change",
+    ),
+    "language": ("语言", "Language"),
+    "levers": ("政策杠杆", "Levers"),
+    "scenario": ("情景", "Scenario"),
+    "load_scenario": ("载入情景文件", "Load a scenario file"),
+    "download": ("下载当前设置（TOML）", "Download the settings (TOML)"),
+    "upload": ("上传情景文件（TOML）", "Upload a scenario file (TOML)"),
+    "uploaded": ("已载入上传的情景", "Loaded the uploaded scenario"),
+    "upload_rejected": ("上传的情景未载入", "The uploaded scenario was not loaded"),
+    "invalid_settings": ("当前设置无效", "The settings are not valid"),
+    "default": ("默认", "default"),
+    "one_run": ("单次模拟", "One run"),
+    "seed": ("随机种子", "Seed"),
+    "run": ("运行", "Run"),
+    "step": ("单步（一个季度）", "Step (one quarter)"),
+    "reset": ("重置", "Reset"),
+    "quarter": ("季度", "quarter"),
+    "not_started": ("尚未运行：点击“运行”或“单步”", "Not run yet: press Run or Step"),
+    "stale": ("设置已更改：点击“重置”或“运行”以应用", "Settings changed: press Reset or Run to apply them"),
+    "output": ("工业总产值", "Industrial output"),
+    "output_axis": ("亿元", "亿元"),
+    "target": ("目标", "target"),
+    "annualised": ("季度产值×4", "quarterly output ×4"),
+    "annual": ("全年", "annual"),
+    "by_cluster": ("分产业集群产值（季度×4）", "Output by cluster (quarterly ×4)"),
+    "indicators": ("各行动计划推动的指标", "The indicators each plan moves"),
+    "tech_enterprises": ("科技型企业（家）", "S&T enterprises"),
+    "digital_tiers": ("数字化梯次（企业占比）", "Digital tiers (share of firms)"),
+    "tier": ("梯次", "tier"),
+    "energy_intensity": ("能耗强度（吨标煤/万元）", "Energy intensity (tce per 万元)"),
+    "output_per_mu": ("亩均产值（万元/亩）", "Output per mu (万元)"),
+    "credit": ("工业贷款余额（亿元）", "Industrial credit (亿元)"),
+    "defaults": ("违约（家/季度）", "defaults per quarter"),
+    "entries_exits": ("企业进入与退出（家/季度）", "Entries and exits per quarter"),
+    "entries": ("进入", "entries"),
+    "exits": ("退出", "exits"),
+    "parcels": ("工业用地地块（按状态和集群着色）", "Land parcels by status and cluster"),
+    "parcels_note": (
+        "地块没有真实坐标：按编号排成网格，点的大小代表面积",
+        "Parcels have no coordinates: laid out on a grid by number, dot size shows area",
+    ),
+    "vacant": ("空闲可供", "vacant"),
+    "idle": ("闲置待收回", "idle"),
+    "preparing": ("整理中", "being prepared"),
+    "fiscal": ("财政成本（亿元）", "Fiscal cost (亿元)"),
+    "year": ("年份", "year"),
+    "total": ("合计", "total"),
+    "fiscal_subsidies_yi": ("补贴", "subsidies"),
+    "fiscal_interest_support_yi": ("贴息", "interest"),
+    "fiscal_risk_compensation_yi": ("风险补偿", "risk pool"),
+    "fiscal_land_yi": ("土地", "land"),
+    "fiscal_talent_training_yi": ("人才培训", "talent"),
+    "fiscal_task_forces_yi": ("专班", "task forces"),
+    "fiscal_tariff_revenue_yi": ("差别电价收入（-）", "tariffs (-)"),
+    "fiscal_cost_yi": ("合计", "total"),
+    "odds": ("目标实现概率", "The odds"),
+    "replications": ("重复次数", "Replications"),
+    "compare_baseline": ("同时计算基准情景（对比）", "Also estimate the baseline (compare)"),
+    "estimate": ("估计概率", "Estimate probability"),
+    "cancel": ("取消", "Cancel"),
+    "cancelled": ("已取消", "Cancelled"),
+    "running_batch": ("正在运行", "Running"),
+    "runs": ("次", "runs"),
+    "odds_note": (
+        "每次模拟都抽样不确定参数（2024 年产值基数、需求增长、波动、各杠杆效果）；括号内为 95% 置信区间",
+        "Each run samples the uncertain inputs (2024 base, demand growth, volatilities, every lever's effect); "
+        "brackets: 95% interval",
+    ),
+    "probability_of": ("实现概率", "P(target met)"),
+    "settings_col": ("当前设置", "These settings"),
+    "baseline_col": ("基准情景", "Baseline"),
+    "difference": ("差值", "Difference"),
+    "points": ("个百分点", "points"),
+    "fan": ("产值分布（扇形图：5%–95%、25%–75%、中位数）", "Output fan chart (5–95%, 25–75%, median)"),
+    "median": ("中位数", "median"),
+    "odds_failed": ("概率估计失败", "The estimate failed"),
+}
+
+
+def text(key: str, lang: Language) -> str:
+    zh, en = LABELS[key]
+    return zh if lang == "zh" else en
+
+
+# lever path -> (中文名称, 中文说明)
+LEVERS_ZH: dict[str, tuple[str, str]] = {
+    "levers.four_chain.matchmaking_rounds_per_year": ("产业链供需对接", "区内采购方与供应商的对接活动次数"),
+    "levers.innovation.rd_subsidy_rate": (
+        "研发费用补助比例",
+        "区财政按企业研发投入给予的后补助比例（国家税收优惠之外）",
+    ),
+    "levers.innovation.platforms": ("新建科技平台", "区财政支持的科技平台和新型研发机构数量"),
+    "levers.innovation.certification_award_wan": (
+        "科技型企业认定奖励",
+        "企业首次认定为科技型企业的一次性奖励",
+    ),
+    "levers.talent.recruited_talent_per_year": ("引进人才", "给予安家补贴引进的技术人才"),
+    "levers.talent.training_places_per_year": ("职业技能培训", "财政补贴的职业技能提升培训名额"),
+    "levers.quality.quality_subsidy_rate": (
+        "质量品牌投入补助比例",
+        "企业质量、标准和品牌投入中由区财政承担的比例",
+    ),
+    "levers.ai.upgrade_subsidy_rate": ("数字化转型补助比例", "企业梯次数字化升级成本中由区财政承担的比例"),
+    "levers.ai.industry_brain_clusters": ("产业大脑覆盖集群数", "由“产业大脑”平台服务的产业集群数量"),
+    "levers.attraction.extra_leads_per_year": ("新增招商线索", "重塑招商体系带来的新增项目线索"),
+    "levers.attraction.large_firm_focus": (
+        "大项目招商侧重",
+        "招商向大项目集中的程度（0 = 现状，1 = 完全集中）",
+    ),
+    "levers.attraction.incentive_share": (
+        "招商优惠占投资比例",
+        "设备补贴、地价和租金支持等优惠占项目投资的比例",
+    ),
+    "levers.attraction.approval_quarters_cut": ("审批提速", "营商环境改革缩短的签约到投产时间"),
+    "levers.commerce.ecommerce_support_yi_per_year": (
+        "电商基地支持",
+        "国家电子商务示范基地的运营、直播电商和物流支持",
+    ),
+    "levers.commerce.procurement_trade_scale": (
+        "市场采购贸易试点规模",
+        "市场采购贸易试点的运行规模（1 = 全面运行）",
+    ),
+    "levers.finance.interest_subsidy": ("贷款贴息", "区财政对新增工业贷款支付的利息"),
+    "levers.finance.risk_compensation": ("风险补偿比例", "区风险补偿资金池承担银行工业贷款损失的比例"),
+    "levers.finance.st_credit_guarantee": (
+        "科技信贷风险补偿比例",
+        "科技信贷资金池承担科技型企业贷款损失的比例",
+    ),
+    "levers.finance.credit_growth_guidance": (
+        "信贷增长引导",
+        "窗口指导、再贷款带来的银行工业贷款能力额外年增长",
+    ),
+    "levers.land.new_supply_mu_per_year": (
+        "新增工业用地",
+        "每年新整理供应的工业用地（现状约 1000 亩，为假设）",
+    ),
+    "levers.land.reclaim_rate": ("闲置地块收回率", "每季度收回的闲置地块比例（现状为假设）"),
+    "levers.land.low_yield_threshold_wan": (
+        "亩均效益评价门槛",
+        "亩均产值低于此值的企业须退还未用土地；0 = 不评价",
+    ),
+    "levers.land.plot_ratio_gain": ("容积率提升", "新供土地每亩允许增加的产能比例"),
+    "levers.land.min_output_per_mu_wan": (
+        "项目亩均产值准入门槛",
+        "新项目计划亩均产值不得低于此值；0 = 不设门槛",
+    ),
+    "levers.green.retrofit_subsidy_rate": ("节能改造补助比例", "企业节能改造成本中由区财政承担的比例"),
+    "levers.green.intensity_cap": ("能耗强度上限", "能耗强度上限，为集群基期平均值的倍数；0 = 不设上限"),
+    "levers.green.tariff_surcharge": ("差别电价加价比例", "超过能耗上限企业的能源加价比例（须先设上限）"),
+    "levers.green.green_credit_bonus": ("绿色信贷加分", "银行对节能改造贷款的评分加分"),
+    "levers.task_forces.capacity_per_quarter": ("专班服务能力", "每个专班每季度可处理的招商线索或企业诉求"),
+    "levers.task_forces.evaluation_intensity": ("晒比拼评价力度", "年度评价给排名靠后专班增加的工作力度"),
+}
+
+# unit as the lever definitions spell it -> 中文
+UNITS_ZH: dict[str, str] = {
+    "rounds/yr": "场/年",
+    "share of R&D": "占研发投入",
+    "platforms": "个",
+    "万元/firm": "万元/家",
+    "persons/yr": "人/年",
+    "places/yr": "人次/年",
+    "share of spend": "占投入",
+    "share of cost": "占成本",
+    "clusters": "个集群",
+    "leads/yr": "条/年",
+    "0-1": "0–1",
+    "share of capex": "占投资",
+    "quarters": "季度",
+    "亿元/yr": "亿元/年",
+    "rate points": "利率点",
+    "share of loss": "占损失",
+    "per year": "每年",
+    "mu/yr": "亩/年",
+    "share/quarter": "每季度比例",
+    "万元/mu": "万元/亩",
+    "share": "比例",
+    "x cluster mean": "倍集群均值",
+    "share of price": "占价格",
+    "score points": "评分点",
+    "cases/quarter": "件/季度",
+    "effort": "力度",
+}
+
+
+def plan_title(row: dict[str, Any], lang: Language) -> str:
+    """'计划 1 …' / 'Plan 1 …' for a lever row (task forces have plan 'TF')."""
+    number = row["plan"]
+    if lang == "zh":
+        prefix = "专班" if number == "TF" else f"计划 {number}"
+        return f"{prefix}：{row['plan_title_zh']}"
+    prefix = "Task forces" if number == "TF" else f"Plan {number}"
+    return f"{prefix}: {row['plan_title_en']}"
+
+
+def lever_label(row: dict[str, Any], value: float, lang: Language) -> str:
+    """'name: value unit', e.g. '新增招商线索：40 条/年'."""
+    if lang == "zh":
+        return f"{LEVERS_ZH[row['lever']][0]}：{value:g} {UNITS_ZH[row['unit']]}"
+    return f"{row['lever'].rsplit('.', 1)[1].replace('_', ' ')}: {value:g} {row['unit']}"
+
+
+def lever_help(row: dict[str, Any], lang: Language) -> str:
+    return LEVERS_ZH[row["lever"]][1] if lang == "zh" else row["description"]

@@ -1,0 +1,90 @@
+"""The levers: a scenario picker, TOML download and upload, and one slider per lever by plan.
+
+Every slider's bounds, default and unit come from `lever_rows()` (the lever definitions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+from typing import Any
+
+import solara
+
+from sim.input_errors import InputError
+from sim.lever_docs import lever_rows
+from sim.web.i18n import Language, lever_help, lever_label, plan_title, text
+from sim.web.state import Settings, from_upload, lever_value, load_named, scenario_names, to_toml, with_lever
+from sim.web.upload import TomlUpload
+
+SLIDER_STEPS = 100  # a float lever's slider moves in hundredths of its range
+
+
+@solara.component
+def LeverSlider(
+    row: dict[str, Any], settings: Settings, on_settings: Callable[[Settings], None], lang: Language
+):
+    value = lever_value(settings, row["lever"], row["default"])
+
+    def set_value(new: float) -> None:
+        # Rounded, so the slider's float steps do not put 0.30000000000000004 in a scenario file.
+        on_settings(with_lever(settings, row["lever"], int(new) if row["integer"] else round(float(new), 6)))
+
+    with solara.Column(gap="0px", classes=["lever", "lever-" + row["lever"].replace(".", "-")]):
+        slider = solara.SliderInt if row["integer"] else solara.SliderFloat
+        step = 1 if row["integer"] else (row["high"] - row["low"]) / SLIDER_STEPS
+        slider(
+            lever_label(row, value, lang),
+            value=value,
+            min=row["low"],
+            max=row["high"],
+            step=step,
+            on_value=set_value,
+            tick_labels="end_points",
+        )
+        default = f"{text('default', lang)} {row['default']:g}"
+        solara.Text(f"{lever_help(row, lang)} ({default})", style={"font-size": "0.8em", "color": "#666"})
+
+
+@solara.component
+def LeversPanel(settings: Settings, on_settings: Callable[[Settings], None], lang: Language):
+    upload_message = solara.use_reactive(None)  # (ok, message) of the last upload
+
+    def pick(name: str) -> None:
+        upload_message.set(None)
+        on_settings(load_named(name))
+
+    def upload(file: dict[str, str]) -> None:
+        try:
+            on_settings(from_upload(file["name"], file["text"].encode("utf-8")))
+            upload_message.set((True, f"{text('uploaded', lang)}: {file['name']}"))
+        except InputError as error:
+            upload_message.set((False, f"{text('upload_rejected', lang)}:\n{error}"))
+
+    with solara.Card(text("levers", lang)):
+        names = scenario_names()
+        solara.Select(
+            text("load_scenario", lang),
+            values=names,
+            value=settings.name if settings.name in names else None,
+            on_value=pick,
+        )
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.FileDownload(
+                lambda: to_toml(settings).encode("utf-8"),
+                filename=f"{settings.name}.toml",
+                label=text("download", lang),
+                mime_type="application/toml",
+            )
+            TomlUpload(label=text("upload", lang), event_upload=upload)
+        if upload_message.value is not None:
+            ok, message = upload_message.value
+            alert = solara.Success if ok else solara.Error
+            with solara.Column(style={"white-space": "pre-wrap"}):
+                alert(message, classes=["upload-message"])
+        solara.Text(f"{text('scenario', lang)}: {settings.name}", classes=["scenario-name"])
+        for _, rows in groupby(lever_rows(), key=lambda row: row["plan_key"]):
+            rows = list(rows)
+            with solara.Details(summary=plan_title(rows[0], lang)):
+                for row in rows:
+                    LeverSlider(row, settings, on_settings, lang)

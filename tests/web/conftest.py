@@ -1,0 +1,143 @@
+"""Browser fixtures: our server on a free local port, Debian's headless Chromium, one page a test.
+
+Every request the page makes is routed: anything not on 127.0.0.1/localhost is blocked
+and fails the test (the page must work without internet access). Each test leaves a
+screenshot in test-artifacts/screenshots/, which CI keeps.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# Without the network switches Chromium keeps calling home (updates, sync, field trials).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_SECONDS = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="browser tests need `pip install playwright`"
+    )
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def web_url(browser) -> Iterator[str]:
+    """`python -m sim web` on a free port, as a user starts it."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = (ROOT / "test-artifacts").joinpath("web-server.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "sim", "web", "--port", str(port)],
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        try:
+            deadline = time.monotonic() + SERVER_START_SECONDS
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=5).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail(f"the web server did not start; see {log}")
+                    time.sleep(0.5)
+            assert f"http://127.0.0.1:{port}" in log.read_text(), "the server should say where it serves"
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@dataclass
+class Traffic:
+    """What the page asked for: blocked outside requests, failed local ones, local fonts and styles."""
+
+    outside: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    local_assets: list[str] = field(default_factory=list)
+
+    def allow_local_only(self, route) -> None:
+        url = route.request.url
+        if urlparse(url).scheme in ("data", "blob") or urlparse(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def note_response(self, response) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
+        if response.request.resource_type in ("font", "stylesheet"):
+            self.local_assets.append(response.url)
+
+    def note_websocket(self, websocket) -> None:
+        if urlparse(websocket.url).hostname not in LOCAL_HOSTS:
+            self.outside.append(websocket.url)
+
+
+@pytest.fixture
+def traffic() -> Traffic:
+    return Traffic()
+
+
+@pytest.fixture
+def page(browser, web_url, traffic, request):
+    """A fresh browser session on the page, loaded and connected."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    context.route("**/*", traffic.allow_local_only)
+    tab = context.new_page()
+    tab.on("response", traffic.note_response)
+    tab.on("websocket", traffic.note_websocket)
+    tab.set_default_timeout(60_000)
+    try:
+        tab.goto(web_url)
+        tab.locator(".run-summary").wait_for()
+        yield tab
+    finally:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
+        context.close()
+    assert not traffic.outside, f"the page asked for something outside 127.0.0.1: {traffic.outside}"
+    assert not traffic.failed, f"requests failed: {traffic.failed}"

@@ -1,0 +1,122 @@
+"""The page's session logic without a browser: settings, scenario files in and out, the odds."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pandas as pd
+import pytest
+
+from sim.input_errors import InputError
+from sim.lever_docs import lever_rows
+from sim.odds import Cancelled, Odds, TargetOdds
+from sim.scenario import load_scenario
+from sim.web import state
+from sim.web.state import (
+    estimate_comparison,
+    from_upload,
+    lever_value,
+    load_named,
+    scenario_names,
+    scenario_of,
+    to_toml,
+    with_lever,
+)
+
+
+def test_every_scenario_file_loads_as_settings():
+    names = scenario_names()
+    assert names[0] == "baseline" and "all_plans" in names
+    for name in names:
+        assert scenario_of(load_named(name)).data.name
+
+
+def test_a_lever_edit_changes_a_copy_and_validates():
+    baseline = load_named("baseline")
+    edited = with_lever(baseline, "levers.land.reclaim_rate", 0.2)
+    assert scenario_of(edited).data.levers.land.reclaim_rate == 0.2
+    assert lever_value(edited, "levers.land.reclaim_rate", 0.03) == 0.2
+    assert lever_value(baseline, "levers.land.reclaim_rate", 0.03) == 0.03  # unset: the default
+    assert "levers" not in baseline.raw
+
+
+def test_downloaded_toml_loads_back_unchanged(tmp_path):
+    settings = with_lever(load_named("all_plans"), "levers.ai.industry_brain_clusters", 7)
+    path = tmp_path / "mine.toml"
+    path.write_text(to_toml(settings), encoding="utf-8")
+    assert load_scenario(path).data == scenario_of(settings).data
+
+
+def test_an_upload_may_extend_a_scenario_file():
+    settings = from_upload(
+        "mine.toml", b'extends = "baseline.toml"\n[levers.green]\nretrofit_subsidy_rate = 0.3\n'
+    )
+    assert settings.name == "mine"
+    assert scenario_of(settings).data.levers.green.retrofit_subsidy_rate == 0.3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"name = 'x'\n[levers.land\n", "mine.toml: not valid TOML"),
+        (b"\xff\xfe", "mine.toml: not valid TOML"),
+        (b"name = 'x'\n[levers.land]\nreclaim_rate = 7\n", "mine.toml: field 'levers.land.reclaim_rate' = 7"),
+        (b"name = 'x'\n[levers.land]\nreclame_rate = 0.1\n", "unknown field 'levers.land.reclame_rate'"),
+        (b"extends = 'nowhere.toml'\n", "field 'extends' = 'nowhere.toml'"),
+    ],
+)
+def test_a_bad_upload_is_rejected_with_the_schemas_message(content, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        from_upload("mine.toml", content)
+
+
+def fake_estimate_odds(scenario, replications=200, root_seed=1, *, on_progress=None, cancel=None):
+    """sim.odds.estimate_odds's contract, quickly: progress from the calling thread, Cancelled when told."""
+    for done in range(1, replications + 1):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
+        on_progress(done, replications)
+    p = 0.9 if scenario.data.levers.attraction.extra_leads_per_year else 0.4
+    targets = tuple(TargetOdds(t.year, t.threshold_yi, 0, 0, p, p, p) for t in scenario.data.targets)
+    return Odds(scenario.name, targets, pd.DataFrame())
+
+
+@pytest.fixture
+def fake_odds(monkeypatch):
+    monkeypatch.setattr(state, "estimate_odds", fake_estimate_odds)
+
+
+def test_the_odds_of_the_settings_and_the_baseline_with_joint_progress(fake_odds):
+    settings = with_lever(load_named("baseline"), "levers.attraction.extra_leads_per_year", 50.0)
+    progress = []
+    result = estimate_comparison(
+        scenario_of(settings), 5, True, lambda *p: progress.append(p), threading.Event()
+    )
+    assert progress == [(k, 10) for k in range(1, 11)]
+    assert result.settings.scenario == "baseline" and result.baseline.scenario == "baseline"
+    assert [(year, ours.probability, theirs.probability) for year, _, ours, theirs in result.rows()] == [
+        (2027, 0.9, 0.4),
+        (2030, 0.9, 0.4),
+    ]
+
+
+def test_the_odds_without_the_baseline_and_cancelled(fake_odds):
+    scenario = scenario_of(load_named("all_plans"))
+    result = estimate_comparison(scenario, 3, False, lambda *_: None, threading.Event())
+    assert result.baseline is None and all(theirs is None for *_, theirs in result.rows())
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        estimate_comparison(scenario, 3, True, lambda *_: None, cancel)
+
+
+def test_every_lever_has_chinese_words():
+    from sim.web.i18n import LEVERS_ZH, UNITS_ZH, lever_help, lever_label
+
+    rows = lever_rows()
+    assert {row["lever"] for row in rows} == set(LEVERS_ZH)
+    for row in rows:
+        assert row["unit"] in UNITS_ZH
+        for lang in ("zh", "en"):
+            assert lever_label(row, row["default"], lang) and lever_help(row, lang)
