@@ -176,9 +176,9 @@ def runs_per_second(workers: int, runs: int) -> float:
     started once; their start-up is not counted."""
     scenario = load_scenario(BASELINE)
     with local_executor(workers) as pool:
-        estimate_odds(scenario, 2 * workers, root_seed=10_000, executor=pool)  # wait until workers are up
+        estimate_odds(scenario, 2 * workers, root_seed=10_000, executor=pool, workers=workers)  # workers up
         begin = time.perf_counter()
-        estimate_odds(scenario, runs, executor=pool)
+        estimate_odds(scenario, runs, executor=pool, workers=workers)
         return runs / (time.perf_counter() - begin)
 
 
@@ -208,7 +208,7 @@ def runner_peak_memory(replications: int, folder: Path) -> float:
     )
     experiment = load_experiment(path)
     with local_executor(2) as pool:
-        estimate_odds(load_scenario(BASELINE), 4, executor=pool)  # workers up before measuring
+        estimate_odds(load_scenario(BASELINE), 4, executor=pool, workers=2)  # workers up before measuring
         tracemalloc.start()
         run_experiment(experiment, folder / f"results_{replications}", pool, 2, show_progress=False)
         peak = tracemalloc.get_traced_memory()[1]

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from sim.base_year import BaseYearData
-from sim.input_errors import validate
+from sim.input_errors import InputError, validate
 from sim.model import IndustryModel, check_base_year
 from sim.result_store import parameter_column
 from sim.results import annual_frame
@@ -84,5 +84,13 @@ def run_batch(batch: Batch) -> pd.DataFrame:
     frames = []
     for run in batch.runs:
         spec = batch.scenarios[run.scenario]
-        frames.append(run_one(spec, _base_year(spec), batch.parameters, run))
+        try:
+            frames.append(run_one(spec, _base_year(spec), batch.parameters, run))
+        except InputError:
+            raise  # already names the scenario, the run and the field
+        except Exception as exc:  # name the run, so it can be reproduced alone
+            raise RuntimeError(
+                f"run {run.run_id} ({run.scenario}, replication {run.replication}, seed {run.seed}) "
+                f"failed: {type(exc).__name__}: {exc}"
+            ) from exc
     return pd.concat(frames, ignore_index=True)

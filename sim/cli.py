@@ -183,38 +183,51 @@ def _experiment(args: argparse.Namespace) -> int:
 
     from sim.executors import experiment_executor
     from sim.experiment import load_experiment
-    from sim.experiment_run import run_experiment
-    from sim.result_store import finished_run_ids
+    from sim.experiment_run import results_folder, run_missing
 
     experiment = load_experiment(args.file)
     folder = args.out or Path("results") / experiment.name
     _check_out(folder)
-    scenarios = len(experiment.scenarios)
     print(
-        f"experiment: {experiment.name} ({args.file}): {scenarios} scenarios x "
+        f"experiment: {experiment.name} ({args.file}): {len(experiment.scenarios)} scenarios x "
         f"{experiment.runs_per_scenario:,} runs = {experiment.runs_total:,} runs; "
         f"design {experiment.design}, {len(experiment.parameters)} sampled parameters, "
         f"root seed {experiment.root_seed}"
     )
     started = time.monotonic()
-    with experiment_executor(args.scheduler, args.workers) as (executor, workers):
+    with (
+        results_folder(folder, experiment, args.resume) as prepared,
+        experiment_executor(args.scheduler, args.workers) as (executor, workers),
+    ):
         where = args.scheduler or "this machine"
         print(f"running on {where} with {workers} workers; results stream to {folder}/", flush=True)
         try:
-            manifest = run_experiment(
-                experiment, folder, executor, workers, resume=args.resume, show_progress=not args.quiet
+            manifest = run_missing(
+                experiment, folder, prepared, executor, workers, show_progress=not args.quiet
             )
+        except InputError:
+            raise
         except KeyboardInterrupt:
-            done = len(finished_run_ids(folder))
             print(
-                f"\ninterrupted: {done:,} of {experiment.runs_total:,} runs are saved in {folder}/; "
-                "run the same command with --resume to complete them"
+                f"\ninterrupted: {_saved(folder, experiment.runs_total)}; run the same command with --resume"
             )
             return EXIT_INTERRUPTED
+        except Exception as failure:  # a run failed (or the workers died): say what, and what is kept
+            saved = _saved(folder, experiment.runs_total)
+            print(
+                f"\nerror: {failure}\n{saved}; after fixing the cause, run it with --resume", file=sys.stderr
+            )
+            return 1
     elapsed = time.monotonic() - started
     print(f"done: {manifest['runs_done']:,} runs in {folder}/ ({elapsed:.0f} s)")
     print(f"next: python -m sim report {folder}")
     return 0
+
+
+def _saved(folder: Path, total: int) -> str:
+    from sim.result_store import finished_run_ids
+
+    return f"{len(finished_run_ids(folder)):,} of {total:,} runs are saved in {folder}/"
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -222,12 +235,13 @@ def _report(args: argparse.Namespace) -> int:
     from sim.report_text import report_markdown
 
     report = build_report(args.folder)
-    written = write_report(report, args.folder)
-    if args.json:
-        print(json.dumps(report_json(report), ensure_ascii=False))
-        return 0
-    print(report_markdown(report))
-    print(f"wrote {', '.join(str(path) for path in written)}")
+    print(json.dumps(report_json(report), ensure_ascii=False) if args.json else report_markdown(report))
+    try:
+        written = write_report(report, args.folder)
+    except OSError as exc:
+        raise InputError(f"{args.folder}: cannot write the report files ({exc.strerror})") from None
+    if not args.json:
+        print(f"wrote {', '.join(str(path) for path in written)}")
     return 0
 
 

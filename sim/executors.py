@@ -63,8 +63,16 @@ def experiment_executor(scheduler: str | None, workers: int | None) -> Iterator[
         ) from None
     try:
         client = Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError) as exc:
-        raise InputError(f"--scheduler {scheduler}: cannot connect to a Dask scheduler ({exc})") from None
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(
+            f"--scheduler {scheduler}: cannot connect to a Dask scheduler ({exc}); expected tcp://HOST:PORT"
+        ) from None
     with client:
         count = sum(info.get("nthreads", 1) for info in client.scheduler_info()["workers"].values())
-        yield client.get_executor(pure=False), max(count, 1)
+        if count == 0:
+            raise InputError(f"--scheduler {scheduler}: the cluster has no workers")
+        try:
+            client.get_versions(check=True)  # workers must compute with the same libraries
+        except ValueError as exc:
+            raise InputError(f"--scheduler {scheduler}: {exc}") from None
+        yield client.get_executor(pure=False), count

@@ -16,8 +16,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.base_year import resolve_base_year_path
 from sim.input_errors import InputError, read_toml, validate
-from sim.model import load_scenario_base_year
+from sim.model import check_base_year, load_scenario_base_year
 from sim.run_spec import RunSpec, ScenarioSpec, derive_seeds, plan_runs
 from sim.sampled_parameters import (
     RangeSpec,
@@ -28,7 +29,7 @@ from sim.sampled_parameters import (
     standard_uncertainties,
 )
 from sim.sampling import SENSITIVITY_DESIGNS, Design, sample_matrix, sample_rows
-from sim.scenario import Scenario, load_scenario, with_values
+from sim.scenario import Scenario, default_scenario, load_scenario, with_values
 
 
 class _Strict(BaseModel):
@@ -68,10 +69,15 @@ class ExperimentFile(_Strict):
             raise ValueError(f"field 'scenarios' names a scenario twice: {labels}")
         if self.reference is not None and self.reference not in labels:
             raise ValueError(f"field 'reference' = {self.reference!r} is not one of the scenarios {labels}")
-        if self.design == "sobol" and self.replications & (self.replications - 1):
+        if self.design in ("sobol", "saltelli") and self.replications & (self.replications - 1):
             raise ValueError(
-                f"field 'replications' = {self.replications}: design 'sobol' needs a power of 2 "
-                "(e.g. 128, 256) to keep its balance"
+                f"field 'replications' = {self.replications}: design {self.design!r} needs a power of 2 "
+                "(e.g. 64, 128, 256) to keep the balance of its Sobol sequence"
+            )
+        if self.design in SENSITIVITY_DESIGNS and len(self.scenarios) != 1:
+            raise ValueError(
+                f"field 'scenarios' names {len(self.scenarios)} scenarios: design {self.design!r} analyses "
+                "one scenario (sample the levers with `all_levers` or `ranges` instead)"
             )
         return self
 
@@ -172,18 +178,71 @@ def sampled_parameters(sample: SampleSection, scenario: Scenario, origin: str) -
     return list(chosen.values())
 
 
-def _check_ranges(path: Path, scenarios: dict[str, Scenario], parameters: list[SampledParameter]) -> None:
-    """Both ends of every range must make a valid scenario, for every scenario."""
-    for end in ("low", "high"):
-        values = {p.name: p.value(getattr(p, end)) for p in parameters}
-        for entry, scenario in scenarios.items():
-            source = f"{path}: scenario {entry!r} with every sampled parameter at its {end} end"
-            raw = with_values(scenario.data.model_dump(mode="json"), values, source)
+def _check_runs(
+    path: Path, scenarios: dict[str, Scenario], parameters: list[SampledParameter], samples: np.ndarray
+) -> None:
+    """Every run the design will make must be a valid scenario, so a bad file fails before any run.
+
+    The ends of the ranges come first (the clearest message for a range that does not fit);
+    then every sampled row, which also catches rules that tie two fields together.
+    """
+    ends = np.array([[p.low for p in parameters], [p.high for p in parameters]])
+    for entry, scenario in scenarios.items():
+        raw = scenario.data.model_dump(mode="json")
+        base_year = load_scenario_base_year(scenario)
+        base_year_file = resolve_base_year_path(scenario.data.world.base_year_file, scenario.directory)
+        for row, sampled in enumerate(np.vstack([ends, samples])):
+            values = {p.name: p.value(v) for p, v in zip(parameters, sampled, strict=True)}
+            what = ("every sampled parameter at its low end", "every sampled parameter at its high end")
+            origin = what[row] if row < 2 else f"the sampled values of replication {row - 2}"
+            source = f"{path}: scenario {entry!r} with {origin}"
             try:
-                data = validate(type(scenario.data), raw, source)
-                load_scenario_base_year(Scenario(data=data, source=source, directory=scenario.directory))
+                data = validate(type(scenario.data), with_values(raw, values, source), source)
+                check_base_year(Scenario(data=data, source=source), base_year, base_year_file)
             except InputError as exc:
-                raise InputError(f"{exc}\n(the range of that field in 'sample' does not fit)") from None
+                raise InputError(f"{exc}\n(narrow that field's range in [sample.ranges])") from None
+
+
+def _check_sampled_paths_are_free(
+    path: Path, scenarios: dict[str, Scenario], parameters: list[SampledParameter]
+) -> None:
+    """A scenario's own setting of a sampled parameter would be silently replaced: refuse it."""
+    defaults = default_scenario().data.model_dump(mode="json")
+    for entry, scenario in scenarios.items():
+        settings = scenario.data.model_dump(mode="json")
+        for parameter in parameters:
+            own, default = _lookup(settings, parameter.name), _lookup(defaults, parameter.name)
+            if own != default:
+                raise InputError(
+                    f"{path}: scenario {entry!r} sets '{parameter.name}' = {own!r}, which the experiment "
+                    f"samples over [{parameter.low:g}, {parameter.high:g}]: the scenario's value would be "
+                    "ignored; remove the parameter from the sample or the setting from the scenario"
+                )
+
+
+def _lookup(data: dict, path: str) -> object:
+    node: object = data
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _common_targets(path: Path, scenarios: dict[str, Scenario]) -> tuple[tuple[int, float], ...]:
+    """The targets every scenario shares: probabilities are of these, so they must agree."""
+    targets = {
+        entry: tuple(sorted((t.year, t.threshold_yi) for t in s.data.targets))
+        for entry, s in scenarios.items()
+    }
+    first = next(iter(targets.values()))
+    if not first:
+        raise InputError(f"{path}: the scenarios set no [[targets]]: there is no probability to estimate")
+    differing = [entry for entry, own in targets.items() if own != first]
+    if differing:
+        raise InputError(
+            f"{path}: scenarios {differing} have other [[targets]] than {next(iter(targets))!r} ({first}); "
+            "an experiment compares scenarios against the same targets"
+        )
+    return first
 
 
 def load_experiment(path: Path) -> Experiment:
@@ -193,11 +252,11 @@ def load_experiment(path: Path) -> Experiment:
     scenarios = _load_scenarios(spec, path)
     first = next(iter(scenarios.values()))
     parameters = sampled_parameters(spec.sample, first, str(path))
-    if spec.design in ("saltelli", "morris") and not parameters:
+    if spec.design in SENSITIVITY_DESIGNS and not parameters:
         raise InputError(f"{path}: field 'design' = {spec.design!r} needs at least one sampled parameter")
-    _check_ranges(path, scenarios, parameters)
-    targets = {(t.year, t.threshold_yi) for s in scenarios.values() for t in s.data.targets}
-    return Experiment(
+    targets = _common_targets(path, scenarios)
+    _check_sampled_paths_are_free(path, scenarios, parameters)
+    experiment = Experiment(
         name=spec.name,
         description=spec.description,
         path=path,
@@ -210,5 +269,7 @@ def load_experiment(path: Path) -> Experiment:
         scenarios={entry: ScenarioSpec.of(s) for entry, s in scenarios.items()},
         scenario_files={entry: s.source for entry, s in scenarios.items()},
         parameters=tuple(parameters),
-        targets=tuple(sorted(targets)),
+        targets=targets,
     )
+    _check_runs(path, scenarios, parameters, experiment.samples())
+    return experiment

@@ -8,14 +8,20 @@ runs would not belong together, and the resume is refused.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
+import json
 import math
 import threading
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.batch_runner import run_batches
@@ -23,21 +29,60 @@ from sim.experiment import Experiment
 from sim.input_errors import InputError
 from sim.lever_docs import lever_rows
 from sim.progress import ProgressBar
-from sim.result_store import MANIFEST, SHARDS, finished_run_ids, read_manifest, write_manifest, write_shard
+from sim.result_store import (
+    LOCK,
+    MANIFEST,
+    SHARDS,
+    finished_run_ids,
+    read_manifest,
+    write_manifest,
+    write_shard,
+)
 from sim.run_spec import Batch, batches
 
 # Manifest fields that must match for a resume to continue the same experiment.
-IDENTITY = ("experiment_hash", "scenario_hashes", "model_hash", "design", "replications", "root_seed")
+IDENTITY = (
+    "experiment_hash",
+    "scenario_hashes",
+    "model_hash",
+    "library_versions",
+    "sample_hash",
+    "design",
+    "replications",
+    "root_seed",
+)
+# Modules that analyse or show results: changing them does not change any run's numbers.
+NOT_THE_MODEL = {
+    "cli.py", "compare.py", "discovery.py", "firm_panel.py", "hindcast.py", "history.py",
+    "lever_docs.py", "moments.py", "msm.py", "odd.py", "odds.py", "parameter_docs.py",
+    "probability.py", "progress.py", "report.py", "report_charts.py", "report_text.py",
+    "run_output.py", "sensitivity.py", "stylized_facts.py", "web",
+}  # fmt: skip
+# Libraries whose upgrade can change the sample or the runs.
+LIBRARIES = ("numpy", "scipy", "SALib", "mesa", "pandas", "pydantic")
 
 
 def model_hash() -> str:
-    """Hash of the package's code and data: runs from different model versions don't mix."""
+    """Hash of the code and data that compute runs: runs from different models don't mix."""
     root = Path(__file__).parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.suffix in {".py", ".toml"} and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
+        inside = path.relative_to(root)
+        if (
+            path.suffix not in {".py", ".toml"}
+            or "__pycache__" in path.parts
+            or inside.parts[0] in NOT_THE_MODEL
+        ):
+            continue
+        digest.update(inside.as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def sample_hash(experiment: Experiment) -> str:
+    """Hash of the sampled values and seeds: catches any change in how the design is drawn."""
+    digest = hashlib.sha256(np.ascontiguousarray(experiment.samples()).tobytes())
+    digest.update(json.dumps(experiment.seeds()).encode())
     return digest.hexdigest()
 
 
@@ -66,6 +111,8 @@ def new_manifest(experiment: Experiment) -> dict[str, Any]:
         "experiment_hash": experiment.file_hash,
         "scenario_hashes": {s["name"]: s["hash"] for s in scenarios},
         "model_hash": model_hash(),
+        "library_versions": {name: version(name) for name in LIBRARIES},
+        "sample_hash": sample_hash(experiment),
         "package_version": version("dazu-sim"),
         "design": experiment.design,
         "replications": experiment.runs_per_scenario,
@@ -92,14 +139,34 @@ def _check_resumable(folder: Path, fresh: dict[str, Any]) -> dict[str, Any]:
     if changed:
         raise InputError(
             f"{folder / MANIFEST}: cannot resume: {', '.join(changed)} differ from the runs already "
-            "there (the experiment, its scenarios or the model changed); use another --out folder "
-            "or remove this one to start over"
+            "there (the experiment, its scenarios, the model or its libraries changed); use another "
+            "--out folder or remove this one to start over"
         )
     return old
 
 
-def prepare_folder(folder: Path, experiment: Experiment, resume: bool) -> tuple[dict[str, Any], set[int]]:
-    """The manifest to keep updating and the runs already done; refuses to overwrite results."""
+@contextmanager
+def results_folder(
+    folder: Path, experiment: Experiment, resume: bool
+) -> Iterator[tuple[dict[str, Any], set[int]]]:
+    """Hold the folder for this process, check it, and give the manifest and the runs already done.
+
+    Two processes writing one folder would compute runs twice and could overwrite each
+    other's shards, so a second one is refused while the first runs.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / LOCK).open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                f"{folder}: another experiment is writing to this folder right now; wait for it to end "
+                "or choose another --out folder"
+            ) from None
+        yield _prepare(folder, experiment, resume)
+
+
+def _prepare(folder: Path, experiment: Experiment, resume: bool) -> tuple[dict[str, Any], set[int]]:
     fresh = new_manifest(experiment)
     has_results = (folder / MANIFEST).exists() or (folder / SHARDS).exists()
     if has_results and not resume:
@@ -111,8 +178,8 @@ def prepare_folder(folder: Path, experiment: Experiment, resume: bool) -> tuple[
         write_manifest(folder, fresh)
         return fresh, set()
     manifest = _check_resumable(folder, fresh)
-    for stale in (folder / SHARDS).glob(".part-*.tmp"):
-        stale.unlink()  # a shard a killed run was writing: its runs are not done, so redo them
+    for stale in [*folder.glob(f".{MANIFEST}.*.tmp"), *(folder / SHARDS).glob(".part-*.tmp")]:
+        stale.unlink()  # left by a killed run: a shard's runs are not done, so they are redone
     return manifest, finished_run_ids(folder)
 
 
@@ -121,18 +188,18 @@ def batch_size(remaining: int, workers: int) -> int:
     return max(1, min(25, math.ceil(remaining / (workers * 8))))
 
 
-def run_experiment(
+def run_missing(
     experiment: Experiment,
     folder: Path,
-    executor: Any,
+    prepared: tuple[dict[str, Any], set[int]],
+    executor: Executor,
     workers: int,
     *,
-    resume: bool = False,
     show_progress: bool = True,
     cancel: threading.Event | None = None,
 ) -> dict[str, Any]:
-    """Run every missing run of the experiment into `folder`; returns the final manifest."""
-    manifest, done = prepare_folder(folder, experiment, resume)
+    """Run the runs not yet done into the (held, checked) folder; returns the final manifest."""
+    manifest, done = prepared
     missing = (run for run in experiment.runs() if run.run_id not in done)
     remaining = experiment.runs_total - len(done)
     progress = ProgressBar(experiment.runs_total, len(done)) if show_progress else None
@@ -154,3 +221,17 @@ def run_experiment(
         if progress:
             progress.close()
     return manifest
+
+
+def run_experiment(
+    experiment: Experiment,
+    folder: Path,
+    executor: Executor,
+    workers: int,
+    *,
+    resume: bool = False,
+    show_progress: bool = True,
+) -> dict[str, Any]:
+    """Run every missing run of the experiment into `folder`; returns the final manifest."""
+    with results_folder(folder, experiment, resume) as prepared:
+        return run_missing(experiment, folder, prepared, executor, workers, show_progress=show_progress)

@@ -18,8 +18,7 @@ import pandas as pd
 from sim.batch_runner import Cancelled, run_batches
 from sim.executors import default_workers, shared_local_executor
 from sim.experiment import SampleSection, sampled_parameters
-from sim.experiment_run import batch_size
-from sim.probability import wilson_interval
+from sim.report import output_fan, share_met
 from sim.run_spec import Batch, ScenarioSpec, batches, derive_seeds, plan_runs
 from sim.sampling import sample_matrix
 from sim.scenario import Scenario
@@ -47,17 +46,17 @@ class Odds:
     annual: pd.DataFrame  # one row per run and year: replication, year, output_yi, fiscal_cost_yi
 
     def fan(self) -> pd.DataFrame:
-        """Median, 50% and 90% bands of annual output, for a fan chart."""
-        by_year = self.annual.groupby("year")["output_yi"]
-        quantiles = {"p05": 0.05, "p25": 0.25, "median": 0.5, "p75": 0.75, "p95": 0.95}
-        return pd.DataFrame({name: by_year.quantile(q) for name, q in quantiles.items()}).reset_index()
+        """Median (p50), 50% (p25-p75) and 90% (p5-p95) bands of annual output, as in the report."""
+        runs = self.annual.assign(scenario=self.scenario)
+        return output_fan(runs, [self.scenario]).drop(columns="scenario").reset_index(drop=True)
 
 
 def target_odds(annual: pd.DataFrame, year: int, threshold_yi: float) -> TargetOdds:
     outputs = annual.loc[annual["year"] == year, "output_yi"]
-    met, runs = int((outputs >= threshold_yi).sum()), len(outputs)
-    low, high = wilson_interval(met, runs)
-    return TargetOdds(year, threshold_yi, met, runs, met / runs, low, high)
+    return TargetOdds(year=year, threshold_yi=threshold_yi, **share_met(outputs >= threshold_yi))
+
+
+ODDS_BATCH = 4  # runs per task: small, so progress moves often and a cancel stops soon
 
 
 def estimate_odds(
@@ -68,20 +67,22 @@ def estimate_odds(
     on_progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
     executor: Executor | None = None,
+    workers: int | None = None,
 ) -> Odds:
     """Run `replications` runs of the scenario with the uncertainties sampled; blocks until done.
 
     `on_progress(done, total)` is called from the calling thread; setting `cancel` stops
     the batch and raises Cancelled. By default the runs go to worker processes started
-    once per process and reused.
+    once per process and reused; `workers` is how many runs the executor computes at once.
     """
+    if replications < 1:
+        raise ValueError(f"replications = {replications}: need at least 1 run")
     parameters = tuple(sampled_parameters(SampleSection(), scenario, scenario.source))
     sampling_seed, seeds = derive_seeds(root_seed, replications)
     samples = sample_matrix("lhs", list(parameters), replications, sampling_seed)
     spec = ScenarioSpec.of(scenario)
     runs = plan_runs([scenario.name], samples, seeds)
-    workers = default_workers()
-    tasks = batches(runs, batch_size(replications, workers), {scenario.name: spec}, parameters)
+    tasks = batches(runs, ODDS_BATCH, {scenario.name: spec}, parameters)
     frames: list[pd.DataFrame] = []
     done = 0
 
@@ -92,7 +93,8 @@ def estimate_odds(
         if on_progress is not None:
             on_progress(done, replications)
 
-    run_batches(tasks, executor or shared_local_executor(), collect, in_flight=2 * workers, cancel=cancel)
+    in_flight = 2 * (workers or default_workers())
+    run_batches(tasks, executor or shared_local_executor(), collect, in_flight=in_flight, cancel=cancel)
     annual = pd.concat(frames).sort_values(["replication", "year"]).reset_index(drop=True)
     targets = tuple(target_odds(annual, t.year, t.threshold_yi) for t in scenario.data.targets)
     return Odds(scenario.name, targets, annual)

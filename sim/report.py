@@ -107,7 +107,7 @@ def run_outcomes(runs: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
     return table
 
 
-def _share(met: pd.Series) -> dict[str, Any]:
+def share_met(met: pd.Series) -> dict[str, Any]:
     """Runs, successes, share and Wilson interval (nan when there are no runs)."""
     runs, successes = len(met), int(met.sum())
     low, high = wilson_interval(successes, runs) if runs else (math.nan, math.nan)
@@ -122,7 +122,7 @@ def target_probabilities(outcomes: pd.DataFrame, scenarios: list[str], targets: 
         runs = outcomes[outcomes["scenario"] == scenario]
         for target in targets:
             row = {"scenario": scenario, "year": target.year, "threshold_yi": target.threshold_yi}
-            rows.append(row | _share(runs[target.met_column]))
+            rows.append(row | share_met(runs[target.met_column]))
     return pd.DataFrame(rows)
 
 
@@ -230,7 +230,7 @@ def probability_by_base_output(
                     "base_high_yi": high_edge,
                     "year": target.year,
                 }
-                rows.append(row | _share(inside[target.met_column]))
+                rows.append(row | share_met(inside[target.met_column]))
     return pd.DataFrame(rows)
 
 
@@ -248,12 +248,20 @@ def global_sensitivity(manifest: dict[str, Any], outcomes: pd.DataFrame, final: 
         return Sensitivity(method, pd.DataFrame(), [note])
     parameters = manifest["parameters"]
     problem = salib_problem([SampledParameter(**p) for p in parameters])
-    ordered = outcomes.sort_values("replication")
+    ordered = outcomes.sort_values("replication", kind="stable")
+    one_seed = len(set(manifest.get("seeds", []))) == 1
+    notes = [
+        "Every run of the design has the same seed: the model's own randomness is held fixed, so the "
+        "indices measure the parameters, not noise (the spread that randomness adds is what the "
+        "replications of a target-probability experiment show)."
+        if one_seed
+        else "The runs of this design had different seeds, so the indices include the model's own noise."
+    ]
     x = ordered[[parameter_column(name) for name in problem["names"]]].to_numpy()
     kinds = {p["name"]: p.get("kind", "") for p in parameters}
     seed = int(manifest["root_seed"])
     num_levels = int((manifest.get("salib") or {}).get("num_levels", 4))  # 4: SALib's default
-    tables, notes = [], []
+    tables = []
     for outcome in (final.output_column, final.met_column):
         y = ordered[outcome].to_numpy(dtype=float)
         try:

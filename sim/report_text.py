@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sim.discovery import MAX_DEPTH, MIN_LEAF_SHARE, Condition
 from sim.report_charts import FAN_CHART, SENSITIVITY_CHART
+from sim.sampling import SENSITIVITY_DESIGNS
 
 if TYPE_CHECKING:
     from sim.report import Report, Target
@@ -29,6 +30,11 @@ SENSITIVITY_COLUMNS = {  # method -> (column, heading, format)
         ("sigma", "sigma", "{:,.3f}"),
     ),
 }
+DESIGN_CAVEAT = (
+    " These runs are a sensitivity design (a structured sample with the levers varied and one seed), "
+    "not a random sample of futures: read the shares as a description of the design's runs, not as "
+    "probabilities."
+)
 SENSITIVITY_TITLES = {
     "sobol": "Sobol indices: S1 is the share of the outcome's variance due to the parameter alone, "
     "ST the share including its interactions (95% bootstrap half-widths).",
@@ -102,7 +108,8 @@ def _probabilities(report: Report) -> str:
             "## Probability of reaching the targets",
             "",
             f"Targets: 工业总产值 (gross industrial output) {targets}. Share of runs meeting each target, "
-            "with its Wilson 95% interval.",
+            "with its Wilson 95% interval."
+            + (DESIGN_CAVEAT if report.header.design in SENSITIVITY_DESIGNS else ""),
             "",
             _table(headings, rows),
             "",
@@ -221,12 +228,7 @@ def _sensitivity(report: Report) -> str:
     if sensitivity is None:
         return ""
     title = {"sobol": "Sobol indices", "morris": "Morris screening"}[sensitivity.method]
-    held = (
-        "Every run of the design has the same seed: the model's own randomness is held fixed, so the "
-        "indices measure the parameters, not noise (the spread that randomness adds is what the "
-        "replications of a target-probability experiment show)."
-    )
-    lines = [f"## Global sensitivity ({title})", "", f"{SENSITIVITY_TITLES[sensitivity.method]} {held}"]
+    lines = [f"## Global sensitivity ({title})", "", SENSITIVITY_TITLES[sensitivity.method]]
     lines += [f"\n{note}" for note in sensitivity.notes]
     columns = SENSITIVITY_COLUMNS[sensitivity.method]
     if sensitivity.table.empty:

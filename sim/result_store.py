@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.input_errors import InputError
 
 MANIFEST = "manifest.json"
 SHARDS = "shards"
+LOCK = ".lock"
 PARAM_PREFIX = "param:"
 
 
@@ -33,8 +35,11 @@ def parameter_column(path: str) -> str:
 
 
 def _replace_atomically(target: Path, write: Any) -> None:
+    """Write beside the target, flush it to disk, then rename: the target is old or complete."""
     staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     write(staging)
+    with staging.open("rb") as written:
+        os.fsync(written.fileno())
     staging.replace(target)
 
 
@@ -69,11 +74,21 @@ def write_shard(folder: Path, rows: pd.DataFrame) -> Path:
     return target
 
 
+def _read_shard(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    try:
+        return pq.read_table(path, columns=columns).to_pandas()
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(
+            f"{path}: unreadable shard ({exc}); delete it and run the experiment again with --resume "
+            "to redo its runs"
+        ) from None
+
+
 def finished_run_ids(folder: Path) -> set[int]:
     """Run ids present in the shards (read from the run-id column only)."""
     done: set[int] = set()
     for path in shard_paths(folder):
-        done.update(pq.read_table(path, columns=["run_id"]).column("run_id").to_pylist())
+        done.update(_read_shard(path, ["run_id"])["run_id"].tolist())
     return done
 
 
@@ -82,7 +97,7 @@ def read_runs(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
     paths = shard_paths(folder)
     if not paths:
         raise InputError(f"{Path(folder) / SHARDS}: no finished runs yet")
-    frame = pd.concat([pd.read_parquet(path, columns=columns) for path in paths], ignore_index=True)
+    frame = pd.concat([_read_shard(path, columns) for path in paths], ignore_index=True)
     order = [column for column in ("run_id", "year") if column in frame.columns]
     return frame.sort_values(order, kind="stable").reset_index(drop=True)
 

@@ -41,8 +41,10 @@ class ScenarioSpec:
         return cls(scenario.name, scenario.source, data, str(path), read_toml(path))
 
     def digest(self) -> str:
-        """Hash of everything that determines the scenario's runs (settings and base-year data)."""
-        text = json.dumps([self.data, self.base_year], sort_keys=True, ensure_ascii=False)
+        """Hash of everything that determines the scenario's runs: the settings and the base-year
+        data, not where the checkout lies (the base-year file's path)."""
+        world = {key: value for key, value in self.data["world"].items() if key != "base_year_file"}
+        text = json.dumps([self.data | {"world": world}, self.base_year], sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
 
 

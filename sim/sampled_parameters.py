@@ -84,7 +84,7 @@ def lever_parameters() -> list[SampledParameter]:
 def _from_schema(path: str, kind: Kind, note: str) -> SampledParameter:
     field = schema_field(path)
     low, high = field_bounds(field)
-    return SampledParameter(path, float(low), float(high), kind, note, integer=field.annotation is int)
+    return SampledParameter(path, float(low), float(high), kind, note, integer=is_integer(path))
 
 
 RangeSpec = tuple[float, float] | Literal["documented", "calibrated"]

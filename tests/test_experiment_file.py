@@ -117,6 +117,26 @@ BAD_FILES = {
     "sobol size": (f"{scenario_line('baseline')}\nreplications = 10\ndesign = 'sobol'", "power of 2"),
     "reference not listed": (f"{VALID}\nreference = 'x'", "reference"),
     "unknown key": (f"{VALID}\nworkers = 4", "workers"),
+    "saltelli size": (f"{scenario_line('baseline')}\nreplications = 10\ndesign = 'saltelli'", "power of 2"),
+    "sensitivity design with two scenarios": (
+        f"{scenario_line('baseline', 'all_plans')}\nreplications = 2\ndesign = 'morris'",
+        "analyses one scenario",
+    ),
+    # both ends of the two ranges are valid; rows with a tariff but no ceiling are not
+    "sampled rows that break a rule between two levers": (
+        f"{scenario_line('baseline')}\nreplications = 10\ndesign = 'morris'\n"
+        '[sample]\nuncertainties = "none"\neffect_sizes = false\n[sample.ranges]\n'
+        '"levers.green.intensity_cap" = [0.0, 1.0]\n"levers.green.tariff_surcharge" = [0.0, 0.2]',
+        "needs an energy-intensity ceiling",
+    ),
+    "a scenario's own setting of a sampled parameter": (
+        f"{scenario_line('all_plans')}\nreplications = 2\n[sample]\nall_levers = true",
+        "the scenario's value would be ignored",
+    ),
+    "scenarios with other targets": (
+        f'scenarios = ["{SCENARIOS}/baseline.toml", "{SCENARIOS}/hindcast_2020.toml"]\nreplications = 2',
+        "other [[targets]]",
+    ),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import pytest
 
 from sim.cli import main
 from sim.experiment import load_experiment
+from sim.experiment_run import results_folder
 from sim.result_store import read_manifest, read_runs, shard_paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,3 +115,32 @@ def test_resume_after_a_kill_completes_exactly_the_missing_runs(tmp_path):
     uninterrupted = tmp_path / "uninterrupted"
     assert run_cli(path, uninterrupted, "--workers", "2") == 0
     pd.testing.assert_frame_equal(runs, read_runs(uninterrupted))
+
+
+def test_a_folder_another_experiment_is_writing_is_refused(reference, tmp_path, capsys):
+    path, _ = reference
+    out = tmp_path / "results"
+    with results_folder(out, load_experiment(path), resume=False):
+        assert run_cli(path, out, "--workers", "1", "--resume") == 2
+    assert "another experiment is writing to this folder" in capsys.readouterr().err
+
+
+def test_an_unreadable_shard_is_named_with_the_way_out(reference, tmp_path, capsys):
+    path, _ = reference
+    out = tmp_path / "results"
+    shutil.copytree(path.parent / "results", out)
+    broken = shard_paths(out)[0]
+    broken.write_bytes(b"not parquet")
+    assert main(["report", str(out)]) == 2
+    assert run_cli(path, out, "--workers", "1", "--resume") == 2
+    err = capsys.readouterr().err
+    assert str(broken) in err and "delete it" in err
+
+
+def test_scenario_hashes_do_not_depend_on_where_the_checkout_lies(reference):
+    path, _ = reference
+    spec = load_experiment(path).scenarios["baseline"]
+    moved = dataclasses.replace(
+        spec, data=spec.data | {"world": spec.data["world"] | {"base_year_file": "/elsewhere/base.toml"}}
+    )
+    assert moved.digest() == spec.digest()

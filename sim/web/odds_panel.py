@@ -51,9 +51,9 @@ def fan_figure(result: OddsComparison, lang: Language) -> Figure:
         series.append((result.baseline, "#7f7f7f", text("baseline_col", lang)))
     for odds, colour, label in series:
         fan = odds.fan()
-        ax.fill_between(fan["year"], fan["p05"], fan["p95"], color=colour, alpha=0.15, linewidth=0)
+        ax.fill_between(fan["year"], fan["p5"], fan["p95"], color=colour, alpha=0.15, linewidth=0)
         ax.fill_between(fan["year"], fan["p25"], fan["p75"], color=colour, alpha=0.3, linewidth=0)
-        ax.plot(fan["year"], fan["median"], color=colour, label=f"{label}, {text('median', lang)}")
+        ax.plot(fan["year"], fan["p50"], color=colour, label=f"{label}, {text('median', lang)}")
     for (year, threshold, _, _), colour in zip(result.rows(), TARGET_COLOURS, strict=False):
         ax.plot([year], [threshold], "*", color=colour, markersize=14, label=f"{year} {text('target', lang)}")
     ax.set_title(text("fan", lang), fontsize=10)
