@@ -156,26 +156,24 @@ def _check_out(out: Path | None) -> None:
         raise InputError(f"--out {out}: cannot be created or written ({existing} is not a writable folder)")
 
 
-def seed(text: str) -> int:
-    """A random seed: a non-negative integer (numpy refuses negative ones)."""
+def _integer(text: str, minimum: int, rule: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; seeds are integers >= 0")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"{value}: {rule}")
     return value
+
+
+def seed(text: str) -> int:
+    """A random seed: a non-negative integer."""
+    return _integer(text, 0, "seeds are integers >= 0 (numpy refuses negative ones)")
 
 
 def positive(text: str) -> int:
     """A count of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value}: must be at least 1")
-    return value
+    return _integer(text, 1, "must be at least 1")
 
 
 def _experiment(args: argparse.Namespace) -> int:
