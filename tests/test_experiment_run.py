@@ -144,3 +144,18 @@ def test_scenario_hashes_do_not_depend_on_where_the_checkout_lies(reference):
         spec, data=spec.data | {"world": spec.data["world"] | {"base_year_file": "/elsewhere/base.toml"}}
     )
     assert moved.digest() == spec.digest()
+
+
+def test_report_prints_and_writes_the_report(reference, tmp_path, capsys):
+    path, _ = reference
+    out = tmp_path / "results"
+    shutil.copytree(path.parent / "results", out)
+    assert main(["report", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "| baseline | 6 |" in printed and "| all_plans | 6 |" in printed
+    assert (out / "report.md").read_text(encoding="utf-8") in printed
+    assert (out / "output_fan.png").stat().st_size > 0
+    assert main(["report", str(out), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {row["scenario"] for row in data["probabilities"]} == {"baseline", "all_plans"}
+    assert data["header"]["runs_done"] == 12
