@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from sim.input_errors import InputError
 
 _shared: ProcessPoolExecutor | None = None
+_shared_lock = threading.Lock()
 
 
 def _import_model() -> None:
@@ -39,12 +41,27 @@ def local_executor(workers: int | None = None) -> ProcessPoolExecutor:
 
 
 def shared_local_executor() -> ProcessPoolExecutor:
-    """One pool per process, started on first use and reused (for the web server)."""
+    """One pool per process, started on first use and reused (for the web server's sessions).
+
+    Sessions ask from their own threads, hence the lock. A pool that lost a worker stays
+    broken (every submit raises BrokenProcessPool), so the next caller gets a new one.
+    """
     global _shared
-    if _shared is None:
-        _shared = local_executor()
-        atexit.register(_shared.shutdown, cancel_futures=True)
-    return _shared
+    with _shared_lock:
+        if _shared is not None and _shared._broken:  # ProcessPoolExecutor's own flag, set once broken
+            _shared.shutdown(wait=False, cancel_futures=True)
+            _shared = None
+        if _shared is None:
+            _shared = local_executor()
+        return _shared
+
+
+def _shut_shared_down() -> None:
+    if _shared is not None:
+        _shared.shutdown(cancel_futures=True)
+
+
+atexit.register(_shut_shared_down)
 
 
 @contextmanager

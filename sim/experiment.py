@@ -203,10 +203,13 @@ def _check_runs(
                 raise InputError(f"{exc}\n(narrow that field's range in [sample.ranges])") from None
 
 
-def _check_sampled_paths_are_free(
-    path: Path, scenarios: dict[str, Scenario], parameters: list[SampledParameter]
+def check_sampled_paths_are_free(
+    origin: str, scenarios: dict[str, Scenario], parameters: list[SampledParameter]
 ) -> None:
-    """A scenario's own setting of a sampled parameter would be silently replaced: refuse it."""
+    """A scenario's own setting of a sampled parameter would be silently replaced: refuse it.
+
+    `origin` names what samples them (an experiment file, or the web page's odds) in the message.
+    """
     defaults = default_scenario().data.model_dump(mode="json")
     for entry, scenario in scenarios.items():
         settings = scenario.data.model_dump(mode="json")
@@ -214,7 +217,7 @@ def _check_sampled_paths_are_free(
             own, default = _lookup(settings, parameter.name), _lookup(defaults, parameter.name)
             if own != default:
                 raise InputError(
-                    f"{path}: scenario {entry!r} sets '{parameter.name}' = {own!r}, which the experiment "
+                    f"{origin}: scenario {entry!r} sets '{parameter.name}' = {own!r}, which the experiment "
                     f"samples over [{parameter.low:g}, {parameter.high:g}]: the scenario's value would be "
                     "ignored; remove the parameter from the sample or the setting from the scenario"
                 )
@@ -227,7 +230,7 @@ def _lookup(data: dict, path: str) -> object:
     return node
 
 
-def _common_targets(path: Path, scenarios: dict[str, Scenario]) -> tuple[tuple[int, float], ...]:
+def common_targets(origin: str, scenarios: dict[str, Scenario]) -> tuple[tuple[int, float], ...]:
     """The targets every scenario shares: probabilities are of these, so they must agree."""
     targets = {
         entry: tuple(sorted((t.year, t.threshold_yi) for t in s.data.targets))
@@ -235,11 +238,11 @@ def _common_targets(path: Path, scenarios: dict[str, Scenario]) -> tuple[tuple[i
     }
     first = next(iter(targets.values()))
     if not first:
-        raise InputError(f"{path}: the scenarios set no [[targets]]: there is no probability to estimate")
+        raise InputError(f"{origin}: the scenarios set no [[targets]]: there is no probability to estimate")
     differing = [entry for entry, own in targets.items() if own != first]
     if differing:
         raise InputError(
-            f"{path}: scenarios {differing} have other [[targets]] than {next(iter(targets))!r} ({first}); "
+            f"{origin}: scenarios {differing} have other [[targets]] than {next(iter(targets))!r} ({first}); "
             "an experiment compares scenarios against the same targets"
         )
     return first
@@ -254,8 +257,8 @@ def load_experiment(path: Path) -> Experiment:
     parameters = sampled_parameters(spec.sample, first, str(path))
     if spec.design in SENSITIVITY_DESIGNS and not parameters:
         raise InputError(f"{path}: field 'design' = {spec.design!r} needs at least one sampled parameter")
-    targets = _common_targets(path, scenarios)
-    _check_sampled_paths_are_free(path, scenarios, parameters)
+    targets = common_targets(str(path), scenarios)
+    check_sampled_paths_are_free(str(path), scenarios, parameters)
     experiment = Experiment(
         name=spec.name,
         description=spec.description,

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.batch_runner import Cancelled, run_batches
 from sim.executors import default_workers, shared_local_executor
-from sim.experiment import SampleSection, sampled_parameters
+from sim.experiment import SampleSection, check_sampled_paths_are_free, common_targets, sampled_parameters
 from sim.report import output_fan, share_met
 from sim.run_spec import Batch, ScenarioSpec, batches, derive_seeds, plan_runs
 from sim.sampling import sample_matrix
@@ -74,10 +74,14 @@ def estimate_odds(
     `on_progress(done, total)` is called from the calling thread; setting `cancel` stops
     the batch and raises Cancelled. By default the runs go to worker processes started
     once per process and reused; `workers` is how many runs the executor computes at once.
+    A scenario without targets, or one that sets a sampled parameter (its value would be
+    replaced by the samples), is refused with an InputError before any run.
     """
     if replications < 1:
         raise ValueError(f"replications = {replications}: need at least 1 run")
     parameters = tuple(sampled_parameters(SampleSection(), scenario, scenario.source))
+    common_targets(scenario.source, {scenario.name: scenario})
+    check_sampled_paths_are_free(scenario.source, {scenario.name: scenario}, list(parameters))
     sampling_seed, seeds = derive_seeds(root_seed, replications)
     samples = sample_matrix("lhs", list(parameters), replications, sampling_seed)
     spec = ScenarioSpec.of(scenario)

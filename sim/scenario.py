@@ -823,20 +823,31 @@ def read_scenario_tree(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[st
     if resolved in seen:
         chain = " -> ".join(str(p) for p in (*seen, resolved))
         raise InputError(f"{seen[0]}: field 'extends' makes a cycle: {chain}")
-    raw = read_toml(path)
+    raw, parents = resolve_extends(read_toml(path), path.parent, path.stem, str(path), (*seen, resolved))
+    return raw, [path, *parents]
+
+
+def resolve_extends(
+    raw: dict[str, Any], folder: Path, stem: str, origin: str, seen: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], list[Path]]:
+    """Raw data on top of the file its `extends` names in `folder`, and that file's chain.
+
+    Shared by scenario files and the web page's uploads, which extend files of scenarios/.
+    Without `extends`, the data is returned as it is, with no parents.
+    """
     parent = raw.pop("extends", None)
     if parent is None:
-        return raw, [path]
-    if not isinstance(parent, str) or not (path.parent / parent).is_file():
+        return raw, []
+    if not isinstance(parent, str) or not (folder / parent).is_file():
         raise InputError(
-            f"{path}: field 'extends' = {parent!r}: must name a scenario file, relative to "
-            f"{path.parent}, e.g. 'baseline.toml'"
+            f"{origin}: field 'extends' = {parent!r}: must name a scenario file, relative to "
+            f"{folder}, e.g. 'baseline.toml'"
         )
-    parent_path = path.parent / parent
-    inherited, chain = read_scenario_tree(parent_path, (*seen, resolved))
+    parent_path = folder / parent
+    inherited, chain = read_scenario_tree(parent_path, seen)
     _anchor_base_year_file(inherited, parent_path.parent)
-    raw.setdefault("name", path.stem)
-    return merge_tables(inherited, raw), [path, *chain]
+    raw.setdefault("name", stem)
+    return merge_tables(inherited, raw), chain
 
 
 def _anchor_base_year_file(raw: dict[str, Any], folder: Path) -> None:

@@ -1,13 +1,18 @@
-"""The in-memory odds (the web page's batch): progress, pairing with an experiment, cancel."""
+"""The in-memory odds (the web page's batch): progress, pairing with an experiment, cancel, refusals."""
 
 from __future__ import annotations
 
+import re
 import threading
+from concurrent.futures import Executor
 
 import pytest
 
+from sim.input_errors import InputError
 from sim.odds import Cancelled, estimate_odds
 from sim.probability import wilson_interval
+from sim.scenario import load_scenario, scenario_from_raw, with_values
+from tests.conftest import BASELINE
 
 
 def test_odds_report_every_target_with_its_interval_and_progress(baseline_scenario):
@@ -31,3 +36,25 @@ def test_a_cancelled_estimate_raises_cancelled(baseline_scenario):
     cancel.set()
     with pytest.raises(Cancelled):
         estimate_odds(baseline_scenario, 40, cancel=cancel)
+
+
+class NoRuns(Executor):
+    """An executor that fails the test if a run is submitted."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        raise AssertionError("a run started")
+
+
+def test_a_scenario_without_targets_is_refused_before_any_run():
+    hindcast = load_scenario(BASELINE.parent / "hindcast_2020.toml")
+    with pytest.raises(
+        InputError, match=re.escape("set no [[targets]]: there is no probability to estimate")
+    ):
+        estimate_odds(hindcast, 10, executor=NoRuns())
+
+
+def test_a_scenario_setting_a_sampled_parameter_is_refused_before_any_run(baseline_scenario):
+    raw = with_values(baseline_scenario.data.model_dump(mode="json"), {"environment.inflation": 0.015}, "")
+    scenario = scenario_from_raw(raw, "mine.toml", BASELINE.parent, calibration_scopes=())
+    with pytest.raises(InputError, match=re.escape("sets 'environment.inflation' = 0.015")):
+        estimate_odds(scenario, 10, executor=NoRuns())

@@ -16,7 +16,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.results import quarterly_frame
+from sim.results import cluster_frame, quarterly_frame
 from sim.web.i18n import Language, text
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def output_figure(model: IndustryModel, lang: Language) -> Figure:
 
 def cluster_figure(model: IndustryModel, lang: Language) -> Figure:
     """Stacked annualised output of each cluster."""
-    clusters = model.datacollector.get_table_dataframe("clusters")
+    clusters = cluster_frame(model)
     wide = clusters.assign(t=_time(clusters)).pivot_table(index="t", columns="cluster", values="output_yi")
     names = {c.key: c.name_zh if lang == "zh" else c.name_en for c in model.base_year.clusters}
     keys = list(model.clusters.keys)

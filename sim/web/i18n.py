@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from sim.results import FISCAL_COLUMNS
+
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
 
@@ -19,7 +21,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "移动各行动计划的政策杠杆，看 2027 年 700 亿元、2030 年 1000 亿元目标的实现概率如何变化",
         "Move the plan's levers and see the odds of 700 亿元 in 2027 and 1000 亿元 in 2030 change",
     ),
-    "language": ("语言", "Language"),
     "levers": ("政策杠杆", "Levers"),
     "scenario": ("情景", "Scenario"),
     "load_scenario": ("载入情景文件", "Load a scenario file"),
@@ -36,7 +37,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "reset": ("重置", "Reset"),
     "quarter": ("季度", "quarter"),
     "not_started": ("尚未运行：点击“运行”或“单步”", "Not run yet: press Run or Step"),
-    "stale": ("设置已更改：点击“重置”或“运行”以应用", "Settings changed: press Reset or Run to apply them"),
+    "stale": (
+        "设置或随机种子已更改：点击“重置”或“运行”以应用",
+        "Settings or seed changed: press Reset or Run to apply them",
+    ),
     "output": ("工业总产值", "Industrial output"),
     "output_axis": ("亿元", "亿元"),
     "target": ("目标", "target"),
@@ -65,14 +69,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "fiscal": ("财政成本（亿元）", "Fiscal cost (亿元)"),
     "year": ("年份", "year"),
     "total": ("合计", "total"),
-    "fiscal_subsidies_yi": ("补贴", "subsidies"),
-    "fiscal_interest_support_yi": ("贴息", "interest"),
-    "fiscal_risk_compensation_yi": ("风险补偿", "risk pool"),
-    "fiscal_land_yi": ("土地", "land"),
-    "fiscal_talent_training_yi": ("人才培训", "talent"),
-    "fiscal_task_forces_yi": ("专班", "task forces"),
-    "fiscal_tariff_revenue_yi": ("差别电价收入（-）", "tariffs (-)"),
-    "fiscal_cost_yi": ("合计", "total"),
     "odds": ("目标实现概率", "The odds"),
     "replications": ("重复次数", "Replications"),
     "compare_baseline": ("同时计算基准情景（对比）", "Also estimate the baseline (compare)"),
@@ -94,12 +90,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "fan": ("产值分布（扇形图：5%–95%、25%–75%、中位数）", "Output fan chart (5–95%, 25–75%, median)"),
     "median": ("中位数", "median"),
     "odds_failed": ("概率估计失败", "The estimate failed"),
+    "run_failed": ("模拟失败", "The run failed"),
+    "edited": ("（已修改）", " (edited)"),
+    "other_targets": (
+        "基准情景的目标与当前设置不同，未作对比",
+        "The baseline has other targets than these settings: not compared",
+    ),
+    "too_many_replications": ("重复次数过多，上限为", "Too many replications; at most"),
+}
+
+
+# fiscal column -> 中文 (the English names are sim.results.FISCAL_COLUMNS)
+FISCAL_ZH: dict[str, str] = {
+    "fiscal_subsidies_yi": "补贴",
+    "fiscal_interest_support_yi": "贴息",
+    "fiscal_risk_compensation_yi": "风险补偿",
+    "fiscal_land_yi": "土地",
+    "fiscal_talent_training_yi": "人才培训",
+    "fiscal_task_forces_yi": "专班",
+    "fiscal_tariff_revenue_yi": "差别电价收入（-）",
+    "fiscal_cost_yi": "合计",
 }
 
 
 def text(key: str, lang: Language) -> str:
+    """The page's word for `key` in the language."""
     zh, en = LABELS[key]
     return zh if lang == "zh" else en
+
+
+def fiscal_label(column: str, lang: Language) -> str:
+    """A fiscal cost column's name: 中文 here, English as the command line's tables say it."""
+    return FISCAL_ZH[column] if lang == "zh" else dict(FISCAL_COLUMNS)[column]
 
 
 # lever path -> (中文名称, 中文说明)
@@ -221,4 +243,5 @@ def lever_label(row: dict[str, Any], value: float, lang: Language) -> str:
 
 
 def lever_help(row: dict[str, Any], lang: Language) -> str:
+    """What a lever does: the Chinese help text, or the lever's own English description."""
     return LEVERS_ZH[row["lever"]][1] if lang == "zh" else row["description"]

@@ -5,6 +5,8 @@ Every slider's bounds, default and unit come from `lever_rows()` (the lever defi
 
 from __future__ import annotations
 
+import base64
+import math
 from collections.abc import Callable
 from itertools import groupby
 from typing import Any
@@ -17,13 +19,23 @@ from sim.web.i18n import Language, lever_help, lever_label, plan_title, text
 from sim.web.state import Settings, from_upload, lever_value, load_named, scenario_names, to_toml, with_lever
 from sim.web.upload import TomlUpload
 
-SLIDER_STEPS = 100  # a float lever's slider moves in hundredths of its range
+
+def slider_step(row: dict[str, Any]) -> float:
+    """A lever slider's step: 1 for counts, else the power of ten at or below 1/100 of the range.
+
+    A power of ten puts round values (the defaults, the shipped scenarios' settings) on
+    the slider's grid, which a hundredth of an odd range (say 60 of 0-6000) would miss.
+    """
+    if row["integer"]:
+        return 1
+    return 10.0 ** math.floor(math.log10((row["high"] - row["low"]) / 100))
 
 
 @solara.component
 def LeverSlider(
     row: dict[str, Any], settings: Settings, on_settings: Callable[[Settings], None], lang: Language
 ):
+    """One lever's slider, labelled with its value and unit, with its help text and default."""
     value = lever_value(settings, row["lever"], row["default"])
 
     def set_value(new: float) -> None:
@@ -32,13 +44,12 @@ def LeverSlider(
 
     with solara.Column(gap="0px", classes=["lever", "lever-" + row["lever"].replace(".", "-")]):
         slider = solara.SliderInt if row["integer"] else solara.SliderFloat
-        step = 1 if row["integer"] else (row["high"] - row["low"]) / SLIDER_STEPS
         slider(
             lever_label(row, value, lang),
             value=value,
             min=row["low"],
             max=row["high"],
-            step=step,
+            step=slider_step(row),
             on_value=set_value,
             tick_labels="end_points",
         )
@@ -48,6 +59,7 @@ def LeverSlider(
 
 @solara.component
 def LeversPanel(settings: Settings, on_settings: Callable[[Settings], None], lang: Language):
+    """Pick, download or upload a scenario, and move its levers plan by plan."""
     upload_message = solara.use_reactive(None)  # (ok, message) of the last upload
 
     def pick(name: str) -> None:
@@ -56,7 +68,7 @@ def LeversPanel(settings: Settings, on_settings: Callable[[Settings], None], lan
 
     def upload(file: dict[str, str]) -> None:
         try:
-            on_settings(from_upload(file["name"], file["text"].encode("utf-8")))
+            on_settings(from_upload(file["name"], base64.b64decode(file["data"])))
             upload_message.set((True, f"{text('uploaded', lang)}: {file['name']}"))
         except InputError as error:
             upload_message.set((False, f"{text('upload_rejected', lang)}:\n{error}"))
@@ -66,13 +78,13 @@ def LeversPanel(settings: Settings, on_settings: Callable[[Settings], None], lan
         solara.Select(
             text("load_scenario", lang),
             values=names,
-            value=settings.name if settings.name in names else None,
+            value=settings.name if settings.name in names and not settings.edited else None,
             on_value=pick,
         )
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.FileDownload(
                 lambda: to_toml(settings).encode("utf-8"),
-                filename=f"{settings.name}.toml",
+                filename=settings.file_name,
                 label=text("download", lang),
                 mime_type="application/toml",
             )
@@ -82,7 +94,8 @@ def LeversPanel(settings: Settings, on_settings: Callable[[Settings], None], lan
             alert = solara.Success if ok else solara.Error
             with solara.Column(style={"white-space": "pre-wrap"}):
                 alert(message, classes=["upload-message"])
-        solara.Text(f"{text('scenario', lang)}: {settings.name}", classes=["scenario-name"])
+        edited = text("edited", lang) if settings.edited else ""
+        solara.Text(f"{text('scenario', lang)}: {settings.name}{edited}", classes=["scenario-name"])
         for _, rows in groupby(lever_rows(), key=lambda row: row["plan_key"]):
             rows = list(rows)
             with solara.Details(summary=plan_title(rows[0], lang)):

@@ -6,6 +6,7 @@ progress bar and a cancel button; the page stays usable meanwhile.
 
 from __future__ import annotations
 
+import html
 import threading
 
 import solara
@@ -16,7 +17,14 @@ from sim.odds import Cancelled, TargetOdds
 from sim.scenario import Scenario
 from sim.web.charts import PNG, TARGET_COLOURS
 from sim.web.i18n import Language, text
-from sim.web.state import DEFAULT_REPLICATIONS, OddsComparison, Settings, estimate_comparison, scenario_of
+from sim.web.state import (
+    DEFAULT_REPLICATIONS,
+    MAX_REPLICATIONS,
+    OddsComparison,
+    Settings,
+    estimate_comparison,
+    scenario_of,
+)
 
 
 def _percent(odds: TargetOdds) -> str:
@@ -26,7 +34,8 @@ def _percent(odds: TargetOdds) -> str:
 def odds_table_html(result: OddsComparison, lang: Language) -> str:
     """One row per target: the settings' probability, the baseline's and the difference."""
     runs = result.settings.targets[0].runs
-    settings = f"{text('settings_col', lang)} ({result.settings.scenario}, {runs} {text('runs', lang)})"
+    name = html.escape(result.settings.scenario)
+    settings = f"{text('settings_col', lang)} ({name}, {runs} {text('runs', lang)})"
     header = [text("target", lang), settings]
     if result.baseline is not None:
         header += [text("baseline_col", lang), text("difference", lang)]
@@ -39,7 +48,10 @@ def odds_table_html(result: OddsComparison, lang: Language) -> str:
                 f"{100 * (ours.probability - theirs.probability):+.0f} {text('points', lang)}",
             ]
         lines.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-    return "\n".join([*lines, "</table>"])
+    lines.append("</table>")
+    if result.other_targets:
+        lines.append(f"<p class='other-targets'>{text('other_targets', lang)}</p>")
+    return "\n".join(lines)
 
 
 def fan_figure(result: OddsComparison, lang: Language) -> Figure:
@@ -65,6 +77,7 @@ def fan_figure(result: OddsComparison, lang: Language) -> Figure:
 
 @solara.component
 def OddsResult(result: OddsComparison, lang: Language):
+    """The table of probabilities and the fan chart of one estimate."""
     figure = solara.use_memo(lambda: fan_figure(result, lang), [result, lang])
     solara.Text(text("probability_of", lang), style={"font-weight": "bold"})
     solara.HTML(tag="div", unsafe_innerHTML=odds_table_html(result, lang), classes=["odds-result"])
@@ -73,28 +86,35 @@ def OddsResult(result: OddsComparison, lang: Language):
 
 @solara.component
 def OddsPanel(settings: Settings, lang: Language):
+    """Estimate the odds of the settings (and the baseline's) in the background, with cancel."""
     replications = solara.use_reactive(DEFAULT_REPLICATIONS)
     compare = solara.use_reactive(True)
     progress = solara.use_reactive((0, 0))  # (runs done, runs in all)
     cancel = solara.use_ref(threading.Event())
     error = solara.use_reactive(None)
+    latest = solara.use_reactive(None)  # the last finished estimate: a cancelled one keeps it shown
+    # A session that closes stops its batch, so the shared workers go to the sessions still open.
+    solara.use_effect(lambda: lambda: cancel.current.set(), [])
 
-    def estimate(
-        scenario: Scenario, runs: int, with_baseline: bool, stop: threading.Event
-    ) -> OddsComparison | None:
-        """The comparison, or None when cancelled."""
+    def estimate(scenario: Scenario, runs: int, with_baseline: bool, stop: threading.Event) -> bool:
+        """Estimate and show the comparison; False when cancelled."""
         progress.set((0, runs * (2 if with_baseline else 1)))
         try:
-            return estimate_comparison(scenario, runs, with_baseline, lambda *done: progress.set(done), stop)
+            latest.set(
+                estimate_comparison(scenario, runs, with_baseline, lambda *done: progress.set(done), stop)
+            )
         except Cancelled:
-            return None
+            return False
+        return True
 
-    task = solara.lab.use_task(estimate, dependencies=None)
+    task = solara.lab.use_task(estimate, dependencies=None, raise_error=False)
 
     def start() -> None:
         try:
-            if replications.value < 2:
-                raise ValueError(f"{text('replications', lang)} = {replications.value} < 2")
+            if not 2 <= replications.value <= MAX_REPLICATIONS:
+                raise ValueError(
+                    f"{text('replications', lang)} = {replications.value}: 2 – {MAX_REPLICATIONS}"
+                )
             scenario = scenario_of(settings)
         except ValueError as exc:  # InputError included
             error.set(str(exc))
@@ -131,8 +151,8 @@ def OddsPanel(settings: Settings, lang: Language):
         if error.value is not None:
             solara.Error(f"{text('invalid_settings', lang)}: {error.value}")
         if task.error:
-            solara.Error(f"{text('odds_failed', lang)}: {task.exception}")
-        if task.finished and task.value is None:
+            solara.Error(f"{text('odds_failed', lang)}: {task.exception}", classes=["odds-error"])
+        if task.finished and task.value is False:
             solara.Info(text("cancelled", lang))
-        if task.latest is not None:
-            OddsResult(task.latest, lang)
+        if latest.value is not None:
+            OddsResult(latest.value, lang)

@@ -36,6 +36,7 @@ def grid_positions(count: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def parcel_map_figure(model: IndustryModel, lang: Language) -> Figure:
+    """Every parcel as a square on the grid: vacant, idle or being prepared, or its occupant's cluster."""
     parcels = model.parcels
     x, y = grid_positions(parcels.n)
     sizes = np.clip(parcels.area / np.median(parcels.area), 0.2, 30) * 3

@@ -10,7 +10,10 @@ mode embeds.
 from __future__ import annotations
 
 import os
+import socket
 import warnings
+
+from sim.input_errors import InputError
 
 APP = "sim.web.app"
 
@@ -26,7 +29,11 @@ def configure_offline() -> None:
 
 
 def serve(host: str, port: int) -> None:
-    """Run the page's server until interrupted."""
+    """Run the page's server until interrupted; an InputError if the port cannot be had.
+
+    The socket is bound before the "serving on" line is printed, so the line (which the
+    browser tests wait for) means the address is ours.
+    """
     os.environ["SOLARA_APP"] = APP
     configure_offline()
     # Solara warns on every plain-http page load that cookies fall back to samesite=lax,
@@ -34,5 +41,16 @@ def serve(host: str, port: int) -> None:
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     import uvicorn
 
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise InputError(
+            f"--host {host} --port {port}: cannot listen there ({exc.strerror}); "
+            "is another server using the port? Choose another with --port"
+        ) from None
     print(f"serving the Dazu web page on http://{host}:{port} (Ctrl-C stops it)", flush=True)
-    uvicorn.run("solara.server.starlette:app", host=host, port=port, log_level="warning")
+    config = uvicorn.Config("solara.server.starlette:app", log_level="warning")
+    uvicorn.Server(config).run(sockets=[sock])

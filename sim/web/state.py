@@ -12,28 +12,46 @@ import copy
 import threading
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from sim.base_year import DATA_DIR
 from sim.input_errors import InputError
+from sim.model import load_scenario_base_year
 from sim.odds import Odds, TargetOdds, estimate_odds
-from sim.scenario import Scenario, load_scenario, merge_tables, read_scenario_tree, scenario_from_raw
+from sim.scenario import Scenario, load_scenario, read_scenario_tree, resolve_extends, scenario_from_raw
 
 # The repository's scenario files (the README installs the package editable, in place).
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 BASELINE = "baseline"
 DEFAULT_REPLICATIONS = 200
+MAX_REPLICATIONS = 2000  # a session's batch should end within minutes, not hours
+EDITED = " (edited)"
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Scenario data as edited on the page (no `extends`: the files it extends are merged in)."""
+    """Scenario data as edited on the page (no `extends`: the files it extends are merged in).
+
+    `edited` once a lever has moved, so the settings no longer claim to be the named file.
+    """
 
     name: str
     raw: dict[str, Any]
+    edited: bool = False
+
+    @property
+    def label(self) -> str:
+        """The name the settings go by in the odds and in a download: marked once edited."""
+        return self.name + EDITED if self.edited else self.name
+
+    @property
+    def file_name(self) -> str:
+        """The download's file name: not the named file's once edited."""
+        return f"{self.name}_edited.toml" if self.edited else f"{self.name}.toml"
 
 
 def scenario_names() -> list[str]:
@@ -43,6 +61,7 @@ def scenario_names() -> list[str]:
 
 
 def load_named(name: str) -> Settings:
+    """The settings of a file of scenarios/, with the files it extends merged in."""
     raw, _ = read_scenario_tree(SCENARIO_DIR / f"{name}.toml")
     return Settings(str(raw.get("name", name)), raw)
 
@@ -58,60 +77,93 @@ def lever_value(settings: Settings, lever: str, default: float) -> float:
 
 
 def with_lever(settings: Settings, lever: str, value: float) -> Settings:
+    """A copy of the settings with one lever set, marked as edited."""
     raw = copy.deepcopy(settings.raw)
     *sections, name = lever.split(".")
     node = raw
     for part in sections:
         node = node.setdefault(part, {})
     node[name] = value
-    return Settings(settings.name, raw)
+    return Settings(settings.name, raw, edited=True)
 
 
 def scenario_of(settings: Settings, source: str | None = None) -> Scenario:
-    """The validated scenario; an InputError names `source` (default: the settings' name)."""
-    return scenario_from_raw(settings.raw, source or f"settings '{settings.name}'", SCENARIO_DIR)
+    """The validated scenario, its base-year file checked too; an InputError names `source`.
+
+    `source` defaults to the settings' name. Checking the base year here refuses a
+    scenario whose base-year file is missing or does not fit before any run starts.
+    """
+    raw = {**settings.raw, "name": settings.label}
+    scenario = scenario_from_raw(raw, source or f"settings '{settings.label}'", SCENARIO_DIR)
+    load_scenario_base_year(scenario)
+    return scenario
 
 
 def to_toml(settings: Settings) -> str:
     """The settings as a scenario file: every table spelled out, nothing extended."""
-    return tomli_w.dumps(settings.raw)
+    return tomli_w.dumps({**settings.raw, "name": settings.label})
+
+
+def _names_in(*folders: Path) -> set[str]:
+    return {path.name for folder in folders for path in folder.glob("*.toml")}
 
 
 def from_upload(filename: str, data: bytes) -> Settings:
-    """Settings from an uploaded scenario file, or an InputError with the schema's message.
+    """Settings from an uploaded scenario file, or an InputError with the loader's message.
 
-    An upload may `extends` a file of scenarios/, as if it lay there.
+    An upload may `extends` a file of scenarios/, as if it lay there, and name a base-year
+    file of sim/data or scenarios/: nothing else of the server's disk.
     """
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"{filename}: not valid TOML: {exc}") from None
+    parent = raw.get("extends")
+    if parent is not None and (not isinstance(parent, str) or parent not in _names_in(SCENARIO_DIR)):
+        raise InputError(
+            f"{filename}: field 'extends' = {parent!r}: must name a file of scenarios/, e.g. 'baseline.toml'"
+        )
+    world = raw.get("world")
+    base_year_file = world.get("base_year_file") if isinstance(world, dict) else None
+    allowed = _names_in(DATA_DIR, SCENARIO_DIR)
+    if base_year_file is not None and (not isinstance(base_year_file, str) or base_year_file not in allowed):
+        raise InputError(
+            f"{filename}: field 'world.base_year_file' = {base_year_file!r}: must name a file of sim/data "
+            "or scenarios/, e.g. 'base_year_2024.toml'"
+        )
     stem = Path(filename).stem
-    parent = raw.pop("extends", None)
-    if parent is not None:
-        if not isinstance(parent, str) or not (SCENARIO_DIR / parent).is_file():
-            raise InputError(
-                f"{filename}: field 'extends' = {parent!r}: must name a file of scenarios/, "
-                "e.g. 'baseline.toml'"
-            )
-        inherited, _ = read_scenario_tree(SCENARIO_DIR / parent)
-        raw = merge_tables(inherited, {"name": stem, **raw})
+    raw, _ = resolve_extends(raw, SCENARIO_DIR, stem, filename)
     settings = Settings(str(raw.get("name", stem)), raw)
     scenario_of(settings, filename)
     return settings
 
 
+def _targets(scenario: Scenario) -> list[tuple[int, float]]:
+    return sorted((t.year, t.threshold_yi) for t in scenario.data.targets)
+
+
+def _same_settings(scenario: Scenario, other: Scenario) -> bool:
+    """Whether two scenarios differ in their name only (then their runs are the same)."""
+    return scenario.data.model_dump(exclude={"name"}) == other.data.model_dump(exclude={"name"})
+
+
 @dataclass(frozen=True)
 class OddsComparison:
-    """The odds of the settings and, when asked for, of the baseline with the same seeds."""
+    """The odds of the settings and, when asked for, of the baseline with the same seeds.
+
+    `other_targets`: the baseline was asked for but has other targets, so it is not shown.
+    """
 
     settings: Odds
     baseline: Odds | None
+    other_targets: bool = False
 
     def rows(self) -> list[tuple[int, float, TargetOdds, TargetOdds | None]]:
         """(year, threshold, settings' TargetOdds, baseline's TargetOdds or None) per target."""
-        baseline = {t.year: t for t in self.baseline.targets} if self.baseline else {}
-        return [(t.year, t.threshold_yi, t, baseline.get(t.year)) for t in self.settings.targets]
+        baseline = {(t.year, t.threshold_yi): t for t in self.baseline.targets} if self.baseline else {}
+        return [
+            (t.year, t.threshold_yi, t, baseline.get((t.year, t.threshold_yi))) for t in self.settings.targets
+        ]
 
 
 def estimate_comparison(
@@ -124,22 +176,26 @@ def estimate_comparison(
 ) -> OddsComparison:
     """Estimate the odds of `scenario` (and of the baseline, paired), reporting joint progress.
 
+    The baseline is compared only on the same targets; when the settings are the
+    baseline's but for the name, its runs would be the same, so they are not run twice.
     Blocks until done; raises sim.odds.Cancelled when `cancel` is set.
     """
-    scenarios = [scenario]
-    if compare_baseline:
-        scenarios.append(load_scenario(SCENARIO_DIR / f"{BASELINE}.toml"))
-    total = replications * len(scenarios)
-    results = []
-    for k, item in enumerate(scenarios):
-        done_before = k * replications
-        results.append(
-            estimate_odds(
-                item,
-                replications,
-                root_seed,
-                on_progress=lambda done, _total, before=done_before: on_progress(before + done, total),
-                cancel=cancel,
-            )
-        )
-    return OddsComparison(results[0], results[1] if compare_baseline else None)
+    baseline = load_scenario(SCENARIO_DIR / f"{BASELINE}.toml") if compare_baseline else None
+    other_targets = baseline is not None and _targets(baseline) != _targets(scenario)
+    rerun = baseline is not None and not other_targets and not _same_settings(scenario, baseline)
+    total = replications * (2 if rerun else 1)
+    ours = estimate_odds(
+        scenario, replications, root_seed, on_progress=lambda done, _: on_progress(done, total), cancel=cancel
+    )
+    if baseline is None or other_targets:
+        return OddsComparison(ours, None, other_targets)
+    if not rerun:
+        return OddsComparison(ours, replace(ours, scenario=baseline.name))
+    theirs = estimate_odds(
+        baseline,
+        replications,
+        root_seed,
+        on_progress=lambda done, _: on_progress(replications + done, total),
+        cancel=cancel,
+    )
+    return OddsComparison(ours, theirs)

@@ -1,8 +1,10 @@
 """Browser fixtures: our server on a free local port, Debian's headless Chromium, one page a test.
 
 Every request the page makes is routed: anything not on 127.0.0.1/localhost is blocked
-and fails the test (the page must work without internet access). Each test leaves a
-screenshot in test-artifacts/screenshots/, which CI keeps.
+and fails the test (the page must work without internet access). The server's own
+fallback for a front-end file missing from solara-assets (a fetch from a CDN) points at a
+closed local port, so a missing file fails here even on a machine with internet. Each
+test leaves a screenshot in test-artifacts/screenshots/, which CI keeps.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_SECONDS = 90
+NO_CDN = "http://127.0.0.1:9/"  # solara.settings.assets.cdn: port 9 (discard) refuses connections
 
 
 def _free_port() -> int:
@@ -71,7 +74,7 @@ def web_url(browser) -> Iterator[str]:
             cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "SOLARA_ASSETS_CDN": NO_CDN},
         )
         try:
             deadline = time.monotonic() + SERVER_START_SECONDS
@@ -116,6 +119,19 @@ class Traffic:
         if urlparse(websocket.url).hostname not in LOCAL_HOSTS:
             self.outside.append(websocket.url)
 
+    def watch(self, context):
+        """Route and note every request of a browser context; returns a new tab of it."""
+        context.route("**/*", self.allow_local_only)
+        tab = context.new_page()
+        tab.on("response", self.note_response)
+        tab.on("websocket", self.note_websocket)
+        tab.set_default_timeout(60_000)
+        return tab
+
+    def check(self) -> None:
+        assert not self.outside, f"the page asked for something outside 127.0.0.1: {self.outside}"
+        assert not self.failed, f"requests failed: {self.failed}"
+
 
 @pytest.fixture
 def traffic() -> Traffic:
@@ -126,11 +142,7 @@ def traffic() -> Traffic:
 def page(browser, web_url, traffic, request):
     """A fresh browser session on the page, loaded and connected."""
     context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
-    context.route("**/*", traffic.allow_local_only)
-    tab = context.new_page()
-    tab.on("response", traffic.note_response)
-    tab.on("websocket", traffic.note_websocket)
-    tab.set_default_timeout(60_000)
+    tab = traffic.watch(context)
     try:
         tab.goto(web_url)
         tab.locator(".run-summary").wait_for()
@@ -139,5 +151,4 @@ def page(browser, web_url, traffic, request):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
         context.close()
-    assert not traffic.outside, f"the page asked for something outside 127.0.0.1: {traffic.outside}"
-    assert not traffic.failed, f"requests failed: {traffic.failed}"
+    traffic.check()

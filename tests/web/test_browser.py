@@ -8,6 +8,7 @@ import pytest
 
 from sim.scenario import load_scenario
 from sim.web.state import load_named, scenario_of
+from tests.web.conftest import Traffic
 
 pytestmark = pytest.mark.browser
 
@@ -52,11 +53,8 @@ def test_the_page_loads_offline(page, traffic):
 def test_moving_a_lever_and_running_changes_the_output_chart(page):
     before = run_to_the_end(page)
     chart_before = page.locator(".run-charts img").first.screenshot()
-    page.get_by_text("计划 6：招商引资促进高质量行动计划").click()
-    slider = page.locator(".lever-levers-attraction-extra_leads_per_year .v-slider")
-    box = slider.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.95, box["y"] + box["height"] / 2)
-    expect(page.locator(".v-alert", has_text="设置已更改")).to_be_visible()
+    move_the_leads_lever(page)
+    expect(page.locator(".v-alert", has_text="已更改：点击")).to_be_visible()
     after = run_to_the_end(page, before)
     assert output_2030(after) > output_2030(before), "more investment leads should raise output here"
     assert page.locator(".run-charts img").first.screenshot() != chart_before
@@ -93,6 +91,12 @@ def test_a_malformed_upload_shows_the_error_and_the_page_still_works(page):
     invalid = b'name = "mine"\n[levers.land]\nreclaim_rate = 7\n'
     upload.set_input_files(files=[{"name": "mine.toml", "mimeType": "text/plain", "buffer": invalid}])
     expect(page.locator(".upload-message")).to_contain_text("field 'levers.land.reclaim_rate' = 7")
+    other_base = b'extends = "baseline.toml"\n[world]\nbase_year_file = "base_year_2020.toml"\n'
+    upload.set_input_files(files=[{"name": "old.toml", "mimeType": "text/plain", "buffer": other_base}])
+    expect(page.locator(".upload-message")).to_contain_text("must be the year after the base year 2020")
+    latin1 = b'name = "caf\xe9"\n'
+    upload.set_input_files(files=[{"name": "latin1.toml", "mimeType": "text/plain", "buffer": latin1}])
+    expect(page.locator(".upload-message")).to_contain_text("latin1.toml: not valid TOML")
     expect(page.locator(".scenario-name")).to_have_text("情景: baseline")
     page.locator("button.step").click()
     expect(page.locator(".run-summary")).to_contain_text("2025 季度 1")
@@ -108,23 +112,56 @@ def test_the_downloaded_settings_load_back(page, tmp_path):
     assert load_scenario(path).data == scenario_of(load_named("plan_09_land")).data
 
 
-def test_switching_language_changes_the_labels(page):
+def move_the_leads_lever(page) -> str:
+    """Move the extra-leads slider near its top; returns its new value as the label shows it."""
+    page.get_by_text("计划 6：招商引资促进高质量行动计划").click()
+    lever = page.locator(".lever-levers-attraction-extra_leads_per_year")
+    box = lever.locator(".v-slider").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.95, box["y"] + box["height"] / 2)
+    expect(page.locator(".scenario-name")).to_contain_text("已修改")
+    return re.search(r"新增招商线索：([\d.]+)", lever.inner_text())[1]
+
+
+def test_switching_language_changes_the_labels_and_keeps_the_settings_and_run(page):
     expect(page.get_by_text("政策杠杆", exact=True)).to_be_visible()
+    leads = move_the_leads_lever(page)
+    page.locator("button.step").click()
+    expect(page.locator(".run-summary")).to_contain_text("2025 季度 1")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_text("Levers", exact=True)).to_be_visible()
     expect(page.get_by_text("Plan 6: Investment attraction")).to_be_visible()
     expect(page.get_by_text("政策杠杆", exact=True)).to_have_count(0)
-    expect(page.locator(".run-summary")).to_have_text("Not run yet: press Run or Step")
+    expect(page.locator(".lever-levers-attraction-extra_leads_per_year")).to_contain_text(
+        f"extra leads per year: {leads} "
+    )
+    expect(page.locator(".scenario-name")).to_have_text("Scenario: baseline (edited)")
+    expect(page.locator(".run-summary")).to_contain_text("2025 quarter 1: Industrial output")
 
 
 def test_sessions_do_not_see_each_others_settings_or_runs(page, browser, web_url):
     pick_scenario(page, "all_plans")
     page.locator("button.step").click()
     expect(page.locator(".run-summary")).to_contain_text("2025 季度 1")
-    other = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
+    traffic = Traffic()
+    other = traffic.watch(browser.new_context(viewport={"width": 1500, "height": 1100}))
     try:
         other.goto(web_url)
         expect(other.locator(".scenario-name")).to_have_text("情景: baseline")
         expect(other.locator(".run-summary")).to_contain_text("尚未运行")
     finally:
         other.context.close()
+    traffic.check()
+
+
+def test_a_failing_estimate_shows_its_message_and_a_new_seed_marks_the_run_stale(page):
+    pick_scenario(page, "hindcast_2020")  # no targets: refused before any run
+    page.locator("button.estimate").click()
+    expect(page.locator(".odds-error")).to_contain_text("set no [[targets]]")
+    page.locator("button.step").click()
+    expect(page.locator(".run-summary")).to_contain_text("2021 季度 1")
+    seed = page.locator(".seed input")
+    seed.fill("2")
+    seed.press("Enter")
+    expect(page.locator(".v-alert", has_text="已更改：点击")).to_be_visible()
+    page.locator("button.step").click()  # a fresh model of the new seed
+    expect(page.locator(".run-summary")).to_contain_text("2021 季度 1")

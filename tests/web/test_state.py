@@ -13,7 +13,9 @@ from sim.lever_docs import lever_rows
 from sim.odds import Cancelled, Odds, TargetOdds
 from sim.scenario import load_scenario
 from sim.web import state
+from sim.web.levers_panel import slider_step
 from sim.web.state import (
+    Settings,
     estimate_comparison,
     from_upload,
     lever_value,
@@ -29,7 +31,8 @@ def test_every_scenario_file_loads_as_settings():
     names = scenario_names()
     assert names[0] == "baseline" and "all_plans" in names
     for name in names:
-        assert scenario_of(load_named(name)).data.name
+        settings = load_named(name)
+        assert scenario_of(settings).data.name == settings.name and not settings.edited
 
 
 def test_a_lever_edit_changes_a_copy_and_validates():
@@ -39,6 +42,30 @@ def test_a_lever_edit_changes_a_copy_and_validates():
     assert lever_value(edited, "levers.land.reclaim_rate", 0.03) == 0.2
     assert lever_value(baseline, "levers.land.reclaim_rate", 0.03) == 0.03  # unset: the default
     assert "levers" not in baseline.raw
+
+
+def test_edited_settings_do_not_claim_to_be_the_named_file():
+    edited = with_lever(load_named("plan_09_land"), "levers.land.reclaim_rate", 0.2)
+    assert edited.edited and edited.name == "plan_09_land"
+    assert edited.file_name == "plan_09_land_edited.toml"
+    assert scenario_of(edited).data.name == "plan_09_land (edited)"
+    assert 'name = "plan_09_land (edited)"' in to_toml(edited)
+    assert load_named("plan_09_land").file_name == "plan_09_land.toml"
+
+
+def test_every_default_and_shipped_value_lies_on_its_sliders_grid():
+    rows = lever_rows()
+    values = {row["lever"]: [row["default"]] for row in rows}
+    for name in scenario_names():
+        for lever in values:
+            value = lever_value(load_named(name), lever, None)
+            if value is not None:
+                values[lever].append(value)
+    for row in rows:
+        step = slider_step(row)
+        for value in values[row["lever"]]:
+            steps = (value - row["low"]) / step
+            assert steps == pytest.approx(round(steps), abs=1e-6), (row["lever"], value, step)
 
 
 def test_downloaded_toml_loads_back_unchanged(tmp_path):
@@ -64,6 +91,21 @@ def test_an_upload_may_extend_a_scenario_file():
         (b"name = 'x'\n[levers.land]\nreclaim_rate = 7\n", "mine.toml: field 'levers.land.reclaim_rate' = 7"),
         (b"name = 'x'\n[levers.land]\nreclame_rate = 0.1\n", "unknown field 'levers.land.reclame_rate'"),
         (b"extends = 'nowhere.toml'\n", "field 'extends' = 'nowhere.toml'"),
+        (b"extends = '../scenarios/baseline.toml'\n", "must name a file of scenarios/"),
+        (b"extends = '/etc/passwd'\n", "must name a file of scenarios/"),
+        (b"extends = ['baseline.toml']\n", "must name a file of scenarios/"),
+        (
+            b"extends = 'baseline.toml'\n[world]\nbase_year_file = 'nope.toml'\n",
+            "field 'world.base_year_file' = 'nope.toml': must name a file of sim/data or scenarios/",
+        ),
+        (
+            b"extends = 'baseline.toml'\n[world]\nbase_year_file = '/etc/hosts'\n",
+            "field 'world.base_year_file' = '/etc/hosts'",
+        ),
+        (  # a base-year file that exists but does not fit: the loader's own check
+            b"extends = 'baseline.toml'\n[world]\nbase_year_file = 'base_year_2020.toml'\n",
+            "field 'run.first_year' = 2025: must be the year after the base year 2020",
+        ),
     ],
 )
 def test_a_bad_upload_is_rejected_with_the_schemas_message(content, message):
@@ -94,7 +136,7 @@ def test_the_odds_of_the_settings_and_the_baseline_with_joint_progress(fake_odds
         scenario_of(settings), 5, True, lambda *p: progress.append(p), threading.Event()
     )
     assert progress == [(k, 10) for k in range(1, 11)]
-    assert result.settings.scenario == "baseline" and result.baseline.scenario == "baseline"
+    assert result.settings.scenario == "baseline (edited)" and result.baseline.scenario == "baseline"
     assert [(year, ours.probability, theirs.probability) for year, _, ours, theirs in result.rows()] == [
         (2027, 0.9, 0.4),
         (2030, 0.9, 0.4),
@@ -120,3 +162,21 @@ def test_every_lever_has_chinese_words():
         assert row["unit"] in UNITS_ZH
         for lang in ("zh", "en"):
             assert lever_label(row, row["default"], lang) and lever_help(row, lang)
+
+
+def test_the_baseline_is_not_run_again_for_the_baselines_settings(fake_odds):
+    progress = []
+    renamed = with_lever(load_named("baseline"), "levers.land.reclaim_rate", 0.03)  # its default
+    result = estimate_comparison(
+        scenario_of(renamed), 4, True, lambda *p: progress.append(p), threading.Event()
+    )
+    assert progress[-1] == (4, 4)  # the settings' runs only
+    assert result.baseline.scenario == "baseline" and result.baseline.targets == result.settings.targets
+
+
+def test_the_baseline_is_not_compared_on_other_targets(fake_odds):
+    raw = {**load_named("baseline").raw, "targets": [{"year": 2027, "threshold_yi": 800.0}]}
+    result = estimate_comparison(
+        scenario_of(Settings("mine", raw)), 3, True, lambda *_: None, threading.Event()
+    )
+    assert result.baseline is None and result.other_targets
