@@ -214,7 +214,7 @@ def check_sampled_paths_are_free(
     for entry, scenario in scenarios.items():
         settings = scenario.data.model_dump(mode="json")
         for parameter in parameters:
-            own, default = _lookup(settings, parameter.name), _lookup(defaults, parameter.name)
+            own, default = value_at(settings, parameter.name), value_at(defaults, parameter.name)
             if own != default:
                 raise InputError(
                     f"{origin}: scenario {entry!r} sets '{parameter.name}' = {own!r}, which the experiment "
@@ -223,7 +223,8 @@ def check_sampled_paths_are_free(
                 )
 
 
-def _lookup(data: dict, path: str) -> object:
+def value_at(data: dict, path: str) -> object:
+    """The value at a 'section.field' path of raw scenario data (None where there is none)."""
     node: object = data
     for part in path.split("."):
         node = node.get(part) if isinstance(node, dict) else None

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.batch_runner import run_batches
-from sim.experiment import Experiment
+from sim.experiment import Experiment, value_at
 from sim.input_errors import InputError
 from sim.lever_docs import lever_rows
 from sim.progress import ProgressBar
@@ -92,10 +92,9 @@ def _now() -> str:
 
 def new_manifest(experiment: Experiment) -> dict[str, Any]:
     """Everything needed to tell what was run, and to reproduce it."""
-    defaults = {row["lever"]: row["default"] for row in lever_rows()}
     scenarios = []
     for entry, spec in experiment.scenarios.items():
-        levers = {path: spec.data["levers"][path.split(".")[1]][path.split(".")[2]] for path in defaults}
+        levers = {row["lever"]: value_at(spec.data, row["lever"]) for row in lever_rows()}
         scenarios.append(
             {"name": entry, "file": experiment.scenario_files[entry], "hash": spec.digest(), "levers": levers}
         )
