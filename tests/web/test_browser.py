@@ -116,8 +116,11 @@ def move_the_leads_lever(page) -> str:
     """Move the extra-leads slider near its top; returns its new value as the label shows it."""
     page.get_by_text("计划 6：招商引资促进高质量行动计划").click()
     lever = page.locator(".lever-levers-attraction-extra_leads_per_year")
-    box = lever.locator(".v-slider").bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.95, box["y"] + box["height"] / 2)
+    slider = lever.locator(".v-slider")
+    slider.wait_for(state="visible")
+    box = slider.bounding_box()
+    # Playwright's click waits until the panel has stopped opening; the position is within the slider.
+    slider.click(position={"x": box["width"] * 0.95, "y": box["height"] / 2})
     expect(page.locator(".scenario-name")).to_contain_text("已修改")
     return re.search(r"新增招商线索：([\d.]+)", lever.inner_text())[1]
 
