@@ -66,6 +66,9 @@ def sample_matrix(
         unit = qmc.Sobol(d=dimensions, scramble=True, rng=rng).random(replications)
     else:
         unit = rng.random((replications, dimensions))
-    low = np.array([p.low for p in parameters])
-    high = np.array([p.high for p in parameters])
+    # An integer parameter spans half a step beyond each end, so that after rounding its end
+    # values are as likely as the others.
+    half = np.array([0.5 if p.integer else 0.0 for p in parameters])
+    low = np.array([p.low for p in parameters]) - half
+    high = np.array([p.high for p in parameters]) + half
     return low + unit * (high - low)

@@ -85,9 +85,12 @@ def test_latin_hypercube_puts_one_sample_in_each_stratum():
         assert sorted(strata) == list(range(10))
 
 
-def test_integer_levers_run_at_whole_values():
+def test_integer_levers_run_at_whole_values_each_as_likely():
     rounds = next(p for p in lever_parameters() if p.name == "levers.four_chain.matchmaking_rounds_per_year")
     assert rounds.integer and rounds.value(3.6) == 4
+    sampled = sample_matrix("monte_carlo", [rounds], 25_000, seed=2)[:, 0]
+    counts = np.bincount([rounds.value(v) for v in sampled], minlength=25)
+    assert counts.min() > 0.8 * counts.max()  # the ends (0 and 24) too, not half as often
 
 
 def test_sampled_values_never_leave_the_range_by_a_rounding_error():
