@@ -29,7 +29,7 @@ from sim.sampled_parameters import (
     standard_uncertainties,
 )
 from sim.sampling import SENSITIVITY_DESIGNS, Design, sample_matrix, sample_rows
-from sim.scenario import Scenario, default_scenario, load_scenario, with_values
+from sim.scenario import Scenario, default_scenario, load_scenario, value_at, with_values
 
 
 class _Strict(BaseModel):
@@ -223,20 +223,9 @@ def check_sampled_paths_are_free(
                 )
 
 
-def value_at(data: dict, path: str) -> object:
-    """The value at a 'section.field' path of raw scenario data (None where there is none)."""
-    node: object = data
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
-
-
 def common_targets(origin: str, scenarios: dict[str, Scenario]) -> tuple[tuple[int, float], ...]:
     """The targets every scenario shares: probabilities are of these, so they must agree."""
-    targets = {
-        entry: tuple(sorted((t.year, t.threshold_yi) for t in s.data.targets))
-        for entry, s in scenarios.items()
-    }
+    targets = {entry: scenario.target_pairs for entry, scenario in scenarios.items()}
     first = next(iter(targets.values()))
     if not first:
         raise InputError(f"{origin}: the scenarios set no [[targets]]: there is no probability to estimate")

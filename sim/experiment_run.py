@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.batch_runner import run_batches
-from sim.experiment import Experiment, value_at
+from sim.experiment import Experiment
 from sim.input_errors import InputError
 from sim.lever_docs import lever_rows
 from sim.progress import ProgressBar
@@ -39,6 +39,7 @@ from sim.result_store import (
     write_shard,
 )
 from sim.run_spec import Batch, batches
+from sim.scenario import value_at
 
 # Manifest fields that must match for a resume to continue the same experiment.
 IDENTITY = (

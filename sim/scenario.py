@@ -772,6 +772,11 @@ class Scenario(BaseModel):
     def name(self) -> str:
         return self.data.name
 
+    @property
+    def target_pairs(self) -> tuple[tuple[int, float], ...]:
+        """(year, threshold) of each target, in order: what two scenarios must share to compare odds."""
+        return tuple(sorted((t.year, t.threshold_yi) for t in self.data.targets))
+
 
 def parse_override(text: str) -> tuple[list[str], Any]:
     """Split 'section.field=value' into a key path and a TOML-typed value."""
@@ -810,6 +815,14 @@ def with_values(data: dict[str, Any], values: dict[str, Any], origin: str) -> di
             node = child
         node[last] = value
     return merged
+
+
+def value_at(data: dict[str, Any], path: str) -> Any:
+    """The value at a 'section.field' path of raw scenario data (None where there is none)."""
+    node: Any = data
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
 
 
 def read_scenario_tree(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[Path]]:

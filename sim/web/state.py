@@ -8,7 +8,6 @@ messages, and they download as a TOML file that `load_scenario` reads back.
 
 from __future__ import annotations
 
-import copy
 import threading
 import tomllib
 from collections.abc import Callable
@@ -22,7 +21,15 @@ from sim.base_year import DATA_DIR
 from sim.input_errors import InputError
 from sim.model import load_scenario_base_year
 from sim.odds import Odds, TargetOdds, estimate_odds
-from sim.scenario import Scenario, load_scenario, read_scenario_tree, resolve_extends, scenario_from_raw
+from sim.scenario import (
+    Scenario,
+    load_scenario,
+    read_scenario_tree,
+    resolve_extends,
+    scenario_from_raw,
+    value_at,
+    with_values,
+)
 
 # The repository's scenario files (the README installs the package editable, in place).
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -68,23 +75,13 @@ def load_named(name: str) -> Settings:
 
 def lever_value(settings: Settings, lever: str, default: float) -> float:
     """The value a lever path `levers.<plan>.<name>` has in the settings (its default if unset)."""
-    node: Any = settings.raw
-    for part in lever.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return default
-        node = node[part]
-    return node
+    value = value_at(settings.raw, lever)
+    return default if value is None else value
 
 
 def with_lever(settings: Settings, lever: str, value: float) -> Settings:
     """A copy of the settings with one lever set, marked as edited."""
-    raw = copy.deepcopy(settings.raw)
-    *sections, name = lever.split(".")
-    node = raw
-    for part in sections:
-        node = node.setdefault(part, {})
-    node[name] = value
-    return Settings(settings.name, raw, edited=True)
+    return Settings(settings.name, with_values(settings.raw, {lever: value}, "lever"), edited=True)
 
 
 def scenario_of(settings: Settings, source: str | None = None) -> Scenario:
@@ -138,10 +135,6 @@ def from_upload(filename: str, data: bytes) -> Settings:
     return settings
 
 
-def _targets(scenario: Scenario) -> list[tuple[int, float]]:
-    return sorted((t.year, t.threshold_yi) for t in scenario.data.targets)
-
-
 def _same_settings(scenario: Scenario, other: Scenario) -> bool:
     """Whether two scenarios differ in their name only (then their runs are the same)."""
     return scenario.data.model_dump(exclude={"name"}) == other.data.model_dump(exclude={"name"})
@@ -181,7 +174,7 @@ def estimate_comparison(
     Blocks until done; raises sim.odds.Cancelled when `cancel` is set.
     """
     baseline = load_scenario(SCENARIO_DIR / f"{BASELINE}.toml") if compare_baseline else None
-    other_targets = baseline is not None and _targets(baseline) != _targets(scenario)
+    other_targets = baseline is not None and baseline.target_pairs != scenario.target_pairs
     rerun = baseline is not None and not other_targets and not _same_settings(scenario, baseline)
     total = replications * (2 if rerun else 1)
     ours = estimate_odds(
