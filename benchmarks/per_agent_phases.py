@@ -21,10 +21,10 @@ from typing import Any
 
 from per_agent_reference import PerAgentIndustryModel
 
-import sim.mechanisms.attraction as attraction_module
-import sim.model as model_module
-from sim.model import IndustryModel
-from sim.scenario import load_scenario
+import sim.model.mechanisms.attraction as attraction_module
+import sim.model.model as model_module
+from sim.inputs.scenario import load_scenario
+from sim.model.model import IndustryModel
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 

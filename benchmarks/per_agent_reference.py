@@ -75,20 +75,20 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.firms import FirmArrays, Stage
-from sim.fiscal import WAN_PER_YI, spend
-from sim.mechanisms.accounts import MARGIN_SMOOTHING
-from sim.mechanisms.attraction import convert_leads, give_birth_to_small_firms
-from sim.mechanisms.commerce import channel_target_yi
-from sim.mechanisms.digital import industry_brain_clusters
-from sim.mechanisms.environment import draw_leads, drift_correction, move_prices
-from sim.mechanisms.finance import answer_loan_requests
-from sim.mechanisms.innovation import AWARD_RESPONSE_UNIT_WAN
-from sim.mechanisms.land import allocate_expansion_land, manage_land
-from sim.mechanisms.projects import Projects
-from sim.mechanisms.task_force_service import allocate_task_forces, evaluate_task_forces
-from sim.model import IndustryModel
-from sim.scenario import Scenario
+from sim.inputs.scenario import Scenario
+from sim.model.firms import FirmArrays, Stage
+from sim.model.fiscal import WAN_PER_YI, spend
+from sim.model.mechanisms.accounts import MARGIN_SMOOTHING
+from sim.model.mechanisms.attraction import convert_leads, give_birth_to_small_firms
+from sim.model.mechanisms.commerce import channel_target_yi
+from sim.model.mechanisms.digital import industry_brain_clusters
+from sim.model.mechanisms.environment import draw_leads, drift_correction, move_prices
+from sim.model.mechanisms.finance import answer_loan_requests
+from sim.model.mechanisms.innovation import AWARD_RESPONSE_UNIT_WAN
+from sim.model.mechanisms.land import allocate_expansion_land, manage_land
+from sim.model.mechanisms.projects import Projects
+from sim.model.mechanisms.task_force_service import allocate_task_forces, evaluate_task_forces
+from sim.model.model import IndustryModel
 
 BUILDING, RAMPING, OPERATING = int(Stage.BUILDING), int(Stage.RAMPING), int(Stage.OPERATING)
 TOP_TIER = 3
@@ -147,7 +147,7 @@ RECORD_READS = (  # what the indicators and the yearly task-force evaluation rea
 
 
 def logistic_adoption(benefit: float, cost: float, sharpness: float, base_rate: float, nudge: float) -> float:
-    """Quarterly chance to adopt (sim/mechanisms/adoption.py), for one firm."""
+    """Quarterly chance to adopt (sim/model/mechanisms/adoption.py), for one firm."""
     ratio = benefit / max(cost, 1e-12)
     exponent = -(sharpness * (ratio - 1.0) + nudge)
     return 0.0 if exponent > 700 else base_rate / (1.0 + math.exp(exponent))

@@ -30,14 +30,14 @@ from per_agent_phases import timed_phases
 from per_agent_reference import PerAgentIndustryModel
 from scaling import scaled_base_year, scaled_scenario
 
-from sim.base_year import BaseYearData
-from sim.executors import local_executor
-from sim.experiment import load_experiment
-from sim.experiment_run import run_experiment
-from sim.model import IndustryModel, load_scenario_base_year
-from sim.odds import estimate_odds
-from sim.results import quarterly_frame
-from sim.scenario import Scenario, load_scenario
+from sim.analysis.odds import estimate_odds
+from sim.experiments.executors import local_executor
+from sim.experiments.experiment_file import load_experiment
+from sim.experiments.run_into_folder import run_experiment
+from sim.inputs.base_year import BaseYearData
+from sim.inputs.scenario import Scenario, load_scenario
+from sim.model.model import IndustryModel, load_scenario_base_year
+from sim.run.results import quarterly_frame
 
 HERE = Path(__file__).resolve().parent
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.base_year import BaseYearData
-from sim.scenario import Scenario
+from sim.inputs.base_year import BaseYearData
+from sim.inputs.scenario import Scenario
 
 
 def _scaled_figure(figure: Any, factor: float) -> Any:

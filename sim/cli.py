@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from sim.input_errors import InputError
+from sim.inputs.errors import InputError
 
 EXIT_INPUT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -113,15 +113,15 @@ def _add_overrides(parser: argparse.ArgumentParser, target: str = "the scenario"
 
 
 def _levers(args: argparse.Namespace) -> int:
-    from sim.lever_docs import levers_json, levers_markdown, levers_text
+    from sim.reference.lever_docs import levers_json, levers_markdown, levers_text
 
     print(levers_json() if args.json else levers_markdown() if args.markdown else levers_text())
     return 0
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from sim.compare import compare, comparison_rows, format_comparison
-    from sim.scenario import load_scenario
+    from sim.inputs.scenario import load_scenario
+    from sim.run.compare import compare, comparison_rows, format_comparison
 
     first = load_scenario(args.first, args.overrides)
     second = load_scenario(args.second, args.overrides)
@@ -179,9 +179,9 @@ def positive(text: str) -> int:
 def _experiment(args: argparse.Namespace) -> int:
     import time
 
-    from sim.executors import experiment_executor
-    from sim.experiment import load_experiment
-    from sim.experiment_run import results_folder, run_missing
+    from sim.experiments.executors import experiment_executor
+    from sim.experiments.experiment_file import load_experiment
+    from sim.experiments.run_into_folder import results_folder, run_missing
 
     experiment = load_experiment(args.file)
     folder = args.out or Path("results") / experiment.name
@@ -223,14 +223,14 @@ def _experiment(args: argparse.Namespace) -> int:
 
 
 def _saved(folder: Path, total: int) -> str:
-    from sim.result_store import finished_run_ids
+    from sim.experiments.results_folder import finished_run_ids
 
     return f"{len(finished_run_ids(folder)):,} of {total:,} runs are saved in {folder}/"
 
 
 def _report(args: argparse.Namespace) -> int:
-    from sim.report import build_report, report_json, write_report
-    from sim.report_text import report_markdown
+    from sim.analysis.report import build_report, report_json, write_report
+    from sim.analysis.report_text import report_markdown
 
     report = build_report(args.folder)
     print(json.dumps(report_json(report), ensure_ascii=False) if args.json else report_markdown(report))
@@ -249,14 +249,14 @@ def _check_replications(args: argparse.Namespace) -> None:
 
 
 def _hindcast(args: argparse.Namespace) -> int:
-    from sim.hindcast import (
+    from sim.credibility.hindcast import (
         HINDCAST_SCENARIO,
         format_hindcast,
         load_hindcast_scenario,
         plot_hindcast,
         run_hindcast,
     )
-    from sim.run_output import write_atomically
+    from sim.run.output_folder import write_atomically
 
     _check_out(args.out)
     _check_replications(args)
@@ -282,10 +282,10 @@ def _hindcast(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from sim.calibration import DEFAULT_CALIBRATION_FILE
-    from sim.hindcast import load_hindcast_scenario
-    from sim.history import DEFAULT_HISTORY_FILE, load_history
-    from sim.msm import Checkpoint, fit, format_fit, write_calibration
+    from sim.credibility.hindcast import load_hindcast_scenario
+    from sim.credibility.history import DEFAULT_HISTORY_FILE, load_history
+    from sim.credibility.msm import Checkpoint, fit, format_fit, write_calibration
+    from sim.inputs.calibration_file import DEFAULT_CALIBRATION_FILE
 
     _check_replications(args)
     if args.max_evaluations < 1:
@@ -319,8 +319,14 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _facts(args: argparse.Namespace) -> int:
-    from sim.scenario import load_scenario
-    from sim.stylized_facts import BASELINE_SCENARIO, COMPARISONS, format_facts, measure, simulate_panels
+    from sim.credibility.stylized_facts import (
+        BASELINE_SCENARIO,
+        COMPARISONS,
+        format_facts,
+        measure,
+        simulate_panels,
+    )
+    from sim.inputs.scenario import load_scenario
 
     _check_replications(args)
     path = args.scenario or Path(os.path.relpath(BASELINE_SCENARIO))
@@ -334,10 +340,10 @@ def _facts(args: argparse.Namespace) -> int:
 
 
 def _parameters(args: argparse.Namespace) -> int:
-    from sim.parameter_docs import parameters_markdown, parameters_text
+    from sim.reference.parameter_docs import parameters_markdown, parameters_text
 
     if args.update_odd:
-        from sim.odd import ODD_FILE, write_odd
+        from sim.reference.odd_table import ODD_FILE, write_odd
 
         write_odd()
         print(f"updated the parameter table of {ODD_FILE}")
@@ -354,8 +360,10 @@ def _web(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sim.model import IndustryModel, load_scenario_base_year
-    from sim.results import (
+    from sim.inputs.scenario import load_scenario
+    from sim.model.model import IndustryModel, load_scenario_base_year
+    from sim.run.output_folder import write_run
+    from sim.run.results import (
         annual_frame,
         format_fiscal_table,
         format_table,
@@ -363,8 +371,6 @@ def _run(args: argparse.Namespace) -> int:
         run_summary,
         target_results,
     )
-    from sim.run_output import write_run
-    from sim.scenario import load_scenario
 
     _check_out(args.out)
     scenario = load_scenario(args.scenario, args.overrides)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.model import IndustryModel
-from sim.scenario import load_scenario
+from sim.inputs.scenario import load_scenario
+from sim.model.model import IndustryModel
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.model import IndustryModel
-from sim.results import quarterly_frame
-from sim.scenario import load_scenario
+from sim.inputs.scenario import load_scenario
+from sim.model.model import IndustryModel
+from sim.run.results import quarterly_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "tests" / "golden"

@@ -7,11 +7,11 @@ import tomllib
 import numpy as np
 import pytest
 
-from sim.base_year import DEFAULT_BASE_YEAR_FILE, BaseYearData, load_base_year
-from sim.input_errors import InputError, validate
-from sim.model import IndustryModel
-from sim.parcels import ParcelStatus
-from sim.scenario import ScenarioData, default_scenario
+from sim.inputs.base_year import DEFAULT_BASE_YEAR_FILE, BaseYearData, load_base_year
+from sim.inputs.errors import InputError, validate
+from sim.inputs.scenario import ScenarioData, default_scenario
+from sim.model.model import IndustryModel
+from sim.model.parcels import ParcelStatus
 
 DATA = load_base_year()
 
@@ -74,7 +74,7 @@ def test_value_added_matches_cluster_ratios(world_model):
 def test_base_output_override_rescales_the_world():
     data = default_scenario().data.model_dump()
     data["world"] = {"gross_output_yi": 520.0}
-    from sim.scenario import Scenario
+    from sim.inputs.scenario import Scenario
 
     model = IndustryModel(Scenario(data=ScenarioData(**data), source="test"), rng=1)
     assert close(model.firms.annual_revenue.sum(), 520.0)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.calibration import load_calibration, with_calibrated_defaults
-from sim.hindcast import load_hindcast_scenario, simulate
-from sim.history import load_history
-from sim.input_errors import InputError
-from sim.moments import MOMENTS, simulated_moments
-from sim.msm import FREE_PARAMETERS, Checkpoint, fit, scenario_at
-from sim.scenario import ScenarioData, default_scenario, load_scenario
+from sim.credibility.hindcast import load_hindcast_scenario, simulate
+from sim.credibility.history import load_history
+from sim.credibility.moments import MOMENTS, simulated_moments
+from sim.credibility.msm import FREE_PARAMETERS, Checkpoint, fit, scenario_at
+from sim.inputs.calibration_file import load_calibration, with_calibrated_defaults
+from sim.inputs.errors import InputError
+from sim.inputs.scenario import ScenarioData, default_scenario, load_scenario
 
 from .conftest import BASELINE
 
@@ -109,7 +109,7 @@ def test_recovers_known_parameters_from_data_of_other_seeds(tmp_path):
 
 
 def test_a_calibration_file_naming_an_unknown_parameter_is_an_input_error(tmp_path):
-    from sim.calibration import DEFAULT_CALIBRATION_FILE
+    from sim.inputs.calibration_file import DEFAULT_CALIBRATION_FILE
 
     bad = tmp_path / "calibration.toml"
     text = DEFAULT_CALIBRATION_FILE.read_text(encoding="utf-8")

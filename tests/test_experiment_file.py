@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from sim.cli import main
-from sim.experiment import load_experiment
-from sim.input_errors import InputError
-from sim.run_spec import derive_seeds
-from sim.sampled_parameters import effect_size_parameters, lever_parameters
-from sim.sampling import DESIGNS, sample_matrix
+from sim.experiments.experiment_file import load_experiment
+from sim.experiments.run_spec import derive_seeds
+from sim.experiments.sampled_parameters import effect_size_parameters, lever_parameters
+from sim.experiments.sampling import DESIGNS, sample_matrix
+from sim.inputs.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT / "experiments"

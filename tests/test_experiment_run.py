@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.experiment import load_experiment
-from sim.experiment_run import results_folder
-from sim.result_store import read_manifest, read_runs, shard_paths
+from sim.experiments.experiment_file import load_experiment
+from sim.experiments.results_folder import read_manifest, read_runs, shard_paths
+from sim.experiments.run_into_folder import results_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.hindcast import load_hindcast_scenario, run_hindcast
-from sim.history import DEFAULT_HISTORY_FILE, load_history
-from sim.input_errors import InputError
+from sim.credibility.hindcast import load_hindcast_scenario, run_hindcast
+from sim.credibility.history import DEFAULT_HISTORY_FILE, load_history
+from sim.inputs.errors import InputError
 
 HISTORY = load_history()
 
@@ -43,7 +43,7 @@ def test_every_observation_has_a_source_and_untested_ones_say_why():
 
 
 def test_hindcast_uses_the_fitted_period_environment_unless_set():
-    from sim.calibration import calibrated_values
+    from sim.inputs.calibration_file import calibrated_values
 
     fitted = calibrated_values("hindcast").get("environment.demand_growth_shift")
     scenario = load_hindcast_scenario()
@@ -63,7 +63,7 @@ def test_bad_history_file_names_file_and_field(tmp_path):
 
 
 def test_readme_repeats_the_tolerances():
-    from sim.hindcast import tolerance_lines
+    from sim.credibility.hindcast import tolerance_lines
 
     from .conftest import ROOT
 

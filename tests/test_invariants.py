@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.agents import Enterprise, LandParcel
-from sim.firms import Stage
-from sim.levers import plans
-from sim.model import IndustryModel
-from sim.parameter_docs import field_bounds, mechanism_sections
-from sim.parcels import NO_OCCUPANT, ParcelStatus
-from sim.scenario import Scenario, ScenarioData, default_scenario, load_scenario
+from sim.inputs.levers import plans
+from sim.inputs.scenario import Scenario, ScenarioData, default_scenario, load_scenario
+from sim.model.agents import Enterprise, LandParcel
+from sim.model.firms import Stage
+from sim.model.model import IndustryModel
+from sim.model.parcels import NO_OCCUPANT, ParcelStatus
+from sim.reference.parameter_docs import field_bounds, mechanism_sections
 
 from .conftest import BASELINE
 

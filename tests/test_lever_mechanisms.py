@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.mechanisms.commerce import channel_target_yi, open_channels
-from sim.mechanisms.digital import industry_brain_clusters
-from sim.mechanisms.finance import loss_coverage, start_projects
-from sim.mechanisms.land import evaluate_output_per_mu
-from sim.mechanisms.linkages import match_suppliers
-from sim.mechanisms.projects import Projects
-from sim.model import IndustryModel
-from sim.parcels import NO_OCCUPANT, ParcelArrays, ParcelStatus
-from sim.scenario import load_scenario
+from sim.inputs.scenario import load_scenario
+from sim.model.mechanisms.commerce import channel_target_yi, open_channels
+from sim.model.mechanisms.digital import industry_brain_clusters
+from sim.model.mechanisms.finance import loss_coverage, start_projects
+from sim.model.mechanisms.land import evaluate_output_per_mu
+from sim.model.mechanisms.linkages import match_suppliers
+from sim.model.mechanisms.projects import Projects
+from sim.model.model import IndustryModel
+from sim.model.parcels import NO_OCCUPANT, ParcelArrays, ParcelStatus
 
 from .conftest import BASELINE
 

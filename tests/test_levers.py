@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.fiscal import FISCAL_FLOWS
-from sim.lever_docs import lever_rows, levers_markdown
-from sim.levers import plans
-from sim.model import IndustryModel
-from sim.results import quarterly_frame
-from sim.scenario import load_scenario
+from sim.inputs.levers import plans
+from sim.inputs.scenario import load_scenario
+from sim.model.fiscal import FISCAL_FLOWS
+from sim.model.model import IndustryModel
+from sim.reference.lever_docs import lever_rows, levers_markdown
+from sim.run.results import quarterly_frame
 
 from .conftest import BASELINE, ROOT
 from .golden_run import GOLDEN_RUNS, read_golden, series
@@ -97,7 +97,7 @@ def test_levers_at_status_quo_reproduce_the_stored_baseline(tmp_path):
 
 @pytest.mark.parametrize("row", lever_rows(), ids=lambda row: row["lever"])
 def test_out_of_bound_levers_are_rejected_naming_the_lever(row):
-    from sim.input_errors import InputError
+    from sim.inputs.errors import InputError
 
     for value, rule in (
         (row["high"] + 1, "less than or equal to"),
@@ -110,7 +110,7 @@ def test_out_of_bound_levers_are_rejected_naming_the_lever(row):
 
 
 def test_a_tariff_surcharge_needs_a_ceiling():
-    from sim.input_errors import InputError
+    from sim.inputs.errors import InputError
 
     with pytest.raises(InputError, match="tariff_surcharge = 0.1 needs an energy-intensity ceiling"):
         load_scenario(BASELINE, ["levers.green.tariff_surcharge=0.1"])

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.model import IndustryModel
-from sim.results import quarterly_frame
-from sim.scenario import load_scenario
+from sim.inputs.scenario import load_scenario
+from sim.model.model import IndustryModel
+from sim.run.results import quarterly_frame
 
 from .conftest import BASELINE
 

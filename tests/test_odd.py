@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from sim.lever_docs import lever_rows
-from sim.odd import ODD_FILE, update_odd
-from sim.parameter_docs import base_year_figures, scenario_parameters
+from sim.reference.lever_docs import lever_rows
+from sim.reference.odd_table import ODD_FILE, update_odd
+from sim.reference.parameter_docs import base_year_figures, scenario_parameters
 
 TEXT = ODD_FILE.read_text(encoding="utf-8")
 ELEMENTS = (

@@ -8,10 +8,10 @@ from concurrent.futures import Executor
 
 import pytest
 
-from sim.input_errors import InputError
-from sim.odds import Cancelled, estimate_odds
-from sim.probability import wilson_interval
-from sim.scenario import load_scenario, scenario_from_raw, with_values
+from sim.analysis.odds import Cancelled, estimate_odds
+from sim.analysis.probability import wilson_interval
+from sim.inputs.errors import InputError
+from sim.inputs.scenario import load_scenario, scenario_from_raw, with_values
 from tests.conftest import BASELINE
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sim.cli import main
-from sim.parameter_docs import base_year_figures, parameters_markdown, scenario_parameters
-from sim.scenario import ScenarioData
+from sim.inputs.scenario import ScenarioData
+from sim.reference.parameter_docs import base_year_figures, parameters_markdown, scenario_parameters
 
 from .conftest import ROOT
 

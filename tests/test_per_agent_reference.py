@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from benchmarks.per_agent_reference import FIRM_COLUMNS, PerAgentIndustryModel, run_reference
-from sim.model import IndustryModel
-from sim.scenario import load_scenario
+from sim.inputs.scenario import load_scenario
+from sim.model.model import IndustryModel
 from tests.conftest import ROOT
 
 RTOL, ATOL = 1e-9, 1e-12

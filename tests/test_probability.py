@@ -9,7 +9,7 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 
-from sim.probability import paired_difference, paired_difference_from_counts, wilson_interval
+from sim.analysis.probability import paired_difference, paired_difference_from_counts, wilson_interval
 
 Z95 = NormalDist().inv_cdf(0.975)
 

@@ -6,9 +6,9 @@ import os
 
 import pytest
 
+from sim.analysis.report import build_report
+from sim.analysis.report_text import report_markdown
 from sim.cli import main
-from sim.report import build_report
-from sim.report_text import report_markdown
 
 from .conftest import ROOT
 

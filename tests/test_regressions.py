@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.firms import Stage
-from sim.mechanisms.accounts import book_defaults, operating_profit, update_above_scale_list
-from sim.mechanisms.environment import shock_demand
-from sim.mechanisms.production import install_capacity
-from sim.model import IndustryModel
-from sim.scenario import load_scenario
+from sim.inputs.scenario import load_scenario
+from sim.model.firms import Stage
+from sim.model.mechanisms.accounts import book_defaults, operating_profit, update_above_scale_list
+from sim.model.mechanisms.environment import shock_demand
+from sim.model.mechanisms.production import install_capacity
+from sim.model.model import IndustryModel
 
 from .conftest import BASELINE
 
@@ -182,8 +182,8 @@ def test_an_emptied_cluster_can_be_entered_again():
 
 
 def test_firms_with_no_sales_do_not_upgrade_for_free():
-    from sim.mechanisms.digital import plan_digital_upgrades
-    from sim.mechanisms.projects import Projects
+    from sim.model.mechanisms.digital import plan_digital_upgrades
+    from sim.model.mechanisms.projects import Projects
 
     model = model_with("digital.skill_tolerance=0.3", "digital.base_rate=1.0")
     model.projects = Projects.empty(model.firms.n)
@@ -194,7 +194,7 @@ def test_firms_with_no_sales_do_not_upgrade_for_free():
 
 
 def test_distress_exit_only_after_a_refused_rescue():
-    from sim.mechanisms.accounts import close_firms
+    from sim.model.mechanisms.accounts import close_firms
 
     model = model_with("demography.exit_hazard_small=0", "demography.exit_hazard_above=0")
     firms = model.firms

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.model import IndustryModel
-from sim.results import quarterly_frame
+from sim.model.model import IndustryModel
+from sim.run.results import quarterly_frame
 
 
 def run(scenario, seed: int) -> pd.DataFrame:
@@ -27,7 +27,7 @@ def test_different_seeds_differ(baseline_scenario, baseline_run):
 
 def test_streams_isolate_mechanisms(baseline_scenario):
     """A change to one mechanism leaves the demand shocks drawn by the environment unchanged."""
-    from sim.scenario import load_scenario
+    from sim.inputs.scenario import load_scenario
 
     from .conftest import BASELINE
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.input_errors import InputError
-from sim.model import IndustryModel, load_scenario_base_year
-from sim.scenario import apply_overrides, load_scenario, parse_override
+from sim.inputs.errors import InputError
+from sim.inputs.scenario import apply_overrides, load_scenario, parse_override
+from sim.model.model import IndustryModel, load_scenario_base_year
 
 from .conftest import BASELINE, ROOT
 
@@ -112,7 +112,7 @@ def test_base_year_must_precede_first_year(tmp_path):
 
 
 def test_base_year_file_next_to_scenario_is_used(tmp_path):
-    from sim.base_year import DEFAULT_BASE_YEAR_FILE
+    from sim.inputs.base_year import DEFAULT_BASE_YEAR_FILE
 
     text = DEFAULT_BASE_YEAR_FILE.read_text(encoding="utf-8")
     text = text.replace("value = 575.0, low = 500.0", "value = 600.0, low = 500.0")
@@ -196,7 +196,7 @@ def test_bad_extends_is_a_clear_error(tmp_path, files, fragment):
 
 
 def test_fitted_values_fill_only_what_the_whole_extends_chain_leaves_unset(tmp_path):
-    from sim.calibration import calibrated_values
+    from sim.inputs.calibration_file import calibrated_values
 
     hindcast = ROOT / "scenarios" / "hindcast_2020.toml"
     (tmp_path / "parent.toml").write_text(

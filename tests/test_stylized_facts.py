@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.firm_panel import FirmPanel, record_panel
-from sim.model import IndustryModel
-from sim.results import annual_frame
-from sim.stylized_facts import (
+from sim.credibility.firm_panel import FirmPanel, record_panel
+from sim.credibility.stylized_facts import (
     COMPARISONS,
     FACTS,
     growth_excess_kurtosis,
@@ -16,6 +14,8 @@ from sim.stylized_facts import (
     measure,
     simulate_panels,
 )
+from sim.model.model import IndustryModel
+from sim.run.results import annual_frame
 
 
 @pytest.fixture(scope="module")

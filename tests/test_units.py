@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.mechanisms.adoption import adoption_probability
-from sim.model import IndustryModel
-from sim.parcels import NO_OCCUPANT, ParcelArrays, ParcelStatus
-from sim.world import quantile_sizes, top_share_sigma
+from sim.model.mechanisms.adoption import adoption_probability
+from sim.model.model import IndustryModel
+from sim.model.parcels import NO_OCCUPANT, ParcelArrays, ParcelStatus
+from sim.model.world import quantile_sizes, top_share_sigma
 
 
 def test_allocation_splits_large_parcels_and_conserves_area():
@@ -61,7 +61,7 @@ def test_enterprise_agent_reads_its_row():
 
 def _quarter_ready_model() -> IndustryModel:
     """A model just before the banks answer, with empty project requests."""
-    from sim.mechanisms.projects import Projects
+    from sim.model.mechanisms.projects import Projects
 
     model = IndustryModel(rng=2)
     model.projects = Projects.empty(model.firms.n)
@@ -69,7 +69,7 @@ def _quarter_ready_model() -> IndustryModel:
 
 
 def test_funded_project_is_paid_from_cash_and_loan_exactly():
-    from sim.mechanisms.finance import answer_loan_requests, start_projects
+    from sim.model.mechanisms.finance import answer_loan_requests, start_projects
 
     model = _quarter_ready_model()
     firms = model.firms
@@ -89,7 +89,7 @@ def test_funded_project_is_paid_from_cash_and_loan_exactly():
 
 
 def test_project_without_enough_own_funds_is_dropped():
-    from sim.mechanisms.finance import answer_loan_requests, start_projects
+    from sim.model.mechanisms.finance import answer_loan_requests, start_projects
 
     model = _quarter_ready_model()
     firms = model.firms
@@ -106,7 +106,7 @@ def test_project_without_enough_own_funds_is_dropped():
 
 
 def test_accounts_move_cash_by_profit_less_payout_plus_depreciation_less_principal():
-    from sim.mechanisms.accounts import settle_accounts
+    from sim.model.mechanisms.accounts import settle_accounts
 
     model = _quarter_ready_model()
     firms = model.firms

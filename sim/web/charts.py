@@ -16,11 +16,11 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.results import cluster_frame, quarterly_frame
+from sim.run.results import cluster_frame, quarterly_frame
 from sim.web.i18n import Language, text
 
 if TYPE_CHECKING:
-    from sim.model import IndustryModel
+    from sim.model.model import IndustryModel
 
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimHei")
 TARGET_COLOURS = ("#d62728", "#9467bd")

@@ -1,6 +1,6 @@
 """The page's words in Chinese (the default: most users read Chinese first) and English.
 
-Bounds, defaults and units come from the lever definitions (sim/lever_docs.py); only
+Bounds, defaults and units come from the lever definitions (sim/reference/lever_docs.py); only
 their Chinese names, help texts and unit names are written here. English lever help is
 the lever's own description.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sim.results import FISCAL_COLUMNS
+from sim.run.results import FISCAL_COLUMNS
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
@@ -100,7 +100,7 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-# fiscal column -> 中文 (the English names are sim.results.FISCAL_COLUMNS)
+# fiscal column -> 中文 (the English names are sim.run.results.FISCAL_COLUMNS)
 FISCAL_ZH: dict[str, str] = {
     "fiscal_subsidies_yi": "补贴",
     "fiscal_interest_support_yi": "贴息",

@@ -13,8 +13,8 @@ from typing import Any
 
 import solara
 
-from sim.input_errors import InputError
-from sim.lever_docs import lever_rows
+from sim.inputs.errors import InputError
+from sim.reference.lever_docs import lever_rows
 from sim.web.i18n import Language, lever_help, lever_label, plan_title, text
 from sim.web.state import Settings, from_upload, lever_value, load_named, scenario_names, to_toml, with_lever
 from sim.web.upload import TomlUpload

@@ -1,6 +1,6 @@
 """The odds: P(2027 target) and P(2030 target) with 95% intervals, a fan chart, the baseline's.
 
-The batch (sim.odds) blocks, so it runs in a background thread of the session with a
+The batch (sim.analysis.odds) blocks, so it runs in a background thread of the session with a
 progress bar and a cancel button; the page stays usable meanwhile.
 """
 
@@ -13,8 +13,8 @@ import solara
 import solara.lab
 from matplotlib.figure import Figure
 
-from sim.odds import Cancelled, TargetOdds
-from sim.scenario import Scenario
+from sim.analysis.odds import Cancelled, TargetOdds
+from sim.inputs.scenario import Scenario
 from sim.web.charts import PNG, TARGET_COLOURS
 from sim.web.i18n import Language, text
 from sim.web.state import (

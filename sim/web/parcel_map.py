@@ -1,6 +1,6 @@
 """A map of the land parcels, coloured by status and, where occupied, by the occupant's cluster.
 
-Parcels carry no coordinates (sim/parcels.py holds area, status and occupant only), so the
+Parcels carry no coordinates (sim/model/parcels.py holds area, status and occupant only), so the
 map lays them out on a deterministic square grid in parcel order: a parcel keeps its
 place from quarter to quarter, and parcels split off later are appended at the end.
 Dot area is proportional to parcel area.
@@ -15,11 +15,11 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from sim.parcels import NO_OCCUPANT, ParcelStatus
+from sim.model.parcels import NO_OCCUPANT, ParcelStatus
 from sim.web.i18n import Language, text
 
 if TYPE_CHECKING:
-    from sim.model import IndustryModel
+    from sim.model.model import IndustryModel
 
 STATUS_COLOURS = {
     ParcelStatus.VACANT: ("vacant", "#2ca02c"),

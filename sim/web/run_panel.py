@@ -13,8 +13,8 @@ import threading
 import solara
 import solara.lab
 
-from sim.model import IndustryModel
-from sim.results import FISCAL_COLUMNS, annual_frame, target_results
+from sim.model.model import IndustryModel
+from sim.run.results import FISCAL_COLUMNS, annual_frame, target_results
 from sim.web.charts import PNG, cluster_figure, indicators_figure, output_figure
 from sim.web.i18n import Language, fiscal_label, text
 from sim.web.parcel_map import parcel_map_figure

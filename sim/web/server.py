@@ -13,7 +13,7 @@ import os
 import socket
 import warnings
 
-from sim.input_errors import InputError
+from sim.inputs.errors import InputError
 
 APP = "sim.web.app"
 

@@ -17,11 +17,9 @@ from typing import Any
 
 import tomli_w
 
-from sim.base_year import DATA_DIR
-from sim.input_errors import InputError
-from sim.model import load_scenario_base_year
-from sim.odds import Odds, TargetOdds, estimate_odds
-from sim.scenario import (
+from sim.analysis.odds import Odds, TargetOdds, estimate_odds
+from sim.inputs.errors import InputError
+from sim.inputs.scenario import (
     Scenario,
     load_scenario,
     read_scenario_tree,
@@ -30,9 +28,11 @@ from sim.scenario import (
     value_at,
     with_values,
 )
+from sim.model.model import load_scenario_base_year
+from sim.paths import DATA_DIR, SCENARIOS_DIR
 
 # The repository's scenario files (the README installs the package editable, in place).
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIO_DIR = SCENARIOS_DIR
 BASELINE = "baseline"
 DEFAULT_REPLICATIONS = 200
 MAX_REPLICATIONS = 2000  # a session's batch should end within minutes, not hours
@@ -171,7 +171,7 @@ def estimate_comparison(
 
     The baseline is compared only on the same targets; when the settings are the
     baseline's but for the name, its runs would be the same, so they are not run twice.
-    Blocks until done; raises sim.odds.Cancelled when `cancel` is set.
+    Blocks until done; raises sim.analysis.odds.Cancelled when `cancel` is set.
     """
     baseline = load_scenario(SCENARIO_DIR / f"{BASELINE}.toml") if compare_baseline else None
     other_targets = baseline is not None and baseline.target_pairs != scenario.target_pairs

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from sim.scenario import load_scenario
+from sim.inputs.scenario import load_scenario
 from sim.web.state import load_named, scenario_of
 from tests.web.conftest import Traffic
 

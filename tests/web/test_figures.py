@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.model import IndustryModel
-from sim.odds import Odds, TargetOdds
+from sim.analysis.odds import Odds, TargetOdds
+from sim.model.model import IndustryModel
 from sim.web.charts import cluster_figure, indicators_figure, output_figure
 from sim.web.odds_panel import fan_figure, odds_table_html
 from sim.web.parcel_map import grid_positions, parcel_map_figure

@@ -8,10 +8,10 @@ import threading
 import pandas as pd
 import pytest
 
-from sim.input_errors import InputError
-from sim.lever_docs import lever_rows
-from sim.odds import Cancelled, Odds, TargetOdds
-from sim.scenario import load_scenario
+from sim.analysis.odds import Cancelled, Odds, TargetOdds
+from sim.inputs.errors import InputError
+from sim.inputs.scenario import load_scenario
+from sim.reference.lever_docs import lever_rows
 from sim.web import state
 from sim.web.levers_panel import slider_step
 from sim.web.state import (
@@ -114,7 +114,7 @@ def test_a_bad_upload_is_rejected_with_the_schemas_message(content, message):
 
 
 def fake_estimate_odds(scenario, replications=200, root_seed=1, *, on_progress=None, cancel=None):
-    """sim.odds.estimate_odds's contract, quickly: progress from the calling thread, Cancelled when told."""
+    """estimate_odds's contract, quickly: progress from the calling thread, Cancelled when told."""
     for done in range(1, replications + 1):
         if cancel is not None and cancel.is_set():
             raise Cancelled

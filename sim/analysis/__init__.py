@@ -1,0 +1,1 @@
+"""Analysis of results: probabilities with intervals, sensitivity, scenario discovery, reports and odds."""

@@ -1,0 +1,367 @@
+"""The planners' answer from an experiment's results folder, as tables.
+
+How likely is the district to reach the plan's targets (工业总产值 >= 700 亿元 in 2027,
+>= 1000 亿元 in 2030) under each scenario; what each scenario adds over the reference and
+what it costs the district budget; how the answer depends on the uncertain 2024 base; which
+parameters drive it (when the design is a sensitivity design); and which combinations of
+parameters and levers lead to meeting the 2030 target.
+
+The report only reads the folder, so it works while an experiment is still running or after
+it was stopped: probabilities are computed on the runs done, and the sections that need the
+complete design say so. Markdown is in sim/analysis/report_text.py, charts in sim/analysis/report_charts.py.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.discovery import Discovery, discover
+from sim.analysis.probability import paired_difference, wilson_interval
+from sim.analysis.report_charts import write_charts
+from sim.analysis.report_text import report_markdown
+from sim.analysis.sensitivity import morris_indices, sobol_indices
+from sim.experiments.results_folder import PARAM_PREFIX, parameter_column, read_results
+from sim.experiments.sampled_parameters import SampledParameter
+from sim.experiments.sampling import salib_problem
+from sim.inputs.errors import InputError
+
+BASE_OUTPUT = parameter_column("world.gross_output_yi")  # the uncertain 2024 output, 亿元
+BASE_BINS = 4  # quartiles of the 2024 base
+FAN_QUANTILES = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
+SENSITIVITY_METHODS = {"saltelli": "sobol", "morris": "morris"}  # design -> analysis
+
+
+@dataclass(frozen=True)
+class Target:
+    year: int
+    threshold_yi: float
+
+    @property
+    def met_column(self) -> str:
+        return f"met_{self.year}"
+
+    @property
+    def output_column(self) -> str:
+        return f"output_{self.year}"
+
+
+@dataclass(frozen=True)
+class Header:
+    experiment: str
+    description: str
+    experiment_file: str
+    design: str
+    runs_done: int
+    runs_total: int
+    root_seed: int
+    package_version: str
+    reference: str | None
+    base_year: int
+    final_year: int
+
+    @property
+    def complete(self) -> bool:
+        return self.runs_done >= self.runs_total
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    method: str  # "sobol" or "morris"
+    table: pd.DataFrame  # one row per outcome and parameter, most important first; empty if not computed
+    notes: list[str]  # sentences: why the indices, or an outcome's indices, are missing
+
+
+@dataclass(frozen=True)
+class Report:
+    header: Header
+    targets: list[Target]
+    probabilities: pd.DataFrame  # scenario x target: runs, met, probability, Wilson interval
+    fan: pd.DataFrame  # scenario x year: quantiles of annual output
+    effects: pd.DataFrame | None  # scenario x target against the reference; None without a reference
+    costs: pd.DataFrame  # scenario: fiscal cost, extra cost and probability gained per 亿元
+    by_base_output: pd.DataFrame | None  # scenario x 2024-base bin x target; None if the base is not sampled
+    sensitivity: Sensitivity | None  # None unless the design is saltelli or morris
+    discovery: Discovery  # on the final target
+
+
+def run_outcomes(runs: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
+    """One row per run: scenario, replication, parameters, output and target met in each
+    target year, and the cumulative fiscal cost of the simulated years (after the base year)."""
+    missing = sorted({t.year for t in targets} - set(runs["year"]))
+    if missing:
+        raise InputError(f"the results have no rows for the target years {missing}")
+    params = [column for column in runs.columns if column.startswith(PARAM_PREFIX)]
+    table = runs.groupby("run_id", sort=True)[["scenario", "replication", *params]].first()
+    output = runs.pivot(index="run_id", columns="year", values="output_yi")
+    for target in targets:
+        table[target.output_column] = output[target.year]
+        table[target.met_column] = output[target.year] >= target.threshold_yi
+    simulated = runs[runs["year"] > runs["year"].min()]
+    table["cost_yi"] = simulated.groupby("run_id")["fiscal_cost_yi"].sum()
+    return table
+
+
+def share_met(met: pd.Series) -> dict[str, Any]:
+    """Runs, successes, share and Wilson interval (nan when there are no runs)."""
+    runs, successes = len(met), int(met.sum())
+    low, high = wilson_interval(successes, runs) if runs else (math.nan, math.nan)
+    probability = successes / runs if runs else math.nan
+    return {"runs": runs, "met": successes, "probability": probability, "low": low, "high": high}
+
+
+def target_probabilities(outcomes: pd.DataFrame, scenarios: list[str], targets: list[Target]) -> pd.DataFrame:
+    """P(output >= threshold) per scenario and target year, with its Wilson 95% interval."""
+    rows = []
+    for scenario in scenarios:
+        runs = outcomes[outcomes["scenario"] == scenario]
+        for target in targets:
+            row = {"scenario": scenario, "year": target.year, "threshold_yi": target.threshold_yi}
+            rows.append(row | share_met(runs[target.met_column]))
+    return pd.DataFrame(rows)
+
+
+def output_fan(runs: pd.DataFrame, scenarios: list[str]) -> pd.DataFrame:
+    """Quantiles of annual output per scenario and year: the fan chart's bands."""
+    grouped = runs.groupby(["scenario", "year"])["output_yi"]
+    fan = pd.DataFrame({name: grouped.quantile(q) for name, q in FAN_QUANTILES.items()}).reset_index()
+    order = {scenario: i for i, scenario in enumerate(scenarios)}
+    return fan.sort_values(["scenario", "year"], key=lambda c: c.map(order) if c.name == "scenario" else c)
+
+
+def _pairs(outcomes: pd.DataFrame, scenario: str, reference: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The runs of a scenario and of the reference with the same replications, aligned."""
+    own = outcomes[outcomes["scenario"] == scenario].set_index("replication")
+    base = outcomes[outcomes["scenario"] == reference].set_index("replication")
+    common = own.index.intersection(base.index).sort_values()
+    return own.loc[common], base.loc[common]
+
+
+def marginal_effects(
+    outcomes: pd.DataFrame, scenarios: list[str], reference: str, targets: list[Target]
+) -> pd.DataFrame:
+    """Each scenario against the reference on paired runs: the gain in P(target met) with
+    Newcombe's paired interval, and the mean gain in output in the target year."""
+    rows = []
+    for scenario in scenarios:
+        if scenario == reference:
+            continue
+        own, base = _pairs(outcomes, scenario, reference)
+        for target in targets:
+            if len(own):
+                difference, low, high = paired_difference(own[target.met_column], base[target.met_column])
+                output_gain = float((own[target.output_column] - base[target.output_column]).mean())
+            else:
+                difference = low = high = output_gain = math.nan
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "year": target.year,
+                    "pairs": len(own),
+                    "difference": difference,
+                    "low": low,
+                    "high": high,
+                    "mean_output_difference_yi": output_gain,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def fiscal_costs(
+    outcomes: pd.DataFrame,
+    scenarios: list[str],
+    reference: str | None,
+    effects: pd.DataFrame | None,
+    final: Target,
+    simulated_years: int,
+) -> pd.DataFrame:
+    """Mean annual cost per scenario and, against the reference on paired runs, the extra
+    cumulative cost and the percentage points of P(final target) gained per 亿元 of it
+    (nan when the scenario costs no more than the reference)."""
+    rows = []
+    for scenario in scenarios:
+        cost = outcomes.loc[outcomes["scenario"] == scenario, "cost_yi"]
+        row = {
+            "scenario": scenario,
+            "runs": len(cost),
+            "mean_annual_cost_yi": float(cost.mean()) / simulated_years if len(cost) else math.nan,
+            "extra_cumulative_cost_yi": math.nan,
+            "probability_gain_pp": math.nan,
+            "pp_per_yi": math.nan,
+        }
+        if effects is not None and scenario != reference:
+            own, base = _pairs(outcomes, scenario, reference)
+            extra = float((own["cost_yi"] - base["cost_yi"]).mean()) if len(own) else math.nan
+            chosen = (effects["scenario"] == scenario) & (effects["year"] == final.year)
+            gain = 100.0 * float(effects.loc[chosen, "difference"].iloc[0])
+            row |= {
+                "extra_cumulative_cost_yi": extra,
+                "probability_gain_pp": gain,
+                "pp_per_yi": gain / extra if extra > 0 else math.nan,
+            }
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def probability_by_base_output(
+    outcomes: pd.DataFrame, scenarios: list[str], targets: list[Target], bins: int = BASE_BINS
+) -> pd.DataFrame | None:
+    """P(target met) per scenario within quantile bins of the sampled 2024 base output."""
+    if BASE_OUTPUT not in outcomes.columns:
+        return None
+    values = outcomes[BASE_OUTPUT]
+    edges = np.unique(np.quantile(values, np.linspace(0.0, 1.0, bins + 1)))
+    if len(edges) < 2:
+        edges = np.array([values.min(), values.max()])
+    bin_of_run = pd.cut(values, edges, include_lowest=True, labels=False)
+    rows = []
+    for scenario in scenarios:
+        for number, (low_edge, high_edge) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+            inside = outcomes[(outcomes["scenario"] == scenario) & (bin_of_run == number)]
+            for target in targets:
+                row = {
+                    "scenario": scenario,
+                    "base_low_yi": low_edge,
+                    "base_high_yi": high_edge,
+                    "year": target.year,
+                }
+                rows.append(row | share_met(inside[target.met_column]))
+    return pd.DataFrame(rows)
+
+
+def global_sensitivity(manifest: dict[str, Any], outcomes: pd.DataFrame, final: Target) -> Sensitivity | None:
+    """Sobol indices (saltelli design) or Morris screening (morris design) of output in the
+    final target year and of the 0/1 "target met"; only on the complete design."""
+    method = SENSITIVITY_METHODS.get(manifest["design"])
+    if method is None:
+        return None
+    expected = int(manifest["replications"])
+    if len(outcomes) < expected:
+        note = (
+            f"Needs the complete design: {len(outcomes):,} of {expected:,} runs done; resume with --resume."
+        )
+        return Sensitivity(method, pd.DataFrame(), [note])
+    parameters = manifest["parameters"]
+    problem = salib_problem([SampledParameter(**p) for p in parameters])
+    ordered = outcomes.sort_values("replication", kind="stable")
+    one_seed = len(set(manifest.get("seeds", []))) == 1
+    notes = [
+        "Every run of the design has the same seed: the model's own randomness is held fixed, so the "
+        "indices measure the parameters, not noise (the spread that randomness adds is what the "
+        "replications of a target-probability experiment show)."
+        if one_seed
+        else "The runs of this design had different seeds, so the indices include the model's own noise."
+    ]
+    x = ordered[[parameter_column(name) for name in problem["names"]]].to_numpy()
+    kinds = {p["name"]: p.get("kind", "") for p in parameters}
+    seed = int(manifest["root_seed"])
+    num_levels = int((manifest.get("salib") or {}).get("num_levels", 4))  # 4: SALib's default
+    tables = []
+    for outcome in (final.output_column, final.met_column):
+        y = ordered[outcome].to_numpy(dtype=float)
+        try:
+            if method == "sobol":
+                table = sobol_indices(problem, y, seed=seed)
+            else:
+                table = morris_indices(problem, x, y, num_levels=num_levels, seed=seed)
+        except ValueError as exc:
+            notes.append(f"{outcome}: {exc}.")
+            continue
+        table.insert(0, "outcome", outcome)
+        table.insert(2, "kind", table["parameter"].map(kinds))
+        tables.append(table)
+    return Sensitivity(method, pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(), notes)
+
+
+def discovery_features(outcomes: pd.DataFrame, scenarios: list[dict[str, Any]]) -> pd.DataFrame:
+    """The inputs that vary between runs: sampled parameters, and the levers whose value
+    differs between scenarios (named by their path; a sampled lever keeps its param column)."""
+    params = [c for c in outcomes.columns if c.startswith(PARAM_PREFIX) and outcomes[c].nunique() > 1]
+    features = outcomes[params].astype(float)
+    for path in scenarios[0]["levers"] if scenarios else []:
+        values = {s["name"]: s["levers"][path] for s in scenarios}
+        if len(set(values.values())) > 1 and parameter_column(path) not in outcomes.columns:
+            features[path] = outcomes["scenario"].map(values).astype(float)
+    return features
+
+
+def build_report(folder: Path) -> Report:
+    """Read a results folder (complete or not) and compute every section of the report."""
+    manifest, runs = read_results(Path(folder))
+    targets = [Target(int(t["year"]), float(t["threshold_yi"])) for t in manifest["targets"]]
+    scenarios = [s["name"] for s in manifest["scenarios"]]
+    reference = manifest.get("reference")
+    outcomes = run_outcomes(runs, targets)
+    base_year, final_year = int(runs["year"].min()), int(runs["year"].max())
+    final = targets[-1]
+    effects = marginal_effects(outcomes, scenarios, reference, targets) if reference else None
+    header = Header(
+        experiment=manifest["experiment"],
+        description=manifest.get("description", ""),
+        experiment_file=manifest.get("experiment_file", ""),
+        design=manifest["design"],
+        runs_done=len(outcomes),
+        runs_total=int(manifest["runs_total"]),
+        root_seed=int(manifest["root_seed"]),
+        package_version=manifest.get("package_version", ""),
+        reference=reference,
+        base_year=base_year,
+        final_year=final_year,
+    )
+    return Report(
+        header=header,
+        targets=targets,
+        probabilities=target_probabilities(outcomes, scenarios, targets),
+        fan=output_fan(runs, scenarios),
+        effects=effects,
+        costs=fiscal_costs(outcomes, scenarios, reference, effects, final, final_year - base_year),
+        by_base_output=probability_by_base_output(outcomes, scenarios, targets),
+        sensitivity=global_sensitivity(manifest, outcomes, final),
+        discovery=discover(discovery_features(outcomes, manifest["scenarios"]), outcomes[final.met_column]),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """JSON data: tables as lists of records, numpy scalars unboxed, nan as null."""
+    if isinstance(value, pd.DataFrame):
+        value = value.to_dict("records")
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """Every number of the report as plain data (nan as null), for scripts and the web page."""
+    return _plain(
+        {
+            "header": asdict(report.header) | {"complete": report.header.complete},
+            "targets": [asdict(target) for target in report.targets],
+            "probabilities": report.probabilities,
+            "fan": report.fan,
+            "effects": report.effects,
+            "costs": report.costs,
+            "by_base_output": report.by_base_output,
+            "sensitivity": None if report.sensitivity is None else asdict(report.sensitivity),
+            "discovery": asdict(report.discovery),
+        }
+    )
+
+
+def write_report(report: Report, folder: Path) -> list[Path]:
+    """Write report.md and its charts into the results folder; returns the files written."""
+    folder = Path(folder)
+    written = write_charts(report, folder)
+    path = folder / "report.md"
+    path.write_text(report_markdown(report), encoding="utf-8")
+    return [path, *written]

@@ -1,0 +1,1 @@
+"""Credibility: history, hindcast, moments, calibration by simulated moments and stylized facts."""

@@ -1,0 +1,1 @@
+"""Batch experiments: files, designs, sampled parameters, seeds, workers, resumable folders."""

@@ -1,0 +1,155 @@
+"""What an experiment samples: uncertain parameters (X) and, for sensitivity, the levers (L).
+
+Each sampled parameter is a scenario path with a range. Ranges come from one place: an
+effect size's or lever's schema bounds (sim/inputs/levers.py, sim/inputs/scenario.py), the base-year
+file's documented range for the 2024 output base, or an explicit range in the experiment
+file. Nothing here is re-typed from the schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim.inputs.base_year import BaseYearData
+from sim.inputs.calibration_file import load_calibration
+from sim.inputs.errors import InputError, read_toml, validate
+from sim.inputs.levers import plans
+from sim.inputs.scenario import ScenarioData
+from sim.paths import DATA_DIR
+from sim.reference.parameter_docs import field_bounds
+
+Kind = Literal["uncertainty", "lever"]
+OUTPUT_BASE = "world.gross_output_yi"
+STANDARD_FILE = DATA_DIR / "uncertainties.toml"
+
+
+@dataclass(frozen=True)
+class SampledParameter:
+    """A scenario path sampled over [low, high]; integer ones are rounded when applied."""
+
+    name: str
+    low: float
+    high: float
+    kind: Kind
+    note: str
+    integer: bool = False
+
+    def value(self, sampled: float) -> float | int:
+        """The value a run uses: within the range (designs' arithmetic can overshoot an end by a
+        rounding error) and whole for integer fields."""
+        inside = min(max(float(sampled), self.low), self.high)
+        return round(inside) if self.integer else inside
+
+
+def schema_field(path: str) -> Any | None:
+    """The pydantic field a scenario path names (a table field for 'section.table.key'), or None."""
+    model: type[BaseModel] | None = ScenarioData
+    field = None
+    parts = path.split(".")
+    for index, part in enumerate(parts):
+        if model is None:
+            is_table_key = get_origin(field.annotation) is dict and index == len(parts) - 1
+            return field if is_table_key else None
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return field if model is None else None
+
+
+def effect_size_parameters() -> list[SampledParameter]:
+    """Every lever's effect sizes, each once, over its documented schema range."""
+    paths = dict.fromkeys(
+        path
+        for plan in plans().values()
+        for field in plan.model_fields.values()
+        for path in field.json_schema_extra["effects"]
+    )
+    return [_from_schema(path, "uncertainty", "effect size; range from its schema bounds") for path in paths]
+
+
+def lever_parameters() -> list[SampledParameter]:
+    """Every lever over its bounds (for global sensitivity to the plan's settings)."""
+    return [
+        _from_schema(f"levers.{plan_key}.{name}", "lever", "lever; range = its bounds in sim/inputs/levers.py"
+        )
+        for plan_key, plan in plans().items()
+        for name in plan.model_fields
+    ]
+
+
+def _from_schema(path: str, kind: Kind, note: str) -> SampledParameter:
+    field = schema_field(path)
+    low, high = field_bounds(field)
+    return SampledParameter(path, float(low), float(high), kind, note, integer=is_integer(path))
+
+
+RangeSpec = tuple[float, float] | Literal["documented", "calibrated"]
+
+
+def resolve_range(path: str, spec: RangeSpec, base_year: BaseYearData) -> tuple[float, float, str]:
+    """Low, high and where they come from, for an explicit, documented or calibrated range."""
+    if spec == "calibrated":
+        calibration = load_calibration()
+        fitted = calibration.fitted.get(path) if calibration else None
+        if fitted is None:
+            raise ValueError("is not a calibrated parameter (sim/data/calibration.toml)")
+        return fitted.low, fitted.high, "calibrated value +- 2 s.e."
+    if spec == "documented":
+        if path == OUTPUT_BASE:
+            figure = base_year.output.gross_output_yi
+            return figure.low, figure.high, "range documented in the base-year file"
+        field = schema_field(path)
+        low, high = field_bounds(field) if field is not None else (None, None)
+        if low is None or high is None:
+            raise ValueError("has no documented range: give [low, high]")
+        return float(low), float(high), "range = its schema bounds"
+    low, high = spec
+    if not low < high:
+        raise ValueError(f"low {low:g} must be below high {high:g}")
+    return float(low), float(high), "range given in the experiment"
+
+
+def ranged_parameter(
+    path: str, spec: RangeSpec, base_year: BaseYearData, note: str = "", kind: Kind = "uncertainty"
+) -> SampledParameter:
+    """A sampled parameter from a range spec; raises ValueError naming what is wrong."""
+    if schema_field(path) is None:
+        raise ValueError("is not a scenario parameter (see docs/parameters.md and docs/levers.md)")
+    low, high, origin = resolve_range(path, spec, base_year)
+    return SampledParameter(path, low, high, kind, note or origin, integer=is_integer(path))
+
+
+class _StandardEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    range: RangeSpec
+    note: str = Field(min_length=3)
+
+
+class _StandardFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    parameters: dict[str, _StandardEntry]
+
+
+def standard_uncertainties(base_year: BaseYearData, path: Path = STANDARD_FILE) -> list[SampledParameter]:
+    """The standard uncertain parameters of sim/data/uncertainties.toml."""
+    standard = validate(_StandardFile, read_toml(path), str(path))
+    parameters = []
+    for name, entry in standard.parameters.items():
+        try:
+            parameters.append(ranged_parameter(name, entry.range, base_year, entry.note))
+        except ValueError as exc:
+            raise InputError(f"{path}: parameter '{name}': {exc}") from None
+    return parameters
+
+
+def is_integer(path: str) -> bool:
+    field = schema_field(path)
+    return field is not None and field.annotation is int

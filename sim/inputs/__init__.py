@@ -1,0 +1,1 @@
+"""Inputs: scenarios, mechanism parameters, levers, base-year data, calibrated values."""

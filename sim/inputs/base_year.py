@@ -1,0 +1,201 @@
+"""The base-year data file: Dazu's industry at the end of the base year, every figure sourced.
+
+A planner with official statistics replaces the file (or points a scenario at another one);
+the schema makes sure each figure carries a source and sits in its documented range.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.inputs.errors import InputError, read_toml, validate
+from sim.paths import DATA_DIR
+
+DEFAULT_BASE_YEAR_FILE = DATA_DIR / "base_year_2024.toml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Figure(_Strict):
+    """A number with where it comes from ("assumption: ..." when nothing is published)."""
+
+    value: float
+    source: str = Field(min_length=3)
+
+
+class RangedFigure(Figure):
+    """An uncertain number: default value plus the range the uncertainty analysis samples."""
+
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _value_in_range(self) -> RangedFigure:
+        if not self.low <= self.value <= self.high:
+            raise ValueError(f"value {self.value} must lie within [low, high] = [{self.low}, {self.high}]")
+        return self
+
+
+class ListFigure(_Strict):
+    value: list[float]
+    source: str = Field(min_length=3)
+
+
+class OutputData(_Strict):
+    gross_output_yi: RangedFigure
+    above_scale_share: RangedFigure
+    top50_share_of_above_scale: Figure
+    reported_above_scale_growth_2024: Figure
+
+
+class FirmData(_Strict):
+    above_scale: RangedFigure
+    small: RangedFigure
+    above_scale_threshold_yi: Figure
+    largest_firm_yi: Figure
+    tech_enterprise_share_above_scale: Figure
+    tech_enterprises: RangedFigure
+
+
+class EmploymentData(_Strict):
+    workers: RangedFigure
+    skilled_share: RangedFigure
+    annual_wage_yi: RangedFigure
+    skilled_wage_premium: Figure
+
+
+class CreditData(_Strict):
+    industrial_loans_yi: RangedFigure
+    lending_headroom: Figure
+    loan_rate: Figure
+
+
+class LandData(_Strict):
+    occupied_mu: RangedFigure
+    vacant_mu: Figure
+    idle_mu: Figure
+    vacant_parcel_mu: Figure
+
+
+class EnergyData(_Strict):
+    price_yuan_per_tce: RangedFigure
+
+
+class HeterogeneityData(_Strict):
+    """How firms differ within the base year: dispersions and starting conditions."""
+
+    smallest_firm_yi: RangedFigure
+    small_firm_dispersion: RangedFigure
+    productivity_dispersion: RangedFigure
+    energy_dispersion: RangedFigure
+    quality_dispersion: RangedFigure
+    utilisation_low: RangedFigure
+    utilisation_high: RangedFigure
+    skilled_pool_share: RangedFigure
+    small_firm_credit_access: RangedFigure
+
+
+class DigitalData(_Strict):
+    tier_shares: ListFigure
+
+
+class Cluster(_Strict):
+    """One cluster of the "246" system (or "other"), with its base-year structure."""
+
+    key: str = Field(pattern=r"^[a-z_]+$")
+    name_zh: str
+    name_en: str
+    tier: Literal["leading", "featured", "niche", "other"]
+    output_share: float = Field(gt=0, lt=1)
+    small_firm_share: float = Field(ge=0, lt=1)
+    demand_growth: float = Field(ge=-0.2, le=0.5, description="nominal annual market growth")
+    value_added_ratio: float = Field(gt=0.05, lt=0.6)
+    energy_intensity: float = Field(gt=0, le=2, description="tce per 万元 of output")
+    capital_output_ratio: float = Field(gt=0.1, le=5)
+    output_per_worker_yi: float = Field(gt=0.001, le=0.2)
+    largest_firm_yi: float = Field(gt=0.2)
+    task_forces: int = Field(ge=0, le=24)
+    channel_share: float = Field(
+        0.0, ge=0, le=1, description="share of sales through consumer and trade channels (e-commerce, export)"
+    )
+    input_supply_share: float = Field(
+        0.0, ge=0, le=1, description="share of output that is inputs other district industries could buy"
+    )
+
+
+class BankRow(_Strict):
+    """One bank (or group of banks) lending to the district's industry."""
+
+    name: str
+    credit_share: float = Field(gt=0, le=1)
+    score_threshold: float = Field(ge=0, le=1)
+    spread: float = Field(ge=0, le=0.1)
+
+
+class BaseYearData(_Strict):
+    """The whole base-year file."""
+
+    year: int = Field(ge=2000, le=2030)
+    output: OutputData
+    firms: FirmData
+    employment: EmploymentData
+    credit: CreditData
+    land: LandData
+    energy: EnergyData
+    heterogeneity: HeterogeneityData
+    digital: DigitalData
+    cluster_columns: dict[str, str]
+    clusters: list[Cluster] = Field(min_length=1)
+    bank_columns: dict[str, str]
+    banks: list[BankRow] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BaseYearData:
+        shares = sum(c.output_share for c in self.clusters)
+        if abs(shares - 1.0) > 1e-3:
+            raise ValueError(f"clusters' output_share must sum to 1, got {shares:.4f}")
+        small = sum(c.small_firm_share for c in self.clusters)
+        if abs(small - 1.0) > 1e-3:
+            raise ValueError(f"clusters' small_firm_share must sum to 1, got {small:.4f}")
+        keys = [c.key for c in self.clusters]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"cluster keys must be unique, got {keys}")
+        if sum(c.task_forces for c in self.clusters) != 24:
+            raise ValueError("clusters' task_forces must add up to the plan's 24 task forces")
+        tiers = self.digital.tier_shares.value
+        if len(tiers) != 4 or abs(sum(tiers) - 1.0) > 1e-3:
+            raise ValueError("digital.tier_shares must be four shares (tiers 0-3) summing to 1")
+        columns = set(Cluster.model_fields) - {"key", "name_zh", "name_en", "tier"}
+        missing = columns - set(self.cluster_columns)
+        if missing:
+            raise ValueError(f"cluster_columns lacks a source for {sorted(missing)}")
+        credit = sum(b.credit_share for b in self.banks)
+        if abs(credit - 1.0) > 1e-3:
+            raise ValueError(f"banks' credit_share must sum to 1, got {credit:.4f}")
+        missing = set(BankRow.model_fields) - {"name"} - set(self.bank_columns)
+        if missing:
+            raise ValueError(f"bank_columns lacks a source for {sorted(missing)}")
+        return self
+
+
+def resolve_base_year_path(name: str, relative_to: Path | None) -> Path:
+    """Find a base-year file: as given, next to the scenario, or among the shipped data."""
+    candidates = [Path(name)]
+    if relative_to is not None:
+        candidates.append(relative_to / name)
+    candidates.append(DATA_DIR / name)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    tried = ", ".join(str(c) for c in candidates)
+    raise InputError(f"base-year file '{name}' not found (looked in: {tried})")
+
+
+def load_base_year(path: Path = DEFAULT_BASE_YEAR_FILE) -> BaseYearData:
+    """Load and validate a base-year file."""
+    return validate(BaseYearData, read_toml(path), str(path))

@@ -1,0 +1,210 @@
+"""What the model reports each quarter: district totals and a row per cluster.
+
+Flows (output, value added, entries, ...) are per quarter; stocks (firms, credit, land)
+are end-of-quarter. Money in nominal 亿元.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.model.firms import Stage
+from sim.model.fiscal import FISCAL_FLOWS, total_cost_yi
+from sim.model.parcels import ParcelStatus
+
+if TYPE_CHECKING:
+    from sim.model.model import IndustryModel
+
+FLOW_COUNTERS = (
+    "leads",
+    "leads_screened_out",
+    "projects_signed",
+    "births",
+    "exits",
+    "distress_exits",
+    "defaults",
+    "new_above_scale",
+    "loan_requests",
+    "loans_approved",
+    "loans_refused",
+    "projects_short_of_equity",
+    "expansions",
+    "digital_upgrades",
+    "innovations",
+    "certifications",
+    "retrofits",
+    "land_refusals",
+    "land_supplied_mu",
+    "land_reclaimed_mu",
+    "land_surrendered_mu",
+    "skilled_hired",
+    "trained",
+    "talent_added",
+)
+FLOW_MONEY = (
+    "investment_yi",
+    "new_loans_yi",
+    "default_losses_yi",
+    "unpaid_trade_credit_yi",
+    "local_sourcing_yi",
+    "signed_output_yi",
+    *FISCAL_FLOWS,
+)
+FLOWS = (
+    "output_yi",
+    "above_scale_output_yi",
+    "value_added_yi",
+    "entries",
+    "task_force_leads",
+    "task_force_requests",
+    *FLOW_COUNTERS,
+    *FLOW_MONEY,
+    "fiscal_cost_yi",
+)
+STOCKS = (
+    "firms",
+    "above_scale_firms",
+    "projects_building",
+    "tech_enterprises",
+    "employment",
+    "skilled_share",
+    "skilled_pool",
+    "credit_yi",
+    "bank_capacity_yi",
+    "land_in_use_mu",
+    "land_vacant_mu",
+    "land_idle_mu",
+    "land_total_mu",
+    "output_per_mu_wan",
+    "energy_intensity",
+    "tier0_share",
+    "tier1_share",
+    "tier2_share",
+    "tier3_share",
+    "price_index",
+    "local_input_share",
+    "channel_sales_yi",
+    "quality_index",
+)
+INDICATORS = ("year", "quarter", *FLOWS, *STOCKS)
+CLUSTER_COLUMNS = (
+    "year",
+    "quarter",
+    "cluster",
+    "output_yi",
+    "value_added_yi",
+    "firms",
+    "above_scale_firms",
+    "employment",
+    "tech_enterprises",
+    "capacity_yi",
+    "energy_intensity",
+)
+
+
+def _share(mask: np.ndarray, within: np.ndarray) -> float:
+    total = np.count_nonzero(within)
+    return float(np.count_nonzero(mask & within) / total) if total else 0.0
+
+
+def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
+    """District totals at the end of the current quarter."""
+    firms, parcels = model.firms, model.parcels
+    alive = firms.alive
+    producing = firms.producing
+    output = float(firms.revenue.sum())  # flows include firms that exit at the quarter's end
+    in_use = parcels.area_by_status(ParcelStatus.OCCUPIED)
+    weights = firms.output[producing]
+
+    def output_weighted(values: np.ndarray) -> float:
+        return float(np.average(values[producing], weights=weights)) if weights.sum() > 0 else 0.0
+
+    workers = float(firms.workers[alive].sum())
+    values: dict[str, Any] = {
+        "year": model.year,
+        "quarter": model.quarter,
+        "output_yi": output,
+        "above_scale_output_yi": float(firms.revenue[firms.above_scale].sum()),
+        "value_added_yi": float(firms.value_added.sum()),
+        "entries": model.counters["projects_signed"] + model.counters["births"],
+        "task_force_leads": sum(tf.leads_supported for tf in model.task_forces),
+        "task_force_requests": sum(tf.requests_served for tf in model.task_forces),
+        "firms": int(np.count_nonzero(producing)),
+        "above_scale_firms": int(np.count_nonzero(alive & firms.above_scale)),
+        "projects_building": int(np.count_nonzero(alive & (firms.stage == Stage.BUILDING))),
+        "tech_enterprises": int(np.count_nonzero(alive & firms.tech)),
+        "employment": workers,
+        "skilled_share": float(firms.skilled[alive].sum() / workers) if workers else 0.0,
+        "skilled_pool": float(model.skilled_pool),
+        "credit_yi": float(firms.debt[alive].sum()),
+        "bank_capacity_yi": float(sum(bank.capacity_yi for bank in model.banks)),
+        "land_in_use_mu": in_use,
+        "land_vacant_mu": parcels.area_by_status(ParcelStatus.VACANT),
+        "land_idle_mu": parcels.area_by_status(ParcelStatus.IDLE),
+        "land_total_mu": parcels.total_area,
+        "output_per_mu_wan": output * 4 * 1e4 / in_use if in_use else 0.0,
+        "energy_intensity": output_weighted(firms.energy_intensity),
+        "price_index": float(model.price_index),
+        "local_input_share": float(model.local_input_share),
+        "channel_sales_yi": float(model.channel_sales_yi),
+        "quality_index": output_weighted(firms.quality),
+        "fiscal_cost_yi": total_cost_yi(model.flows),
+    }
+    for tier in range(4):
+        values[f"tier{tier}_share"] = _share(firms.tier == tier, producing)
+    for name in FLOW_COUNTERS:
+        values[name] = model.counters[name]
+    for name in FLOW_MONEY:
+        values[name] = model.flows[name]
+    return values
+
+
+def cluster_rows(model: IndustryModel) -> list[dict[str, Any]]:
+    """One row per cluster for the current quarter."""
+    firms = model.firms
+    alive = firms.alive
+    n = model.clusters.n
+
+    alive_cluster = firms.cluster[alive]
+
+    def total(values: np.ndarray) -> np.ndarray:
+        """Sum over live firms."""
+        return np.bincount(alive_cluster, weights=values[alive], minlength=n)
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(firms.cluster[mask], minlength=n).astype(float)
+
+    def flow(values: np.ndarray) -> np.ndarray:
+        """Sum over every firm: flows include firms that exit at the quarter's end."""
+        return np.bincount(firms.cluster, weights=values, minlength=n)
+
+    energy = total(firms.energy_intensity * firms.output) / np.maximum(total(firms.output), 1e-12)
+    columns = {
+        "output_yi": flow(firms.revenue),
+        "value_added_yi": flow(firms.value_added),
+        "firms": count(firms.producing),
+        "above_scale_firms": count(alive & firms.above_scale),
+        "employment": total(firms.workers),
+        "tech_enterprises": count(alive & firms.tech),
+        "capacity_yi": total(firms.capacity) * model.price_index,
+        "energy_intensity": energy,
+    }
+    return [
+        {
+            "year": model.year,
+            "quarter": model.quarter,
+            "cluster": key,
+            **{name: float(values[c]) for name, values in columns.items()},
+        }
+        for c, key in enumerate(model.clusters.keys)
+    ]
+
+
+def _read(model: IndustryModel, name: str) -> Any:
+    return model.indicators[name]
+
+
+MODEL_REPORTERS = {name: partial(_read, name=name) for name in INDICATORS}

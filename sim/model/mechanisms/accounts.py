@@ -1,0 +1,145 @@
+"""Phase 7: profits, debt service, the above-scale list, and exits (with defaults).
+
+Value added is revenue less materials (cheaper for more productive firms) and energy.
+Profit is value added less wages, depreciation, interest, taxes, R&D and quality spend.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.firms import Stage
+from sim.model.fiscal import spend
+from sim.model.mechanisms.green import annual_energy_bill, tariff_surcharge
+from sim.model.mechanisms.innovation import rd_intensity
+from sim.model.mechanisms.quality import quality_spend_share
+
+if TYPE_CHECKING:
+    from sim.model.model import IndustryModel
+
+MARGIN_SMOOTHING = 0.3  # weight of the latest quarter in the margin banks look at
+
+
+def value_added(model: IndustryModel) -> np.ndarray:
+    firms = model.firms
+    materials = firms.revenue * model.clusters.materials_share[firms.cluster] / firms.productivity
+    return firms.revenue - materials - annual_energy_bill(model) / 4
+
+
+def depreciation(model: IndustryModel) -> np.ndarray:
+    """This quarter's depreciation; plants still being built are not depreciated."""
+    firms = model.firms
+    return np.where(firms.producing, model.params.investment.depreciation_rate / 4 * firms.capital, 0.0)
+
+
+def rd_and_quality_spending(model: IndustryModel) -> tuple[np.ndarray, np.ndarray]:
+    """This quarter's R&D and quality spending: the part firms pay, the part the district refunds."""
+    levers = model.params.levers
+    rd, quality = rd_intensity(model), quality_spend_share(model)
+    rd_rate, quality_rate = levers.innovation.rd_subsidy_rate, levers.quality.quality_subsidy_rate
+    revenue = model.firms.revenue
+    return (
+        revenue * (rd * (1 - rd_rate) + quality * (1 - quality_rate)),
+        revenue * (rd * rd_rate + quality * quality_rate),
+    )
+
+
+def operating_profit(model: IndustryModel) -> np.ndarray:
+    """This quarter's profit of every firm, 亿元."""
+    params = model.params
+    firms = model.firms
+    va = value_added(model)
+    wages = model.annual_wage / 4 * (firms.workers + model.skilled_wage_premium * firms.skilled)
+    overdraft = np.maximum(-firms.cash, 0.0)  # unpaid suppliers and arrears cost interest too
+    # Arrears pay the full rate: the district's interest support is only on bank debt.
+    interest = (firms.debt + overdraft) * firms.loan_rate / 4 + overdraft * firms.interest_support / 4
+    taxes = params.accounts.tax_rate_on_value_added * np.maximum(va, 0.0)
+    spending, _ = rd_and_quality_spending(model)
+    return va - wages - depreciation(model) - interest - taxes - spending
+
+
+def settle_accounts(model: IndustryModel) -> None:
+    """Book value added and profit, service debt, roll the four-quarter revenue window.
+
+    Assumption: loans of firms with a non-negative margin are rolled over; loss-making
+    firms amortise out of whatever cash they hold.
+    """
+    params = model.params
+    firms = model.firms
+    alive = firms.alive
+    firms.value_added = np.where(alive, value_added(model), 0.0)
+    firms.profit = np.where(alive, operating_profit(model), 0.0)
+    _, refunds = rd_and_quality_spending(model)
+    spend(model, "subsidies", float(refunds[alive].sum()))
+    spend(model, "interest_support", float((firms.debt * firms.interest_support)[alive].sum()) / 4)
+    spend(model, "tariff_revenue", -float(tariff_surcharge(model)[alive].sum()) / 4)
+    due = firms.debt / (params.finance.maturity_years * 4)
+    # Banks roll over performing loans (续贷); loss-makers amortise from the cash they have.
+    principal = np.where(firms.margin >= 0, 0.0, np.minimum(due, np.maximum(firms.cash, 0.0)))
+    payout = params.accounts.payout_ratio * np.maximum(firms.profit, 0.0)
+    firms.cash += np.where(alive, firms.profit - payout + depreciation(model) - principal, 0.0)
+    firms.debt = np.where(alive, firms.debt - principal, firms.debt)
+    producing = firms.producing
+    margin = np.divide(firms.profit, firms.revenue, out=np.zeros(firms.n), where=firms.revenue > 0)
+    firms.margin = np.where(
+        producing, (1 - MARGIN_SMOOTHING) * firms.margin + MARGIN_SMOOTHING * margin, firms.margin
+    )
+    firms.revenue_4q = np.roll(firms.revenue_4q, -1, axis=1)
+    firms.revenue_4q[:, -1] = np.where(alive, firms.revenue, 0.0)
+    if model.quarter == 4:
+        update_above_scale_list(model)
+
+
+def update_above_scale_list(model: IndustryModel) -> None:
+    """Once a year, firms at or above the revenue threshold join the above-scale list (规上)."""
+    firms = model.firms
+    was = firms.above_scale.copy()
+    full_year = firms.alive & (firms.stage == Stage.OPERATING)
+    firms.above_scale = full_year & (firms.annual_revenue >= model.above_scale_threshold) | (
+        firms.alive & was & ~full_year
+    )
+    model.counters["new_above_scale"] += int(np.count_nonzero(firms.above_scale & ~was))
+
+
+def close_firms(model: IndustryModel) -> None:
+    """Firms exit at random (closure, relocation) or in distress.
+
+    Distress: cash below the threshold after a quarter in which the firm was already short
+    of cash and its bank refused the rescue loan it asked for.
+    """
+    demography = model.params.demography
+    firms = model.firms
+    draws = model.streams["exit"].random(firms.n)
+    hazard = np.where(firms.above_scale, demography.exit_hazard_above, demography.exit_hazard_small) / 4
+    operating = firms.alive & (firms.stage == Stage.OPERATING)
+    chance_exit = operating & (draws < hazard)
+    refused_rescue = model.rescue_asked & (model.loan_offer == 0)
+    distress = (
+        operating & refused_rescue & (firms.cash < demography.distress_cash_ratio * firms.annual_revenue)
+    )
+    leaving = np.flatnonzero(chance_exit | distress)
+    model.counters["distress_exits"] += int(np.count_nonzero(distress))
+    if len(leaving):
+        model.remove_firms(leaving)
+
+
+def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
+    """Debt a leaving firm cannot repay from cash and liquidated capital is a default.
+
+    The risk-compensation pool covers its share of the loss, the bank the rest.
+    """
+    firms = model.firms
+    finance = model.params.finance
+    assets = np.maximum(firms.cash[leaving], 0.0) + finance.recovery_rate * firms.capital[leaving]
+    loss = np.maximum(firms.debt[leaving] - assets, 0.0)
+    covered = loss * firms.pool_coverage[leaving]
+    for bank in model.banks:
+        mine = firms.bank[leaving] == bank.index
+        if mine.any():
+            bank.book_default(float((loss - covered)[mine].sum()))
+    model.counters["defaults"] += int(np.count_nonzero(loss > 0))
+    model.flows["unpaid_trade_credit_yi"] += float(np.maximum(-firms.cash[leaving], 0.0).sum())
+    model.flows["default_losses_yi"] += float(loss.sum())
+    spend(model, "risk_compensation", float(covered.sum()))

@@ -1,0 +1,201 @@
+"""Phase 3: leads convert into projects, small firms are born, projects build and ramp up."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.firms import Stage
+from sim.model.fiscal import spend
+from sim.model.mechanisms.cluster_totals import cluster_sum
+from sim.model.mechanisms.investment import new_land_density
+
+if TYPE_CHECKING:
+    from sim.model.model import IndustryModel
+
+
+def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> np.ndarray:
+    """Mean log productivity, quality and output per worker of each cluster's producing firms.
+
+    A cluster with no producing firm left takes the `fallback` means (the base year's), so
+    newcomers can still enter it. Returns an array of shape (3, clusters).
+    """
+    firms = model.firms
+    producing = firms.producing
+    cluster = firms.cluster[producing]
+    n = model.clusters.n
+    counts = np.bincount(cluster, minlength=n)
+    columns = (
+        np.log(np.maximum(firms.productivity[producing], 1e-12)),
+        firms.quality[producing],
+        firms.output_per_worker[producing],
+    )
+    means = np.array([np.bincount(cluster, weights=c, minlength=n) for c in columns]) / np.maximum(counts, 1)
+    return means if fallback is None else np.where(counts > 0, means, fallback)
+
+
+def _grant_land(model: IndustryModel, first_row: int, need_mu: np.ndarray) -> np.ndarray:
+    """Try to give each newcomer its land; returns the area each got (0 when refused).
+
+    Newcomers that get land take firm rows from `first_row` on, in order.
+    """
+    granted = model.parcels.allocate_many(first_row, need_mu, model.params.attraction.min_land_share)
+    model.counters["land_refusals"] += int(np.count_nonzero(granted == 0))
+    return granted
+
+
+def _newcomer_columns(
+    model: IndustryModel,
+    cluster: np.ndarray,
+    capacity: np.ndarray,
+    granted: np.ndarray,
+    productivity_edge: float,
+    bank_draw: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """State shared by every kind of newcomer; callers add stage, size and tier.
+
+    Newcomers bank with a bank drawn in proportion to lending capacity (`bank_draw` is a
+    uniform draw per newcomer).
+    """
+    log_a, quality, per_worker = cluster_means(model, model.base_cluster_means)
+    capacities = np.array([bank.capacity_yi for bank in model.banks])
+    bank = np.searchsorted(np.cumsum(capacities) / capacities.sum(), bank_draw, side="right")
+    return {
+        "alive": True,
+        "cluster": cluster,
+        "bank": np.minimum(bank, len(capacities) - 1),
+        "productivity": np.exp(log_a[cluster] + productivity_edge),
+        "quality": quality[cluster],
+        "competitiveness": np.nan,
+        "output_per_worker": per_worker[cluster],
+        "energy_intensity": model.clusters.base_energy_intensity[cluster]
+        * model.params.attraction.newcomer_energy_factor,
+        "capital": capacity * 4 * model.clusters.capital_output[cluster] * model.price_index,
+        "land_mu": granted,
+        "density": capacity / np.maximum(granted, 1e-9),
+        "loan_rate": model.policy_rate,
+        "entry_step": model.steps,
+    }
+
+
+def convert_leads(model: IndustryModel) -> None:
+    """Leads sign with a chance raised by task-force support and incentives, if they pass the
+    land screen and get land; approvals reform and task-force help shorten the build."""
+    params = model.params
+    attraction, land = params.attraction, params.levers.land
+    incentive = params.levers.attraction.incentive_share
+    leads = model.leads
+    effort = model.cluster_effort[leads.cluster]
+    chance = attraction.conversion_rate * (1 + params.task_forces.lead_support * effort * leads.supported)
+    chance *= 1 + attraction.incentive_response * incentive
+    capacity = leads.annual_output_yi / 4 / model.price_index
+    density = new_land_density(model)[leads.cluster] * leads.density_noise
+    need_mu = capacity / density
+    per_mu_wan = leads.annual_output_yi * 1e4 / need_mu
+    passes_screen = per_mu_wan >= land.min_output_per_mu_wan
+    signs = (leads.signing_draw < np.minimum(chance, 1.0)) & passes_screen
+    model.counters["leads"] += leads.n
+    model.counters["leads_screened_out"] += int(np.count_nonzero(~passes_screen))
+    if not signs.any():
+        return
+    granted = _grant_land(model, model.firms.n, need_mu[signs])
+    keep = granted > 0
+    chosen = np.flatnonzero(signs)[keep]
+    cluster = leads.cluster[chosen]
+    planned = capacity[chosen] * np.minimum(1.0, granted[keep] / need_mu[chosen])
+    saved = params.task_forces.approval_quarters_saved * leads.supported[chosen]
+    saved = saved + params.levers.attraction.approval_quarters_cut
+    columns = _newcomer_columns(
+        model, cluster, planned, granted[keep], attraction.newcomer_productivity, leads.bank_draw[chosen]
+    )
+    columns.update(
+        stage=Stage.BUILDING,
+        stage_timer=np.maximum(1, attraction.build_quarters - saved),
+        planned_capacity=planned,
+        tier=attraction.new_firm_tier,
+        tech=leads.tech_draw[chosen] < attraction.new_project_tech_share,
+        ever_certified=leads.tech_draw[chosen] < attraction.new_project_tech_share,
+        cash=params.accounts.initial_cash_ratio * planned * 4 * model.price_index,
+    )
+    model.add_firms(len(cluster), **columns)
+    model.counters["projects_signed"] += len(cluster)
+    model.flows["signed_output_yi"] += float(planned.sum()) * 4 * model.price_index
+    model.flows["investment_yi"] += float(columns["capital"].sum())
+    spend(model, "subsidies", incentive * float(columns["capital"].sum()))
+
+
+def give_birth_to_small_firms(model: IndustryModel) -> None:
+    """Small firms are founded at a steady rate when land is available."""
+    params = model.params
+    firms = model.firms
+    rng = model.streams["births"]
+    small = firms.alive & ~firms.above_scale
+    count = rng.poisson(params.demography.small_birth_rate / 4 * np.count_nonzero(small))
+    if count == 0:
+        return
+    cluster = rng.choice(model.clusters.n, size=count, p=model.small_firm_shares)
+    annual = np.minimum(
+        rng.lognormal(np.log(model.small_median_yi), model.small_firm_dispersion, count),
+        0.8 * model.above_scale_threshold,
+    )
+    bank_draw = rng.random(count)
+    digitised = rng.random(count) < params.demography.birth_digital_share
+    utilisation = params.attraction.new_plant_utilisation
+    capacity = annual / 4 / model.price_index / utilisation
+    need_mu = capacity / new_land_density(model)[cluster]
+    granted = _grant_land(model, firms.n, need_mu)
+    keep = granted > 0
+    if not keep.any():
+        return
+    capacity = capacity[keep] * np.minimum(1.0, granted[keep] / need_mu[keep])
+    cluster, granted, digitised = cluster[keep], granted[keep], digitised[keep]
+    columns = _newcomer_columns(model, cluster, capacity, granted, 0.0, bank_draw[keep])
+    demand = capacity * utilisation
+    workers = demand / columns["output_per_worker"]
+    columns.update(
+        stage=Stage.OPERATING,
+        tier=digitised.astype(np.int8),
+        capacity=capacity,
+        planned_capacity=capacity,
+        demand=demand,
+        expected_demand=demand,
+        workers=workers,
+        skilled=workers * np.asarray(params.labour.required_skilled_share)[digitised.astype(int)],
+        cash=params.accounts.initial_cash_ratio * capacity * 4 * model.price_index,
+    )
+    model.add_firms(len(cluster), **columns)
+    model.counters["births"] += len(cluster)
+
+
+def advance_projects(model: IndustryModel) -> None:
+    """Building projects count down; ramping plants add capacity and bring customers."""
+    params = model.params
+    firms = model.firms
+    building = firms.alive & (firms.stage == Stage.BUILDING)
+    firms.stage_timer[building] -= 1
+    done = building & (firms.stage_timer <= 0)
+    firms.stage[done] = Stage.RAMPING
+    firms.stage_timer[done] = params.attraction.ramp_quarters
+
+    ramping = firms.alive & (firms.stage == Stage.RAMPING)
+    step = firms.planned_capacity[ramping] / params.attraction.ramp_quarters
+    firms.capacity[ramping] += step
+    sold = step * params.attraction.new_plant_utilisation
+    taken_by_firm = np.zeros(firms.n)
+    taken_by_firm[ramping] = sold * (1 - params.attraction.own_demand_share)
+    taken = cluster_sum(model, ramping, taken_by_firm)
+    incumbents = firms.alive & ~ramping & (firms.stage == Stage.OPERATING)
+    incumbent_demand = cluster_sum(model, incumbents, firms.demand)
+    keep = 1 - np.divide(taken, incumbent_demand, out=np.zeros_like(taken), where=incumbent_demand > 0)
+    firms.demand[incumbents] *= np.clip(keep, 0.0, 1.0)[firms.cluster[incumbents]]
+    firms.demand[ramping] += sold
+    firms.expected_demand[ramping] += sold
+    firms.stage_timer[ramping] -= 1
+    firms.stage[ramping & (firms.stage_timer <= 0)] = Stage.OPERATING
+
+
+def attract_investment(model: IndustryModel) -> None:
+    advance_projects(model)
+    convert_leads(model)
+    give_birth_to_small_firms(model)

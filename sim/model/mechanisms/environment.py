@@ -1,0 +1,116 @@
+"""Phase 1: prices move, cluster demand takes its trend and correlated shocks, leads arrive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model.model import IndustryModel
+
+
+@dataclass
+class Leads:
+    """Investment project leads of this quarter (招商线索), with their own random draws.
+
+    Every draw a lead may need later is made here, one per lead, so levers that change
+    which leads sign do not shift anybody else's random numbers.
+    """
+
+    cluster: np.ndarray
+    annual_output_yi: np.ndarray
+    supported: np.ndarray
+    signing_draw: np.ndarray
+    density_noise: np.ndarray
+    tech_draw: np.ndarray
+    bank_draw: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.cluster)
+
+
+def move_prices(model: IndustryModel) -> None:
+    """Producer prices, energy prices and wages grow at their annual rates."""
+    params = model.params
+    model.price_index *= (1 + params.environment.inflation) ** 0.25
+    model.energy_price *= (1 + params.green.energy_price_growth) ** 0.25
+    model.annual_wage *= (1 + params.labour.wage_growth) ** 0.25
+
+
+def drift_correction(model: IndustryModel) -> float:
+    """Half the growth in the variance of log demand this quarter (Jensen's inequality).
+
+    The shock to quarter t's growth carries e_k with weight (1 - rho^(t-k+1)) / (1 - rho), so
+    log demand gains variance sigma^2 ((1 - rho^t) / (1 - rho))^2 in quarter t; subtracting
+    half of it keeps expected demand exactly on trend.
+    """
+    env = model.params.environment
+    rho = env.shock_persistence
+    variance = env.macro_volatility**2 + env.cluster_volatility**2
+    return 0.5 * variance * ((1 - rho**model.steps) / (1 - rho)) ** 2
+
+
+def shock_demand(model: IndustryModel) -> None:
+    """Each firm's demand grows at its cluster's trend plus an AR(1) shock to that growth.
+
+    Shocks hit growth rates (common to all clusters plus each cluster's own), so demand
+    levels wander as real markets do; the drift correction keeps mean growth on trend.
+    """
+    env = model.params.environment
+    rng = model.streams["demand"]
+    common = rng.normal(0.0, env.macro_volatility)
+    own = rng.normal(0.0, env.cluster_volatility, model.clusters.n)
+    model.demand_shock = env.shock_persistence * model.demand_shock + common + own
+    growth = model.clusters.trend_q + model.demand_shock - drift_correction(model)
+    firms = model.firms
+    firms.demand *= np.exp(growth[firms.cluster])
+
+
+def shock_productivity(model: IndustryModel) -> None:
+    """Firm productivity drifts: persistent around the cluster mean, with idiosyncratic shocks."""
+    env = model.params.environment
+    firms = model.firms
+    alive = firms.alive
+    log_a = np.log(firms.productivity[alive])
+    cluster = firms.cluster[alive]
+    counts = np.bincount(cluster, minlength=model.clusters.n)
+    means = np.bincount(cluster, weights=log_a, minlength=model.clusters.n) / np.maximum(counts, 1)
+    rho = env.productivity_persistence
+    noise = model.streams["productivity"].normal(0.0, env.productivity_volatility, firms.n)[alive]
+    firms.productivity[alive] = np.exp(rho * log_a + (1 - rho) * means[cluster] + noise)
+
+
+def draw_leads(model: IndustryModel) -> None:
+    """Project leads arrive (Poisson), in clusters, with heavy-tailed planned sizes.
+
+    The attraction plan adds leads; focusing on large firms makes them larger but fewer.
+    """
+    attraction = model.params.attraction
+    levers = model.params.levers.attraction
+    rng = model.streams["leads"]
+    per_year = attraction.leads_per_year + levers.extra_leads_per_year
+    count = rng.poisson(per_year * (1 - attraction.focus_count_cost * levers.large_firm_focus) / 4)
+    weights = np.sqrt(model.lead_weights)
+    cluster = rng.choice(model.clusters.n, size=count, p=weights / weights.sum())
+    median = attraction.lead_median_output_yi * (1 + attraction.focus_size_gain * levers.large_firm_focus)
+    size = rng.lognormal(np.log(median), attraction.lead_size_dispersion, count)
+    size = np.minimum(size, attraction.lead_max_output_yi)
+    model.leads = Leads(
+        cluster=cluster.astype(np.int16),
+        annual_output_yi=size,
+        supported=np.zeros(count, bool),
+        signing_draw=rng.random(count),
+        density_noise=rng.lognormal(0.0, 0.3, count),
+        tech_draw=rng.random(count),
+        bank_draw=rng.random(count),
+    )
+
+
+def draw_environment(model: IndustryModel) -> None:
+    move_prices(model)
+    shock_demand(model)
+    shock_productivity(model)
+    draw_leads(model)

@@ -1,0 +1,63 @@
+"""Phase 4f: energy-efficiency retrofits, and intensity mandates that can curtail output."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.firms import Stage
+from sim.model.mechanisms.adoption import adoption_probability
+
+if TYPE_CHECKING:
+    from sim.model.model import IndustryModel
+
+
+def annual_energy_bill(model: IndustryModel) -> np.ndarray:
+    """Yearly energy cost of each firm at its current output, with any tariff surcharge, 亿元."""
+    return energy_at_base_price(model) + tariff_surcharge(model)
+
+
+def energy_at_base_price(model: IndustryModel) -> np.ndarray:
+    firms = model.firms
+    return firms.output * 4 * firms.energy_intensity * model.energy_price / 1e4
+
+
+def tariff_surcharge(model: IndustryModel) -> np.ndarray:
+    """Yearly differential-tariff surcharge (差别电价) paid by firms above the intensity ceiling."""
+    surcharge = model.params.levers.green.tariff_surcharge
+    return surcharge * model.firms.curtailed * energy_at_base_price(model)
+
+
+def plan_retrofits(model: IndustryModel) -> None:
+    """Firms weigh a retrofit's saved energy bill against its cost; mandates add pressure."""
+    settings = model.params.green
+    levers = model.params.levers.green
+    firms = model.firms
+    rng = model.streams["green"]
+    draws = rng.random(firms.n)
+    firms.energy_intensity[firms.alive] *= (1 - settings.autonomous_improvement) ** 0.25
+
+    ceiling = levers.intensity_cap * model.clusters.base_energy_intensity[firms.cluster]
+    over = firms.alive & (levers.intensity_cap > 0) & (firms.energy_intensity > ceiling)
+    firms.curtailed[:] = over
+
+    saving = settings.retrofit_saving * annual_energy_bill(model)
+    full_cost = settings.retrofit_cost_per_saving * saving
+    cost = full_cost * (1 - levers.retrofit_subsidy_rate)
+    chance = adoption_probability(
+        settings.horizon_years * saving,
+        cost,
+        settings.decision_sharpness,
+        settings.base_rate,
+        settings.mandate_pressure * over,
+    )
+    chosen = firms.alive & (firms.stage == Stage.OPERATING) & (saving > 0) & (draws < chance)
+    model.projects.retrofit[:] = chosen
+    model.projects.retrofit_cost[:] = np.where(chosen, cost, 0.0)
+    model.projects.subsidy[:] += np.where(chosen, full_cost * levers.retrofit_subsidy_rate, 0.0)
+
+
+def complete_retrofit(model: IndustryModel, retrofitted: np.ndarray) -> None:
+    model.firms.energy_intensity[retrofitted] *= 1 - model.params.green.retrofit_saving
+    model.counters["retrofits"] += int(np.count_nonzero(retrofitted))

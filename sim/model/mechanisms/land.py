@@ -1,0 +1,117 @@
+"""Phase 5b: land for expansions, new supply under the land plan, reclaiming idle and
+under-used land."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.firms import Stage
+from sim.model.fiscal import WAN_PER_YI, spend
+from sim.model.mechanisms.investment import land_capacity, new_land_density
+from sim.model.parcels import ParcelStatus
+
+if TYPE_CHECKING:
+    from sim.model.model import IndustryModel
+
+
+def supply_land(model: IndustryModel) -> None:
+    """New serviced land: parcels enter preparation, then become vacant."""
+    settings = model.params.land
+    levers = model.params.levers.land
+    parcels = model.parcels
+    preparing = parcels.status == ParcelStatus.PREPARING
+    parcels.timer[preparing] -= 1
+    parcels.status[preparing & (parcels.timer <= 0)] = ParcelStatus.VACANT
+    quarterly = levers.new_supply_mu_per_year / 4
+    if quarterly <= 0:
+        return
+    rng = model.streams["land_supply"]
+    sizes = rng.lognormal(np.log(model.vacant_parcel_mu), 0.6, 64)
+    while sizes.sum() < quarterly:
+        sizes = np.concatenate([sizes, rng.lognormal(np.log(model.vacant_parcel_mu), 0.6, 64)])
+    sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), quarterly)) + 1]
+    sizes[-1] -= sizes.sum() - quarterly  # the last parcel takes the remainder
+    if settings.preparation_quarters == 0:
+        parcels.add(sizes, ParcelStatus.VACANT)
+    else:
+        parcels.add(sizes, ParcelStatus.PREPARING, timer=settings.preparation_quarters)
+    parcels.supplied_mu += float(sizes.sum())
+    model.counters["land_supplied_mu"] += float(sizes.sum())
+    spend(model, "land", float(sizes.sum()) * model.params.fiscal.land_preparation_wan_per_mu / WAN_PER_YI)
+
+
+def reclaim_idle_land(model: IndustryModel) -> None:
+    """A share of idle parcels is taken back and offered again (盘活闲置土地)."""
+    parcels = model.parcels
+    idle = np.flatnonzero(parcels.status == ParcelStatus.IDLE)
+    draws = model.streams["reclaim"].random(len(idle))
+    back = idle[draws < model.params.levers.land.reclaim_rate]
+    parcels.status[back] = ParcelStatus.VACANT
+    reclaimed = float(parcels.area[back].sum())
+    model.counters["land_reclaimed_mu"] += reclaimed
+    spend(model, "land", reclaimed * model.params.fiscal.reclaim_wan_per_mu / WAN_PER_YI)
+
+
+def evaluate_output_per_mu(model: IndustryModel) -> None:
+    """Yearly evaluation (亩均论英雄): firms below the threshold give back land their output
+    does not use, and scrap the idle plant on it; the district buys the land back.
+
+    A firm offers a share of the land beyond what its current output needs (output over
+    its plant density), if that makes a usable plot. Firms expanding, or with capacity
+    being built, are left alone.
+    """
+    threshold = model.params.levers.land.low_yield_threshold_wan
+    if threshold <= 0:
+        return
+    settings = model.params.land
+    firms = model.firms
+    full_year = firms.alive & (firms.stage == Stage.OPERATING) & (firms.entry_step <= model.steps - 4)
+    held = firms.land_mu > 0
+    per_mu = np.divide(firms.annual_revenue * 1e4, firms.land_mu, out=np.zeros(firms.n), where=held)
+    needed = firms.output / np.maximum(firms.density, 1e-12)
+    offer = settings.surrender_share * np.maximum(firms.land_mu - needed, 0.0)
+    expanding = (model.projects.capacity_add > 0) | (firms.pending_capacity > 0)
+    usable = (offer > 0) & (offer >= settings.min_allocation_mu)
+    low = np.flatnonzero(full_year & held & ~expanding & (per_mu < threshold) & usable)
+    price = model.params.fiscal.reclaim_wan_per_mu / WAN_PER_YI
+    for firm in low:
+        given = model.parcels.surrender(int(firm), float(offer[firm]))
+        scrapped = min(given * firms.density[firm], firms.capacity[firm] - firms.output[firm])
+        firms.capital[firm] *= 1 - scrapped / max(firms.capacity[firm], 1e-12)
+        firms.capacity[firm] -= scrapped
+        firms.land_mu[firm] -= given
+        firms.cash[firm] += given * price
+        model.counters["land_surrendered_mu"] += given
+        spend(model, "land", given * price)
+
+
+def allocate_expansion_land(model: IndustryModel) -> None:
+    """Funded expansions needing land get parcels (task-force-served firms first), or shrink."""
+    firms = model.firms
+    projects = model.projects
+    needing = np.flatnonzero((projects.land_need_mu > 0) & (projects.capacity_add > 0))
+    new_density = new_land_density(model)
+    order = needing[np.lexsort((-firms.annual_revenue[needing], ~firms.served[needing]))]
+    asked = np.maximum(projects.land_need_mu[order], model.params.land.min_allocation_mu)
+    granted = model.parcels.allocate_many(order, asked)
+    held = firms.land_mu[order] + granted
+    blended = firms.density[order] * firms.land_mu[order] + new_density[firms.cluster[order]] * granted
+    firms.density[order] = np.divide(blended, held, out=firms.density[order], where=held > 0)
+    firms.land_mu[order] = held
+    short = granted < projects.land_need_mu[order]
+    firms.needs_land[order[short]] = True
+    model.counters["land_refusals"] += int(np.count_nonzero(short))
+    room = np.maximum(land_capacity(model) - firms.capacity - firms.pending_capacity, 0.0)
+    feasible = np.minimum(projects.capacity_add, room)
+    shrink = np.divide(feasible, projects.capacity_add, out=np.ones(firms.n), where=projects.capacity_add > 0)
+    projects.capacity_add *= shrink
+    projects.capacity_cost *= shrink
+
+
+def manage_land(model: IndustryModel) -> None:
+    supply_land(model)
+    reclaim_idle_land(model)
+    if model.quarter == 1:
+        evaluate_output_per_mu(model)

@@ -1,0 +1,329 @@
+"""IndustryModel: Dazu District's industrial economy, quarter by quarter, from the base year.
+
+Replicates the structure of Dazu's industry at the end of 2024 (clusters of the "246"
+system, ~350 above-scale firms and a few thousand small ones, banks, land parcels, the 24
+task forces of the "2+10" plan) and runs it forward under a scenario's parameters.
+Firm and parcel state lives in numpy arrays (`firms`, `parcels`); Enterprise and
+LandParcel agents name rows of them. See docs in README and the DESIGN for the mechanisms.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim.inputs.base_year import BaseYearData, load_base_year, resolve_base_year_path
+from sim.inputs.errors import InputError
+from sim.inputs.scenario import Scenario, default_scenario
+from sim.model.agents import Bank, Enterprise, LandParcel, TaskForce
+from sim.model.firms import Stage
+from sim.model.fiscal import pay_running_costs
+from sim.model.indicators import CLUSTER_COLUMNS, MODEL_REPORTERS, cluster_rows, quarter_indicators
+from sim.model.mechanisms.accounts import (
+    book_defaults,
+    close_firms,
+    operating_profit,
+    settle_accounts,
+    value_added,
+)
+from sim.model.mechanisms.attraction import attract_investment, cluster_means
+from sim.model.mechanisms.commerce import open_channels
+from sim.model.mechanisms.digital import plan_digital_upgrades
+from sim.model.mechanisms.environment import draw_environment
+from sim.model.mechanisms.finance import answer_loan_requests, start_projects
+from sim.model.mechanisms.green import plan_retrofits
+from sim.model.mechanisms.innovation import innovate
+from sim.model.mechanisms.investment import plan_capacity_investment
+from sim.model.mechanisms.labour import hire
+from sim.model.mechanisms.land import allocate_expansion_land, manage_land
+from sim.model.mechanisms.linkages import match_suppliers
+from sim.model.mechanisms.production import competitiveness, produce
+from sim.model.mechanisms.projects import Projects
+from sim.model.mechanisms.quality import build_quality
+from sim.model.mechanisms.task_force_service import allocate_task_forces, evaluate_task_forces
+from sim.model.parcels import ParcelArrays
+from sim.model.world import build_world, policy_rate
+
+# One random stream per mechanism and quarter, so a lever that changes one mechanism's
+# draws, or the number of firms, leaves every other draw unchanged: firm row i gets the
+# same numbers in paired scenarios (common random numbers).
+STREAMS = (
+    "world",
+    "demand",
+    "productivity",
+    "leads",
+    "births",
+    "digital",
+    "innovation",
+    "green",
+    "finance",
+    "land_supply",
+    "reclaim",
+    "exit",
+    "investment",
+)
+
+
+def load_scenario_base_year(scenario: Scenario) -> BaseYearData:
+    """The base-year data a scenario points at, checked against the scenario."""
+    path = resolve_base_year_path(scenario.data.world.base_year_file, scenario.directory)
+    return check_base_year(scenario, load_base_year(path), path)
+
+
+def check_base_year(scenario: Scenario, data: BaseYearData, path: Path | str) -> BaseYearData:
+    """Refuse a scenario whose output override, cluster names or first year don't fit the data."""
+    override = scenario.data.world.gross_output_yi
+    figure = data.output.gross_output_yi
+    if override is not None and not figure.low <= override <= figure.high:
+        raise InputError(
+            f"{scenario.source}: field 'world.gross_output_yi' = {override}: must lie within the "
+            f"range [{figure.low}, {figure.high}] documented in {path}"
+        )
+    unknown = set(scenario.data.environment.cluster_demand_shift) - {c.key for c in data.clusters}
+    if unknown:
+        raise InputError(
+            f"{scenario.source}: field 'environment.cluster_demand_shift' names {sorted(unknown)}: "
+            f"not clusters of {path} (allowed: {', '.join(c.key for c in data.clusters)})"
+        )
+    if data.year != scenario.data.run.first_year - 1:
+        raise InputError(
+            f"{scenario.source}: field 'run.first_year' = {scenario.data.run.first_year}: must be the "
+            f"year after the base year {data.year} of {path}"
+        )
+    return data
+
+
+class IndustryModel(mesa.Model):
+    """Dazu's industry under a scenario; one step is one quarter.
+
+    Args:
+        scenario: validated scenario (horizon, targets, mechanism parameters); defaults to
+            the status quo.
+        rng: seed (or generator) of the run; the same scenario and seed give the same run.
+        base_year: base-year data; by default the file the scenario names.
+    """
+
+    def __init__(
+        self, scenario: Scenario | None = None, rng: Any = None, base_year: BaseYearData | None = None
+    ) -> None:
+        super().__init__(rng=rng)
+        scenario = scenario or default_scenario()
+        self.scenario_name = scenario.name
+        self.params = scenario.data
+        base = base_year or load_scenario_base_year(scenario)
+        self.base_year = base  # the data the world was built from, for inspection
+        self._entropy = int(self.rng.integers(2**63))
+        self.streams = self._quarter_streams()
+        world = build_world(base, self.params, self.streams["world"])
+        self.firms = world.firms
+        self.parcels: ParcelArrays = world.parcels
+        self.clusters = world.clusters
+        self.skilled_pool = world.skilled_pool
+
+        self.price_index = 1.0
+        self.energy_price = base.energy.price_yuan_per_tce.value
+        self.annual_wage = base.employment.annual_wage_yi.value
+        self.skilled_wage_premium = base.employment.skilled_wage_premium.value
+        self.policy_rate = policy_rate(base)
+        self.above_scale_threshold = base.firms.above_scale_threshold_yi.value
+        self.base_skilled_share = base.employment.skilled_share.value
+        self.vacant_parcel_mu = base.land.vacant_parcel_mu.value
+        small = ~self.firms.above_scale
+        self.small_median_yi = float(np.median(self.firms.annual_revenue[small]))
+        self.small_firm_dispersion = base.heterogeneity.small_firm_dispersion.value
+        shares = np.array([c.small_firm_share for c in base.clusters])
+        self.small_firm_shares = shares / shares.sum()
+        self.lead_weights = np.array([c.output_share for c in base.clusters])
+
+        self.local_input_share = self.params.market.local_input_share
+        self.channel_sales_yi = 0.0  # yearly sales the plan's new channels have reached
+        base_output = self._annual_output_by_cluster()
+        self.channel_base_yi = float(self.clusters.channel_share @ base_output)
+        self.demand_shock = np.zeros(self.clusters.n)
+        self.cluster_output: np.ndarray | None = None
+        self.cluster_output_growth = np.zeros(self.clusters.n)
+        self._output_last_year = base_output
+
+        self.banks = [
+            Bank(self, i, spec.name, spec.capacity_yi, spec.score_threshold, spec.spread)
+            for i, spec in enumerate(world.banks)
+        ]
+        self.task_forces = [
+            TaskForce(self, cluster, chain)
+            for cluster, count in enumerate(self.clusters.task_forces)
+            for chain in range(int(count))
+        ]
+        self.task_forces_by_cluster = [
+            [tf for tf in self.task_forces if tf.cluster == c] for c in range(self.clusters.n)
+        ]
+        self.cluster_effort = np.full(self.clusters.n, self.params.task_forces.effort)
+        self.base_cluster_means = cluster_means(self)
+        self._enterprises: list[Enterprise] = []
+        self._parcel_agents: list[LandParcel] = []
+        self._register_firms(np.arange(self.firms.n))
+        self._sync_parcel_agents()
+
+        self._begin_quarter()
+        self.firms.margin = np.divide(
+            operating_profit(self),
+            self.firms.revenue,
+            out=np.zeros(self.firms.n),
+            where=self.firms.revenue > 0,
+        )
+        self.firms.competitiveness = competitiveness(self)
+        self.firms.value_added = value_added(self)
+        self.initial_firms = int(np.count_nonzero(self.firms.alive))
+        self.entries_total = 0
+        self.exits_total = 0
+        self.datacollector = mesa.DataCollector(
+            model_reporters=MODEL_REPORTERS, tables={"clusters": list(CLUSTER_COLUMNS)}
+        )
+        self._record()
+        self.running = True
+
+    # ----- calendar -------------------------------------------------------------------------
+    @property
+    def year(self) -> int:
+        if self.steps == 0:
+            return self.params.run.first_year - 1
+        return self.params.run.first_year + (self.steps - 1) // 4
+
+    @property
+    def quarter(self) -> int:
+        return 4 if self.steps == 0 else (self.steps - 1) % 4 + 1
+
+    @property
+    def total_steps(self) -> int:
+        run = self.params.run
+        return 4 * (run.last_year - run.first_year + 1)
+
+    # ----- the quarter ----------------------------------------------------------------------
+    def step(self) -> None:
+        """One quarter, in the order the README's "The model" section describes."""
+        self._begin_quarter()
+        draw_environment(self)  # 1 prices, demand shocks, productivity shocks, leads
+        if self.quarter == 1:
+            evaluate_task_forces(self)
+        allocate_task_forces(self)  # 2 task forces take leads and firms' requests
+        attract_investment(self)  # 3 projects build and ramp, leads convert, small firms born
+        self.projects = Projects.empty(self.firms.n)  # sized after this quarter's newcomers
+        hire(self)  # 4 firms decide: staff, expand, upgrade, innovate, quality, retrofit
+        plan_capacity_investment(self)
+        plan_digital_upgrades(self)
+        innovate(self)
+        build_quality(self)
+        plan_retrofits(self)
+        answer_loan_requests(self)  # 5 banks answer; land supplied, reclaimed and allocated
+        manage_land(self)
+        allocate_expansion_land(self)
+        start_projects(self)
+        match_suppliers(self)  # 6 new local suppliers and sales channels, then production
+        open_channels(self)
+        produce(self)
+        settle_accounts(self)  # 7 accounts, then exits
+        close_firms(self)
+        self._end_quarter()  # 8 collect
+
+    def _quarter_streams(self) -> dict[str, np.random.Generator]:
+        """Fresh generators for this quarter, keyed by (mechanism, quarter) under the run's seed."""
+        return {
+            name: np.random.default_rng(np.random.SeedSequence(self._entropy, spawn_key=(k, self.steps)))
+            for k, name in enumerate(STREAMS)
+        }
+
+    def _begin_quarter(self) -> None:
+        self.streams = self._quarter_streams()
+        self.counters: dict[str, Any] = defaultdict(int)
+        self.flows: dict[str, float] = defaultdict(float)
+
+    def _end_quarter(self) -> None:
+        pay_running_costs(self)
+        for bank in self.banks:
+            bank.grow_capacity()
+        self._sync_parcel_agents()
+        if self.quarter == 4:
+            by_cluster = self._annual_output_by_cluster()
+            self.cluster_output_growth = by_cluster / np.maximum(self._output_last_year, 1e-12) - 1
+            self._output_last_year = by_cluster
+        self._record()
+        if self.steps >= self.total_steps:
+            self.running = False
+
+    def _annual_output_by_cluster(self) -> np.ndarray:
+        return np.bincount(self.firms.cluster, weights=self.firms.annual_revenue, minlength=self.clusters.n)
+
+    def _record(self) -> None:
+        self.indicators = quarter_indicators(self)
+        self.datacollector.collect(self)
+        for row in cluster_rows(self):
+            self.datacollector.add_table_row("clusters", row)
+
+    # ----- population changes ---------------------------------------------------------------
+    def add_firms(self, count: int, **columns: Any) -> np.ndarray:
+        """Append firms to the arrays and give each an Enterprise agent."""
+        rows = self.firms.add(count, **columns)
+        self._register_firms(rows)
+        self.entries_total += count
+        return rows
+
+    # Agents are constructed directly rather than with `Agent.create_agents`, which also
+    # builds an AgentSet (a weak-key dict) of the new agents that we would throw away: that
+    # was a third of the cost of creating them (benchmarks/). Mesa's registry keeps them.
+    def _register_firms(self, rows: np.ndarray) -> None:
+        self._enterprises.extend(Enterprise(self, row) for row in rows.tolist())
+
+    def _sync_parcel_agents(self) -> None:
+        """Parcels split off by allocation get their LandParcel agents."""
+        new = range(len(self._parcel_agents), self.parcels.n)
+        self._parcel_agents.extend(LandParcel(self, index) for index in new)
+
+    def remove_firms(self, rows: np.ndarray) -> None:
+        """Exit: book defaults, free land and skilled workers, pass on customers, drop agents."""
+        firms = self.firms
+        book_defaults(self, rows)
+        self.parcels.release(rows)
+        self.skilled_pool += float(firms.skilled[rows].sum())
+        self._pass_on_customers(rows)
+        firms.alive[rows] = False
+        firms.stage[rows] = Stage.EXITED
+        for name in (
+            "workers",
+            "skilled",
+            "demand",
+            "expected_demand",
+            "output",
+            "capacity",
+            "pending_capacity",
+            "debt",
+            "cash",
+            "land_mu",
+        ):
+            getattr(firms, name)[rows] = 0.0
+        for row in rows:
+            self._enterprises[row].remove()
+        self.exits_total += len(rows)
+        self.counters["exits"] += len(rows)
+
+    def _pass_on_customers(self, rows: np.ndarray) -> None:
+        firms = self.firms
+        retained = np.bincount(firms.cluster[rows], weights=firms.demand[rows], minlength=self.clusters.n)
+        retained *= self.params.market.exit_demand_retention
+        stay = firms.producing.copy()
+        stay[rows] = False
+        held = np.bincount(firms.cluster[stay], weights=firms.demand[stay], minlength=self.clusters.n)
+        boost = 1 + np.divide(retained, held, out=np.zeros_like(held), where=held > 0)
+        firms.demand[stay] *= boost[firms.cluster[stay]]
+
+    # ----- inspection -----------------------------------------------------------------------
+    def enterprise(self, row: int) -> Enterprise:
+        return self._enterprises[row]
+
+    def run(self) -> IndustryModel:
+        """Run every quarter of the horizon."""
+        while self.running:
+            self.step()
+        return self

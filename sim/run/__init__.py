@@ -1,0 +1,1 @@
+"""One run's results: quarterly and annual tables, an output folder, and paired comparisons."""

@@ -1,0 +1,159 @@
+"""From a finished run to what users read: the annual table and the targets met."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sim.model.indicators import FLOWS, STOCKS
+
+if TYPE_CHECKING:
+    from sim.model.model import IndustryModel
+
+# Columns of the printed table: (column, header, format)
+TABLE_COLUMNS = (
+    ("year", "year", "{:d}"),
+    ("output_yi", "output 亿元", "{:,.1f}"),
+    ("output_growth", "growth", "{:+.1%}"),
+    ("value_added_yi", "value added", "{:,.1f}"),
+    ("firms", "firms", "{:,d}"),
+    ("above_scale_firms", "above-scale", "{:,d}"),
+    ("tech_enterprises", "S&T firms", "{:,d}"),
+    ("employment", "employment", "{:,.0f}"),
+    ("credit_yi", "credit 亿元", "{:,.1f}"),
+    ("land_in_use_mu", "land mu", "{:,.0f}"),
+    ("output_per_mu_wan", "万元/mu", "{:,.0f}"),
+    ("energy_intensity", "tce/万元", "{:.3f}"),
+)
+
+
+# The fiscal-cost table: (column, header); one row per simulated year, 亿元.
+FISCAL_COLUMNS = (
+    ("fiscal_subsidies_yi", "subsidies"),
+    ("fiscal_interest_support_yi", "interest"),
+    ("fiscal_risk_compensation_yi", "risk pool"),
+    ("fiscal_land_yi", "land"),
+    ("fiscal_talent_training_yi", "talent"),
+    ("fiscal_task_forces_yi", "task forces"),
+    ("fiscal_tariff_revenue_yi", "tariffs (-)"),
+    ("fiscal_cost_yi", "total"),
+)
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    year: int
+    threshold_yi: float
+    output_yi: float
+    met: bool
+
+
+def quarterly_frame(model: IndustryModel) -> pd.DataFrame:
+    """Model-level series, one row per quarter (the first row is the base-year state)."""
+    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    frame.insert(0, "step", range(len(frame)))
+    return frame
+
+
+def cluster_frame(model: IndustryModel) -> pd.DataFrame:
+    """Per-cluster series, one row per cluster and quarter."""
+    return model.datacollector.get_table_dataframe("clusters")
+
+
+def annual_frame(model: IndustryModel) -> pd.DataFrame:
+    """Annual table: flows summed over quarters, stocks at year end, base year first.
+
+    The base year has only its end-of-year state; its flows are that quarter times four,
+    which reproduces the base-year file's annual totals.
+    """
+    quarterly = quarterly_frame(model)
+    base = quarterly.iloc[[0]].copy()
+    base[list(FLOWS)] = base[list(FLOWS)] * 4
+    simulated = quarterly.iloc[1:]
+    flows = simulated.groupby("year")[list(FLOWS)].sum()
+    stocks = simulated.groupby("year")[list(STOCKS)].last()
+    years = pd.concat([flows, stocks], axis=1).reset_index()
+    table = pd.concat([base[years.columns], years], ignore_index=True)
+    table["output_per_mu_wan"] = table["output_yi"] * 1e4 / table["land_in_use_mu"]
+    table["output_growth"] = table["output_yi"].pct_change()
+    int_columns = ["year", "firms", "above_scale_firms", "tech_enterprises", "entries", "exits"]
+    table[int_columns] = table[int_columns].astype(int)
+    return table
+
+
+def target_results(model: IndustryModel, annual: pd.DataFrame | None = None) -> list[TargetResult]:
+    """For each target of the scenario, the simulated output that year and whether it was met."""
+    annual = annual_frame(model) if annual is None else annual
+    by_year = annual.set_index("year")["output_yi"]
+    results = []
+    for target in model.params.targets:
+        output = float(by_year[target.year])
+        results.append(TargetResult(target.year, target.threshold_yi, output, output >= target.threshold_yi))
+    return results
+
+
+def format_table(annual: pd.DataFrame, columns: tuple[tuple[str, str, str], ...] = TABLE_COLUMNS) -> str:
+    """A fixed-width text table of the annual indicators."""
+    headers = [header for _, header, _ in columns]
+    rows = []
+    for _, record in annual.iterrows():
+        cells = []
+        for column, _, fmt in columns:
+            value = record[column]
+            if pd.isna(value):
+                cells.append("")
+            elif fmt.endswith("d}"):
+                cells.append(fmt.format(int(value)))
+            else:
+                cells.append(fmt.format(float(value)))
+        rows.append(cells)
+    widths = [max(display_width(h), *(display_width(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(align_right(h, w) for h, w in zip(headers, widths, strict=True))]
+    lines += ["  ".join(align_right(c, w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(lines)
+
+
+def display_width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def align_right(text: str, width: int) -> str:
+    return " " * (width - display_width(text)) + text
+
+
+def align_left(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def format_fiscal_table(annual: pd.DataFrame) -> str:
+    """The scenario's yearly cost to the district budget by category, 亿元 (simulated years)."""
+    columns = (("year", "year", "{:d}"), *((c, h, "{:,.2f}") for c, h in FISCAL_COLUMNS))
+    return format_table(annual.iloc[1:], columns)
+
+
+def format_targets(results: list[TargetResult]) -> str:
+    lines = []
+    for r in results:
+        verdict = "MET" if r.met else "not met"
+        lines.append(
+            f"target {r.year}: output >= {r.threshold_yi:,.0f} 亿元 -> {r.output_yi:,.1f} 亿元: {verdict}"
+        )
+    return "\n".join(lines)
+
+
+def run_summary(model: IndustryModel, seed: int | None) -> dict[str, Any]:
+    """The run as one JSON-ready object: scenario, seed, annual rows, targets."""
+    annual = annual_frame(model)
+    records = annual.astype(object).where(annual.notna(), None).to_dict(orient="records")
+    return {
+        "scenario": model.scenario_name,
+        "seed": seed,
+        "annual": records,
+        "targets": [
+            {"year": r.year, "threshold_yi": r.threshold_yi, "output_yi": r.output_yi, "met": r.met}
+            for r in target_results(model, annual)
+        ],
+    }
