@@ -76,7 +76,8 @@ def effect_size_parameters() -> list[SampledParameter]:
 def lever_parameters() -> list[SampledParameter]:
     """Every lever over its bounds (for global sensitivity to the plan's settings)."""
     return [
-        _from_schema(f"levers.{plan_key}.{name}", "lever", "lever; range = its bounds in sim/inputs/levers.py"
+        _from_schema(
+            f"levers.{plan_key}.{name}", "lever", "lever; range = its bounds in sim/inputs/levers.py"
         )
         for plan_key, plan in plans().items()
         for name in plan.model_fields
