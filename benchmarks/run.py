@@ -34,9 +34,9 @@ from sim.analysis.odds import estimate_odds
 from sim.experiments.executors import local_executor
 from sim.experiments.experiment_file import load_experiment
 from sim.experiments.run_into_folder import run_experiment
-from sim.inputs.base_year import BaseYearData
+from sim.inputs.base_year import BaseYearData, load_scenario_base_year
 from sim.inputs.scenario import Scenario, load_scenario
-from sim.model.model import IndustryModel, load_scenario_base_year
+from sim.model.model import IndustryModel
 from sim.run.results import quarterly_frame
 
 HERE = Path(__file__).resolve().parent

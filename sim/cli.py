@@ -360,8 +360,9 @@ def _web(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from sim.inputs.base_year import load_scenario_base_year
     from sim.inputs.scenario import load_scenario
-    from sim.model.model import IndustryModel, load_scenario_base_year
+    from sim.model.model import IndustryModel
     from sim.run.output_folder import write_run
     from sim.run.results import (
         annual_frame,

@@ -9,9 +9,14 @@ from sim.credibility.hindcast import load_hindcast_scenario, simulate
 from sim.credibility.history import load_history
 from sim.credibility.moments import MOMENTS, simulated_moments
 from sim.credibility.msm import FREE_PARAMETERS, Checkpoint, fit, scenario_at
-from sim.inputs.calibration_file import load_calibration, with_calibrated_defaults
 from sim.inputs.errors import InputError
-from sim.inputs.scenario import ScenarioData, default_scenario, load_scenario
+from sim.inputs.scenario import (
+    ScenarioData,
+    default_scenario,
+    load_calibration,
+    load_scenario,
+    with_calibrated_defaults,
+)
 
 from .conftest import BASELINE
 

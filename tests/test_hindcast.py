@@ -43,7 +43,7 @@ def test_every_observation_has_a_source_and_untested_ones_say_why():
 
 
 def test_hindcast_uses_the_fitted_period_environment_unless_set():
-    from sim.inputs.calibration_file import calibrated_values
+    from sim.inputs.scenario import calibrated_values
 
     fitted = calibrated_values("hindcast").get("environment.demand_growth_shift")
     scenario = load_hindcast_scenario()

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from sim.inputs.base_year import load_scenario_base_year
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import apply_overrides, load_scenario, parse_override
-from sim.model.model import IndustryModel, load_scenario_base_year
+from sim.model.model import IndustryModel
 
 from .conftest import BASELINE, ROOT
 
@@ -196,7 +197,7 @@ def test_bad_extends_is_a_clear_error(tmp_path, files, fragment):
 
 
 def test_fitted_values_fill_only_what_the_whole_extends_chain_leaves_unset(tmp_path):
-    from sim.inputs.calibration_file import calibrated_values
+    from sim.inputs.scenario import calibrated_values
 
     hindcast = ROOT / "scenarios" / "hindcast_2020.toml"
     (tmp_path / "parent.toml").write_text(

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from sim.credibility.history import PERIOD_INDICATORS, History, Observation, load_history
-from sim.inputs.base_year import BaseYearData
+from sim.inputs.base_year import BaseYearData, load_scenario_base_year
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import Scenario, load_scenario
-from sim.model.model import IndustryModel, load_scenario_base_year
+from sim.model.model import IndustryModel
 from sim.paths import SCENARIOS_DIR
 from sim.run.results import (
     align_left,

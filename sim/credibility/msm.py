@@ -33,10 +33,10 @@ from sim.credibility.moments import (
     residuals,
     simulated_moments,
 )
+from sim.inputs.base_year import load_scenario_base_year
 from sim.inputs.calibration_file import Scope
 from sim.inputs.errors import InputError, validate
 from sim.inputs.scenario import Scenario, ScenarioData, apply_overrides
-from sim.model.model import load_scenario_base_year
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,9 @@ from sim.experiments.sampled_parameters import (
     standard_uncertainties,
 )
 from sim.experiments.sampling import SENSITIVITY_DESIGNS, Design, sample_matrix, sample_rows
-from sim.inputs.base_year import resolve_base_year_path
+from sim.inputs.base_year import check_base_year, load_scenario_base_year, resolve_base_year_path
 from sim.inputs.errors import InputError, read_toml, validate
 from sim.inputs.scenario import Scenario, default_scenario, load_scenario, value_at, with_values
-from sim.model.model import check_base_year, load_scenario_base_year
 from sim.paths import SCENARIOS_DIR
 
 

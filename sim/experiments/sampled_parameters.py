@@ -15,10 +15,9 @@ from typing import Any, Literal, get_origin
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.inputs.base_year import BaseYearData
-from sim.inputs.calibration_file import load_calibration
 from sim.inputs.errors import InputError, read_toml, validate
 from sim.inputs.levers import plans
-from sim.inputs.scenario import ScenarioData
+from sim.inputs.scenario import ScenarioData, load_calibration
 from sim.paths import DATA_DIR
 from sim.reference.parameter_docs import field_bounds
 

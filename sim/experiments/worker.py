@@ -14,10 +14,10 @@ import pandas as pd
 from sim.experiments.results_folder import parameter_column
 from sim.experiments.run_spec import Batch, RunSpec, ScenarioSpec
 from sim.experiments.sampled_parameters import SampledParameter
-from sim.inputs.base_year import BaseYearData
+from sim.inputs.base_year import BaseYearData, check_base_year
 from sim.inputs.errors import InputError, validate
 from sim.inputs.scenario import Scenario, ScenarioData, with_values
-from sim.model.model import IndustryModel, check_base_year
+from sim.model.model import IndustryModel
 from sim.run.results import annual_frame
 
 # What each run reports, per year (base year included): output and the main indicators.

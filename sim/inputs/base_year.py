@@ -7,12 +7,15 @@ the schema makes sure each figure carries a source and sits in its documented ra
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.inputs.errors import InputError, read_toml, validate
 from sim.paths import DATA_DIR
+
+if TYPE_CHECKING:
+    from sim.inputs.scenario import Scenario
 
 DEFAULT_BASE_YEAR_FILE = DATA_DIR / "base_year_2024.toml"
 
@@ -199,3 +202,32 @@ def resolve_base_year_path(name: str, relative_to: Path | None) -> Path:
 def load_base_year(path: Path = DEFAULT_BASE_YEAR_FILE) -> BaseYearData:
     """Load and validate a base-year file."""
     return validate(BaseYearData, read_toml(path), str(path))
+
+
+def load_scenario_base_year(scenario: Scenario) -> BaseYearData:
+    """The base-year data a scenario points at, checked against the scenario."""
+    path = resolve_base_year_path(scenario.data.world.base_year_file, scenario.directory)
+    return check_base_year(scenario, load_base_year(path), path)
+
+
+def check_base_year(scenario: Scenario, data: BaseYearData, path: Path | str) -> BaseYearData:
+    """Refuse a scenario whose output override, cluster names or first year don't fit the data."""
+    override = scenario.data.world.gross_output_yi
+    figure = data.output.gross_output_yi
+    if override is not None and not figure.low <= override <= figure.high:
+        raise InputError(
+            f"{scenario.source}: field 'world.gross_output_yi' = {override}: must lie within the "
+            f"range [{figure.low}, {figure.high}] documented in {path}"
+        )
+    unknown = set(scenario.data.environment.cluster_demand_shift) - {c.key for c in data.clusters}
+    if unknown:
+        raise InputError(
+            f"{scenario.source}: field 'environment.cluster_demand_shift' names {sorted(unknown)}: "
+            f"not clusters of {path} (allowed: {', '.join(c.key for c in data.clusters)})"
+        )
+    if data.year != scenario.data.run.first_year - 1:
+        raise InputError(
+            f"{scenario.source}: field 'run.first_year' = {scenario.data.run.first_year}: must be the "
+            f"year after the base year {data.year} of {path}"
+        )
+    return data

@@ -10,14 +10,12 @@ LandParcel agents name rows of them. See docs in README and the DESIGN for the m
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import mesa
 import numpy as np
 
-from sim.inputs.base_year import BaseYearData, load_base_year, resolve_base_year_path
-from sim.inputs.errors import InputError
+from sim.inputs.base_year import BaseYearData, load_scenario_base_year
 from sim.inputs.scenario import Scenario, default_scenario
 from sim.model.agents import Bank, Enterprise, LandParcel, TaskForce
 from sim.model.firms import Stage
@@ -66,35 +64,6 @@ STREAMS = (
     "exit",
     "investment",
 )
-
-
-def load_scenario_base_year(scenario: Scenario) -> BaseYearData:
-    """The base-year data a scenario points at, checked against the scenario."""
-    path = resolve_base_year_path(scenario.data.world.base_year_file, scenario.directory)
-    return check_base_year(scenario, load_base_year(path), path)
-
-
-def check_base_year(scenario: Scenario, data: BaseYearData, path: Path | str) -> BaseYearData:
-    """Refuse a scenario whose output override, cluster names or first year don't fit the data."""
-    override = scenario.data.world.gross_output_yi
-    figure = data.output.gross_output_yi
-    if override is not None and not figure.low <= override <= figure.high:
-        raise InputError(
-            f"{scenario.source}: field 'world.gross_output_yi' = {override}: must lie within the "
-            f"range [{figure.low}, {figure.high}] documented in {path}"
-        )
-    unknown = set(scenario.data.environment.cluster_demand_shift) - {c.key for c in data.clusters}
-    if unknown:
-        raise InputError(
-            f"{scenario.source}: field 'environment.cluster_demand_shift' names {sorted(unknown)}: "
-            f"not clusters of {path} (allowed: {', '.join(c.key for c in data.clusters)})"
-        )
-    if data.year != scenario.data.run.first_year - 1:
-        raise InputError(
-            f"{scenario.source}: field 'run.first_year' = {scenario.data.run.first_year}: must be the "
-            f"year after the base year {data.year} of {path}"
-        )
-    return data
 
 
 class IndustryModel(mesa.Model):

@@ -13,8 +13,7 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
 from sim.inputs.base_year import BaseYearData, RangedFigure, load_base_year
-from sim.inputs.calibration_file import load_calibration
-from sim.inputs.scenario import ScenarioData, Section
+from sim.inputs.scenario import ScenarioData, Section, load_calibration
 
 HEADER = """# Parameter reference
 

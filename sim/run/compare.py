@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.inputs.base_year import load_scenario_base_year
 from sim.inputs.scenario import Scenario
-from sim.model.model import IndustryModel, load_scenario_base_year
+from sim.model.model import IndustryModel
 from sim.run.results import annual_frame
 
 # (label, column of the annual frame, format): output first, then what each plan moves.

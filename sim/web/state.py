@@ -18,6 +18,7 @@ from typing import Any
 import tomli_w
 
 from sim.analysis.odds import Odds, TargetOdds, estimate_odds
+from sim.inputs.base_year import load_scenario_base_year
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import (
     Scenario,
@@ -28,7 +29,6 @@ from sim.inputs.scenario import (
     value_at,
     with_values,
 )
-from sim.model.model import load_scenario_base_year
 from sim.paths import DATA_DIR, SCENARIOS_DIR
 
 # The repository's scenario files (the README installs the package editable, in place).

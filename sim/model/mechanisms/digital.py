@@ -11,7 +11,7 @@ from sim.model.mechanisms.adoption import adoption_probability
 from sim.model.mechanisms.labour import required_skilled_share
 
 if TYPE_CHECKING:
-    from sim.inputs.scenario import Digital
+    from sim.inputs.parameters import Digital
     from sim.model.model import IndustryModel
 
 TOP_TIER = 3
