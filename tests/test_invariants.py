@@ -7,11 +7,12 @@ import pytest
 
 from sim.inputs.levers import plans
 from sim.inputs.scenario import Scenario, ScenarioData, default_scenario, load_scenario
+from sim.inputs.sections import field_bounds
 from sim.model.agents import Enterprise, LandParcel
 from sim.model.firms import Stage
 from sim.model.model import IndustryModel
 from sim.model.parcels import NO_OCCUPANT, ParcelStatus
-from sim.reference.parameter_docs import field_bounds, mechanism_sections
+from sim.reference.parameter_docs import mechanism_sections
 
 from .conftest import BASELINE
 

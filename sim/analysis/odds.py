@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.analysis.report import output_fan, share_met
-from sim.experiments.executors import default_workers, shared_local_executor
-from sim.experiments.experiment_file import (
+from sim.experiments.design import (
     SampleSection,
     check_sampled_paths_are_free,
     common_targets,
     sampled_parameters,
 )
+from sim.experiments.executors import default_workers, shared_local_executor
 from sim.experiments.run_spec import Batch, ScenarioSpec, batches, derive_seeds, plan_runs
 from sim.experiments.runner import Cancelled, run_batches
 from sim.experiments.sampling import sample_matrix

@@ -14,80 +14,29 @@ complete design say so. Markdown is in sim/analysis/report_text.py, charts in si
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.discovery import Discovery, discover
+from sim.analysis.discovery import discover
 from sim.analysis.probability import paired_difference, wilson_interval
 from sim.analysis.report_charts import write_charts
+from sim.analysis.report_data import Header, Report, Sensitivity
 from sim.analysis.report_text import report_markdown
 from sim.analysis.sensitivity import morris_indices, sobol_indices
 from sim.experiments.results_folder import PARAM_PREFIX, parameter_column, read_results
 from sim.experiments.sampled_parameters import SampledParameter
 from sim.experiments.sampling import salib_problem
 from sim.inputs.errors import InputError
+from sim.inputs.scenario import Target
 
 BASE_OUTPUT = parameter_column("world.gross_output_yi")  # the uncertain 2024 output, 亿元
 BASE_BINS = 4  # quartiles of the 2024 base
 FAN_QUANTILES = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
 SENSITIVITY_METHODS = {"saltelli": "sobol", "morris": "morris"}  # design -> analysis
-
-
-@dataclass(frozen=True)
-class Target:
-    year: int
-    threshold_yi: float
-
-    @property
-    def met_column(self) -> str:
-        return f"met_{self.year}"
-
-    @property
-    def output_column(self) -> str:
-        return f"output_{self.year}"
-
-
-@dataclass(frozen=True)
-class Header:
-    experiment: str
-    description: str
-    experiment_file: str
-    design: str
-    runs_done: int
-    runs_total: int
-    root_seed: int
-    package_version: str
-    reference: str | None
-    base_year: int
-    final_year: int
-
-    @property
-    def complete(self) -> bool:
-        return self.runs_done >= self.runs_total
-
-
-@dataclass(frozen=True)
-class Sensitivity:
-    method: str  # "sobol" or "morris"
-    table: pd.DataFrame  # one row per outcome and parameter, most important first; empty if not computed
-    notes: list[str]  # sentences: why the indices, or an outcome's indices, are missing
-
-
-@dataclass(frozen=True)
-class Report:
-    header: Header
-    targets: list[Target]
-    probabilities: pd.DataFrame  # scenario x target: runs, met, probability, Wilson interval
-    fan: pd.DataFrame  # scenario x year: quantiles of annual output
-    effects: pd.DataFrame | None  # scenario x target against the reference; None without a reference
-    costs: pd.DataFrame  # scenario: fiscal cost, extra cost and probability gained per 亿元
-    by_base_output: pd.DataFrame | None  # scenario x 2024-base bin x target; None if the base is not sampled
-    sensitivity: Sensitivity | None  # None unless the design is saltelli or morris
-    discovery: Discovery  # on the final target
 
 
 def run_outcomes(runs: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
@@ -293,7 +242,7 @@ def discovery_features(outcomes: pd.DataFrame, scenarios: list[dict[str, Any]]) 
 def build_report(folder: Path) -> Report:
     """Read a results folder (complete or not) and compute every section of the report."""
     manifest, runs = read_results(Path(folder))
-    targets = [Target(int(t["year"]), float(t["threshold_yi"])) for t in manifest["targets"]]
+    targets = [Target.model_validate(t) for t in manifest["targets"]]
     scenarios = [s["name"] for s in manifest["scenarios"]]
     reference = manifest.get("reference")
     outcomes = run_outcomes(runs, targets)
@@ -346,7 +295,7 @@ def report_json(report: Report) -> dict[str, Any]:
     return _plain(
         {
             "header": asdict(report.header) | {"complete": report.header.complete},
-            "targets": [asdict(target) for target in report.targets],
+            "targets": [target.model_dump() for target in report.targets],
             "probabilities": report.probabilities,
             "fan": report.fan,
             "effects": report.effects,

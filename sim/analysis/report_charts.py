@@ -16,7 +16,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 if TYPE_CHECKING:
-    from sim.analysis.report import Report, Sensitivity, Target
+    from sim.analysis.report_data import Report, Sensitivity
+    from sim.inputs.scenario import Target
 
 FAN_CHART = "output_fan.png"
 SENSITIVITY_CHART = "sensitivity.png"

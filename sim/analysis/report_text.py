@@ -14,7 +14,8 @@ from sim.analysis.report_charts import FAN_CHART, SENSITIVITY_CHART
 from sim.experiments.sampling import SENSITIVITY_DESIGNS
 
 if TYPE_CHECKING:
-    from sim.analysis.report import Report, Target
+    from sim.analysis.report_data import Report
+    from sim.inputs.scenario import Target
 
 NOT_AVAILABLE = "n/a"
 SENSITIVITY_COLUMNS = {  # method -> (column, heading, format)

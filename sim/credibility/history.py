@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from sim.inputs.base_year import Figure
 from sim.inputs.errors import read_toml, validate
+from sim.inputs.sections import Section
 from sim.paths import DATA_DIR
 
 DEFAULT_HISTORY_FILE = DATA_DIR / "history.toml"
@@ -30,11 +31,7 @@ INDICATORS = (
 PERIOD_INDICATORS = ("mean_value_added_growth", "tech_enterprise_growth")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Observation(_Strict):
+class Observation(Section):
     """One reported figure, for one year or (period indicators) from first_year to year."""
 
     indicator: str
@@ -61,7 +58,7 @@ class Observation(_Strict):
         return str(self.year) if self.first_year is None else f"{self.first_year}-{self.year}"
 
 
-class StrategicEmergingWeights(_Strict):
+class StrategicEmergingWeights(Section):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     source: str = Field(min_length=3)
@@ -71,7 +68,7 @@ class StrategicEmergingWeights(_Strict):
         return {key: float(value) for key, value in (self.model_extra or {}).items()}
 
 
-class History(_Strict):
+class History(Section):
     """The whole history file."""
 
     base_year: int

@@ -38,9 +38,9 @@ from sim.experiments.results_folder import (
 from sim.experiments.run_spec import Batch, batches
 from sim.experiments.runner import run_batches
 from sim.inputs.errors import InputError
+from sim.inputs.levers import lever_paths
 from sim.inputs.scenario import value_at
 from sim.paths import PACKAGE_DIR
-from sim.reference.lever_docs import lever_rows
 
 # Manifest fields that must match for a resume to continue the same experiment.
 IDENTITY = (
@@ -87,7 +87,7 @@ def new_manifest(experiment: Experiment) -> dict[str, Any]:
     """Everything needed to tell what was run, and to reproduce it."""
     scenarios = []
     for entry, spec in experiment.scenarios.items():
-        levers = {row["lever"]: value_at(spec.data, row["lever"]) for row in lever_rows()}
+        levers = {path: value_at(spec.data, path) for path in lever_paths()}
         scenarios.append(
             {"name": entry, "file": experiment.scenario_files[entry], "hash": spec.digest(), "levers": levers}
         )

@@ -18,8 +18,8 @@ from sim.inputs.base_year import BaseYearData
 from sim.inputs.errors import InputError, read_toml, validate
 from sim.inputs.levers import plans
 from sim.inputs.scenario import ScenarioData, load_calibration
+from sim.inputs.sections import field_bounds
 from sim.paths import DATA_DIR
-from sim.reference.parameter_docs import field_bounds
 
 Kind = Literal["uncertainty", "lever"]
 OUTPUT_BASE = "world.gross_output_yi"

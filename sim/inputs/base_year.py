@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from sim.inputs.errors import InputError, read_toml, validate
+from sim.inputs.sections import Section
 from sim.paths import DATA_DIR
 
 if TYPE_CHECKING:
@@ -20,11 +21,7 @@ if TYPE_CHECKING:
 DEFAULT_BASE_YEAR_FILE = DATA_DIR / "base_year_2024.toml"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Figure(_Strict):
+class Figure(Section):
     """A number with where it comes from ("assumption: ..." when nothing is published)."""
 
     value: float
@@ -44,19 +41,19 @@ class RangedFigure(Figure):
         return self
 
 
-class ListFigure(_Strict):
+class ListFigure(Section):
     value: list[float]
     source: str = Field(min_length=3)
 
 
-class OutputData(_Strict):
+class OutputData(Section):
     gross_output_yi: RangedFigure
     above_scale_share: RangedFigure
     top50_share_of_above_scale: Figure
     reported_above_scale_growth_2024: Figure
 
 
-class FirmData(_Strict):
+class FirmData(Section):
     above_scale: RangedFigure
     small: RangedFigure
     above_scale_threshold_yi: Figure
@@ -65,31 +62,31 @@ class FirmData(_Strict):
     tech_enterprises: RangedFigure
 
 
-class EmploymentData(_Strict):
+class EmploymentData(Section):
     workers: RangedFigure
     skilled_share: RangedFigure
     annual_wage_yi: RangedFigure
     skilled_wage_premium: Figure
 
 
-class CreditData(_Strict):
+class CreditData(Section):
     industrial_loans_yi: RangedFigure
     lending_headroom: Figure
     loan_rate: Figure
 
 
-class LandData(_Strict):
+class LandData(Section):
     occupied_mu: RangedFigure
     vacant_mu: Figure
     idle_mu: Figure
     vacant_parcel_mu: Figure
 
 
-class EnergyData(_Strict):
+class EnergyData(Section):
     price_yuan_per_tce: RangedFigure
 
 
-class HeterogeneityData(_Strict):
+class HeterogeneityData(Section):
     """How firms differ within the base year: dispersions and starting conditions."""
 
     smallest_firm_yi: RangedFigure
@@ -103,11 +100,11 @@ class HeterogeneityData(_Strict):
     small_firm_credit_access: RangedFigure
 
 
-class DigitalData(_Strict):
+class DigitalData(Section):
     tier_shares: ListFigure
 
 
-class Cluster(_Strict):
+class Cluster(Section):
     """One cluster of the "246" system (or "other"), with its base-year structure."""
 
     key: str = Field(pattern=r"^[a-z_]+$")
@@ -131,7 +128,7 @@ class Cluster(_Strict):
     )
 
 
-class BankRow(_Strict):
+class BankRow(Section):
     """One bank (or group of banks) lending to the district's industry."""
 
     name: str
@@ -140,7 +137,7 @@ class BankRow(_Strict):
     spread: float = Field(ge=0, le=0.1)
 
 
-class BaseYearData(_Strict):
+class BaseYearData(Section):
     """The whole base-year file."""
 
     year: int = Field(ge=2000, le=2030)

@@ -14,19 +14,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from sim.inputs.sections import Section
 from sim.paths import DATA_DIR
 
 DEFAULT_CALIBRATION_FILE = DATA_DIR / "calibration.toml"
 Scope = Literal["model", "hindcast"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FittedParameter(_Strict):
+class FittedParameter(Section):
     """A fitted value, its standard error, and the range batch runs sample around it."""
 
     value: float
@@ -37,7 +34,7 @@ class FittedParameter(_Strict):
     bounds: tuple[float, float]
 
 
-class Provenance(_Strict):
+class Provenance(Section):
     command: str
     date: str
     history_file: str
@@ -48,7 +45,7 @@ class Provenance(_Strict):
     loss_value: float
 
 
-class Calibration(_Strict):
+class Calibration(Section):
     provenance: Provenance
     fitted: dict[str, FittedParameter]
     moments: dict[str, dict[str, float]] = Field(default_factory=dict)

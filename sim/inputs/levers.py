@@ -48,7 +48,7 @@ class Plan(Section):
     title_en: ClassVar[str]
 
 
-class FourChain(Plan):
+class FourChainPlan(Plan):
     number = "1"
     title_zh = "推动四链融合四侧协同加快制造业高质量发展三年行动计划"
     title_en = "Four-chain integration: industry, innovation, capital and talent chains"
@@ -71,7 +71,7 @@ class FourChain(Plan):
     )
 
 
-class Innovation(Plan):
+class InnovationPlan(Plan):
     number = "2"
     title_zh = "科技创新赋能制造业高质量发展行动计划"
     title_en = "Science and technology innovation for manufacturing"
@@ -110,7 +110,7 @@ class Innovation(Plan):
     )
 
 
-class Talent(Plan):
+class TalentPlan(Plan):
     number = "3"
     title_zh = "强化人才支撑助力制造业高质量发展行动计划"
     title_en = "Talent support for manufacturing"
@@ -138,7 +138,7 @@ class Talent(Plan):
     )
 
 
-class Quality(Plan):
+class QualityPlan(Plan):
     number = "4"
     title_zh = "大力实施质量品牌战略助力制造业高质量发展行动计划"
     title_en = "Quality and brand strategy"
@@ -156,7 +156,7 @@ class Quality(Plan):
     )
 
 
-class ArtificialIntelligence(Plan):
+class ArtificialIntelligencePlan(Plan):
     number = "5"
     title_zh = "人工智能赋能制造业高质量发展行动计划"
     title_en = "AI empowering manufacturing (tiered digital transformation)"
@@ -185,7 +185,7 @@ class ArtificialIntelligence(Plan):
     )
 
 
-class Attraction(Plan):
+class AttractionPlan(Plan):
     number = "6"
     title_zh = "招商引资促进高质量行动计划"
     title_en = "Investment attraction"
@@ -231,7 +231,7 @@ class Attraction(Plan):
     )
 
 
-class Commerce(Plan):
+class CommercePlan(Plan):
     number = "7"
     title_zh = "商贸流通服务业高质量发展行动计划"
     title_en = "Commerce and circulation services"
@@ -260,7 +260,7 @@ class Commerce(Plan):
     )
 
 
-class Finance(Plan):
+class FinancePlan(Plan):
     number = "8"
     title_zh = "金融支持实体经济发展三年行动计划"
     title_en = "Finance supporting the real economy"
@@ -308,7 +308,7 @@ class Finance(Plan):
     )
 
 
-class Land(Plan):
+class LandPlan(Plan):
     number = "9"
     title_zh = "产业用地节约集约利用行动计划"
     title_en = "Saving and intensive use of industrial land"
@@ -361,7 +361,7 @@ class Land(Plan):
     )
 
 
-class Green(Plan):
+class GreenPlan(Plan):
     number = "10"
     title_zh = "推动企业节能降碳绿色化发展行动计划"
     title_en = "Energy saving, carbon reduction and green development"
@@ -443,19 +443,24 @@ class TaskForceLevers(Plan):
 class Levers(Section):
     """Every plan's levers; a scenario sets them under [levers.<plan>]."""
 
-    four_chain: FourChain = FourChain()
-    innovation: Innovation = Innovation()
-    talent: Talent = Talent()
-    quality: Quality = Quality()
-    ai: ArtificialIntelligence = ArtificialIntelligence()
-    attraction: Attraction = Attraction()
-    commerce: Commerce = Commerce()
-    finance: Finance = Finance()
-    land: Land = Land()
-    green: Green = Green()
+    four_chain: FourChainPlan = FourChainPlan()
+    innovation: InnovationPlan = InnovationPlan()
+    talent: TalentPlan = TalentPlan()
+    quality: QualityPlan = QualityPlan()
+    ai: ArtificialIntelligencePlan = ArtificialIntelligencePlan()
+    attraction: AttractionPlan = AttractionPlan()
+    commerce: CommercePlan = CommercePlan()
+    finance: FinancePlan = FinancePlan()
+    land: LandPlan = LandPlan()
+    green: GreenPlan = GreenPlan()
     task_forces: TaskForceLevers = TaskForceLevers()
 
 
 def plans() -> dict[str, type[Plan]]:
     """Plan key -> lever group, in the plan's own order (1..10, then the task forces)."""
     return {name: field.annotation for name, field in Levers.model_fields.items()}
+
+
+def lever_paths() -> list[str]:
+    """Every lever's scenario path ('levers.<plan>.<lever>'), in plan order."""
+    return [f"levers.{key}.{name}" for key, plan in plans().items() for name in plan.model_fields]

@@ -39,8 +39,20 @@ from sim.inputs.sections import Section
 
 
 class Target(Section):
+    """A target of the plan: gross industrial output of at least `threshold_yi` in `year`."""
+
     year: int = Field(ge=2025, le=2050, description="calendar year of the target")
     threshold_yi: float = Field(gt=0, description="gross industrial output to reach, 亿元")
+
+    @property
+    def met_column(self) -> str:
+        """Column of a run's outcomes: whether the target was met."""
+        return f"met_{self.year}"
+
+    @property
+    def output_column(self) -> str:
+        """Column of a run's outcomes: output in the target's year, 亿元."""
+        return f"output_{self.year}"
 
 
 class RunSettings(Section):

@@ -1,10 +1,10 @@
-"""The base of every scenario section: strict, immutable, bounded parameters."""
+"""The one strict base of every input file's blocks, and bounded element types."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, get_args
 
-from annotated_types import Ge, Le
+from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ConfigDict
 
 # Bounded element types for per-tier parameters.
@@ -14,6 +14,20 @@ CostRatio = Annotated[float, Ge(0), Le(2)]
 
 
 class Section(BaseModel):
-    """A strict, immutable block of parameters: unknown keys are errors."""
+    """A strict, immutable block of a file (scenario, base year, experiment, ...): unknown keys are errors."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+def field_bounds(field: Any) -> tuple[float | None, float | None]:
+    """Lower and upper bound of a schema field, or of each item of a tuple field."""
+    metadata = list(field.metadata)
+    for item_type in get_args(field.annotation):
+        metadata += list(get_args(item_type)[1:])
+    low = high = None
+    for item in metadata:
+        if isinstance(item, Ge | Gt):
+            low = item.ge if isinstance(item, Ge) else item.gt
+        if isinstance(item, Le | Lt):
+            high = item.le if isinstance(item, Le) else item.lt
+    return low, high

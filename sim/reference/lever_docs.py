@@ -10,7 +10,8 @@ import json
 from typing import Any
 
 from sim.inputs.levers import plans
-from sim.reference.parameter_docs import field_bounds, mechanism_sections
+from sim.inputs.sections import field_bounds
+from sim.reference.parameter_docs import mechanism_sections
 
 HEADER = """# Lever reference: the "2+10" plan
 

@@ -7,13 +7,13 @@ sim/inputs/scenario.py and sim/data/.
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Any
 
-from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
 from sim.inputs.base_year import BaseYearData, RangedFigure, load_base_year
 from sim.inputs.scenario import ScenarioData, Section, load_calibration
+from sim.inputs.sections import field_bounds
 
 HEADER = """# Parameter reference
 
@@ -24,20 +24,6 @@ Scenario parameters can be set in a scenario file's section or with
 uncertainty analysis samples. Values fitted by `python -m sim calibrate`
 (sim/data/calibration.toml) are marked with their standard error and fitted range.
 """
-
-
-def field_bounds(field: Any) -> tuple[float | None, float | None]:
-    """Lower and upper bound of a schema field, or of each item of a tuple field."""
-    metadata = list(field.metadata)
-    for item_type in get_args(field.annotation):
-        metadata += list(get_args(item_type)[1:])
-    low = high = None
-    for item in metadata:
-        if isinstance(item, Ge | Gt):
-            low = item.ge if isinstance(item, Ge) else item.gt
-        if isinstance(item, Le | Lt):
-            high = item.le if isinstance(item, Le) else item.lt
-    return low, high
 
 
 def _bounds(field: Any) -> str:
