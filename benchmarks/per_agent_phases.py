@@ -1,6 +1,6 @@
 """Where the time goes: ours against the per-agent reference, full runs and firm-level phases.
 
-    python benchmarks/per_agent_phases.py [--repetitions 3] [--seed 11]
+    python -m benchmarks.per_agent_phases [--repetitions 3] [--seed 11]
 
 Times full default runs (world build included, 24 quarters) of `IndustryModel` and of
 `PerAgentIndustryModel`, alternating, and prints the medians and their ratio, and the
@@ -19,12 +19,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from per_agent_reference import PerAgentIndustryModel
-
 import sim.model.mechanisms.attraction as attraction_module
 import sim.model.model as model_module
 from sim.inputs.scenario import load_scenario
 from sim.model.model import IndustryModel
+from tests.model.per_agent_reference import PerAgentIndustryModel
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 

@@ -1,7 +1,7 @@
 """Speed benchmarks of dazu-sim, printed as a table beside their targets and written as JSON.
 
-    python benchmarks/run.py            # the full set (a few minutes)
-    python benchmarks/run.py --quick    # a reduced set, under a minute
+    python -m benchmarks.run            # the full set (a few minutes)
+    python -m benchmarks.run --quick    # a reduced set, under a minute
 
 Measures (1) full baseline runs at the default population and at 10x and 100x the firms:
 median time, world-build share, cost per firm-quarter and peak memory per firm; (2) the
@@ -26,10 +26,8 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from per_agent_phases import timed_phases
-from per_agent_reference import PerAgentIndustryModel
-from scaling import scaled_base_year, scaled_scenario
-
+from benchmarks.per_agent_phases import timed_phases
+from benchmarks.scaling import scaled_base_year, scaled_scenario
 from sim.analysis.odds import estimate_odds
 from sim.experiments.executors import local_executor
 from sim.experiments.experiment_file import load_experiment
@@ -38,6 +36,7 @@ from sim.inputs.base_year import BaseYearData, load_scenario_base_year
 from sim.inputs.scenario import Scenario, load_scenario
 from sim.model.model import IndustryModel
 from sim.run.results import quarterly_frame
+from tests.model.per_agent_reference import PerAgentIndustryModel
 
 HERE = Path(__file__).resolve().parent
 

@@ -9,8 +9,7 @@ import pytest
 from sim.analysis.report import build_report
 from sim.analysis.report_text import report_markdown
 from sim.cli import main
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 COMMAND = "$ .venv/bin/python -m sim run scenarios/baseline.toml --seed 1\n"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from .conftest import BASELINE, ROOT
+from tests.conftest import BASELINE, ROOT
 
 
 def sim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

@@ -64,8 +64,7 @@ def test_bad_history_file_names_file_and_field(tmp_path):
 
 def test_readme_repeats_the_tolerances():
     from sim.credibility.hindcast import tolerance_lines
-
-    from .conftest import ROOT
+    from tests.conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for line in tolerance_lines(HISTORY):

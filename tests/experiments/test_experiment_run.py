@@ -20,7 +20,7 @@ from sim.experiments.experiment_file import load_experiment
 from sim.experiments.results_folder import read_manifest, read_runs, shard_paths
 from sim.experiments.run_into_folder import results_folder
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 
 

@@ -11,8 +11,7 @@ from sim.model.mechanisms.accounts import book_defaults, operating_profit, updat
 from sim.model.mechanisms.environment import shock_demand
 from sim.model.mechanisms.production import install_capacity
 from sim.model.model import IndustryModel
-
-from .conftest import BASELINE
+from tests.conftest import BASELINE
 
 
 def model_with(*overrides: str, seed: int = 3) -> IndustryModel:

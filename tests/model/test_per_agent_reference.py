@@ -1,4 +1,4 @@
-"""The per-agent reference of benchmarks/ runs the same rules as the vectorized model.
+"""The per-agent reference (a test oracle, also timed by benchmarks/) runs the same rules.
 
 Same scenario and seed, same random streams: the firms' state must agree to rounding.
 The reference's agents hold their own state; `sync_firm_arrays` copies it into its
@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks.per_agent_reference import FIRM_COLUMNS, PerAgentIndustryModel, run_reference
 from sim.inputs.scenario import load_scenario
 from sim.model.model import IndustryModel
 from tests.conftest import ROOT
+from tests.model.per_agent_reference import FIRM_COLUMNS, PerAgentIndustryModel, run_reference
 
 RTOL, ATOL = 1e-9, 1e-12
 

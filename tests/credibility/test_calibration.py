@@ -17,8 +17,7 @@ from sim.inputs.scenario import (
     load_scenario,
     with_calibrated_defaults,
 )
-
-from .conftest import BASELINE
+from tests.conftest import BASELINE
 
 HISTORY = load_history()
 TRUE = np.array([0.02, 0.045])  # demand_growth_shift, certification_rate

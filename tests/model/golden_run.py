@@ -3,7 +3,7 @@ levers at the status quo must reproduce the stored baseline.
 
 Regenerate after a deliberate model change (and say so in the commit message):
 
-    .venv/bin/python -m tests.golden_run --write
+    .venv/bin/python -m tests.model.golden_run --write
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from sim.inputs.scenario import load_scenario
 from sim.model.model import IndustryModel
 from sim.run.results import quarterly_frame
 
-ROOT = Path(__file__).resolve().parents[1]
-FOLDER = ROOT / "tests" / "golden"
+ROOT = Path(__file__).resolve().parents[2]
+FOLDER = Path(__file__).resolve().parent / "golden"
 # name -> (scenario file, seed)
 GOLDEN_RUNS = {"baseline_seed3": ("baseline.toml", 3), "all_plans_seed7": ("all_plans.toml", 7)}
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sim.cli import main
 from sim.inputs.scenario import ScenarioData
 from sim.reference.parameter_docs import base_year_figures, parameters_markdown, scenario_parameters
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def test_docs_file_is_in_sync():

@@ -28,8 +28,7 @@ def test_different_seeds_differ(baseline_scenario, baseline_run):
 def test_streams_isolate_mechanisms(baseline_scenario):
     """A change to one mechanism leaves the demand shocks drawn by the environment unchanged."""
     from sim.inputs.scenario import load_scenario
-
-    from .conftest import BASELINE
+    from tests.conftest import BASELINE
 
     subsidised = load_scenario(BASELINE, ["levers.ai.upgrade_subsidy_rate=0.5"])
     a = IndustryModel(baseline_scenario, rng=5)

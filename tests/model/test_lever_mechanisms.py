@@ -14,8 +14,7 @@ from sim.model.mechanisms.linkages import match_suppliers
 from sim.model.mechanisms.projects import Projects
 from sim.model.model import IndustryModel
 from sim.model.parcels import NO_OCCUPANT, ParcelArrays, ParcelStatus
-
-from .conftest import BASELINE
+from tests.conftest import BASELINE
 
 
 def model_with(*overrides: str) -> IndustryModel:

@@ -13,8 +13,7 @@ from sim.model.firms import Stage
 from sim.model.model import IndustryModel
 from sim.model.parcels import NO_OCCUPANT, ParcelStatus
 from sim.reference.parameter_docs import mechanism_sections
-
-from .conftest import BASELINE
+from tests.conftest import BASELINE
 
 
 def check_invariants(model: IndustryModel, initial_land: float) -> None:

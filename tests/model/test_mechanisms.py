@@ -11,8 +11,7 @@ import pytest
 from sim.inputs.scenario import load_scenario
 from sim.model.model import IndustryModel
 from sim.run.results import quarterly_frame
-
-from .conftest import BASELINE
+from tests.conftest import BASELINE
 
 SEED = 4
 

@@ -18,10 +18,9 @@ from sim.model.fiscal import FISCAL_FLOWS
 from sim.model.model import IndustryModel
 from sim.reference.lever_docs import lever_rows, levers_markdown
 from sim.run.results import quarterly_frame
-
-from .conftest import BASELINE, ROOT
-from .golden_run import GOLDEN_RUNS, read_golden, series
-from .test_golden import assert_same_series
+from tests.conftest import BASELINE, ROOT
+from tests.model.golden_run import GOLDEN_RUNS, read_golden, series
+from tests.model.test_golden import assert_same_series
 
 SCENARIOS = ROOT / "scenarios"
 SEED = 3

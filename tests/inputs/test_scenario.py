@@ -11,8 +11,7 @@ from sim.inputs.base_year import load_scenario_base_year
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import apply_overrides, load_scenario, parse_override
 from sim.model.model import IndustryModel
-
-from .conftest import BASELINE, ROOT
+from tests.conftest import BASELINE, ROOT
 
 VALID = """
 name = "test"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from .golden_run import GOLDEN_RUNS, golden_series, read_golden
+from tests.model.golden_run import GOLDEN_RUNS, golden_series, read_golden
 
 
 def assert_same_series(current: pd.DataFrame, stored: pd.DataFrame) -> None:

@@ -14,7 +14,7 @@ from sim.experiments.sampled_parameters import effect_size_parameters, lever_par
 from sim.experiments.sampling import DESIGNS, sample_matrix
 from sim.inputs.errors import InputError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXPERIMENTS = ROOT / "experiments"
 SCENARIOS = ROOT / "scenarios"
 
