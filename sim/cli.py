@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from sim.inputs.errors import InputError
+from sim.paths import locate_experiment, locate_scenario
 
 EXIT_INPUT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -21,7 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run one scenario with one seed and print the annual table")
-    run.add_argument("scenario", type=Path, help="scenario TOML file, e.g. scenarios/baseline.toml")
+    run.add_argument(
+        "scenario", type=scenario_file, help="scenario: a TOML file or a shipped name, e.g. baseline"
+    )
     run.add_argument("--seed", type=seed, default=1, help="random seed of the run (default 1)")
     run.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     run.add_argument("--out", type=Path, help="write quarterly/cluster Parquet, annual CSV and a chart here")
@@ -29,8 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     compare = commands.add_parser(
         "compare", help="run two scenarios with the same seed and print them side by side"
     )
-    compare.add_argument("first", type=Path, help="scenario TOML, e.g. scenarios/baseline.toml")
-    compare.add_argument("second", type=Path, help="scenario TOML, e.g. scenarios/all_plans.toml")
+    compare.add_argument("first", type=scenario_file, help="scenario TOML or shipped name, e.g. baseline")
+    compare.add_argument("second", type=scenario_file, help="scenario TOML or shipped name, e.g. all_plans")
     compare.add_argument("--seed", type=seed, default=1, help="random seed of both runs (default 1)")
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON records")
     _add_overrides(compare, "both scenarios")
@@ -38,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         "experiment", help="run a batch experiment (many runs, uncertainties sampled) into a results folder"
     )
     experiment.add_argument(
-        "file", type=Path, help="experiment TOML, e.g. experiments/target_probability.toml"
+        "file", type=experiment_file, help="experiment TOML or shipped name, e.g. target_probability"
     )
     experiment.add_argument("--out", type=Path, help="results folder (default results/<experiment name>)")
     experiment.add_argument("--resume", action="store_true", help="complete the runs missing from --out")
@@ -60,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     hindcast = commands.add_parser(
         "hindcast", help="run 2021-2024 from the 2020 world and compare with the reported figures"
     )
-    hindcast.add_argument("scenario", type=Path, nargs="?", help="hindcast scenario (default: hindcast_2020)")
+    hindcast.add_argument(
+        "scenario", type=scenario_file, nargs="?", help="hindcast scenario (default: hindcast_2020)"
+    )
     _add_replications(hindcast, 50)
     hindcast.add_argument("--out", type=Path, help="write hindcast.csv and hindcast.png here")
     _add_overrides(hindcast)
@@ -87,7 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     facts = commands.add_parser(
         "facts", help="check stylized facts (firm sizes, growth, productivity, investment) on simulated firms"
     )
-    facts.add_argument("scenario", type=Path, nargs="?", help="scenario (default: scenarios/baseline.toml)")
+    facts.add_argument(
+        "scenario", type=scenario_file, nargs="?", help="scenario (default: scenarios/baseline.toml)"
+    )
     _add_replications(facts, 5)
     _add_overrides(facts)
     params = commands.add_parser("parameters", help="list every parameter with default, bounds and source")
@@ -99,6 +106,16 @@ def _parser() -> argparse.ArgumentParser:
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     web.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     return parser
+
+
+def scenario_file(text: str) -> Path:
+    """A scenario argument: a path, or the name of a shipped scenario."""
+    return locate_scenario(Path(text))
+
+
+def experiment_file(text: str) -> Path:
+    """An experiment argument: a path, or the name of a shipped experiment file."""
+    return locate_experiment(Path(text))
 
 
 def _add_overrides(parser: argparse.ArgumentParser, target: str = "the scenario") -> None:

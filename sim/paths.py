@@ -22,3 +22,27 @@ def _shipped(installed: str, checkout: str) -> Path:
 SCENARIOS_DIR = _shipped("scenarios", "scenarios")
 EXPERIMENTS_DIR = _shipped("experiment_files", "experiments")
 DOCS_DIR = CHECKOUT_DIR / "docs"  # generated references are written in a checkout only
+
+
+def _locate(entry: Path, shipped: Path, folder: str) -> Path:
+    """The file a user names on the command line: the path itself, or a shipped file.
+
+    A path that exists always wins. Otherwise a bare name (`baseline`, `baseline.toml`) or
+    the checkout's spelling (`scenarios/baseline.toml`) is looked up among the shipped
+    files, so the README's commands work from any folder and after a normal install.
+    Anything else is returned as given, for the loader to report as missing.
+    """
+    if entry.exists() or entry.parent not in (Path("."), Path(folder)):
+        return entry
+    shipped_file = shipped / (entry.name if entry.suffix == ".toml" else f"{entry.name}.toml")
+    return shipped_file if shipped_file.is_file() else entry
+
+
+def locate_scenario(entry: Path) -> Path:
+    """A scenario file named on the command line (see `_locate`)."""
+    return _locate(entry, SCENARIOS_DIR, "scenarios")
+
+
+def locate_experiment(entry: Path) -> Path:
+    """An experiment file named on the command line (see `_locate`)."""
+    return _locate(entry, EXPERIMENTS_DIR, "experiments")

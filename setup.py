@@ -1,0 +1,15 @@
+"""Packaging beyond pyproject.toml: the shipped scenarios and experiment files go inside the package.
+
+In a checkout they sit at the top (`scenarios/`, `experiments/`); an installed wheel carries
+them as `sim/scenarios/` and `sim/experiment_files/` (sim/paths.py finds either).
+"""
+
+from setuptools import find_packages, setup
+
+SHIPPED = {"sim.scenarios": "scenarios", "sim.experiment_files": "experiments"}
+
+setup(
+    packages=[*find_packages(include=["sim", "sim.*"]), *SHIPPED],
+    package_dir=SHIPPED,
+    package_data={"sim": ["data/*.toml", "data/*.md", "web/*.vue"]} | {name: ["*.toml"] for name in SHIPPED},
+)
