@@ -138,10 +138,11 @@ def _levers(args: argparse.Namespace) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     from sim.inputs.scenario import load_scenario
-    from sim.run.compare import compare, comparison_rows, format_comparison
 
     first = load_scenario(args.first, args.overrides)
     second = load_scenario(args.second, args.overrides)
+    from sim.run.compare import compare, comparison_rows, format_comparison  # after the checks, as in _run
+
     comparison = compare(first, second, args.seed)
     if args.json:
         print(json.dumps(comparison_rows(comparison), ensure_ascii=False))
@@ -379,6 +380,11 @@ def _web(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from sim.inputs.base_year import load_scenario_base_year
     from sim.inputs.scenario import load_scenario
+
+    _check_out(args.out)
+    scenario = load_scenario(args.scenario, args.overrides)
+    base_year = load_scenario_base_year(scenario)
+    # The inputs are checked before the model (and Mesa) is imported: a bad file fails at once.
     from sim.model.model import IndustryModel
     from sim.run.output_folder import write_run
     from sim.run.results import (
@@ -390,9 +396,6 @@ def _run(args: argparse.Namespace) -> int:
         target_results,
     )
 
-    _check_out(args.out)
-    scenario = load_scenario(args.scenario, args.overrides)
-    base_year = load_scenario_base_year(scenario)
     model = IndustryModel(scenario, rng=args.seed, base_year=base_year).run()
     summary = run_summary(model, args.seed)
     if args.out is not None:
