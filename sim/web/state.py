@@ -31,8 +31,6 @@ from sim.inputs.scenario import (
 )
 from sim.paths import DATA_DIR, SCENARIOS_DIR
 
-# The repository's scenario files (the README installs the package editable, in place).
-SCENARIO_DIR = SCENARIOS_DIR
 BASELINE = "baseline"
 DEFAULT_REPLICATIONS = 200
 MAX_REPLICATIONS = 2000  # a session's batch should end within minutes, not hours
@@ -63,13 +61,13 @@ class Settings:
 
 def scenario_names() -> list[str]:
     """The scenario files the picker offers, baseline first."""
-    names = sorted(path.stem for path in SCENARIO_DIR.glob("*.toml"))
+    names = sorted(path.stem for path in SCENARIOS_DIR.glob("*.toml"))
     return sorted(names, key=lambda name: name != BASELINE)
 
 
 def load_named(name: str) -> Settings:
     """The settings of a file of scenarios/, with the files it extends merged in."""
-    raw, _ = read_scenario_tree(SCENARIO_DIR / f"{name}.toml")
+    raw, _ = read_scenario_tree(SCENARIOS_DIR / f"{name}.toml")
     return Settings(str(raw.get("name", name)), raw)
 
 
@@ -91,7 +89,7 @@ def scenario_of(settings: Settings, source: str | None = None) -> Scenario:
     scenario whose base-year file is missing or does not fit before any run starts.
     """
     raw = {**settings.raw, "name": settings.label}
-    scenario = scenario_from_raw(raw, source or f"settings '{settings.label}'", SCENARIO_DIR)
+    scenario = scenario_from_raw(raw, source or f"settings '{settings.label}'", SCENARIOS_DIR)
     load_scenario_base_year(scenario)
     return scenario
 
@@ -116,20 +114,20 @@ def from_upload(filename: str, data: bytes) -> Settings:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"{filename}: not valid TOML: {exc}") from None
     parent = raw.get("extends")
-    if parent is not None and (not isinstance(parent, str) or parent not in _names_in(SCENARIO_DIR)):
+    if parent is not None and (not isinstance(parent, str) or parent not in _names_in(SCENARIOS_DIR)):
         raise InputError(
             f"{filename}: field 'extends' = {parent!r}: must name a file of scenarios/, e.g. 'baseline.toml'"
         )
     world = raw.get("world")
     base_year_file = world.get("base_year_file") if isinstance(world, dict) else None
-    allowed = _names_in(DATA_DIR, SCENARIO_DIR)
+    allowed = _names_in(DATA_DIR, SCENARIOS_DIR)
     if base_year_file is not None and (not isinstance(base_year_file, str) or base_year_file not in allowed):
         raise InputError(
             f"{filename}: field 'world.base_year_file' = {base_year_file!r}: must name a file of sim/data "
             "or scenarios/, e.g. 'base_year_2024.toml'"
         )
     stem = Path(filename).stem
-    raw, _ = resolve_extends(raw, SCENARIO_DIR, stem, filename)
+    raw, _ = resolve_extends(raw, SCENARIOS_DIR, stem, filename)
     settings = Settings(str(raw.get("name", stem)), raw)
     scenario_of(settings, filename)
     return settings
@@ -173,7 +171,7 @@ def estimate_comparison(
     baseline's but for the name, its runs would be the same, so they are not run twice.
     Blocks until done; raises sim.analysis.odds.Cancelled when `cancel` is set.
     """
-    baseline = load_scenario(SCENARIO_DIR / f"{BASELINE}.toml") if compare_baseline else None
+    baseline = load_scenario(SCENARIOS_DIR / f"{BASELINE}.toml") if compare_baseline else None
     other_targets = baseline is not None and baseline.target_pairs != scenario.target_pairs
     rerun = baseline is not None and not other_targets and not _same_settings(scenario, baseline)
     total = replications * (2 if rerun else 1)
