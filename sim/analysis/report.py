@@ -143,7 +143,8 @@ def fiscal_costs(
             "probability_gain_pp": math.nan,
             "pp_per_yi": math.nan,
         }
-        if effects is not None and scenario != reference:
+        # `effects` exists only with a reference (see build_report), so both are set here.
+        if effects is not None and reference is not None and scenario != reference:
             own, base = _pairs(outcomes, scenario, reference)
             extra = float((own["cost_yi"] - base["cost_yi"]).mean()) if len(own) else math.nan
             chosen = (effects["scenario"] == scenario) & (effects["year"] == final.year)

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from sim.experiments.sampled_parameters import (
+    Kind,
     RangeSpec,
     SampledParameter,
     effect_size_parameters,
@@ -51,7 +52,7 @@ def sampled_parameters(sample: SampleSection, scenario: Scenario, origin: str) -
         if wanted:
             chosen.update((p.name, p) for p in parameters())
     for name, range_spec in sample.ranges.items():
-        kind = "lever" if name.startswith("levers.") else "uncertainty"
+        kind: Kind = "lever" if name.startswith("levers.") else "uncertainty"
         try:
             chosen[name] = ranged_parameter(name, range_spec, base_year, kind=kind)
         except ValueError as exc:

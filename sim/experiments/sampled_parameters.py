@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_origin
+from typing import Literal, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.fields import FieldInfo
 
 from sim.inputs.base_year import BaseYearData
 from sim.inputs.errors import InputError, read_toml, validate
-from sim.inputs.levers import plans
+from sim.inputs.levers import lever_info, plans
 from sim.inputs.scenario import ScenarioData, load_calibration
 from sim.inputs.sections import field_bounds
 from sim.paths import DATA_DIR
@@ -44,21 +45,24 @@ class SampledParameter:
         return round(inside) if self.integer else inside
 
 
-def schema_field(path: str) -> Any | None:
+def schema_field(path: str) -> FieldInfo | None:
     """The pydantic field a scenario path names (a table field for 'section.table.key'), or None."""
-    model: type[BaseModel] | None = ScenarioData
-    field = None
+    model: type[BaseModel] = ScenarioData
     parts = path.split(".")
     for index, part in enumerate(parts):
-        if model is None:
-            is_table_key = get_origin(field.annotation) is dict and index == len(parts) - 1
-            return field if is_table_key else None
         field = model.model_fields.get(part)
         if field is None:
             return None
         annotation = field.annotation
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-    return field if model is None else None
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation  # a section or block: the next part names one of its fields
+            continue
+        if index == len(parts) - 1:
+            return field
+        # A plain field before the end: only a table's field followed by one key names it.
+        is_table_key = get_origin(annotation) is dict and index == len(parts) - 2
+        return field if is_table_key else None
+    return None  # the path ends at a section or block, not a field
 
 
 def effect_size_parameters() -> list[SampledParameter]:
@@ -67,7 +71,7 @@ def effect_size_parameters() -> list[SampledParameter]:
         path
         for plan in plans().values()
         for field in plan.model_fields.values()
-        for path in field.json_schema_extra["effects"]
+        for path in lever_info(field)["effects"]
     )
     return [_from_schema(path, "uncertainty", "effect size; range from its schema bounds") for path in paths]
 
@@ -85,7 +89,9 @@ def lever_parameters() -> list[SampledParameter]:
 
 def _from_schema(path: str, kind: Kind, note: str) -> SampledParameter:
     field = schema_field(path)
-    low, high = field_bounds(field)
+    low, high = field_bounds(field) if field is not None else (None, None)
+    if low is None or high is None:
+        raise ValueError(f"{path}: not a scenario field with a lower and an upper bound")
     return SampledParameter(path, float(low), float(high), kind, note, integer=is_integer(path))
 
 

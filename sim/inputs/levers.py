@@ -12,9 +12,10 @@ web sliders are all derived from these classes.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict, cast
 
 from pydantic import Field
+from pydantic.fields import FieldInfo
 
 from sim.inputs.sections import Section
 
@@ -38,6 +39,21 @@ def lever(
         description=description,
         json_schema_extra={"unit": unit, "mechanism": mechanism, "effects": list(effects), "cost": cost},
     )
+
+
+class LeverInfo(TypedDict):
+    """What `lever()` attaches to a lever field (as its JSON-schema extra)."""
+
+    unit: str
+    mechanism: str
+    effects: list[str]
+    cost: str
+
+
+def lever_info(field: FieldInfo) -> LeverInfo:
+    """The unit, mechanism, effect sizes and cost rule of a lever field (one made by `lever()`)."""
+    # lever() sets json_schema_extra to exactly these keys; pydantic types it as any JSON object.
+    return cast(LeverInfo, field.json_schema_extra)
 
 
 class Plan(Section):
@@ -458,7 +474,8 @@ class Levers(Section):
 
 def plans() -> dict[str, type[Plan]]:
     """Plan key -> lever group, in the plan's own order (1..10, then the task forces)."""
-    return {name: field.annotation for name, field in Levers.model_fields.items()}
+    # Every field of Levers is annotated with its Plan subclass; pydantic types it as any type.
+    return {name: cast(type[Plan], field.annotation) for name, field in Levers.model_fields.items()}
 
 
 def lever_paths() -> list[str]:

@@ -230,7 +230,9 @@ def resolve_extends(
 def _anchor_base_year_file(raw: dict[str, Any], folder: Path) -> None:
     """Make a relative base-year file found in `folder` absolute, so a child elsewhere finds it."""
     world = raw.get("world")
-    name = world.get("base_year_file") if isinstance(world, dict) else None
+    if not isinstance(world, dict):
+        return
+    name = world.get("base_year_file")
     if isinstance(name, str) and not Path(name).is_absolute() and (folder / name).is_file():
         world["base_year_file"] = str((folder / name).resolve())
 

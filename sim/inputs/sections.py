@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, cast, get_args
 
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ConfigDict
@@ -30,4 +30,5 @@ def field_bounds(field: Any) -> tuple[float | None, float | None]:
             low = item.ge if isinstance(item, Ge) else item.gt
         if isinstance(item, Le | Lt):
             high = item.le if isinstance(item, Le) else item.lt
-    return low, high
+    # annotated_types allows any comparable bound; every bound in these schemas is a number.
+    return cast(float | None, low), cast(float | None, high)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sim.inputs.levers import plans
+from sim.inputs.levers import lever_info, plans
 from sim.inputs.sections import field_bounds
 from sim.reference.parameter_docs import mechanism_sections
 
@@ -36,7 +36,7 @@ def lever_rows() -> list[dict[str, Any]]:
     rows = []
     for plan_key, plan in plans().items():
         for name, field in plan.model_fields.items():
-            extra = field.json_schema_extra
+            extra = lever_info(field)
             low, high = field_bounds(field)
             rows.append(
                 {

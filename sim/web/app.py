@@ -32,7 +32,7 @@ TABLE_CSS = """
 @solara.component
 def Page():
     """The whole page: title and language switch, the levers, one run and the odds."""
-    lang = solara.use_reactive("zh")
+    lang: solara.Reactive[Language] = solara.use_reactive("zh")
     settings = solara.use_reactive(load_named(BASELINE))
     solara.Title(text("title", lang.value))
     solara.Style(TABLE_CSS)

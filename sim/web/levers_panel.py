@@ -43,16 +43,29 @@ def LeverSlider(
         on_settings(with_lever(settings, row["lever"], int(new) if row["integer"] else round(float(new), 6)))
 
     with solara.Column(gap="0px", classes=["lever", "lever-" + row["lever"].replace(".", "-")]):
-        slider = solara.SliderInt if row["integer"] else solara.SliderFloat
-        slider(
-            lever_label(row, value, lang),
-            value=value,
-            min=row["low"],
-            max=row["high"],
-            step=slider_step(row),
-            on_value=set_value,
-            tick_labels="end_points",
-        )
+        label = lever_label(row, value, lang)
+        if row["integer"]:
+            # A count: the scenario schema accepts only whole numbers here, so int() changes the
+            # static type (and at most a file's 6.0 into 6).
+            solara.SliderInt(
+                label,
+                value=int(value),
+                min=row["low"],
+                max=row["high"],
+                step=1,  # slider_step's step for counts
+                on_value=set_value,
+                tick_labels="end_points",
+            )
+        else:
+            solara.SliderFloat(
+                label,
+                value=value,
+                min=row["low"],
+                max=row["high"],
+                step=slider_step(row),
+                on_value=set_value,
+                tick_labels="end_points",
+            )
         default = f"{text('default', lang)} {row['default']:g}"
         solara.Text(f"{lever_help(row, lang)} ({default})", style={"font-size": "0.8em", "color": "#666"})
 
@@ -60,9 +73,12 @@ def LeverSlider(
 @solara.component
 def LeversPanel(settings: Settings, on_settings: Callable[[Settings], None], lang: Language):
     """Pick, download or upload a scenario, and move its levers plan by plan."""
-    upload_message = solara.use_reactive(None)  # (ok, message) of the last upload
+    # (ok, message) of the last upload
+    upload_message: solara.Reactive[tuple[bool, str] | None] = solara.use_reactive(None)
 
-    def pick(name: str) -> None:
+    def pick(name: str | None) -> None:
+        if name is None:  # the picker cleared: nothing to load
+            return
         upload_message.set(None)
         on_settings(load_named(name))
 
@@ -96,8 +112,8 @@ def LeversPanel(settings: Settings, on_settings: Callable[[Settings], None], lan
                 alert(message, classes=["upload-message"])
         edited = text("edited", lang) if settings.edited else ""
         solara.Text(f"{text('scenario', lang)}: {settings.name}{edited}", classes=["scenario-name"])
-        for _, rows in groupby(lever_rows(), key=lambda row: row["plan_key"]):
-            rows = list(rows)
+        for _, plan_rows in groupby(lever_rows(), key=lambda row: row["plan_key"]):
+            rows = list(plan_rows)
             with solara.Details(summary=plan_title(rows[0], lang)):
                 for row in rows:
                     LeverSlider(row, settings, on_settings, lang)

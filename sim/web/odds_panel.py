@@ -91,8 +91,9 @@ def OddsPanel(settings: Settings, lang: Language):
     compare = solara.use_reactive(True)
     progress = solara.use_reactive((0, 0))  # (runs done, runs in all)
     cancel = solara.use_ref(threading.Event())
-    error = solara.use_reactive(None)
-    latest = solara.use_reactive(None)  # the last finished estimate: a cancelled one keeps it shown
+    error: solara.Reactive[str | None] = solara.use_reactive(None)
+    # the last finished estimate: a cancelled one keeps it shown
+    latest: solara.Reactive[OddsComparison | None] = solara.use_reactive(None)
     # A session that closes stops its batch, so the shared workers go to the sessions still open.
     solara.use_effect(lambda: lambda: cancel.current.set(), [])
 

@@ -83,11 +83,12 @@ def RunCharts(model: IndustryModel, quarters: int, running: bool, lock: threadin
 @solara.component
 def RunPanel(settings: Settings, lang: Language):
     """Run, step and reset one seeded run of the settings, and draw it."""
-    model = solara.use_reactive(None)  # the session's IndustryModel
-    built_from = solara.use_reactive(None)  # the (Settings, seed) it was built from
+    model: solara.Reactive[IndustryModel | None] = solara.use_reactive(None)  # the session's model
+    # the (Settings, seed) it was built from
+    built_from: solara.Reactive[tuple[Settings, int] | None] = solara.use_reactive(None)
     shown = solara.use_reactive(0)  # quarters simulated when last drawn; setting it redraws
     seed = solara.use_reactive(1)
-    error = solara.use_reactive(None)
+    error: solara.Reactive[str | None] = solara.use_reactive(None)
     lock = solara.use_memo(threading.Lock, [])  # held while the model steps or is drawn
 
     def fresh_model(current: Settings) -> IndustryModel | None:
