@@ -1,4 +1,7 @@
-"""The README's worked example is real output: it must match what the command prints now."""
+"""The documented examples are real output: they must match what the commands print now.
+
+The README holds the worked example and the one-run example; the compare excerpt lives in
+docs/scenarios_and_levers.md."""
 
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ COMPARE = "$ .venv/bin/python -m sim compare scenarios/baseline.toml scenarios/a
 
 
 def test_compare_excerpt_matches_the_current_model(capsys, monkeypatch):
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "scenarios_and_levers.md").read_text(encoding="utf-8")
     start = text.index(COMPARE) + len(COMPARE)
     excerpt = text[start : text.index("\n...\n", start)]
     monkeypatch.chdir(ROOT)
@@ -44,7 +47,9 @@ def test_compare_excerpt_matches_the_current_model(capsys, monkeypatch):
     ]
     assert main([*args, "--seed", "1"]) == 0
     printed = capsys.readouterr().out
-    assert printed.startswith(excerpt), "README.md's compare excerpt is stale: paste the new first rows"
+    assert printed.startswith(excerpt), (
+        "docs/scenarios_and_levers.md's compare excerpt is stale: paste the new first rows"
+    )
 
 
 @pytest.mark.slow

@@ -62,10 +62,10 @@ def test_bad_history_file_names_file_and_field(tmp_path):
         load_history(bad)
 
 
-def test_readme_repeats_the_tolerances():
+def test_credibility_doc_repeats_the_tolerances():
     from sim.credibility.hindcast import tolerance_lines
     from tests.conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "credibility.md").read_text(encoding="utf-8")
     for line in tolerance_lines(HISTORY):
-        assert line in readme, f"README.md does not state the hindcast tolerance: {line}"
+        assert line in doc, f"docs/credibility.md does not state the hindcast tolerance: {line}"
