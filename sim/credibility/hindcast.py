@@ -255,7 +255,7 @@ def plot_hindcast(table: pd.DataFrame, path: Path) -> None:
 
 
 def tolerance_lines(history: History) -> list[str]:
-    """The hindcast's tests as Markdown list items (the README repeats them; a test checks)."""
+    """The hindcast's tests as Markdown list items (docs/credibility.md repeats them; a test checks)."""
     lines = []
     for observation in history.observations:
         if observation.tolerance is None:
