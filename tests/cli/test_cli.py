@@ -1,35 +1,31 @@
-"""The command line end to end, as a user runs it."""
+"""The command line end to end, as a user runs it: in this process through `sim.cli.main`
+(see tests.conftest.run_cli), and twice as a real process to check the entry points."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
-from pathlib import Path
+import sysconfig
 
 import pandas as pd
 import pytest
 
-from tests.conftest import BASELINE, ROOT
-
-
-def sim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
+from tests.conftest import BASELINE, ROOT, run_cli
 
 
 @pytest.fixture(scope="module")
 def json_run() -> dict:
-    result = sim("run", str(BASELINE), "--seed", "1", "--json")
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    code, out, err = run_cli("run", str(BASELINE), "--seed", "1", "--json")
+    assert code == 0, err
+    return json.loads(out)
 
 
 def test_run_prints_the_annual_table_and_targets():
-    result = sim("run", "scenarios/baseline.toml", "--seed", "1")
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    code, out, err = run_cli("run", "scenarios/baseline.toml", "--seed", "1")
+    assert code == 0, err
+    lines = out.splitlines()
     assert "output 亿元" in lines[1] and "above-scale" in lines[1] and "万元/mu" in lines[1]
     years = [line.split()[0] for line in lines[2:9]]
     assert years == [str(y) for y in range(2024, 2031)]
@@ -51,22 +47,24 @@ def test_json_has_the_documented_keys(json_run):
 
 
 def test_json_matches_the_table_run(json_run):
-    table = sim("run", str(BASELINE), "--seed", "1")
-    row_2030 = next(line for line in table.stdout.splitlines() if line.startswith("2030"))
+    table = run_cli("run", str(BASELINE), "--seed", "1")
+    row_2030 = next(line for line in table.out.splitlines() if line.startswith("2030"))
     printed = float(row_2030.split()[1].replace(",", ""))
     assert printed == pytest.approx(json_run["annual"][-1]["output_yi"], abs=0.05)
 
 
 def test_set_overrides_a_value(json_run):
-    result = sim("run", str(BASELINE), "--seed", "1", "--json", "--set", "world.gross_output_yi=520")
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["annual"][0]["output_yi"] == pytest.approx(520.0)
+    code, out, err = run_cli(
+        "run", str(BASELINE), "--seed", "1", "--json", "--set", "world.gross_output_yi=520"
+    )
+    assert code == 0, err
+    assert json.loads(out)["annual"][0]["output_yi"] == pytest.approx(520.0)
 
 
 def test_out_writes_series_and_chart(tmp_path):
     out = tmp_path / "run1"
-    result = sim("run", str(BASELINE), "--seed", "2", "--out", str(out))
-    assert result.returncode == 0, result.stderr
+    code, _, err = run_cli("run", str(BASELINE), "--seed", "2", "--out", str(out))
+    assert code == 0, err
     quarterly = pd.read_parquet(out / "quarterly.parquet")
     assert len(quarterly) == 25 and {"year", "quarter", "output_yi", "credit_yi"} <= set(quarterly.columns)
     clusters = pd.read_parquet(out / "clusters.parquet")
@@ -77,46 +75,60 @@ def test_out_writes_series_and_chart(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("args", "fragment"),
+    ("args", "message"),
     [
-        (["--set", "levers.land.reclaim_rate=7"], "'levers.land.reclaim_rate' = 7"),
-        (["--set", "lnad.reclaim_rate=0.1"], "unknown field 'lnad'"),
-        (["--set", "noequals"], "expected section.field=value"),
+        (
+            ["--set", "levers.land.reclaim_rate=7"],
+            f"{BASELINE} (with --set levers.land.reclaim_rate=7): "
+            "field 'levers.land.reclaim_rate' = 7: Input should be less than or equal to 1",
+        ),
+        (
+            ["--set", "lnad.reclaim_rate=0.1"],
+            f"{BASELINE} (with --set lnad.reclaim_rate=0.1): "
+            "unknown field 'lnad' (not in the schema; check the spelling)",
+        ),
+        (["--set", "noequals"], "--set 'noequals': expected section.field=value"),
     ],
 )
-def test_bad_input_exits_2_without_traceback_or_output(tmp_path, args, fragment):
+def test_bad_input_exits_2_with_one_line_and_no_output(tmp_path, args, message):
     out = tmp_path / "never"
-    result = sim("run", str(BASELINE), "--out", str(out), *args)
-    assert result.returncode == 2
-    assert fragment in result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stdout == ""
+    assert run_cli("run", str(BASELINE), "--out", str(out), *args) == (2, "", f"error: {message}\n")
     assert not out.exists()
 
 
 def test_bad_scenario_file_exits_2(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\n[levers.finance]\ninterest_subsidy = "lots"\n', encoding="utf-8")
-    result = sim("run", str(bad))
-    assert result.returncode == 2
-    assert "bad.toml: field 'levers.finance.interest_subsidy' = 'lots'" in result.stderr
-    missing = sim("run", str(tmp_path / "missing.toml"))
-    assert missing.returncode == 2 and "file not found" in missing.stderr
+    code, out, err = run_cli("run", str(bad))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {bad}: field 'levers.finance.interest_subsidy' = 'lots'")
+    assert err.count("\n") == 1 and err.endswith("\n")
+    missing = tmp_path / "missing.toml"
+    assert run_cli("run", str(missing)) == (2, "", f"error: {missing}: file not found\n")
 
 
 def test_out_pointing_at_a_file_is_refused(tmp_path):
     existing = tmp_path / "file.txt"
     existing.write_text("keep me")
-    result = sim("run", str(BASELINE), "--out", str(existing))
-    assert result.returncode == 2 and existing.read_text() == "keep me"
+    result = run_cli("run", str(BASELINE), "--out", str(existing))
+    assert result == (2, "", f"error: --out {existing}: exists and is not a folder\n")
+    assert existing.read_text() == "keep me"
+
+
+def test_a_usage_error_exits_2_with_argparse_s_message():
+    code, out, err = run_cli("run", str(BASELINE), "--seed", "-1")
+    assert (code, out) == (2, "") and err.startswith("usage: python -m sim run ")
+    assert err.splitlines()[-1] == (
+        "python -m sim run: error: argument --seed: -1: seeds are integers >= 0 (numpy refuses negative ones)"
+    )
 
 
 def test_hindcast_prints_reported_against_simulated_and_writes_files(tmp_path):
     out = tmp_path / "hc"
-    result = sim("hindcast", "--replications", "4", "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    assert "reported" in result.stdout and "90% band" in result.stdout
-    assert "mean value added growth" in result.stdout and "2021-2024" in result.stdout
+    code, printed, err = run_cli("hindcast", "--replications", "4", "--out", str(out))
+    assert code == 0, err
+    assert "reported" in printed and "90% band" in printed
+    assert "mean value added growth" in printed and "2021-2024" in printed
     table = pd.read_csv(out / "hindcast.csv")
     columns = {"indicator", "years", "reported", "median", "p5", "p95", "error", "tolerance"}
     assert columns <= set(table.columns)
@@ -124,34 +136,67 @@ def test_hindcast_prints_reported_against_simulated_and_writes_files(tmp_path):
 
 
 def test_facts_prints_each_fact_with_reference():
-    result = sim("facts", "--replications", "2")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.count("reference:") == 6 and "Cooper & Haltiwanger" in result.stdout
+    code, out, err = run_cli("facts", "--replications", "2")
+    assert code == 0, err
+    assert out.count("reference:") == 6 and "Cooper & Haltiwanger" in out
 
 
 def test_calibrate_writes_a_file_and_resumes(tmp_path):
     checkpoint, output = tmp_path / "ck.json", tmp_path / "calibration.toml"
     args = ["--replications", "2", "--max-evaluations", "2", "--checkpoint", str(checkpoint)]
-    first = sim("calibrate", *args, "--output", str(output))
-    assert first.returncode == 0, first.stderr
-    assert "innovation.certification_rate" in first.stdout and output.is_file()
-    again = sim("calibrate", *args, "--output", str(output), "--resume")
-    assert again.returncode == 0, again.stderr
-    assert "answered from the checkpoint" in again.stdout
-    answered = again.stdout.split("evaluations (")[1].split(" answered")[0]
-    ran = again.stdout.split(" evaluations (")[0].split()[-1]
+    first = run_cli("calibrate", *args, "--output", str(output))
+    assert first.code == 0, first.err
+    assert "innovation.certification_rate" in first.out and output.is_file()
+    again = run_cli("calibrate", *args, "--output", str(output), "--resume")
+    assert again.code == 0, again.err
+    assert "answered from the checkpoint" in again.out
+    answered = again.out.split("evaluations (")[1].split(" answered")[0]
+    ran = again.out.split(" evaluations (")[0].split()[-1]
     assert answered == ran  # nothing ran twice
 
 
 @pytest.mark.parametrize(
-    ("args", "fragment"),
+    ("args", "message"),
     [
-        (["hindcast", "--replications", "1"], "--replications 1: need at least 2"),
-        (["hindcast", "--set", "run.last_year=2019"], "last_year 2019 is before first_year 2021"),
-        (["hindcast", "scenarios/baseline.toml"], "a hindcast must run 2021-2024 from a base year 2020"),
-        (["facts", "--set", "innovation.lapse_rate=3"], "'innovation.lapse_rate' = 3"),
+        (["hindcast", "--replications", "1"], "--replications 1: need at least 2 (for a band and a spread)"),
+        (
+            ["hindcast", "--set", "run.last_year=2019"],
+            "scenarios/hindcast_2020.toml (with --set run.last_year=2019): "
+            "field 'run' = {...}: last_year 2019 is before first_year 2021",
+        ),
+        (
+            ["hindcast", "scenarios/baseline.toml"],
+            "scenarios/baseline.toml: field 'run' = 2025-2030: "
+            "a hindcast must run 2021-2024 from a base year 2020 (e.g. scenarios/hindcast_2020.toml)",
+        ),
+        (
+            ["facts", "--set", "innovation.lapse_rate=3"],
+            "scenarios/baseline.toml (with --set innovation.lapse_rate=3): "
+            "field 'innovation.lapse_rate' = 3: Input should be less than or equal to 0.5",
+        ),
     ],
 )
-def test_credibility_commands_refuse_bad_input_with_exit_2(args, fragment):
-    result = sim(*args)
-    assert result.returncode == 2 and fragment in result.stderr and "Traceback" not in result.stderr
+def test_credibility_commands_refuse_bad_input_with_exit_2(args, message):
+    assert run_cli(*args) == (2, "", f"error: {message}\n")
+
+
+# As a real process: the entry points pass main's exit code on, from a fresh interpreter.
+
+
+def test_python_m_sim_run_works_from_a_fresh_interpreter():
+    args = ["run", "scenarios/baseline.toml", "--seed", "1"]
+    process = subprocess.run(
+        [sys.executable, "-m", "sim", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert (process.returncode, process.stderr) == (0, "")
+    assert process.stdout == run_cli(*args).out
+
+
+def test_the_console_script_exits_2_with_one_line_on_bad_input(tmp_path):
+    script = shutil.which("dazu-sim", path=sysconfig.get_path("scripts"))
+    if script is None:
+        pytest.skip("the dazu-sim console script is not installed (pip install -e .)")
+    missing = tmp_path / "missing.toml"
+    process = subprocess.run([script, "run", str(missing)], capture_output=True, text=True, timeout=120)
+    assert (process.returncode, process.stdout) == (2, "")
+    assert process.stderr == f"error: {missing}: file not found\n"
