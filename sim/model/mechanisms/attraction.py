@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from sim.model.firms import Stage
 from sim.model.fiscal import spend
@@ -52,8 +53,9 @@ def _newcomer_columns(
     granted: np.ndarray,
     productivity_edge: float,
     bank_draw: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """State shared by every kind of newcomer; callers add stage, size and tier.
+) -> dict[str, ArrayLike]:
+    """State shared by every kind of newcomer (an array, or a scalar for all); callers add
+    stage, size and tier.
 
     Newcomers bank with a bank drawn in proportion to lending capacity (`bank_draw` is a
     uniform draw per newcomer).
@@ -121,8 +123,9 @@ def convert_leads(model: IndustryModel) -> None:
     model.add_firms(len(cluster), **columns)
     model.counters["projects_signed"] += len(cluster)
     model.flows["signed_output_yi"] += float(planned.sum()) * 4 * model.price_index
-    model.flows["investment_yi"] += float(columns["capital"].sum())
-    spend(model, "subsidies", incentive * float(columns["capital"].sum()))
+    capital = float(np.asarray(columns["capital"]).sum())
+    model.flows["investment_yi"] += capital
+    spend(model, "subsidies", incentive * capital)
 
 
 def give_birth_to_small_firms(model: IndustryModel) -> None:
@@ -152,7 +155,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
     cluster, granted, digitised = cluster[keep], granted[keep], digitised[keep]
     columns = _newcomer_columns(model, cluster, capacity, granted, 0.0, bank_draw[keep])
     demand = capacity * utilisation
-    workers = demand / columns["output_per_worker"]
+    workers = demand / np.asarray(columns["output_per_worker"])
     columns.update(
         stage=Stage.OPERATING,
         tier=digitised.astype(np.int8),
