@@ -13,6 +13,7 @@ from sim.model.mechanisms.cluster_totals import cluster_sum
 from sim.model.mechanisms.investment import new_land_density
 
 if TYPE_CHECKING:
+    from sim.model.mechanisms.environment import Leads
     from sim.model.model import IndustryModel
 
 
@@ -42,7 +43,7 @@ def _grant_land(model: IndustryModel, first_row: int, need_mu: np.ndarray) -> np
     Newcomers that get land take firm rows from `first_row` on, in order.
     """
     granted = model.parcels.allocate_many(first_row, need_mu, model.params.attraction.min_land_share)
-    model.counters["land_refusals"] += int(np.count_nonzero(granted == 0))
+    model.scratch.tally.add("land_refusals", int(np.count_nonzero(granted == 0)))
     return granted
 
 
@@ -81,13 +82,12 @@ def _newcomer_columns(
     }
 
 
-def convert_leads(model: IndustryModel) -> None:
+def convert_leads(model: IndustryModel, leads: Leads) -> None:
     """Leads sign with a chance raised by task-force support and incentives, if they pass the
     land screen and get land; approvals reform and task-force help shorten the build."""
     params = model.params
     attraction, land = params.attraction, params.levers.land
     incentive = params.levers.attraction.incentive_share
-    leads = model.leads
     effort = model.cluster_effort[leads.cluster]
     chance = attraction.conversion_rate * (1 + params.task_forces.lead_support * effort * leads.supported)
     chance *= 1 + attraction.incentive_response * incentive
@@ -97,8 +97,8 @@ def convert_leads(model: IndustryModel) -> None:
     per_mu_wan = leads.annual_output_yi * 1e4 / need_mu
     passes_screen = per_mu_wan >= land.min_output_per_mu_wan
     signs = (leads.signing_draw < np.minimum(chance, 1.0)) & passes_screen
-    model.counters["leads"] += leads.n
-    model.counters["leads_screened_out"] += int(np.count_nonzero(~passes_screen))
+    model.scratch.tally.add("leads", leads.n)
+    model.scratch.tally.add("leads_screened_out", int(np.count_nonzero(~passes_screen)))
     if not signs.any():
         return
     granted = _grant_land(model, model.firms.n, need_mu[signs])
@@ -121,10 +121,10 @@ def convert_leads(model: IndustryModel) -> None:
         cash=params.accounts.initial_cash_ratio * planned * 4 * model.price_index,
     )
     model.add_firms(len(cluster), **columns)
-    model.counters["projects_signed"] += len(cluster)
-    model.flows["signed_output_yi"] += float(planned.sum()) * 4 * model.price_index
+    model.scratch.tally.add("projects_signed", len(cluster))
+    model.scratch.tally.add("signed_output_yi", float(planned.sum()) * 4 * model.price_index)
     capital = float(np.asarray(columns["capital"]).sum())
-    model.flows["investment_yi"] += capital
+    model.scratch.tally.add("investment_yi", capital)
     spend(model, "subsidies", incentive * capital)
 
 
@@ -132,7 +132,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
     """Small firms are founded at a steady rate when land is available."""
     params = model.params
     firms = model.firms
-    rng = model.streams["births"]
+    rng = model.scratch.streams["births"]
     small = firms.alive & ~firms.above_scale
     count = rng.poisson(params.demography.small_birth_rate / 4 * np.count_nonzero(small))
     if count == 0:
@@ -168,7 +168,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
         cash=params.accounts.initial_cash_ratio * capacity * 4 * model.price_index,
     )
     model.add_firms(len(cluster), **columns)
-    model.counters["births"] += len(cluster)
+    model.scratch.tally.add("births", len(cluster))
 
 
 def advance_projects(model: IndustryModel) -> None:
@@ -198,7 +198,7 @@ def advance_projects(model: IndustryModel) -> None:
     firms.stage[ramping & (firms.stage_timer <= 0)] = Stage.OPERATING
 
 
-def attract_investment(model: IndustryModel) -> None:
+def attract_investment(model: IndustryModel, leads: Leads) -> None:
     advance_projects(model)
-    convert_leads(model)
+    convert_leads(model, leads)
     give_birth_to_small_firms(model)

@@ -32,7 +32,7 @@ def innovate(model: IndustryModel) -> None:
     settings = model.params.innovation
     levers = model.params.levers.innovation
     firms = model.firms
-    rng = model.streams["innovation"]
+    rng = model.scratch.streams["innovation"]
     draws = rng.random(firms.n)
     steps = rng.exponential(settings.step_mean, firms.n)
     cert_draws = rng.random(firms.n)
@@ -54,6 +54,6 @@ def innovate(model: IndustryModel) -> None:
     firms.tech[certified] = True
     firms.ever_certified[certified] = True
     firms.tech[lapsed] = False
-    model.counters["innovations"] += int(np.count_nonzero(success))
-    model.counters["certifications"] += int(np.count_nonzero(certified))
+    model.scratch.tally.add("innovations", int(np.count_nonzero(success)))
+    model.scratch.tally.add("certifications", int(np.count_nonzero(certified)))
     spend(model, "subsidies", levers.certification_award_wan * np.count_nonzero(first_time) / WAN_PER_YI)
