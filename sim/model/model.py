@@ -17,6 +17,7 @@ import numpy as np
 from sim.inputs.base_year import BaseYearData, load_scenario_base_year
 from sim.inputs.scenario import Scenario, default_scenario
 from sim.model.agents import Bank, Enterprise, LandParcel, TaskForce
+from sim.model.constants import BaseYearConstants
 from sim.model.firms import Stage
 from sim.model.fiscal import pay_running_costs
 from sim.model.indicators import CLUSTER_COLUMNS, MODEL_REPORTERS, cluster_rows, quarter_indicators
@@ -50,8 +51,14 @@ from sim.model.world import build_world, policy_rate
 class IndustryModel(mesa.Model):
     """Dazu's industry under a scenario; one step is one quarter.
 
-    This quarter's scratch (random streams, the tally of counts and money flows) is
-    `scratch`, made fresh at its start; what one phase hands the next is passed in `step`.
+    Its attributes are of three kinds, so it is clear what a phase may change:
+    - inputs and constants, fixed for the run: `params`, `base_year`, `clusters`
+      (per-cluster constants) and `constants` (figures of the base year);
+    - district state, carried from quarter to quarter and updated by the phases: the firm
+      and parcel arrays, banks, task forces, prices and wage, the skilled pool, demand
+      shocks, the local input share, channel sales, cluster output and task-force effort;
+    - this quarter's scratch, made fresh at its start: `scratch` (random streams and the
+      tally of counts and money flows). What one phase hands the next is passed in `step`.
 
     Args:
         scenario: validated scenario (horizon, targets, mechanism parameters); defaults to
@@ -76,23 +83,29 @@ class IndustryModel(mesa.Model):
         self.parcels: ParcelArrays = world.parcels
         self.clusters = world.clusters
 
+        # Figures of the base year (and of the world built from it), fixed for the run.
         base_output = self._annual_output_by_cluster()
+        small = ~self.firms.above_scale
+        shares = np.array([c.small_firm_share for c in base.clusters])
+        self.constants = BaseYearConstants(
+            above_scale_threshold=base.firms.above_scale_threshold_yi.value,
+            policy_rate=policy_rate(base),
+            skilled_wage_premium=base.employment.skilled_wage_premium.value,
+            base_skilled_share=base.employment.skilled_share.value,
+            vacant_parcel_mu=base.land.vacant_parcel_mu.value,
+            small_median_yi=float(np.median(self.firms.annual_revenue[small])),
+            small_firm_dispersion=base.heterogeneity.small_firm_dispersion.value,
+            small_firm_shares=shares / shares.sum(),
+            lead_weights=np.array([c.output_share for c in base.clusters]),
+            channel_base_yi=float(self.clusters.channel_share @ base_output),
+            base_cluster_means=cluster_means(self),
+        )
+
+        # District state (besides the firm and parcel arrays), updated quarter by quarter.
         self.skilled_pool = world.skilled_pool
         self.price_index = 1.0
         self.energy_price = base.energy.price_yuan_per_tce.value
         self.annual_wage = base.employment.annual_wage_yi.value
-        self.skilled_wage_premium = base.employment.skilled_wage_premium.value
-        self.policy_rate = policy_rate(base)
-        self.above_scale_threshold = base.firms.above_scale_threshold_yi.value
-        self.base_skilled_share = base.employment.skilled_share.value
-        self.vacant_parcel_mu = base.land.vacant_parcel_mu.value
-        small = ~self.firms.above_scale
-        self.small_median_yi = float(np.median(self.firms.annual_revenue[small]))
-        self.small_firm_dispersion = base.heterogeneity.small_firm_dispersion.value
-        shares = np.array([c.small_firm_share for c in base.clusters])
-        self.small_firm_shares = shares / shares.sum()
-        self.lead_weights = np.array([c.output_share for c in base.clusters])
-        self.channel_base_yi = float(self.clusters.channel_share @ base_output)
         self.local_input_share = self.params.market.local_input_share
         self.channel_sales_yi = 0.0  # yearly sales the plan's new channels have reached
         self.demand_shock = np.zeros(self.clusters.n)
@@ -112,7 +125,6 @@ class IndustryModel(mesa.Model):
             [tf for tf in self.task_forces if tf.cluster == c] for c in range(self.clusters.n)
         ]
         self.cluster_effort = np.full(self.clusters.n, self.params.task_forces.effort)
-        self.base_cluster_means = cluster_means(self)
         self._enterprises: list[Enterprise] = []
         self._parcel_agents: list[LandParcel] = []
         self._register_firms(np.arange(self.firms.n))

@@ -383,7 +383,7 @@ class ReferenceEnterprise(mesa.Agent):
             if draws["lapse"][self.index] < settings.lapse_rate:
                 self.tech = False
             return
-        propensity = settings.certification_rate * self.skilled_share / model.base_skilled_share
+        propensity = settings.certification_rate * self.skilled_share / model.constants.base_skilled_share
         propensity *= settings.success_certification_boost if success else 1.0
         propensity *= 1 + settings.award_response * levers.certification_award_wan / AWARD_RESPONSE_UNIT_WAN
         if draws["certification"][self.index] < propensity:
@@ -443,7 +443,7 @@ class ReferenceEnterprise(mesa.Agent):
         from_cash = min(spare, cost)
         borrowed = min(self.loan_offer, max(cost - from_cash, 0.0) + self.rescue)
         rate = (
-            model.policy_rate
+            model.constants.policy_rate
             + model.bank_spreads[self.bank]
             + params.finance.risk_premium * (1 - self.loan_score)
             - subsidy
@@ -574,7 +574,7 @@ class ReferenceEnterprise(mesa.Agent):
         params = model.params
         levers = params.levers
         va = self.value_added_now()
-        wages = model.annual_wage / 4 * (self.workers + model.skilled_wage_premium * self.skilled)
+        wages = model.annual_wage / 4 * (self.workers + model.constants.skilled_wage_premium * self.skilled)
         overdraft = max(-self.cash, 0.0)
         # Arrears pay the full rate: the district's interest support is only on bank debt.
         interest = (self.debt + overdraft) * self.loan_rate / 4 + overdraft * self.interest_support / 4
@@ -605,7 +605,7 @@ class ReferenceEnterprise(mesa.Agent):
         if self.stage != OPERATING:
             return  # firms not yet operating a full year keep their status
         was = self.above_scale
-        self.above_scale = self.annual_revenue >= self.model.above_scale_threshold
+        self.above_scale = self.annual_revenue >= self.model.constants.above_scale_threshold
         if self.above_scale and not was:
             self.model.scratch.tally.add("new_above_scale", 1)
 

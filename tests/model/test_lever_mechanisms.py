@@ -44,7 +44,7 @@ def test_batched_allocation_numbers_newcomers_in_order_of_success():
 def test_industry_brains_serve_the_largest_clusters_first():
     model = model_with("levers.ai.industry_brain_clusters=2")
     covered = industry_brain_clusters(model)
-    largest_two = np.argsort(-model.lead_weights)[:2]
+    largest_two = np.argsort(-model.constants.lead_weights)[:2]
     assert covered.sum() == 2 and covered[largest_two].all()
 
 

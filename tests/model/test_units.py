@@ -66,6 +66,14 @@ def test_tally_refuses_names_it_does_not_declare():
         spend(model, "bribes", 1.0)
 
 
+def test_base_year_constants_cannot_be_changed():
+    model = IndustryModel(rng=2)
+    with pytest.raises(AttributeError):
+        model.constants.policy_rate = 0.0  # type: ignore[misc]
+    with pytest.raises(ValueError, match="read-only"):
+        model.constants.lead_weights[0] = 1.0
+
+
 def test_enterprise_agent_reads_its_row():
     model = IndustryModel(rng=1)
     agent = model.enterprise(0)

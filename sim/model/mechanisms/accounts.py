@@ -52,7 +52,7 @@ def operating_profit(model: IndustryModel) -> np.ndarray:
     params = model.params
     firms = model.firms
     va = value_added(model)
-    wages = model.annual_wage / 4 * (firms.workers + model.skilled_wage_premium * firms.skilled)
+    wages = model.annual_wage / 4 * (firms.workers + model.constants.skilled_wage_premium * firms.skilled)
     overdraft = np.maximum(-firms.cash, 0.0)  # unpaid suppliers and arrears cost interest too
     # Arrears pay the full rate: the district's interest support is only on bank debt.
     interest = (firms.debt + overdraft) * firms.loan_rate / 4 + overdraft * firms.interest_support / 4
@@ -98,7 +98,7 @@ def update_above_scale_list(model: IndustryModel) -> None:
     firms = model.firms
     was = firms.above_scale.copy()
     full_year = firms.alive & (firms.stage == Stage.OPERATING)
-    firms.above_scale = full_year & (firms.annual_revenue >= model.above_scale_threshold) | (
+    firms.above_scale = full_year & (firms.annual_revenue >= model.constants.above_scale_threshold) | (
         firms.alive & was & ~full_year
     )
     model.scratch.tally.add("new_above_scale", int(np.count_nonzero(firms.above_scale & ~was)))

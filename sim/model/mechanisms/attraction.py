@@ -61,7 +61,7 @@ def _newcomer_columns(
     Newcomers bank with a bank drawn in proportion to lending capacity (`bank_draw` is a
     uniform draw per newcomer).
     """
-    log_a, quality, per_worker = cluster_means(model, model.base_cluster_means)
+    log_a, quality, per_worker = cluster_means(model, model.constants.base_cluster_means)
     capacities = np.array([bank.capacity_yi for bank in model.banks])
     bank = np.searchsorted(np.cumsum(capacities) / capacities.sum(), bank_draw, side="right")
     return {
@@ -77,7 +77,7 @@ def _newcomer_columns(
         "capital": capacity * 4 * model.clusters.capital_output[cluster] * model.price_index,
         "land_mu": granted,
         "density": capacity / np.maximum(granted, 1e-9),
-        "loan_rate": model.policy_rate,
+        "loan_rate": model.constants.policy_rate,
         "entry_step": model.steps,
     }
 
@@ -137,10 +137,11 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
     count = rng.poisson(params.demography.small_birth_rate / 4 * np.count_nonzero(small))
     if count == 0:
         return
-    cluster = rng.choice(model.clusters.n, size=count, p=model.small_firm_shares)
+    constants = model.constants
+    cluster = rng.choice(model.clusters.n, size=count, p=constants.small_firm_shares)
     annual = np.minimum(
-        rng.lognormal(np.log(model.small_median_yi), model.small_firm_dispersion, count),
-        0.8 * model.above_scale_threshold,
+        rng.lognormal(np.log(constants.small_median_yi), constants.small_firm_dispersion, count),
+        0.8 * constants.above_scale_threshold,
     )
     bank_draw = rng.random(count)
     digitised = rng.random(count) < params.demography.birth_digital_share

@@ -63,7 +63,7 @@ def industry_brain_clusters(model: IndustryModel) -> np.ndarray:
     """Which clusters an 'industry brain' serves: the largest (by base-year output) first."""
     covered = np.zeros(model.clusters.n, bool)
     count = model.params.levers.ai.industry_brain_clusters
-    covered[np.argsort(-model.lead_weights, kind="stable")[:count]] = True
+    covered[np.argsort(-model.constants.lead_weights, kind="stable")[:count]] = True
     return covered
 
 

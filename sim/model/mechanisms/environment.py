@@ -96,7 +96,7 @@ def draw_leads(model: IndustryModel) -> Leads:
     rng = model.scratch.streams["leads"]
     per_year = attraction.leads_per_year + levers.extra_leads_per_year
     count = rng.poisson(per_year * (1 - attraction.focus_count_cost * levers.large_firm_focus) / 4)
-    weights = np.sqrt(model.lead_weights)
+    weights = np.sqrt(model.constants.lead_weights)
     cluster = rng.choice(model.clusters.n, size=count, p=weights / weights.sum())
     median = attraction.lead_median_output_yi * (1 + attraction.focus_size_gain * levers.large_firm_focus)
     size = rng.lognormal(np.log(median), attraction.lead_size_dispersion, count)

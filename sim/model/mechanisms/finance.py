@@ -113,7 +113,7 @@ def start_projects(model: IndustryModel, projects: Projects, loans: LoanAnswers)
     from_cash = np.minimum(np.maximum(firms.cash - cash_reserve(model), 0.0), cost)
     borrowed = np.minimum(loans.offer, np.maximum(cost - from_cash, 0.0) + projects.rescue)
     rate = (
-        model.policy_rate
+        model.constants.policy_rate
         + np.array([b.spread for b in model.banks])[firms.bank]
         + finance.risk_premium * (1 - loans.score)
         - subsidy

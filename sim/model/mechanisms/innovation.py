@@ -45,7 +45,7 @@ def innovate(model: IndustryModel) -> None:
     firms.productivity[success] *= 1 + steps[success]
 
     skilled_share = firms.skilled / np.maximum(firms.workers, 1e-9)
-    propensity = settings.certification_rate * skilled_share / model.base_skilled_share
+    propensity = settings.certification_rate * skilled_share / model.constants.base_skilled_share
     propensity *= np.where(success, settings.success_certification_boost, 1.0)
     propensity *= 1 + settings.award_response * levers.certification_award_wan / AWARD_RESPONSE_UNIT_WAN
     certified = active & ~firms.tech & (cert_draws < propensity)

@@ -29,7 +29,7 @@ def supply_land(model: IndustryModel) -> None:
     if quarterly <= 0:
         return
     rng = model.scratch.streams["land_supply"]
-    median = np.log(model.vacant_parcel_mu)
+    median = np.log(model.constants.vacant_parcel_mu)
     sizes = rng.lognormal(median, 0.6, 64)
     while sizes.sum() < quarterly:
         sizes = np.concatenate([sizes, rng.lognormal(median, 0.6, 64)])
