@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from enum import IntEnum
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 class Stage(IntEnum):
@@ -80,8 +81,11 @@ class FirmArrays:
     def column_names(cls) -> list[str]:
         return [f.name for f in fields(cls) if f.name != "n"]
 
-    def add(self, count: int, **columns: np.ndarray) -> np.ndarray:
-        """Append `count` firms; unspecified columns start at zero. Returns their row indices."""
+    def add(self, count: int, **columns: ArrayLike) -> np.ndarray:
+        """Append `count` firms; unspecified columns start at zero, scalars fill every new row.
+
+        Returns their row indices.
+        """
         unknown = set(columns) - set(self.column_names())
         if unknown:
             raise KeyError(f"unknown firm columns {sorted(unknown)}")

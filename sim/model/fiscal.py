@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
+    from sim.model.quarter import Tally
 
 # The categories of the fiscal-cost report, each a per-quarter flow `fiscal_<category>_yi`.
 CATEGORIES = (
@@ -27,10 +28,8 @@ WAN_PER_YI = 1e4
 
 
 def spend(model: IndustryModel, category: str, amount_yi: float) -> None:
-    """Book `amount_yi` of this quarter's spending under `category`."""
-    if category not in CATEGORIES:
-        raise KeyError(f"unknown fiscal category {category!r}")
-    model.flows[f"fiscal_{category}_yi"] += float(amount_yi)
+    """Book `amount_yi` of this quarter's spending under `category` (the tally refuses unknown ones)."""
+    model.scratch.tally.add(f"fiscal_{category}_yi", float(amount_yi))
 
 
 def pay_running_costs(model: IndustryModel) -> None:
@@ -56,6 +55,6 @@ def pay_running_costs(model: IndustryModel) -> None:
     spend(model, "task_forces", staff / WAN_PER_YI)
 
 
-def total_cost_yi(flows: dict[str, float]) -> float:
+def total_cost_yi(tally: Tally) -> float:
     """Net cost to the budget of one quarter's fiscal flows."""
-    return sum(flows.get(name, 0.0) for name in FISCAL_FLOWS)
+    return sum(tally[name] for name in FISCAL_FLOWS)

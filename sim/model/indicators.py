@@ -12,47 +12,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.model.firms import Stage
-from sim.model.fiscal import FISCAL_FLOWS, total_cost_yi
+from sim.model.fiscal import total_cost_yi
 from sim.model.parcels import ParcelStatus
+from sim.model.quarter import COUNTS, MONEY_FLOWS
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
-FLOW_COUNTERS = (
-    "leads",
-    "leads_screened_out",
-    "projects_signed",
-    "births",
-    "exits",
-    "distress_exits",
-    "defaults",
-    "new_above_scale",
-    "loan_requests",
-    "loans_approved",
-    "loans_refused",
-    "projects_short_of_equity",
-    "expansions",
-    "digital_upgrades",
-    "innovations",
-    "certifications",
-    "retrofits",
-    "land_refusals",
-    "land_supplied_mu",
-    "land_reclaimed_mu",
-    "land_surrendered_mu",
-    "skilled_hired",
-    "trained",
-    "talent_added",
-)
-FLOW_MONEY = (
-    "investment_yi",
-    "new_loans_yi",
-    "default_losses_yi",
-    "unpaid_trade_credit_yi",
-    "local_sourcing_yi",
-    "signed_output_yi",
-    *FISCAL_FLOWS,
-)
 FLOWS = (
     "output_yi",
     "above_scale_output_yi",
@@ -60,8 +26,8 @@ FLOWS = (
     "entries",
     "task_force_leads",
     "task_force_requests",
-    *FLOW_COUNTERS,
-    *FLOW_MONEY,
+    *COUNTS,
+    *MONEY_FLOWS,
     "fiscal_cost_yi",
 )
 STOCKS = (
@@ -122,6 +88,7 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
     def output_weighted(values: np.ndarray) -> float:
         return float(np.average(values[producing], weights=weights)) if weights.sum() > 0 else 0.0
 
+    tally = model.scratch.tally
     workers = float(firms.workers[alive].sum())
     values: dict[str, Any] = {
         "year": model.year,
@@ -129,7 +96,7 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "output_yi": output,
         "above_scale_output_yi": float(firms.revenue[firms.above_scale].sum()),
         "value_added_yi": float(firms.value_added.sum()),
-        "entries": model.counters["projects_signed"] + model.counters["births"],
+        "entries": tally["projects_signed"] + tally["births"],
         "task_force_leads": sum(tf.leads_supported for tf in model.task_forces),
         "task_force_requests": sum(tf.requests_served for tf in model.task_forces),
         "firms": int(np.count_nonzero(producing)),
@@ -151,14 +118,12 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "local_input_share": float(model.local_input_share),
         "channel_sales_yi": float(model.channel_sales_yi),
         "quality_index": output_weighted(firms.quality),
-        "fiscal_cost_yi": total_cost_yi(model.flows),
+        "fiscal_cost_yi": total_cost_yi(tally),
     }
     for tier in range(4):
         values[f"tier{tier}_share"] = _share(firms.tier == tier, producing)
-    for name in FLOW_COUNTERS:
-        values[name] = model.counters[name]
-    for name in FLOW_MONEY:
-        values[name] = model.flows[name]
+    for name in (*COUNTS, *MONEY_FLOWS):
+        values[name] = tally[name]
     return values
 
 

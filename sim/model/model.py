@@ -9,7 +9,6 @@ LandParcel agents name rows of them. See docs in README and the DESIGN for the m
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import mesa
@@ -18,6 +17,7 @@ import numpy as np
 from sim.inputs.base_year import BaseYearData, load_scenario_base_year
 from sim.inputs.scenario import Scenario, default_scenario
 from sim.model.agents import Bank, Enterprise, LandParcel, TaskForce
+from sim.model.constants import BaseYearConstants
 from sim.model.firms import Stage
 from sim.model.fiscal import pay_running_costs
 from sim.model.indicators import CLUSTER_COLUMNS, MODEL_REPORTERS, cluster_rows, quarter_indicators
@@ -44,30 +44,21 @@ from sim.model.mechanisms.projects import Projects
 from sim.model.mechanisms.quality import build_quality
 from sim.model.mechanisms.task_force_service import allocate_task_forces, evaluate_task_forces
 from sim.model.parcels import ParcelArrays
+from sim.model.quarter import QuarterScratch
 from sim.model.world import build_world, policy_rate
-
-# One random stream per mechanism and quarter, so a lever that changes one mechanism's
-# draws, or the number of firms, leaves every other draw unchanged: firm row i gets the
-# same numbers in paired scenarios (common random numbers).
-STREAMS = (
-    "world",
-    "demand",
-    "productivity",
-    "leads",
-    "births",
-    "digital",
-    "innovation",
-    "green",
-    "finance",
-    "land_supply",
-    "reclaim",
-    "exit",
-    "investment",
-)
 
 
 class IndustryModel(mesa.Model):
     """Dazu's industry under a scenario; one step is one quarter.
+
+    Its attributes are of three kinds, so it is clear what a phase may change:
+    - inputs and constants, fixed for the run: `params`, `base_year`, `clusters`
+      (per-cluster constants) and `constants` (figures of the base year);
+    - district state, carried from quarter to quarter and updated by the phases: the firm
+      and parcel arrays, banks, task forces, prices and wage, the skilled pool, demand
+      shocks, the local input share, channel sales, cluster output and task-force effort;
+    - this quarter's scratch, made fresh at its start: `scratch` (random streams and the
+      tally of counts and money flows). What one phase hands the next is passed in `step`.
 
     Args:
         scenario: validated scenario (horizon, targets, mechanism parameters); defaults to
@@ -86,37 +77,41 @@ class IndustryModel(mesa.Model):
         base = base_year or load_scenario_base_year(scenario)
         self.base_year = base  # the data the world was built from, for inspection
         self._entropy = int(self.rng.integers(2**63))
-        self.streams = self._quarter_streams()
-        world = build_world(base, self.params, self.streams["world"])
+        self._begin_quarter()
+        world = build_world(base, self.params, self.scratch.streams["world"])
         self.firms = world.firms
         self.parcels: ParcelArrays = world.parcels
         self.clusters = world.clusters
-        self.skilled_pool = world.skilled_pool
 
+        # Figures of the base year (and of the world built from it), fixed for the run.
+        base_output = self._annual_output_by_cluster()
+        small = ~self.firms.above_scale
+        shares = np.array([c.small_firm_share for c in base.clusters])
+        self.constants = BaseYearConstants(
+            above_scale_threshold=base.firms.above_scale_threshold_yi.value,
+            policy_rate=policy_rate(base),
+            skilled_wage_premium=base.employment.skilled_wage_premium.value,
+            base_skilled_share=base.employment.skilled_share.value,
+            vacant_parcel_mu=base.land.vacant_parcel_mu.value,
+            small_median_yi=float(np.median(self.firms.annual_revenue[small])),
+            small_firm_dispersion=base.heterogeneity.small_firm_dispersion.value,
+            small_firm_shares=shares / shares.sum(),
+            lead_weights=np.array([c.output_share for c in base.clusters]),
+            channel_base_yi=float(self.clusters.channel_share @ base_output),
+            base_cluster_means=cluster_means(self),
+        )
+
+        # District state (besides the firm and parcel arrays), updated quarter by quarter.
+        self.skilled_pool = world.skilled_pool
         self.price_index = 1.0
         self.energy_price = base.energy.price_yuan_per_tce.value
         self.annual_wage = base.employment.annual_wage_yi.value
-        self.skilled_wage_premium = base.employment.skilled_wage_premium.value
-        self.policy_rate = policy_rate(base)
-        self.above_scale_threshold = base.firms.above_scale_threshold_yi.value
-        self.base_skilled_share = base.employment.skilled_share.value
-        self.vacant_parcel_mu = base.land.vacant_parcel_mu.value
-        small = ~self.firms.above_scale
-        self.small_median_yi = float(np.median(self.firms.annual_revenue[small]))
-        self.small_firm_dispersion = base.heterogeneity.small_firm_dispersion.value
-        shares = np.array([c.small_firm_share for c in base.clusters])
-        self.small_firm_shares = shares / shares.sum()
-        self.lead_weights = np.array([c.output_share for c in base.clusters])
-
         self.local_input_share = self.params.market.local_input_share
         self.channel_sales_yi = 0.0  # yearly sales the plan's new channels have reached
-        base_output = self._annual_output_by_cluster()
-        self.channel_base_yi = float(self.clusters.channel_share @ base_output)
         self.demand_shock = np.zeros(self.clusters.n)
-        self.cluster_output: np.ndarray | None = None
-        self.cluster_output_growth = np.zeros(self.clusters.n)
+        self.cluster_output: np.ndarray | None = None  # last quarter's, for the spillover
+        self.cluster_output_growth = np.zeros(self.clusters.n)  # last year's, for the evaluation
         self._output_last_year = base_output
-
         self.banks = [
             Bank(self, i, spec.name, spec.capacity_yi, spec.score_threshold, spec.spread)
             for i, spec in enumerate(world.banks)
@@ -130,13 +125,11 @@ class IndustryModel(mesa.Model):
             [tf for tf in self.task_forces if tf.cluster == c] for c in range(self.clusters.n)
         ]
         self.cluster_effort = np.full(self.clusters.n, self.params.task_forces.effort)
-        self.base_cluster_means = cluster_means(self)
         self._enterprises: list[Enterprise] = []
         self._parcel_agents: list[LandParcel] = []
         self._register_firms(np.arange(self.firms.n))
         self._sync_parcel_agents()
 
-        self._begin_quarter()
         self.firms.margin = np.divide(
             operating_profit(self),
             self.firms.revenue,
@@ -145,6 +138,7 @@ class IndustryModel(mesa.Model):
         )
         self.firms.competitiveness = competitiveness(self)
         self.firms.value_added = value_added(self)
+        # Run totals, for the population identity: initial + entries - exits = alive.
         self.initial_firms = int(np.count_nonzero(self.firms.alive))
         self.entries_total = 0
         self.exits_total = 0
@@ -172,42 +166,38 @@ class IndustryModel(mesa.Model):
 
     # ----- the quarter ----------------------------------------------------------------------
     def step(self) -> None:
-        """One quarter, in the order the README's "The model" section describes."""
+        """One quarter, in the order the README's "The model" section describes.
+
+        What a phase hands on is passed explicitly: the leads, the firms' project requests
+        and the banks' answers to them.
+        """
         self._begin_quarter()
-        draw_environment(self)  # 1 prices, demand shocks, productivity shocks, leads
+        leads = draw_environment(self)  # 1 prices, demand shocks, productivity shocks, leads
         if self.quarter == 1:
             evaluate_task_forces(self)
-        allocate_task_forces(self)  # 2 task forces take leads and firms' requests
-        attract_investment(self)  # 3 projects build and ramp, leads convert, small firms born
-        self.projects = Projects.empty(self.firms.n)  # sized after this quarter's newcomers
+        allocate_task_forces(self, leads)  # 2 task forces take leads and firms' requests
+        attract_investment(self, leads)  # 3 projects build and ramp, leads convert, small firms born
+        projects = Projects.empty(self.firms.n)  # sized after this quarter's newcomers
         hire(self)  # 4 firms decide: staff, expand, upgrade, innovate, quality, retrofit
-        plan_capacity_investment(self)
-        plan_digital_upgrades(self)
+        plan_capacity_investment(self, projects)
+        plan_digital_upgrades(self, projects)
         innovate(self)
         build_quality(self)
-        plan_retrofits(self)
-        answer_loan_requests(self)  # 5 banks answer; land supplied, reclaimed and allocated
-        manage_land(self)
-        allocate_expansion_land(self)
-        start_projects(self)
+        plan_retrofits(self, projects)
+        loans = answer_loan_requests(self, projects)  # 5 banks answer; land supplied, reclaimed, allocated
+        manage_land(self, projects)
+        allocate_expansion_land(self, projects)
+        start_projects(self, projects, loans)
         match_suppliers(self)  # 6 new local suppliers and sales channels, then production
         open_channels(self)
         produce(self)
         settle_accounts(self)  # 7 accounts, then exits
-        close_firms(self)
+        close_firms(self, loans)
         self._end_quarter()  # 8 collect
 
-    def _quarter_streams(self) -> dict[str, np.random.Generator]:
-        """Fresh generators for this quarter, keyed by (mechanism, quarter) under the run's seed."""
-        return {
-            name: np.random.default_rng(np.random.SeedSequence(self._entropy, spawn_key=(k, self.steps)))
-            for k, name in enumerate(STREAMS)
-        }
-
     def _begin_quarter(self) -> None:
-        self.streams = self._quarter_streams()
-        self.counters: dict[str, Any] = defaultdict(int)
-        self.flows: dict[str, float] = defaultdict(float)
+        """Fresh random streams and an empty tally for the quarter about to run."""
+        self.scratch = QuarterScratch.begin(self._entropy, self.steps)
 
     def _end_quarter(self) -> None:
         pay_running_costs(self)
@@ -275,7 +265,7 @@ class IndustryModel(mesa.Model):
         for row in rows:
             self._enterprises[row].remove()
         self.exits_total += len(rows)
-        self.counters["exits"] += len(rows)
+        self.scratch.tally.add("exits", len(rows))
 
     def _pass_on_customers(self, rows: np.ndarray) -> None:
         firms = self.firms

@@ -100,11 +100,12 @@ class ParcelArrays:
         free = sorted(zip(self.area[vacant].tolist(), vacant.tolist(), strict=True))  # (area, parcel)
         granted = np.zeros(len(needs))
         splits: list[tuple[float, int]] = []
-        next_row = occupants if isinstance(occupants, int) else None
+        rows = None if isinstance(occupants, int) else occupants
+        next_row = occupants if isinstance(occupants, int) else 0  # newcomers: numbered as they succeed
         for k, need in enumerate(np.asarray(needs, float).tolist()):
             if not free or need <= 0:
                 continue
-            occupant = next_row if next_row is not None else int(occupants[k])
+            occupant = next_row if rows is None else int(rows[k])
             pos = bisect_left(free, (need, -1))
             if pos < len(free) and free[pos][0] > SPLIT_ABOVE * need:
                 area, parcel = free.pop(pos)
@@ -122,8 +123,7 @@ class ParcelArrays:
                 self.status[parcel] = ParcelStatus.OCCUPIED
                 self.occupant[parcel] = occupant
                 granted[k] = area
-            if next_row is not None:
-                next_row += 1
+            next_row += 1
         if splits:
             areas, holders = zip(*splits, strict=True)
             self.add(np.array(areas), ParcelStatus.OCCUPIED, np.array(holders))

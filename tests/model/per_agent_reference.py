@@ -12,7 +12,7 @@ readable statement of the firm rules; it is not used by the simulator.
 Same world, same rules, same random numbers. The class subclasses `IndustryModel`, so the
 world build, banks, task forces, land parcels, scenario, parameters and random streams
 are identical. Our mechanisms draw, per mechanism and quarter, one array of `firms.n`
-numbers from `model.streams[name]` and give element i to firm row i; the reference draws
+numbers from `model.scratch.streams[name]` and give element i to firm row i; the reference draws
 the same arrays from the same streams in the same order and each agent takes the element
 of its own row. A run therefore reproduces `IndustryModel` (tests/test_per_agent_reference.py).
 
@@ -273,7 +273,7 @@ class ReferenceEnterprise(mesa.Agent):
         """Firms train some of their unskilled workers."""
         trained = self.model.params.labour.training_rate / 4 * (self.workers - self.skilled)
         self.skilled += trained
-        self.model.counters["trained"] += trained
+        self.model.scratch.tally.add("trained", trained)
 
     def plan_hiring(self) -> None:
         """Staff target for expected output; skilled vacancies for the tier the firm is (or aims) at."""
@@ -378,17 +378,17 @@ class ReferenceEnterprise(mesa.Agent):
         success = draws["innovation"][self.index] < chance
         if success:
             self.productivity *= 1 + draws["innovation_step"][self.index]
-            model.counters["innovations"] += 1
+            model.scratch.tally.add("innovations", 1)
         if self.tech:
             if draws["lapse"][self.index] < settings.lapse_rate:
                 self.tech = False
             return
-        propensity = settings.certification_rate * self.skilled_share / model.base_skilled_share
+        propensity = settings.certification_rate * self.skilled_share / model.constants.base_skilled_share
         propensity *= settings.success_certification_boost if success else 1.0
         propensity *= 1 + settings.award_response * levers.certification_award_wan / AWARD_RESPONSE_UNIT_WAN
         if draws["certification"][self.index] < propensity:
             self.tech = True
-            model.counters["certifications"] += 1
+            model.scratch.tally.add("certifications", 1)
             if not self.ever_certified:
                 self.ever_certified = True
                 model.first_certifications += 1
@@ -443,7 +443,7 @@ class ReferenceEnterprise(mesa.Agent):
         from_cash = min(spare, cost)
         borrowed = min(self.loan_offer, max(cost - from_cash, 0.0) + self.rescue)
         rate = (
-            model.policy_rate
+            model.constants.policy_rate
             + model.bank_spreads[self.bank]
             + params.finance.risk_premium * (1 - self.loan_score)
             - subsidy
@@ -461,16 +461,16 @@ class ReferenceEnterprise(mesa.Agent):
             self.pending_capacity += self.capacity_add
             build = max(1, params.investment.build_quarters - params.levers.attraction.approval_quarters_cut)
             self.pending_timer = build + 1  # production this quarter counts the first one down
-            model.counters["expansions"] += 1
+            model.scratch.tally.add("expansions", 1)
         self.capital += self.capacity_cost
         if self.digital:
             self.complete_upgrade()
         if self.retrofit:
             self.energy_intensity *= 1 - params.green.retrofit_saving
-            model.counters["retrofits"] += 1
+            model.scratch.tally.add("retrofits", 1)
         model.project_subsidy += self.subsidy
-        model.flows["investment_yi"] += cost + self.subsidy
-        model.flows["new_loans_yi"] += borrowed
+        model.scratch.tally.add("investment_yi", cost + self.subsidy)
+        model.scratch.tally.add("new_loans_yi", borrowed)
 
     def complete_upgrade(self) -> None:
         """The next digital tier lifts productivity and output per worker."""
@@ -478,7 +478,7 @@ class ReferenceEnterprise(mesa.Agent):
         self.output_per_worker /= 1 - self.labour_saving_step()
         self.tier += 1
         self.preparing_upgrade = False
-        self.model.counters["digital_upgrades"] += 1
+        self.model.scratch.tally.add("digital_upgrades", 1)
 
     # ----- 6 production -----------------------------------------------------------------------
     def gain_cluster_demand(self) -> None:
@@ -574,7 +574,7 @@ class ReferenceEnterprise(mesa.Agent):
         params = model.params
         levers = params.levers
         va = self.value_added_now()
-        wages = model.annual_wage / 4 * (self.workers + model.skilled_wage_premium * self.skilled)
+        wages = model.annual_wage / 4 * (self.workers + model.constants.skilled_wage_premium * self.skilled)
         overdraft = max(-self.cash, 0.0)
         # Arrears pay the full rate: the district's interest support is only on bank debt.
         interest = (self.debt + overdraft) * self.loan_rate / 4 + overdraft * self.interest_support / 4
@@ -605,9 +605,9 @@ class ReferenceEnterprise(mesa.Agent):
         if self.stage != OPERATING:
             return  # firms not yet operating a full year keep their status
         was = self.above_scale
-        self.above_scale = self.annual_revenue >= self.model.above_scale_threshold
+        self.above_scale = self.annual_revenue >= self.model.constants.above_scale_threshold
         if self.above_scale and not was:
-            self.model.counters["new_above_scale"] += 1
+            self.model.scratch.tally.add("new_above_scale", 1)
 
     def consider_exit(self) -> None:
         """Exit at random (closure, relocation) or in distress after a refused rescue loan."""
@@ -620,7 +620,7 @@ class ReferenceEnterprise(mesa.Agent):
         refused_rescue = self.rescue_asked and self.loan_offer == 0
         distress = refused_rescue and self.cash < demography.distress_cash_ratio * self.annual_revenue
         if distress:
-            model.counters["distress_exits"] += 1
+            model.scratch.tally.add("distress_exits", 1)
         if chance_exit or distress:
             model.leaving.append(self)
 
@@ -715,13 +715,6 @@ class PerAgentIndustryModel(IndustryModel):
             self.phase_seconds[kind] += time.perf_counter() - start - self._sync_inside
             self._timing_outer = None
 
-    def _shared(
-        self, phase: Callable[[IndustryModel], None], reads: Sequence[str], writes: Sequence[str] = ()
-    ) -> None:
-        self._write(reads)
-        phase(self)
-        self._read_back(writes)
-
     def _cluster_totals(self, values: Callable[[ReferenceEnterprise], float], which: Callable) -> list[float]:
         """Sum of `values` over the agents `which` selects, per cluster, in row order."""
         totals = [0.0] * self.clusters.n
@@ -732,7 +725,7 @@ class PerAgentIndustryModel(IndustryModel):
 
     def _draw(self, stream: str, method: str, *args: Any) -> list[float]:
         """One draw per firm row, from the stream our vectorized phase uses, in the same order."""
-        return getattr(self.streams[stream], method)(*args, self.firms.n).tolist()
+        return getattr(self.scratch.streams[stream], method)(*args, self.firms.n).tolist()
 
     # ----- the quarter ------------------------------------------------------------------------
     def step(self) -> None:
@@ -746,15 +739,17 @@ class PerAgentIndustryModel(IndustryModel):
             self.shock_demand()
             self.shock_productivity()
         with self._phase("shared"):
-            draw_leads(self)
+            leads = draw_leads(self)
             if self.quarter == 1:
                 evaluate_task_forces(self)
-            self._shared(allocate_task_forces, TASK_FORCE_READS, TASK_FORCE_WRITES)
+            self._write(TASK_FORCE_READS)
+            allocate_task_forces(self, leads)
+            self._read_back(TASK_FORCE_WRITES)
         with self._phase("per_agent"):
             self.advance_projects()
         with self._phase("shared"):
             self._write(ATTRACTION_READS)
-            convert_leads(self)
+            convert_leads(self, leads)
             give_birth_to_small_firms(self)
         with self._phase("per_agent"):
             self.enterprises.do("clear_projects")
@@ -792,7 +787,7 @@ class PerAgentIndustryModel(IndustryModel):
     def shock_demand(self) -> None:
         """Cluster growth shocks (common plus own, AR(1)) drawn here; each firm's demand follows."""
         env = self.params.environment
-        rng = self.streams["demand"]
+        rng = self.scratch.streams["demand"]
         common = rng.normal(0.0, env.macro_volatility)
         own = rng.normal(0.0, env.cluster_volatility, self.clusters.n).tolist()
         previous = self.demand_shock.tolist()
@@ -831,7 +826,7 @@ class PerAgentIndustryModel(IndustryModel):
         recruited = talent.recruited_talent_per_year * labour.talent_retention
         graduates = talent.training_places_per_year * labour.training_completion
         self.skilled_pool += (labour.skilled_inflow_per_year + recruited + graduates) / 4
-        self.counters["talent_added"] += (recruited + graduates) / 4
+        self.scratch.tally.add("talent_added", (recruited + graduates) / 4)
         self.skilled_pool *= 1 - labour.skilled_attrition / 4
 
     def hire(self) -> None:
@@ -852,7 +847,7 @@ class PerAgentIndustryModel(IndustryModel):
         self.skilled_hired = 0.0
         self.enterprises.do("staff")
         self.skilled_pool -= self.skilled_hired
-        self.counters["skilled_hired"] += self.skilled_hired
+        self.scratch.tally.add("skilled_hired", self.skilled_hired)
 
     def plan_capacity_investment(self) -> None:
         self.draws["investment"] = self._draw("investment", "random")
@@ -874,7 +869,7 @@ class PerAgentIndustryModel(IndustryModel):
     def innovate(self) -> None:
         settings = self.params.innovation
         levers = self.params.levers.innovation
-        rng = self.streams["innovation"]
+        rng = self.scratch.streams["innovation"]
         n = self.firms.n
         self.draws["innovation"] = rng.random(n).tolist()
         self.draws["innovation_step"] = rng.exponential(settings.step_mean, n).tolist()
@@ -904,19 +899,19 @@ class PerAgentIndustryModel(IndustryModel):
         rows = [agent.index for agent in agents]
         self._write(FINANCE_LAND_READS, agents)
         with self._timed("sync"):
-            self.projects = Projects.empty(self.firms.n)
+            projects = Projects.empty(self.firms.n)
             for name in PROJECT_COLUMNS:
-                getattr(self.projects, name)[rows] = [getattr(agent, name) for agent in agents]
-        answer_loan_requests(self)
-        manage_land(self)
-        allocate_expansion_land(self)
+                getattr(projects, name)[rows] = [getattr(agent, name) for agent in agents]
+        loans = answer_loan_requests(self, projects)
+        manage_land(self, projects)
+        allocate_expansion_land(self, projects)
         self._read_back(FINANCE_LAND_WRITES)
         with self._timed("sync"):
             answers = {
-                **{name: getattr(self.projects, name).tolist() for name in PROJECT_COLUMNS},
-                "loan_offer": self.loan_offer.tolist(),
-                "loan_score": self.loan_score.tolist(),
-                "rescue_asked": self.rescue_asked.tolist(),
+                **{name: getattr(projects, name).tolist() for name in PROJECT_COLUMNS},
+                "loan_offer": loans.offer.tolist(),
+                "loan_score": loans.score.tolist(),
+                "rescue_asked": loans.rescue_asked.tolist(),
             }
             for agent in agents:
                 for name, values in answers.items():
@@ -959,7 +954,7 @@ class PerAgentIndustryModel(IndustryModel):
             return
         placed = self.add_cluster_demand([switched * s / total for s in supply])
         self.local_input_share += gain * placed / switched
-        self.flows["local_sourcing_yi"] += placed * 4 * self.price_index
+        self.scratch.tally.add("local_sourcing_yi", placed * 4 * self.price_index)
 
     def open_channels(self) -> None:
         """Channel sales step toward their target; the additional part becomes cluster demand."""

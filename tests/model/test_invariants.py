@@ -81,7 +81,7 @@ def test_invariants_hold_under_stress():
     while model.running:
         model.step()
         check_invariants(model, initial_land)
-        refusals += model.counters["land_refusals"]
+        refusals += model.scratch.tally["land_refusals"]
     assert refusals > 0, "with no new land, some projects must be refused land"
     assert model.parcels.area_by_status(ParcelStatus.VACANT) < 1500
 

@@ -8,7 +8,7 @@ import pytest
 from sim.inputs.scenario import load_scenario
 from sim.model.mechanisms.commerce import channel_target_yi, open_channels
 from sim.model.mechanisms.digital import industry_brain_clusters
-from sim.model.mechanisms.finance import loss_coverage, start_projects
+from sim.model.mechanisms.finance import LoanAnswers, loss_coverage, start_projects
 from sim.model.mechanisms.land import evaluate_output_per_mu
 from sim.model.mechanisms.linkages import match_suppliers
 from sim.model.mechanisms.projects import Projects
@@ -44,7 +44,7 @@ def test_batched_allocation_numbers_newcomers_in_order_of_success():
 def test_industry_brains_serve_the_largest_clusters_first():
     model = model_with("levers.ai.industry_brain_clusters=2")
     covered = industry_brain_clusters(model)
-    largest_two = np.argsort(-model.lead_weights)[:2]
+    largest_two = np.argsort(-model.constants.lead_weights)[:2]
     assert covered.sum() == 2 and covered[largest_two].all()
 
 
@@ -55,13 +55,13 @@ def test_loans_keep_the_pool_coverage_they_were_made_with():
     assert set(loss_coverage(model)[~firms.tech].tolist()) == {0.2}
     firm = int(np.flatnonzero(firms.tech & (firms.debt > 0))[0])
     old_debt = firms.debt[firm]
-    model.projects = Projects.empty(firms.n)
-    model.projects.rescue[firm] = 1.0
-    model.loan_offer = np.zeros(firms.n)
-    model.loan_offer[firm] = 1.0
-    model.loan_score = np.full(firms.n, 0.5)
+    projects = Projects.empty(firms.n)
+    projects.rescue[firm] = 1.0
+    offer = np.zeros(firms.n)
+    offer[firm] = 1.0
+    loans = LoanAnswers(offer=offer, score=np.full(firms.n, 0.5), rescue_asked=projects.rescue > 0)
     firms.cash[firm] = 0.0
-    start_projects(model)
+    start_projects(model, projects, loans)
     # Base-year debt had no cover; the new loan carries the S&T pool's 60%.
     assert firms.pool_coverage[firm] == pytest.approx(0.6 * 1.0 / (old_debt + 1.0))
 
@@ -70,7 +70,7 @@ def test_interest_support_is_paid_on_subsidised_debt_only():
     model = model_with("levers.finance.interest_subsidy=0.01")
     model.step()
     firms = model.firms
-    paid = model.flows["fiscal_interest_support_yi"]
+    paid = model.scratch.tally["fiscal_interest_support_yi"]
     assert paid == pytest.approx(
         float((firms.debt * firms.interest_support)[firms.alive].sum()) / 4, rel=0.05
     )
@@ -111,14 +111,13 @@ def test_matchmaking_moves_demand_to_input_making_clusters_only():
 def test_low_yield_firms_give_back_idle_land_and_scrap_idle_plant():
     model = model_with("levers.land.low_yield_threshold_wan=800")  # most firms are below it
     model.steps = 4  # a full year has passed for base-year firms
-    model.projects = Projects.empty(model.firms.n)
     firms = model.firms
     land, capacity, total = firms.land_mu.copy(), firms.capacity.copy(), model.parcels.total_area
-    evaluate_output_per_mu(model)
+    evaluate_output_per_mu(model, Projects.empty(firms.n))
     gave = land - firms.land_mu
-    assert gave.sum() > 0 and model.counters["land_surrendered_mu"] == pytest.approx(gave.sum())
+    assert gave.sum() > 0 and model.scratch.tally["land_surrendered_mu"] == pytest.approx(gave.sum())
     assert (firms.capacity >= firms.output - 1e-12).all()  # only idle plant is scrapped
     assert (firms.capacity <= capacity).all()
     assert model.parcels.total_area == pytest.approx(total)
     price = model.params.fiscal.reclaim_wan_per_mu / 1e4
-    assert model.flows["fiscal_land_yi"] == pytest.approx(gave.sum() * price)
+    assert model.scratch.tally["fiscal_land_yi"] == pytest.approx(gave.sum() * price)

@@ -11,6 +11,7 @@ from sim.model.mechanisms.accounts import book_defaults, operating_profit, updat
 from sim.model.mechanisms.environment import shock_demand
 from sim.model.mechanisms.production import install_capacity
 from sim.model.model import IndustryModel
+from sim.model.quarter import quarter_streams
 from tests.conftest import BASELINE
 
 
@@ -25,7 +26,8 @@ def test_common_random_numbers_survive_a_change_in_the_number_of_firms():
     for _ in range(6):
         small.step()
         large.step()
-        fresh_small, fresh_large = small._quarter_streams(), large._quarter_streams()
+        fresh_small = quarter_streams(small._entropy, small.steps)
+        fresh_large = quarter_streams(large._entropy, large.steps)
         common = min(small.firms.n, large.firms.n)
         for name in ("exit", "digital", "innovation", "finance", "investment"):
             a = fresh_small[name].random(small.firms.n)
@@ -53,7 +55,7 @@ def test_demand_shocks_keep_mean_growth_on_trend():
         model.firms.demand[:] = 1.0
         for step in range(1, 25):
             model.steps = step
-            model.streams = model._quarter_streams()
+            model._begin_quarter()
             shock_demand(model)
         ratios.append(model.firms.demand[0] / np.exp(24 * trend))
     assert np.mean(ratios) == pytest.approx(1.0, abs=0.05)  # s.e. about 0.02
@@ -125,9 +127,9 @@ def test_default_is_debt_beyond_cash_and_liquidated_capital():
     capacity = bank.capacity_yi
     book_defaults(model, np.array([firm]))
     loss = 10.0 - 1.0 - model.params.finance.recovery_rate * 20.0
-    assert model.flows["default_losses_yi"] == pytest.approx(loss)
+    assert model.scratch.tally["default_losses_yi"] == pytest.approx(loss)
     assert bank.capacity_yi == pytest.approx(capacity - 0.5 * loss)
-    assert model.flows["fiscal_risk_compensation_yi"] == pytest.approx(0.5 * loss)
+    assert model.scratch.tally["fiscal_risk_compensation_yi"] == pytest.approx(0.5 * loss)
 
 
 def test_pools_cover_only_loans_made_under_them():
@@ -137,8 +139,8 @@ def test_pools_cover_only_loans_made_under_them():
     firm = 0
     firms.debt[firm], firms.cash[firm], firms.capital[firm] = 10.0, 0.0, 0.0
     book_defaults(model, np.array([firm]))
-    assert model.flows["default_losses_yi"] == pytest.approx(10.0)
-    assert model.flows["fiscal_risk_compensation_yi"] == 0.0
+    assert model.scratch.tally["default_losses_yi"] == pytest.approx(10.0)
+    assert model.scratch.tally["fiscal_risk_compensation_yi"] == 0.0
 
 
 def test_exit_passes_customers_to_cluster_peers_and_frees_land():
@@ -166,7 +168,7 @@ def test_above_scale_list_is_updated_from_annual_revenue():
     firms.revenue_4q[big] = 0.01
     update_above_scale_list(model)
     assert firms.above_scale[small] and not firms.above_scale[big]
-    assert model.counters["new_above_scale"] >= 1
+    assert model.scratch.tally["new_above_scale"] >= 1
 
 
 def test_an_emptied_cluster_can_be_entered_again():
@@ -185,24 +187,25 @@ def test_firms_with_no_sales_do_not_upgrade_for_free():
     from sim.model.mechanisms.projects import Projects
 
     model = model_with("digital.skill_tolerance=0.3", "digital.base_rate=1.0")
-    model.projects = Projects.empty(model.firms.n)
+    projects = Projects.empty(model.firms.n)
     model.firms.revenue[:] = 0.0
-    plan_digital_upgrades(model)
-    chosen = model.projects.digital
-    assert (model.projects.digital_cost[chosen] > 0).all()
+    plan_digital_upgrades(model, projects)
+    chosen = projects.digital
+    assert (projects.digital_cost[chosen] > 0).all()
 
 
 def test_distress_exit_only_after_a_refused_rescue():
     from sim.model.mechanisms.accounts import close_firms
+    from sim.model.mechanisms.finance import LoanAnswers
 
     model = model_with("demography.exit_hazard_small=0", "demography.exit_hazard_above=0")
     firms = model.firms
     refused, rescued = 20, 21
     firms.cash[[refused, rescued]] = -5 * firms.annual_revenue[[refused, rescued]]
-    model.rescue_asked = np.zeros(firms.n, bool)
-    model.rescue_asked[[refused, rescued]] = True
-    model.loan_offer = np.zeros(firms.n)
-    model.loan_offer[rescued] = 1.0
-    close_firms(model)
+    rescue_asked = np.zeros(firms.n, bool)
+    rescue_asked[[refused, rescued]] = True
+    offer = np.zeros(firms.n)
+    offer[rescued] = 1.0
+    close_firms(model, LoanAnswers(offer=offer, score=np.full(firms.n, 0.5), rescue_asked=rescue_asked))
     assert not firms.alive[refused] and firms.alive[rescued]
-    assert model.counters["distress_exits"] == 1
+    assert model.scratch.tally["distress_exits"] == 1

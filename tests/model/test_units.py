@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.model.fiscal import spend
 from sim.model.mechanisms.adoption import adoption_probability
+from sim.model.mechanisms.projects import Projects
 from sim.model.model import IndustryModel
 from sim.model.parcels import NO_OCCUPANT, ParcelArrays, ParcelStatus
+from sim.model.quarter import Tally
 from sim.model.world import quantile_sizes, top_share_sigma
 
 
@@ -49,6 +52,28 @@ def test_top_share_sigma_reproduces_concentration():
     assert sizes.mean() == pytest.approx(1.4) and sizes.min() > 0.2
 
 
+def test_tally_refuses_names_it_does_not_declare():
+    tally = Tally()
+    tally.add("births", 2)
+    tally.add("investment_yi", 1.5)
+    assert (tally["births"], tally["investment_yi"], tally["exits"]) == (2, 1.5, 0)
+    with pytest.raises(KeyError, match="'birth' is not a declared"):
+        tally.add("birth", 1)
+    with pytest.raises(KeyError, match="'birth' is not a declared"):
+        tally["birth"]
+    model = IndustryModel(rng=2)
+    with pytest.raises(KeyError, match="'fiscal_bribes_yi' is not a declared"):
+        spend(model, "bribes", 1.0)
+
+
+def test_base_year_constants_cannot_be_changed():
+    model = IndustryModel(rng=2)
+    with pytest.raises(AttributeError):
+        model.constants.policy_rate = 0.0  # type: ignore[misc]
+    with pytest.raises(ValueError, match="read-only"):
+        model.constants.lead_weights[0] = 1.0
+
+
 def test_enterprise_agent_reads_its_row():
     model = IndustryModel(rng=1)
     agent = model.enterprise(0)
@@ -59,29 +84,26 @@ def test_enterprise_agent_reads_its_row():
     assert model.enterprise(0).unique_id != model.enterprise(1).unique_id
 
 
-def _quarter_ready_model() -> IndustryModel:
+def _quarter_ready_model() -> tuple[IndustryModel, Projects]:
     """A model just before the banks answer, with empty project requests."""
-    from sim.model.mechanisms.projects import Projects
-
     model = IndustryModel(rng=2)
-    model.projects = Projects.empty(model.firms.n)
-    return model
+    return model, Projects.empty(model.firms.n)
 
 
 def test_funded_project_is_paid_from_cash_and_loan_exactly():
     from sim.model.mechanisms.finance import answer_loan_requests, start_projects
 
-    model = _quarter_ready_model()
+    model, projects = _quarter_ready_model()
     firms = model.firms
     firm = int(np.argmax(firms.annual_revenue))
     firms.margin[firm] = 0.2  # a good borrower
     firms.cash[firm] = 2.0 + 0.03 * firms.annual_revenue[firm]  # 2 亿 of spare cash
-    model.projects.capacity_add[firm] = 1.0
-    model.projects.capacity_cost[firm] = 3.0
+    projects.capacity_add[firm] = 1.0
+    projects.capacity_cost[firm] = 3.0
     cash, debt, capital = firms.cash[firm], firms.debt[firm], firms.capital[firm]
-    answer_loan_requests(model)
-    assert model.loan_offer[firm] == pytest.approx(1.0)  # cost less spare cash
-    start_projects(model)
+    loans = answer_loan_requests(model, projects)
+    assert loans.offer[firm] == pytest.approx(1.0)  # cost less spare cash
+    start_projects(model, projects, loans)
     assert firms.debt[firm] == pytest.approx(debt + 1.0)
     assert firms.cash[firm] == pytest.approx(cash - 2.0)
     assert firms.capital[firm] == pytest.approx(capital + 3.0)
@@ -91,15 +113,15 @@ def test_funded_project_is_paid_from_cash_and_loan_exactly():
 def test_project_without_enough_own_funds_is_dropped():
     from sim.model.mechanisms.finance import answer_loan_requests, start_projects
 
-    model = _quarter_ready_model()
+    model, projects = _quarter_ready_model()
     firms = model.firms
     firm = int(np.argmax(firms.annual_revenue))
     firms.cash[firm] = 0.03 * firms.annual_revenue[firm]  # nothing above the reserve
-    model.projects.capacity_add[firm] = 1.0
-    model.projects.capacity_cost[firm] = 5.0
+    projects.capacity_add[firm] = 1.0
+    projects.capacity_cost[firm] = 5.0
     cash, debt = firms.cash[firm], firms.debt[firm]
-    answer_loan_requests(model)
-    start_projects(model)
+    loans = answer_loan_requests(model, projects)
+    start_projects(model, projects, loans)
     assert firms.needs_finance[firm]
     assert (firms.cash[firm], firms.debt[firm]) == pytest.approx((cash, debt))
     assert firms.pending_capacity[firm] == 0
@@ -108,7 +130,7 @@ def test_project_without_enough_own_funds_is_dropped():
 def test_accounts_move_cash_by_profit_less_payout_plus_depreciation_less_principal():
     from sim.model.mechanisms.accounts import settle_accounts
 
-    model = _quarter_ready_model()
+    model = IndustryModel(rng=2)
     firms = model.firms
     params = model.params
     rows = np.arange(firms.n)

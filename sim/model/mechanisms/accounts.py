@@ -17,6 +17,7 @@ from sim.model.mechanisms.innovation import rd_intensity
 from sim.model.mechanisms.quality import quality_spend_share
 
 if TYPE_CHECKING:
+    from sim.model.mechanisms.finance import LoanAnswers
     from sim.model.model import IndustryModel
 
 MARGIN_SMOOTHING = 0.3  # weight of the latest quarter in the margin banks look at
@@ -51,7 +52,7 @@ def operating_profit(model: IndustryModel) -> np.ndarray:
     params = model.params
     firms = model.firms
     va = value_added(model)
-    wages = model.annual_wage / 4 * (firms.workers + model.skilled_wage_premium * firms.skilled)
+    wages = model.annual_wage / 4 * (firms.workers + model.constants.skilled_wage_premium * firms.skilled)
     overdraft = np.maximum(-firms.cash, 0.0)  # unpaid suppliers and arrears cost interest too
     # Arrears pay the full rate: the district's interest support is only on bank debt.
     interest = (firms.debt + overdraft) * firms.loan_rate / 4 + overdraft * firms.interest_support / 4
@@ -97,13 +98,13 @@ def update_above_scale_list(model: IndustryModel) -> None:
     firms = model.firms
     was = firms.above_scale.copy()
     full_year = firms.alive & (firms.stage == Stage.OPERATING)
-    firms.above_scale = full_year & (firms.annual_revenue >= model.above_scale_threshold) | (
+    firms.above_scale = full_year & (firms.annual_revenue >= model.constants.above_scale_threshold) | (
         firms.alive & was & ~full_year
     )
-    model.counters["new_above_scale"] += int(np.count_nonzero(firms.above_scale & ~was))
+    model.scratch.tally.add("new_above_scale", int(np.count_nonzero(firms.above_scale & ~was)))
 
 
-def close_firms(model: IndustryModel) -> None:
+def close_firms(model: IndustryModel, loans: LoanAnswers) -> None:
     """Firms exit at random (closure, relocation) or in distress.
 
     Distress: cash below the threshold after a quarter in which the firm was already short
@@ -111,16 +112,16 @@ def close_firms(model: IndustryModel) -> None:
     """
     demography = model.params.demography
     firms = model.firms
-    draws = model.streams["exit"].random(firms.n)
+    draws = model.scratch.streams["exit"].random(firms.n)
     hazard = np.where(firms.above_scale, demography.exit_hazard_above, demography.exit_hazard_small) / 4
     operating = firms.alive & (firms.stage == Stage.OPERATING)
     chance_exit = operating & (draws < hazard)
-    refused_rescue = model.rescue_asked & (model.loan_offer == 0)
+    refused_rescue = loans.rescue_asked & (loans.offer == 0)
     distress = (
         operating & refused_rescue & (firms.cash < demography.distress_cash_ratio * firms.annual_revenue)
     )
     leaving = np.flatnonzero(chance_exit | distress)
-    model.counters["distress_exits"] += int(np.count_nonzero(distress))
+    model.scratch.tally.add("distress_exits", int(np.count_nonzero(distress)))
     if len(leaving):
         model.remove_firms(leaving)
 
@@ -139,7 +140,7 @@ def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
         mine = firms.bank[leaving] == bank.index
         if mine.any():
             bank.book_default(float((loss - covered)[mine].sum()))
-    model.counters["defaults"] += int(np.count_nonzero(loss > 0))
-    model.flows["unpaid_trade_credit_yi"] += float(np.maximum(-firms.cash[leaving], 0.0).sum())
-    model.flows["default_losses_yi"] += float(loss.sum())
+    model.scratch.tally.add("defaults", int(np.count_nonzero(loss > 0)))
+    model.scratch.tally.add("unpaid_trade_credit_yi", float(np.maximum(-firms.cash[leaving], 0.0).sum()))
+    model.scratch.tally.add("default_losses_yi", float(loss.sum()))
     spend(model, "risk_compensation", float(covered.sum()))

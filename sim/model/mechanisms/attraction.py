@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from sim.model.firms import Stage
 from sim.model.fiscal import spend
@@ -12,6 +13,7 @@ from sim.model.mechanisms.cluster_totals import cluster_sum
 from sim.model.mechanisms.investment import new_land_density
 
 if TYPE_CHECKING:
+    from sim.model.mechanisms.environment import Leads
     from sim.model.model import IndustryModel
 
 
@@ -41,7 +43,7 @@ def _grant_land(model: IndustryModel, first_row: int, need_mu: np.ndarray) -> np
     Newcomers that get land take firm rows from `first_row` on, in order.
     """
     granted = model.parcels.allocate_many(first_row, need_mu, model.params.attraction.min_land_share)
-    model.counters["land_refusals"] += int(np.count_nonzero(granted == 0))
+    model.scratch.tally.add("land_refusals", int(np.count_nonzero(granted == 0)))
     return granted
 
 
@@ -52,13 +54,14 @@ def _newcomer_columns(
     granted: np.ndarray,
     productivity_edge: float,
     bank_draw: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """State shared by every kind of newcomer; callers add stage, size and tier.
+) -> dict[str, ArrayLike]:
+    """State shared by every kind of newcomer (an array, or a scalar for all); callers add
+    stage, size and tier.
 
     Newcomers bank with a bank drawn in proportion to lending capacity (`bank_draw` is a
     uniform draw per newcomer).
     """
-    log_a, quality, per_worker = cluster_means(model, model.base_cluster_means)
+    log_a, quality, per_worker = cluster_means(model, model.constants.base_cluster_means)
     capacities = np.array([bank.capacity_yi for bank in model.banks])
     bank = np.searchsorted(np.cumsum(capacities) / capacities.sum(), bank_draw, side="right")
     return {
@@ -74,18 +77,17 @@ def _newcomer_columns(
         "capital": capacity * 4 * model.clusters.capital_output[cluster] * model.price_index,
         "land_mu": granted,
         "density": capacity / np.maximum(granted, 1e-9),
-        "loan_rate": model.policy_rate,
+        "loan_rate": model.constants.policy_rate,
         "entry_step": model.steps,
     }
 
 
-def convert_leads(model: IndustryModel) -> None:
+def convert_leads(model: IndustryModel, leads: Leads) -> None:
     """Leads sign with a chance raised by task-force support and incentives, if they pass the
     land screen and get land; approvals reform and task-force help shorten the build."""
     params = model.params
     attraction, land = params.attraction, params.levers.land
     incentive = params.levers.attraction.incentive_share
-    leads = model.leads
     effort = model.cluster_effort[leads.cluster]
     chance = attraction.conversion_rate * (1 + params.task_forces.lead_support * effort * leads.supported)
     chance *= 1 + attraction.incentive_response * incentive
@@ -95,8 +97,8 @@ def convert_leads(model: IndustryModel) -> None:
     per_mu_wan = leads.annual_output_yi * 1e4 / need_mu
     passes_screen = per_mu_wan >= land.min_output_per_mu_wan
     signs = (leads.signing_draw < np.minimum(chance, 1.0)) & passes_screen
-    model.counters["leads"] += leads.n
-    model.counters["leads_screened_out"] += int(np.count_nonzero(~passes_screen))
+    model.scratch.tally.add("leads", leads.n)
+    model.scratch.tally.add("leads_screened_out", int(np.count_nonzero(~passes_screen)))
     if not signs.any():
         return
     granted = _grant_land(model, model.firms.n, need_mu[signs])
@@ -119,25 +121,27 @@ def convert_leads(model: IndustryModel) -> None:
         cash=params.accounts.initial_cash_ratio * planned * 4 * model.price_index,
     )
     model.add_firms(len(cluster), **columns)
-    model.counters["projects_signed"] += len(cluster)
-    model.flows["signed_output_yi"] += float(planned.sum()) * 4 * model.price_index
-    model.flows["investment_yi"] += float(columns["capital"].sum())
-    spend(model, "subsidies", incentive * float(columns["capital"].sum()))
+    model.scratch.tally.add("projects_signed", len(cluster))
+    model.scratch.tally.add("signed_output_yi", float(planned.sum()) * 4 * model.price_index)
+    capital = float(np.asarray(columns["capital"]).sum())
+    model.scratch.tally.add("investment_yi", capital)
+    spend(model, "subsidies", incentive * capital)
 
 
 def give_birth_to_small_firms(model: IndustryModel) -> None:
     """Small firms are founded at a steady rate when land is available."""
     params = model.params
     firms = model.firms
-    rng = model.streams["births"]
+    rng = model.scratch.streams["births"]
     small = firms.alive & ~firms.above_scale
     count = rng.poisson(params.demography.small_birth_rate / 4 * np.count_nonzero(small))
     if count == 0:
         return
-    cluster = rng.choice(model.clusters.n, size=count, p=model.small_firm_shares)
+    constants = model.constants
+    cluster = rng.choice(model.clusters.n, size=count, p=constants.small_firm_shares)
     annual = np.minimum(
-        rng.lognormal(np.log(model.small_median_yi), model.small_firm_dispersion, count),
-        0.8 * model.above_scale_threshold,
+        rng.lognormal(np.log(constants.small_median_yi), constants.small_firm_dispersion, count),
+        0.8 * constants.above_scale_threshold,
     )
     bank_draw = rng.random(count)
     digitised = rng.random(count) < params.demography.birth_digital_share
@@ -152,7 +156,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
     cluster, granted, digitised = cluster[keep], granted[keep], digitised[keep]
     columns = _newcomer_columns(model, cluster, capacity, granted, 0.0, bank_draw[keep])
     demand = capacity * utilisation
-    workers = demand / columns["output_per_worker"]
+    workers = demand / np.asarray(columns["output_per_worker"])
     columns.update(
         stage=Stage.OPERATING,
         tier=digitised.astype(np.int8),
@@ -165,7 +169,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
         cash=params.accounts.initial_cash_ratio * capacity * 4 * model.price_index,
     )
     model.add_firms(len(cluster), **columns)
-    model.counters["births"] += len(cluster)
+    model.scratch.tally.add("births", len(cluster))
 
 
 def advance_projects(model: IndustryModel) -> None:
@@ -195,7 +199,7 @@ def advance_projects(model: IndustryModel) -> None:
     firms.stage[ramping & (firms.stage_timer <= 0)] = Stage.OPERATING
 
 
-def attract_investment(model: IndustryModel) -> None:
+def attract_investment(model: IndustryModel, leads: Leads) -> None:
     advance_projects(model)
-    convert_leads(model)
+    convert_leads(model, leads)
     give_birth_to_small_firms(model)

@@ -23,7 +23,7 @@ def channel_target_yi(model: IndustryModel) -> float:
     levers = model.params.levers.commerce
     settings = model.params.commerce
     online = levers.ecommerce_support_yi_per_year * settings.sales_per_support
-    exports = levers.procurement_trade_scale * settings.export_potential * model.channel_base_yi
+    exports = levers.procurement_trade_scale * settings.export_potential * model.constants.channel_base_yi
     return online + exports
 
 

@@ -12,6 +12,7 @@ from sim.model.mechanisms.labour import required_skilled_share
 
 if TYPE_CHECKING:
     from sim.inputs.parameters import Digital
+    from sim.model.mechanisms.projects import Projects
     from sim.model.model import IndustryModel
 
 TOP_TIER = 3
@@ -22,11 +23,11 @@ def _productivity_gains(settings: Digital) -> np.ndarray:
     return np.asarray(settings.productivity_gain) * settings.gain_scale
 
 
-def plan_digital_upgrades(model: IndustryModel) -> None:
+def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
     """Firms below the top tier consider the next one; the skill requirement must be met."""
     settings = model.params.digital
     firms = model.firms
-    rng = model.streams["digital"]
+    rng = model.scratch.streams["digital"]
     draws = rng.random(firms.n)
     candidates = firms.alive & (firms.stage == Stage.OPERATING) & (firms.tier < TOP_TIER)
     step = np.minimum(firms.tier, TOP_TIER - 1)  # index of the next tier's parameters
@@ -53,16 +54,16 @@ def plan_digital_upgrades(model: IndustryModel) -> None:
     still_worth_it = candidates & (benefit >= cost)
     firms.preparing_upgrade = (firms.preparing_upgrade & still_worth_it) | (wants & ~skills_ok)
     chosen = wants & skills_ok
-    model.projects.digital[:] = chosen
-    model.projects.digital_cost[:] = np.where(chosen, cost, 0.0)
-    model.projects.subsidy[:] = np.where(chosen, full_cost * subsidy_rate, 0.0)
+    projects.digital[:] = chosen
+    projects.digital_cost[:] = np.where(chosen, cost, 0.0)
+    projects.subsidy[:] = np.where(chosen, full_cost * subsidy_rate, 0.0)
 
 
 def industry_brain_clusters(model: IndustryModel) -> np.ndarray:
     """Which clusters an 'industry brain' serves: the largest (by base-year output) first."""
     covered = np.zeros(model.clusters.n, bool)
     count = model.params.levers.ai.industry_brain_clusters
-    covered[np.argsort(-model.lead_weights, kind="stable")[:count]] = True
+    covered[np.argsort(-model.constants.lead_weights, kind="stable")[:count]] = True
     return covered
 
 
@@ -101,4 +102,4 @@ def complete_upgrade(model: IndustryModel, upgraded: np.ndarray) -> None:
     firms.output_per_worker[upgraded] /= 1 - _labour_saving_step(model)[upgraded]
     firms.tier[upgraded] += 1
     firms.preparing_upgrade[upgraded] = False
-    model.counters["digital_upgrades"] += int(np.count_nonzero(upgraded))
+    model.scratch.tally.add("digital_upgrades", int(np.count_nonzero(upgraded)))

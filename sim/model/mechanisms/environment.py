@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 class Leads:
     """Investment project leads of this quarter (招商线索), with their own random draws.
 
+    Drawn in phase 1; task forces mark those they support (phase 2); they sign or not in
+    phase 3.
+
     Every draw a lead may need later is made here, one per lead, so levers that change
     which leads sign do not shift anybody else's random numbers.
     """
@@ -60,7 +63,7 @@ def shock_demand(model: IndustryModel) -> None:
     levels wander as real markets do; the drift correction keeps mean growth on trend.
     """
     env = model.params.environment
-    rng = model.streams["demand"]
+    rng = model.scratch.streams["demand"]
     common = rng.normal(0.0, env.macro_volatility)
     own = rng.normal(0.0, env.cluster_volatility, model.clusters.n)
     model.demand_shock = env.shock_persistence * model.demand_shock + common + own
@@ -79,26 +82,26 @@ def shock_productivity(model: IndustryModel) -> None:
     counts = np.bincount(cluster, minlength=model.clusters.n)
     means = np.bincount(cluster, weights=log_a, minlength=model.clusters.n) / np.maximum(counts, 1)
     rho = env.productivity_persistence
-    noise = model.streams["productivity"].normal(0.0, env.productivity_volatility, firms.n)[alive]
+    noise = model.scratch.streams["productivity"].normal(0.0, env.productivity_volatility, firms.n)[alive]
     firms.productivity[alive] = np.exp(rho * log_a + (1 - rho) * means[cluster] + noise)
 
 
-def draw_leads(model: IndustryModel) -> None:
-    """Project leads arrive (Poisson), in clusters, with heavy-tailed planned sizes.
+def draw_leads(model: IndustryModel) -> Leads:
+    """This quarter's project leads arrive (Poisson), in clusters, with heavy-tailed planned sizes.
 
     The attraction plan adds leads; focusing on large firms makes them larger but fewer.
     """
     attraction = model.params.attraction
     levers = model.params.levers.attraction
-    rng = model.streams["leads"]
+    rng = model.scratch.streams["leads"]
     per_year = attraction.leads_per_year + levers.extra_leads_per_year
     count = rng.poisson(per_year * (1 - attraction.focus_count_cost * levers.large_firm_focus) / 4)
-    weights = np.sqrt(model.lead_weights)
+    weights = np.sqrt(model.constants.lead_weights)
     cluster = rng.choice(model.clusters.n, size=count, p=weights / weights.sum())
     median = attraction.lead_median_output_yi * (1 + attraction.focus_size_gain * levers.large_firm_focus)
     size = rng.lognormal(np.log(median), attraction.lead_size_dispersion, count)
     size = np.minimum(size, attraction.lead_max_output_yi)
-    model.leads = Leads(
+    return Leads(
         cluster=cluster.astype(np.int16),
         annual_output_yi=size,
         supported=np.zeros(count, bool),
@@ -109,8 +112,9 @@ def draw_leads(model: IndustryModel) -> None:
     )
 
 
-def draw_environment(model: IndustryModel) -> None:
+def draw_environment(model: IndustryModel) -> Leads:
+    """Move prices, demand and productivity; return the quarter's leads for phases 2 and 3."""
     move_prices(model)
     shock_demand(model)
     shock_productivity(model)
-    draw_leads(model)
+    return draw_leads(model)

@@ -8,6 +8,7 @@ interest subsidy lowers the rate firms pay.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,11 +18,22 @@ from sim.model.mechanisms.digital import complete_upgrade
 from sim.model.mechanisms.green import complete_retrofit
 
 if TYPE_CHECKING:
+    from sim.model.mechanisms.projects import Projects
     from sim.model.model import IndustryModel
 
 # A firm with this margin and leverage, and no bonuses, scores 0.5 (the middle of the scale).
 REFERENCE_MARGIN = 0.03
 REFERENCE_LEVERAGE = 0.3
+
+
+@dataclass(frozen=True)
+class LoanAnswers:
+    """The banks' answers this quarter, per firm: projects start on them, and a refused rescue
+    can end in a distress exit."""
+
+    offer: np.ndarray  # the approved loan, 亿元 (0 when refused or not asked)
+    score: np.ndarray  # the credit score, which prices the loan
+    rescue_asked: np.ndarray  # asked for a rescue loan (cash below zero)
 
 
 def loss_coverage(model: IndustryModel) -> np.ndarray:
@@ -45,7 +57,7 @@ def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
         + finance.tier_bonus * firms.tier
         + model.params.levers.green.green_credit_bonus * green_share
         + model.params.task_forces.loan_score_bonus * firms.served
-        + model.streams["finance"].normal(0.0, finance.score_noise, firms.n)
+        + model.scratch.streams["finance"].normal(0.0, finance.score_noise, firms.n)
     )
     return np.clip(score, 0.0, 1.0)
 
@@ -55,10 +67,12 @@ def cash_reserve(model: IndustryModel) -> np.ndarray:
     return model.params.finance.cash_reserve * model.firms.annual_revenue
 
 
-def answer_loan_requests(model: IndustryModel) -> None:
-    """Decide which firms get their loans; projects without own funds or a loan are dropped."""
+def answer_loan_requests(model: IndustryModel, projects: Projects) -> LoanAnswers:
+    """Decide which firms get their loans; projects without own funds or a loan are dropped.
+
+    Adds the rescue loans asked for to `projects`.
+    """
     firms = model.firms
-    projects = model.projects
     reserve = cash_reserve(model)
     spare_cash = np.maximum(firms.cash - reserve, 0.0)
     cost = projects.cost
@@ -66,11 +80,11 @@ def answer_loan_requests(model: IndustryModel) -> None:
     short_of_equity &= spare_cash < model.params.investment.own_funds_share * cost
     projects.drop(short_of_equity)
     firms.needs_finance |= short_of_equity
-    model.counters["projects_short_of_equity"] += int(np.count_nonzero(short_of_equity))
+    model.scratch.tally.add("projects_short_of_equity", int(np.count_nonzero(short_of_equity)))
 
     cost = projects.cost
     projects.rescue[:] = np.where(firms.alive & (firms.cash < 0), reserve - firms.cash, 0.0)
-    model.rescue_asked = projects.rescue > 0
+    rescue_asked = projects.rescue > 0
     loan = np.maximum(cost - spare_cash, 0.0) + projects.rescue
     asking = firms.alive & (loan > 0)
     green_share = np.divide(projects.retrofit_cost, cost, out=np.zeros(firms.n), where=cost > 0)
@@ -84,26 +98,24 @@ def answer_loan_requests(model: IndustryModel) -> None:
     projects.drop(refused)
     projects.rescue[refused] = 0.0
     firms.needs_finance |= refused
-    model.loan_offer = np.where(approved, loan, 0.0)
-    model.loan_score = scores
-    model.counters["loans_refused"] += int(np.count_nonzero(refused))
-    model.counters["loan_requests"] += int(np.count_nonzero(asking))
-    model.counters["loans_approved"] += int(np.count_nonzero(approved))
+    model.scratch.tally.add("loans_refused", int(np.count_nonzero(refused)))
+    model.scratch.tally.add("loan_requests", int(np.count_nonzero(asking)))
+    model.scratch.tally.add("loans_approved", int(np.count_nonzero(approved)))
+    return LoanAnswers(offer=np.where(approved, loan, 0.0), score=scores, rescue_asked=rescue_asked)
 
 
-def start_projects(model: IndustryModel) -> None:
+def start_projects(model: IndustryModel, projects: Projects, loans: LoanAnswers) -> None:
     """Funded projects are paid (cash first, then the approved loan) and take effect."""
     finance = model.params.finance
     subsidy = model.params.levers.finance.interest_subsidy
     firms = model.firms
-    projects = model.projects
     cost = projects.cost
     from_cash = np.minimum(np.maximum(firms.cash - cash_reserve(model), 0.0), cost)
-    borrowed = np.minimum(model.loan_offer, np.maximum(cost - from_cash, 0.0) + projects.rescue)
+    borrowed = np.minimum(loans.offer, np.maximum(cost - from_cash, 0.0) + projects.rescue)
     rate = (
-        model.policy_rate
+        model.constants.policy_rate
         + np.array([b.spread for b in model.banks])[firms.bank]
-        + finance.risk_premium * (1 - model.loan_score)
+        + finance.risk_premium * (1 - loans.score)
         - subsidy
     )
     new_debt = firms.debt + borrowed
@@ -124,9 +136,9 @@ def start_projects(model: IndustryModel) -> None:
     complete_upgrade(model, projects.digital)
     complete_retrofit(model, projects.retrofit)
     spend(model, "subsidies", float(projects.subsidy.sum()))
-    model.flows["investment_yi"] += float(cost.sum()) + float(projects.subsidy.sum())
-    model.flows["new_loans_yi"] += float(borrowed.sum())
-    model.counters["expansions"] += int(np.count_nonzero(expanding))
+    model.scratch.tally.add("investment_yi", float(cost.sum()) + float(projects.subsidy.sum()))
+    model.scratch.tally.add("new_loans_yi", float(borrowed.sum()))
+    model.scratch.tally.add("expansions", int(np.count_nonzero(expanding)))
 
 
 def _blend(

@@ -10,6 +10,7 @@ from sim.model.firms import Stage
 from sim.model.mechanisms.adoption import adoption_probability
 
 if TYPE_CHECKING:
+    from sim.model.mechanisms.projects import Projects
     from sim.model.model import IndustryModel
 
 
@@ -29,12 +30,12 @@ def tariff_surcharge(model: IndustryModel) -> np.ndarray:
     return surcharge * model.firms.curtailed * energy_at_base_price(model)
 
 
-def plan_retrofits(model: IndustryModel) -> None:
+def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
     """Firms weigh a retrofit's saved energy bill against its cost; mandates add pressure."""
     settings = model.params.green
     levers = model.params.levers.green
     firms = model.firms
-    rng = model.streams["green"]
+    rng = model.scratch.streams["green"]
     draws = rng.random(firms.n)
     firms.energy_intensity[firms.alive] *= (1 - settings.autonomous_improvement) ** 0.25
 
@@ -53,11 +54,11 @@ def plan_retrofits(model: IndustryModel) -> None:
         settings.mandate_pressure * over,
     )
     chosen = firms.alive & (firms.stage == Stage.OPERATING) & (saving > 0) & (draws < chance)
-    model.projects.retrofit[:] = chosen
-    model.projects.retrofit_cost[:] = np.where(chosen, cost, 0.0)
-    model.projects.subsidy[:] += np.where(chosen, full_cost * levers.retrofit_subsidy_rate, 0.0)
+    projects.retrofit[:] = chosen
+    projects.retrofit_cost[:] = np.where(chosen, cost, 0.0)
+    projects.subsidy[:] += np.where(chosen, full_cost * levers.retrofit_subsidy_rate, 0.0)
 
 
 def complete_retrofit(model: IndustryModel, retrofitted: np.ndarray) -> None:
     model.firms.energy_intensity[retrofitted] *= 1 - model.params.green.retrofit_saving
-    model.counters["retrofits"] += int(np.count_nonzero(retrofitted))
+    model.scratch.tally.add("retrofits", int(np.count_nonzero(retrofitted)))

@@ -32,7 +32,7 @@ def innovate(model: IndustryModel) -> None:
     settings = model.params.innovation
     levers = model.params.levers.innovation
     firms = model.firms
-    rng = model.streams["innovation"]
+    rng = model.scratch.streams["innovation"]
     draws = rng.random(firms.n)
     steps = rng.exponential(settings.step_mean, firms.n)
     cert_draws = rng.random(firms.n)
@@ -45,7 +45,7 @@ def innovate(model: IndustryModel) -> None:
     firms.productivity[success] *= 1 + steps[success]
 
     skilled_share = firms.skilled / np.maximum(firms.workers, 1e-9)
-    propensity = settings.certification_rate * skilled_share / model.base_skilled_share
+    propensity = settings.certification_rate * skilled_share / model.constants.base_skilled_share
     propensity *= np.where(success, settings.success_certification_boost, 1.0)
     propensity *= 1 + settings.award_response * levers.certification_award_wan / AWARD_RESPONSE_UNIT_WAN
     certified = active & ~firms.tech & (cert_draws < propensity)
@@ -54,6 +54,6 @@ def innovate(model: IndustryModel) -> None:
     firms.tech[certified] = True
     firms.ever_certified[certified] = True
     firms.tech[lapsed] = False
-    model.counters["innovations"] += int(np.count_nonzero(success))
-    model.counters["certifications"] += int(np.count_nonzero(certified))
+    model.scratch.tally.add("innovations", int(np.count_nonzero(success)))
+    model.scratch.tally.add("certifications", int(np.count_nonzero(certified)))
     spend(model, "subsidies", levers.certification_award_wan * np.count_nonzero(first_time) / WAN_PER_YI)

@@ -9,6 +9,7 @@ import numpy as np
 from sim.model.firms import Stage
 
 if TYPE_CHECKING:
+    from sim.model.mechanisms.projects import Projects
     from sim.model.model import IndustryModel
 
 
@@ -23,16 +24,15 @@ def land_capacity(model: IndustryModel) -> np.ndarray:
     return firms.land_mu * firms.density * (1 + model.params.land.onsite_headroom)
 
 
-def plan_capacity_investment(model: IndustryModel) -> None:
+def plan_capacity_investment(model: IndustryModel, projects: Projects) -> None:
     """Expand by the gap to expected demand (grown a year ahead) plus a buffer, past a trigger."""
     settings = model.params.investment
     firms = model.firms
-    projects = model.projects
     installed = firms.capacity + firms.pending_capacity
     # Plan for the market a year after the new capacity comes on line.
     lookahead = model.clusters.trend_q[firms.cluster] * (settings.build_quarters + 4)
     desired = firms.expected_demand * (1 + settings.capacity_buffer) * np.exp(lookahead)
-    reviewing = model.streams["investment"].random(firms.n) < settings.review_rate
+    reviewing = model.scratch.streams["investment"].random(firms.n) < settings.review_rate
     eligible = (
         reviewing
         & firms.alive

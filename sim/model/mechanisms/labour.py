@@ -25,13 +25,13 @@ def renew_skilled_pool(model: IndustryModel) -> None:
     recruited = talent.recruited_talent_per_year * labour.talent_retention
     graduates = talent.training_places_per_year * labour.training_completion
     model.skilled_pool += (labour.skilled_inflow_per_year + recruited + graduates) / 4
-    model.counters["talent_added"] += (recruited + graduates) / 4
+    model.scratch.tally.add("talent_added", (recruited + graduates) / 4)
     model.skilled_pool *= 1 - labour.skilled_attrition / 4
     firms = model.firms
     alive = firms.alive
     trained = labour.training_rate / 4 * (firms.workers[alive] - firms.skilled[alive])
     firms.skilled[alive] += trained
-    model.counters["trained"] += float(trained.sum())
+    model.scratch.tally.add("trained", float(trained.sum()))
 
 
 def hire(model: IndustryModel) -> None:
@@ -63,7 +63,7 @@ def hire(model: IndustryModel) -> None:
     unskilled = np.where(active, np.maximum(unskilled + change, 0.0), unskilled)
     firms.workers = unskilled + firms.skilled
     firms.needs_talent |= active & (shortfall - hired > 0.1 * skilled_target + 1e-9)
-    model.counters["skilled_hired"] += float(hired.sum())
+    model.scratch.tally.add("skilled_hired", float(hired.sum()))
 
 
 def _ration(wanted: np.ndarray, priority: np.ndarray, available: float) -> np.ndarray:

@@ -13,6 +13,7 @@ from sim.model.mechanisms.investment import land_capacity, new_land_density
 from sim.model.parcels import ParcelStatus
 
 if TYPE_CHECKING:
+    from sim.model.mechanisms.projects import Projects
     from sim.model.model import IndustryModel
 
 
@@ -27,10 +28,11 @@ def supply_land(model: IndustryModel) -> None:
     quarterly = levers.new_supply_mu_per_year / 4
     if quarterly <= 0:
         return
-    rng = model.streams["land_supply"]
-    sizes = rng.lognormal(np.log(model.vacant_parcel_mu), 0.6, 64)
+    rng = model.scratch.streams["land_supply"]
+    median = np.log(model.constants.vacant_parcel_mu)
+    sizes = rng.lognormal(median, 0.6, 64)
     while sizes.sum() < quarterly:
-        sizes = np.concatenate([sizes, rng.lognormal(np.log(model.vacant_parcel_mu), 0.6, 64)])
+        sizes = np.concatenate([sizes, rng.lognormal(median, 0.6, 64)])
     sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), quarterly)) + 1]
     sizes[-1] -= sizes.sum() - quarterly  # the last parcel takes the remainder
     if settings.preparation_quarters == 0:
@@ -38,7 +40,7 @@ def supply_land(model: IndustryModel) -> None:
     else:
         parcels.add(sizes, ParcelStatus.PREPARING, timer=settings.preparation_quarters)
     parcels.supplied_mu += float(sizes.sum())
-    model.counters["land_supplied_mu"] += float(sizes.sum())
+    model.scratch.tally.add("land_supplied_mu", float(sizes.sum()))
     spend(model, "land", float(sizes.sum()) * model.params.fiscal.land_preparation_wan_per_mu / WAN_PER_YI)
 
 
@@ -46,15 +48,15 @@ def reclaim_idle_land(model: IndustryModel) -> None:
     """A share of idle parcels is taken back and offered again (盘活闲置土地)."""
     parcels = model.parcels
     idle = np.flatnonzero(parcels.status == ParcelStatus.IDLE)
-    draws = model.streams["reclaim"].random(len(idle))
+    draws = model.scratch.streams["reclaim"].random(len(idle))
     back = idle[draws < model.params.levers.land.reclaim_rate]
     parcels.status[back] = ParcelStatus.VACANT
     reclaimed = float(parcels.area[back].sum())
-    model.counters["land_reclaimed_mu"] += reclaimed
+    model.scratch.tally.add("land_reclaimed_mu", reclaimed)
     spend(model, "land", reclaimed * model.params.fiscal.reclaim_wan_per_mu / WAN_PER_YI)
 
 
-def evaluate_output_per_mu(model: IndustryModel) -> None:
+def evaluate_output_per_mu(model: IndustryModel, projects: Projects) -> None:
     """Yearly evaluation (亩均论英雄): firms below the threshold give back land their output
     does not use, and scrap the idle plant on it; the district buys the land back.
 
@@ -72,7 +74,7 @@ def evaluate_output_per_mu(model: IndustryModel) -> None:
     per_mu = np.divide(firms.annual_revenue * 1e4, firms.land_mu, out=np.zeros(firms.n), where=held)
     needed = firms.output / np.maximum(firms.density, 1e-12)
     offer = settings.surrender_share * np.maximum(firms.land_mu - needed, 0.0)
-    expanding = (model.projects.capacity_add > 0) | (firms.pending_capacity > 0)
+    expanding = (projects.capacity_add > 0) | (firms.pending_capacity > 0)
     usable = (offer > 0) & (offer >= settings.min_allocation_mu)
     low = np.flatnonzero(full_year & held & ~expanding & (per_mu < threshold) & usable)
     price = model.params.fiscal.reclaim_wan_per_mu / WAN_PER_YI
@@ -83,14 +85,13 @@ def evaluate_output_per_mu(model: IndustryModel) -> None:
         firms.capacity[firm] -= scrapped
         firms.land_mu[firm] -= given
         firms.cash[firm] += given * price
-        model.counters["land_surrendered_mu"] += given
+        model.scratch.tally.add("land_surrendered_mu", given)
         spend(model, "land", given * price)
 
 
-def allocate_expansion_land(model: IndustryModel) -> None:
+def allocate_expansion_land(model: IndustryModel, projects: Projects) -> None:
     """Funded expansions needing land get parcels (task-force-served firms first), or shrink."""
     firms = model.firms
-    projects = model.projects
     needing = np.flatnonzero((projects.land_need_mu > 0) & (projects.capacity_add > 0))
     new_density = new_land_density(model)
     order = needing[np.lexsort((-firms.annual_revenue[needing], ~firms.served[needing]))]
@@ -102,7 +103,7 @@ def allocate_expansion_land(model: IndustryModel) -> None:
     firms.land_mu[order] = held
     short = granted < projects.land_need_mu[order]
     firms.needs_land[order[short]] = True
-    model.counters["land_refusals"] += int(np.count_nonzero(short))
+    model.scratch.tally.add("land_refusals", int(np.count_nonzero(short)))
     room = np.maximum(land_capacity(model) - firms.capacity - firms.pending_capacity, 0.0)
     feasible = np.minimum(projects.capacity_add, room)
     shrink = np.divide(feasible, projects.capacity_add, out=np.ones(firms.n), where=projects.capacity_add > 0)
@@ -110,8 +111,9 @@ def allocate_expansion_land(model: IndustryModel) -> None:
     projects.capacity_cost *= shrink
 
 
-def manage_land(model: IndustryModel) -> None:
+def manage_land(model: IndustryModel, projects: Projects) -> None:
+    """Supply and reclaim land; in the first quarter, evaluate output per mu (sparing expansions)."""
     supply_land(model)
     reclaim_idle_land(model)
     if model.quarter == 1:
-        evaluate_output_per_mu(model)
+        evaluate_output_per_mu(model, projects)

@@ -36,4 +36,4 @@ def match_suppliers(model: IndustryModel) -> None:
         return
     placed = add_cluster_demand(model, switched * supply / supply.sum())
     model.local_input_share += gain * placed / switched
-    model.flows["local_sourcing_yi"] += placed * 4 * model.price_index
+    model.scratch.tally.add("local_sourcing_yi", placed * 4 * model.price_index)

@@ -9,7 +9,10 @@ import numpy as np
 
 @dataclass
 class Projects:
-    """Per-firm requests for the current quarter (one row per firm row). Money in 亿元."""
+    """Per-firm requests for the current quarter (one row per firm row). Money in 亿元.
+
+    Firms fill them in phase 4; banks and land cut them in phase 5 before they start.
+    """
 
     capacity_add: np.ndarray
     capacity_cost: np.ndarray

@@ -8,6 +8,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 if TYPE_CHECKING:
+    from sim.model.mechanisms.environment import Leads
     from sim.model.model import IndustryModel
 
 
@@ -19,10 +20,12 @@ def evaluate_task_forces(model: IndustryModel) -> None:
         task_force.set_effort(float(ranks[task_force.cluster]))
 
 
-def allocate_task_forces(model: IndustryModel) -> None:
-    """Each task force takes its cluster's leads first, then firms' open requests by size."""
+def allocate_task_forces(model: IndustryModel, leads: Leads) -> None:
+    """Each task force takes its cluster's leads first, then firms' open requests by size.
+
+    Marks the leads supported (for their conversion) and the firms served.
+    """
     firms = model.firms
-    leads = model.leads
     firms.served[:] = False
     asking = np.flatnonzero(firms.alive & (firms.needs_land | firms.needs_finance | firms.needs_talent))
     # Queues of every cluster at once: requests by cluster, largest firm first (ties by row).

@@ -1,0 +1,113 @@
+"""One quarter's scratch: its random streams and its tally, made fresh at the start of each quarter.
+
+What one phase hands the next (leads, project requests, the banks' answers) is not kept
+here: phases return it and `IndustryModel.step` passes it on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model.fiscal import FISCAL_FLOWS
+
+# One random stream per mechanism and quarter, so a lever that changes one mechanism's
+# draws, or the number of firms, leaves every other draw unchanged: firm row i gets the
+# same numbers in paired scenarios (common random numbers).
+STREAMS = (
+    "world",
+    "demand",
+    "productivity",
+    "leads",
+    "births",
+    "digital",
+    "innovation",
+    "green",
+    "finance",
+    "land_supply",
+    "reclaim",
+    "exit",
+    "investment",
+)
+
+# What the phases count this quarter (events, and quantities in workers or mu).
+COUNTS = (
+    "leads",
+    "leads_screened_out",
+    "projects_signed",
+    "births",
+    "exits",
+    "distress_exits",
+    "defaults",
+    "new_above_scale",
+    "loan_requests",
+    "loans_approved",
+    "loans_refused",
+    "projects_short_of_equity",
+    "expansions",
+    "digital_upgrades",
+    "innovations",
+    "certifications",
+    "retrofits",
+    "land_refusals",
+    "land_supplied_mu",
+    "land_reclaimed_mu",
+    "land_surrendered_mu",
+    "skilled_hired",
+    "trained",
+    "talent_added",
+)
+# The money that flows this quarter, nominal 亿元.
+MONEY_FLOWS = (
+    "investment_yi",
+    "new_loans_yi",
+    "default_losses_yi",
+    "unpaid_trade_credit_yi",
+    "local_sourcing_yi",
+    "signed_output_yi",
+    *FISCAL_FLOWS,
+)
+
+
+def quarter_streams(entropy: int, step: int) -> dict[str, np.random.Generator]:
+    """Fresh generators for quarter `step`, keyed by (mechanism, quarter) under the run's seed."""
+    return {
+        name: np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(k, step)))
+        for k, name in enumerate(STREAMS)
+    }
+
+
+class Tally:
+    """This quarter's counts and money flows, under the declared names only.
+
+    A misspelt name is refused rather than starting a total that no indicator reads.
+    """
+
+    def __init__(self) -> None:
+        # Counts start as integers, so counts of events stay integers in the indicators.
+        self._totals: dict[str, float] = {**dict.fromkeys(COUNTS, 0), **dict.fromkeys(MONEY_FLOWS, 0.0)}
+
+    def add(self, name: str, amount: float) -> None:
+        self._check(name)
+        self._totals[name] += amount
+
+    def __getitem__(self, name: str) -> float:
+        self._check(name)
+        return self._totals[name]
+
+    def _check(self, name: str) -> None:
+        if name not in self._totals:
+            raise KeyError(f"{name!r} is not a declared count or money flow (sim/model/quarter.py)")
+
+
+@dataclass(frozen=True)
+class QuarterScratch:
+    """What lives for one quarter only; `IndustryModel.scratch` holds the current one."""
+
+    streams: dict[str, np.random.Generator]
+    tally: Tally
+
+    @classmethod
+    def begin(cls, entropy: int, step: int) -> QuarterScratch:
+        return cls(streams=quarter_streams(entropy, step), tally=Tally())
