@@ -4,7 +4,7 @@ Replicates the structure of Dazu's industry at the end of 2024 (clusters of the 
 system, ~350 above-scale firms and a few thousand small ones, banks, land parcels, the 24
 task forces of the "2+10" plan) and runs it forward under a scenario's parameters.
 Firm and parcel state lives in numpy arrays (`firms`, `parcels`); Enterprise and
-LandParcel agents name rows of them. See docs in README and the DESIGN for the mechanisms.
+LandParcel agents name rows of them. docs/model.md and docs/ODD.md describe the mechanisms.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ class IndustryModel(mesa.Model):
 
     # ----- the quarter ----------------------------------------------------------------------
     def step(self) -> None:
-        """One quarter, in the order the README's "The model" section describes.
+        """One quarter, in the order docs/model.md describes.
 
         What a phase hands on is passed explicitly: the leads, the firms' project requests
         and the banks' answers to them.
