@@ -122,6 +122,8 @@ def move_the_leads_lever(page) -> str:
     # Playwright's click waits until the panel has stopped opening; the position is within the slider.
     slider.click(position={"x": box["width"] * 0.95, "y": box["height"] / 2})
     expect(page.locator(".scenario-name")).to_contain_text("已修改")
+    # The label redraws after the name on a loaded machine: wait until it leaves the default 0.
+    expect(lever).to_contain_text(re.compile(r"新增招商线索：[1-9]"))
     return re.search(r"新增招商线索：([\d.]+)", lever.inner_text())[1]
 
 
