@@ -4,12 +4,14 @@ In a checkout they sit at the top (`scenarios/`, `experiments/`); an installed w
 them as `sim/scenarios/` and `sim/experiment_files/` (sim/paths.py finds either).
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 SHIPPED = {"sim.scenarios": "scenarios", "sim.experiment_files": "experiments"}
+DATA = {"sim.data": ["*.toml", "*.md"], "sim.web": ["*.vue"]}
 
 setup(
-    packages=[*find_packages(include=["sim", "sim.*"]), *SHIPPED],
+    packages=[*find_namespace_packages(include=["sim", "sim.*"], exclude=["*.__pycache__"]), *SHIPPED],
     package_dir=SHIPPED,
-    package_data={"sim": ["data/*.toml", "data/*.md", "web/*.vue"]} | {name: ["*.toml"] for name in SHIPPED},
+    package_data={"sim.data": ["*.toml", "*.md"], "sim.web": ["*.vue"]}
+    | {name: ["*.toml"] for name in SHIPPED},
 )

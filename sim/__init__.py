@@ -4,16 +4,15 @@ The few names a notebook needs, loaded on first use (so `import sim` stays cheap
 checking a file does not import Mesa):
 
     from sim import IndustryModel, load_scenario
-    model = IndustryModel(load_scenario("scenarios/baseline.toml"), rng=1).run()
+    from sim.paths import SCENARIOS_DIR
+    model = IndustryModel(load_scenario(SCENARIOS_DIR / "baseline.toml"), rng=1).run()
 
     from sim import load_experiment, run_experiment, local_executor, build_report
     from sim import estimate_odds
 """
 
-from __future__ import annotations
-
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
 __version__ = "0.1.0"
 
@@ -45,7 +44,7 @@ __all__ = [
     "run_experiment",
 ]
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from sim.analysis.odds import estimate_odds
     from sim.analysis.report import build_report
     from sim.experiments.executors import local_executor
@@ -57,7 +56,11 @@ if TYPE_CHECKING:
     from sim.run.results import annual_frame
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     if name not in _PUBLIC:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")
-    return getattr(import_module(_PUBLIC[name]), name)
+    return getattr(_importlib.import_module(_PUBLIC[name]), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -92,9 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     facts = commands.add_parser(
         "facts", help="check stylized facts (firm sizes, growth, productivity, investment) on simulated firms"
     )
-    facts.add_argument(
-        "scenario", type=scenario_file, nargs="?", help="scenario (default: scenarios/baseline.toml)"
-    )
+    facts.add_argument("scenario", type=scenario_file, nargs="?", help="scenario (default: baseline)")
     _add_replications(facts, 5)
     _add_overrides(facts)
     params = commands.add_parser("parameters", help="list every parameter with default, bounds and source")
@@ -386,7 +384,7 @@ def _run(args: argparse.Namespace) -> int:
     base_year = load_scenario_base_year(scenario)
     # The inputs are checked before the model (and Mesa) is imported: a bad file fails at once.
     from sim.model.model import IndustryModel
-    from sim.run.output_folder import write_run
+    from sim.run.output_folder import OUTPUT_FILES, write_run
     from sim.run.results import (
         annual_frame,
         format_fiscal_table,
@@ -412,7 +410,7 @@ def _run(args: argparse.Namespace) -> int:
     print()
     print(format_targets(target_results(model, annual)))
     if args.out is not None:
-        print(f"\nwrote {args.out}/: quarterly.parquet clusters.parquet annual.csv summary.json output.png")
+        print(f"\nwrote {args.out}/: {' '.join(OUTPUT_FILES)}")
     return 0
 
 

@@ -25,17 +25,23 @@ DOCS_DIR = CHECKOUT_DIR / "docs"  # generated references are written in a checko
 
 
 def _locate(entry: Path, shipped: Path, folder: str) -> Path:
-    """The file a user names on the command line: the path itself, or a shipped file.
+    """The file a user names on the command line: the path itself, or a named file.
 
     A path that exists always wins. Otherwise a bare name (`baseline`, `baseline.toml`) or
-    the checkout's spelling (`scenarios/baseline.toml`) is looked up among the shipped
-    files, so the README's commands work from any folder and after a normal install.
-    Anything else is returned as given, for the loader to report as missing.
+    the checkout's spelling (`scenarios/baseline.toml`) is looked up in the working
+    folder's own `scenarios/` (a project of one's own), then among the shipped files, so
+    the README's commands work from any folder and after a normal install. Anything else
+    is returned as given, for the loader to report as missing.
     """
     if entry.exists() or entry.parent not in (Path("."), Path(folder)):
         return entry
-    shipped_file = shipped / (entry.name if entry.suffix == ".toml" else f"{entry.name}.toml")
-    return shipped_file if shipped_file.is_file() else entry
+    return find_named(entry.name, (Path(folder), shipped)) or entry
+
+
+def find_named(name: str, folders: tuple[Path, ...]) -> Path | None:
+    """`name` (with or without .toml) in the first of `folders` that has it."""
+    file_name = name if name.endswith(".toml") else f"{name}.toml"
+    return next((folder / file_name for folder in folders if (folder / file_name).is_file()), None)
 
 
 def locate_scenario(entry: Path) -> Path:

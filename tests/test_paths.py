@@ -20,3 +20,11 @@ def test_an_existing_path_wins_and_other_paths_are_left_for_the_loader(tmp_path,
     assert locate_scenario(Path("baseline.toml")) == Path("baseline.toml")
     assert locate_scenario(Path("elsewhere/baseline.toml")) == Path("elsewhere/baseline.toml")
     assert locate_scenario(Path("no_such_scenario")) == Path("no_such_scenario")
+
+
+def test_a_name_prefers_the_working_folder_s_own_scenarios(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "baseline.toml").write_text('name = "mine"\n')
+    assert locate_scenario(Path("baseline")) == Path("scenarios/baseline.toml")
+    assert locate_scenario(Path("all_plans")) == SCENARIOS_DIR / "all_plans.toml"

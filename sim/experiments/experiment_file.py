@@ -30,7 +30,7 @@ from sim.inputs.base_year import check_base_year, load_scenario_base_year, resol
 from sim.inputs.errors import InputError, read_toml, validate
 from sim.inputs.scenario import Scenario, load_scenario, with_values
 from sim.inputs.sections import Section
-from sim.paths import SCENARIOS_DIR
+from sim.paths import SCENARIOS_DIR, find_named
 
 
 class ExperimentFile(Section):
@@ -119,15 +119,15 @@ class Experiment:
 
 
 def _scenario_path(entry: str, experiment_path: Path) -> Path:
-    """A scenario entry: a .toml path relative to the experiment file, or a shipped scenario's name.
+    """A scenario entry: a .toml path relative to the experiment file, or a scenario's name.
 
-    A name is looked up first in the `scenarios/` folder beside the experiment file's folder
-    (a project of one's own), then among the shipped scenarios.
+    A name is looked up in the `scenarios/` folder beside the experiment file's folder (a
+    project of one's own), then in the working folder's, then among the shipped scenarios.
     """
     if entry.endswith(".toml"):
         return experiment_path.parent / entry
-    beside = experiment_path.parent.parent / "scenarios" / f"{entry}.toml"
-    return beside if beside.is_file() else SCENARIOS_DIR / f"{entry}.toml"
+    folders = (experiment_path.parent.parent / "scenarios", Path("scenarios"), SCENARIOS_DIR)
+    return find_named(entry, folders) or SCENARIOS_DIR / f"{entry}.toml"
 
 
 def _load_scenarios(spec: ExperimentFile, path: Path) -> dict[str, Scenario]:

@@ -53,9 +53,10 @@ IDENTITY = (
     "replications",
     "root_seed",
 )
-# The folders whose code and data compute runs; the rest (analysis, credibility, reference,
-# web, cli) only reads or shows results, so changing it does not change any run's numbers.
-MODEL_FOLDERS = ("inputs", "model", "run", "experiments", "data")
+# The parts of sim/ whose code and data compute runs (a test checks that a worker imports
+# nothing else); the rest (analysis, credibility, reference, web, cli) only reads or shows
+# results, so changing it does not change any run's numbers.
+MODEL_PARTS = ("paths.py", "inputs", "model", "run", "experiments", "data")
 # Libraries whose upgrade can change the sample or the runs.
 LIBRARIES = ("numpy", "scipy", "SALib", "mesa", "pandas", "pydantic")
 
@@ -63,8 +64,9 @@ LIBRARIES = ("numpy", "scipy", "SALib", "mesa", "pandas", "pydantic")
 def model_hash() -> str:
     """Hash of the code and data that compute runs: runs from different models don't mix."""
     digest = hashlib.sha256()
-    for folder in MODEL_FOLDERS:
-        for path in sorted((PACKAGE_DIR / folder).rglob("*")):
+    for part in MODEL_PARTS:
+        root = PACKAGE_DIR / part
+        for path in [root] if root.is_file() else sorted(root.rglob("*")):
             if path.suffix not in {".py", ".toml"} or "__pycache__" in path.parts:
                 continue
             digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 
 from sim.inputs.base_year import BaseYearData
 from sim.inputs.errors import InputError, read_toml, validate
 from sim.inputs.levers import lever_info, plans
 from sim.inputs.scenario import ScenarioData, load_calibration
-from sim.inputs.sections import field_bounds
+from sim.inputs.sections import Section, field_bounds
 from sim.paths import DATA_DIR
 
 Kind = Literal["uncertainty", "lever"]
@@ -131,16 +131,12 @@ def ranged_parameter(
     return SampledParameter(path, low, high, kind, note or origin, integer=is_integer(path))
 
 
-class _StandardEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _StandardEntry(Section):
     range: RangeSpec
     note: str = Field(min_length=3)
 
 
-class _StandardFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _StandardFile(Section):
     parameters: dict[str, _StandardEntry]
 
 

@@ -56,9 +56,12 @@ class IndustryModel(mesa.Model):
       (per-cluster constants) and `constants` (figures of the base year);
     - district state, carried from quarter to quarter and updated by the phases: the firm
       and parcel arrays, banks, task forces, prices and wage, the skilled pool, demand
-      shocks, the local input share, channel sales, cluster output and task-force effort;
+      shocks, the local input share, channel sales, cluster output and task-force effort
+      (and the run totals `initial_firms`, `entries_total`, `exits_total`);
     - this quarter's scratch, made fresh at its start: `scratch` (random streams and the
-      tally of counts and money flows). What one phase hands the next is passed in `step`.
+      tally of counts and money flows). What one phase hands the next is passed in `step`:
+      phases return it (leads, the banks' answers) or fill the request table they are
+      given (`Projects`, and task forces mark the `Leads` they support).
 
     Args:
         scenario: validated scenario (horizon, targets, mechanism parameters); defaults to
@@ -77,6 +80,7 @@ class IndustryModel(mesa.Model):
         base = base_year or load_scenario_base_year(scenario)
         self.base_year = base  # the data the world was built from, for inspection
         self._entropy = int(self.rng.integers(2**63))
+        self.scratch: QuarterScratch  # this quarter's; the base year's until the first step
         self._begin_quarter()
         world = build_world(base, self.params, self.scratch.streams["world"])
         self.firms = world.firms

@@ -93,7 +93,9 @@ def update_odd(text: str, source: str = "docs/ODD.md") -> str:
 
 
 def write_odd(path: Path = ODD_FILE) -> None:
-    """Regenerate the parameter table of the ODD document in place."""
+    """Regenerate the parameter table of the ODD document in place (in a checkout)."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file: the ODD document is regenerated in a checkout")
     updated = update_odd(path.read_text(encoding="utf-8"), str(path))
     staging = path.with_name(path.name + ".tmp")
     staging.write_text(updated, encoding="utf-8")

@@ -200,3 +200,9 @@ def test_the_console_script_exits_2_with_one_line_on_bad_input(tmp_path):
     process = subprocess.run([script, "run", str(missing)], capture_output=True, text=True, timeout=120)
     assert (process.returncode, process.stdout) == (2, "")
     assert process.stderr == f"error: {missing}: file not found\n"
+
+
+def test_a_shipped_scenario_runs_by_name_from_any_folder(tmp_path):
+    named = run_cli("run", "baseline", "--json", cwd=tmp_path)
+    assert named.code == 0, named.err
+    assert json.loads(named.out) == json.loads(run_cli("run", str(BASELINE), "--json").out)

@@ -14,7 +14,7 @@ world build, banks, task forces, land parcels, scenario, parameters and random s
 are identical. Our mechanisms draw, per mechanism and quarter, one array of `firms.n`
 numbers from `model.scratch.streams[name]` and give element i to firm row i; the reference draws
 the same arrays from the same streams in the same order and each agent takes the element
-of its own row. A run therefore reproduces `IndustryModel` (tests/test_per_agent_reference.py).
+of its own row. A run therefore reproduces `IndustryModel` (tests/model/test_per_agent_reference.py).
 
 Per-agent phases (ReferenceEnterprise methods, `do` in row order):
   1 environment: demand growth with the cluster shock (the cluster shocks themselves are

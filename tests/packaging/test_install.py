@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import venv
@@ -21,8 +22,14 @@ def _run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
 def installed(tmp_path_factory) -> Path:
     """The python of a fresh venv into which the package was installed from its wheel."""
     where = tmp_path_factory.mktemp("install")
+    source = where / "source"  # the tracked files only: no stale build/ folder can slip into the wheel
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True)
+    for name in filter(None, tracked.stdout.split("\0")):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     built = _run(
-        sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", where / "dist", ROOT, cwd=where
+        sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", where / "dist", source, cwd=where
     )
     assert built.returncode == 0, built.stderr
     venv.create(where / "venv", with_pip=True)

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
+from sim.inputs.errors import InputError
 from sim.reference.lever_docs import lever_rows
-from sim.reference.odd_table import ODD_FILE, update_odd
+from sim.reference.odd_table import ODD_FILE, update_odd, write_odd
 from sim.reference.parameter_docs import base_year_figures, scenario_parameters
 
 TEXT = ODD_FILE.read_text(encoding="utf-8")
@@ -71,3 +72,8 @@ def test_submodels_name_their_code():
     assert len(sections) >= 8
     for section in sections:
         assert "::" in section, f"submodel without code reference: {section.splitlines()[0]}"
+
+
+def test_regenerating_the_odd_away_from_a_checkout_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="in a checkout"):
+        write_odd(tmp_path / "ODD.md")

@@ -1,0 +1,54 @@
+"""One run's tables: annual figures from the quarters, targets against them, paired comparisons."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sim.inputs.scenario import load_scenario
+from sim.model.indicators import FLOWS, STOCKS
+from sim.run.compare import COMPARED, compare, comparison_rows
+from sim.run.results import annual_frame, quarterly_frame, target_results
+from tests.conftest import BASELINE, ROOT
+
+
+def test_annual_flows_sum_their_quarters_and_stocks_are_the_year_end(baseline_run):
+    quarterly = quarterly_frame(baseline_run).iloc[1:]
+    annual = annual_frame(baseline_run).set_index("year")
+    for year, quarters in quarterly.groupby("year"):
+        assert annual.loc[year, "output_yi"] == pytest.approx(quarters["output_yi"].sum())
+        for column in ("investment_yi", "fiscal_cost_yi"):
+            assert column in FLOWS
+            assert annual.loc[year, column] == pytest.approx(quarters[column].sum())
+        for column in ("firms", "credit_yi"):
+            assert column in STOCKS
+            assert annual.loc[year, column] == pytest.approx(quarters[column].iloc[-1])
+
+
+def test_the_base_year_row_is_its_quarter_times_four(baseline_run):
+    base = quarterly_frame(baseline_run).iloc[0]
+    first = annual_frame(baseline_run).iloc[0]
+    assert first["output_yi"] == pytest.approx(4 * base["output_yi"])
+    assert first["firms"] == base["firms"]
+
+
+def test_targets_are_judged_on_the_annual_output(baseline_run):
+    annual = annual_frame(baseline_run).set_index("year")["output_yi"]
+    for result in target_results(baseline_run):
+        assert result.output_yi == pytest.approx(annual[result.year])
+        assert result.met == (result.output_yi >= result.threshold_yi)
+
+
+def test_a_scenario_compared_with_itself_differs_by_nothing_and_another_by_its_levers():
+    baseline = load_scenario(BASELINE)
+    same = comparison_rows(compare(baseline, baseline, seed=5))
+    assert len(same) == len(COMPARED) * 7  # every indicator in 2024..2030
+    assert all(row["difference"] == 0 or math.isnan(row["difference"]) for row in same)
+
+    other = comparison_rows(compare(baseline, load_scenario(ROOT / "scenarios" / "all_plans.toml"), seed=5))
+    for row in other:
+        if not math.isnan(row["difference"]):
+            assert row["difference"] == pytest.approx(row["second"] - row["first"])
+    output_2030 = next(r for r in other if r["column"] == "output_yi" and r["year"] == 2030)
+    assert output_2030["difference"] > 0
