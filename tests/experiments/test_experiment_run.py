@@ -34,7 +34,8 @@ def experiment_file(folder: Path, replications: int) -> Path:
     return path
 
 
-def run_cli(path: Path, out: Path, *extra: str) -> int:
+def run_experiment_cli(path: Path, out: Path, *extra: str) -> int:
+    """`python -m sim experiment PATH --out OUT --quiet EXTRA` in this process (output to capsys)."""
     return main(["experiment", str(path), "--out", str(out), "--quiet", *extra])
 
 
@@ -43,7 +44,7 @@ def reference(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     """A small experiment run uninterrupted with one worker: the numbers others must match."""
     folder = tmp_path_factory.mktemp("reference")
     path = experiment_file(folder, 6)
-    assert run_cli(path, folder / "results", "--workers", "1") == 0
+    assert run_experiment_cli(path, folder / "results", "--workers", "1") == 0
     return path, read_runs(folder / "results")
 
 
@@ -64,7 +65,7 @@ def test_results_hold_one_row_per_run_and_year_with_the_sample(reference):
 
 def test_two_workers_give_identical_numbers(reference, tmp_path):
     path, expected = reference
-    assert run_cli(path, tmp_path / "results", "--workers", "2") == 0
+    assert run_experiment_cli(path, tmp_path / "results", "--workers", "2") == 0
     pd.testing.assert_frame_equal(read_runs(tmp_path / "results"), expected)
 
 
@@ -74,7 +75,7 @@ def test_a_dask_cluster_gives_identical_numbers(reference, tmp_path):
 
     path, expected = reference
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        assert run_cli(path, tmp_path / "results", "--scheduler", cluster.scheduler_address) == 0
+        assert run_experiment_cli(path, tmp_path / "results", "--scheduler", cluster.scheduler_address) == 0
     pd.testing.assert_frame_equal(read_runs(tmp_path / "results"), expected)
 
 
@@ -83,11 +84,11 @@ def test_existing_results_are_not_overwritten_without_resume(reference, tmp_path
     out = tmp_path / "results"
     shutil.copytree(path.parent / "results", out)
     before = {p: p.read_bytes() for p in [out / "manifest.json", *shard_paths(out)]}
-    assert run_cli(path, out, "--workers", "1") == 2
+    assert run_experiment_cli(path, out, "--workers", "1") == 2
     assert "--resume" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in [out / "manifest.json", *shard_paths(out)]} == before
     changed = experiment_file(tmp_path, 7)
-    assert run_cli(changed, out, "--workers", "1", "--resume") == 2
+    assert run_experiment_cli(changed, out, "--workers", "1", "--resume") == 2
     assert "cannot resume" in capsys.readouterr().err
 
 
@@ -106,14 +107,14 @@ def test_resume_after_a_kill_completes_exactly_the_missing_runs(tmp_path):
     total = load_experiment(path).runs_total
     assert 0 < killed_at < total, "the kill must land part-way"
 
-    assert run_cli(path, out, "--workers", "2", "--resume") == 0
+    assert run_experiment_cli(path, out, "--workers", "2", "--resume") == 0
     runs = read_runs(out)
     per_run = runs.groupby("run_id").size()
     assert sorted(per_run.index) == list(range(total)) and (per_run == 7).all()  # none lost, none twice
     assert json.loads((out / "manifest.json").read_text())["runs_done"] == total
 
     uninterrupted = tmp_path / "uninterrupted"
-    assert run_cli(path, uninterrupted, "--workers", "2") == 0
+    assert run_experiment_cli(path, uninterrupted, "--workers", "2") == 0
     pd.testing.assert_frame_equal(runs, read_runs(uninterrupted))
 
 
@@ -121,7 +122,7 @@ def test_a_folder_another_experiment_is_writing_is_refused(reference, tmp_path, 
     path, _ = reference
     out = tmp_path / "results"
     with results_folder(out, load_experiment(path), resume=False):
-        assert run_cli(path, out, "--workers", "1", "--resume") == 2
+        assert run_experiment_cli(path, out, "--workers", "1", "--resume") == 2
     assert "another experiment is writing to this folder" in capsys.readouterr().err
 
 
@@ -132,7 +133,7 @@ def test_an_unreadable_shard_is_named_with_the_way_out(reference, tmp_path, caps
     broken = shard_paths(out)[0]
     broken.write_bytes(b"not parquet")
     assert main(["report", str(out)]) == 2
-    assert run_cli(path, out, "--workers", "1", "--resume") == 2
+    assert run_experiment_cli(path, out, "--workers", "1", "--resume") == 2
     err = capsys.readouterr().err
     assert str(broken) in err and "delete it" in err
 
