@@ -55,10 +55,13 @@ def scaled_scenario(scenario: Scenario, factor: float) -> Scenario:
         "labour": data.labour.model_copy(
             update={"skilled_inflow_per_year": data.labour.skilled_inflow_per_year * factor}
         ),
+        "land": data.land.model_copy(
+            update={"status_quo_supply_mu_per_year": data.land.status_quo_supply_mu_per_year * factor}
+        ),
         "levers": levers.model_copy(
             update={
                 "land": levers.land.model_copy(
-                    update={"new_supply_mu_per_year": levers.land.new_supply_mu_per_year * factor}
+                    update={"extra_supply_mu_per_year": levers.land.extra_supply_mu_per_year * factor}
                 ),
                 "task_forces": levers.task_forces.model_copy(
                     update={"capacity_per_quarter": round(levers.task_forces.capacity_per_quarter * factor)}

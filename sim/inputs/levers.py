@@ -329,14 +329,14 @@ class LandPlan(Plan):
     title_zh = "产业用地节约集约利用行动计划"
     title_en = "Saving and intensive use of industrial land"
 
-    new_supply_mu_per_year: float = lever(
-        1000.0,
+    extra_supply_mu_per_year: float = lever(
+        0.0,
         ge=0,
-        le=6000,
+        le=5000,
         unit="mu/yr",
         mechanism="land: newly serviced parcels become vacant after preparation; projects and expansions "
         "need vacant land (sim/model/mechanisms/land.py)",
-        description="new serviced industrial land per year; status quo an assumption (~1,000 mu)",
+        description="new serviced industrial land per year beyond the status quo (land.status_quo_supply_mu_per_year)",
         cost="mu x fiscal.land_preparation_wan_per_mu",
     )
     reclaim_rate: float = lever(

@@ -49,17 +49,13 @@ class Environment(Section):
     shock_persistence: float = Field(
         0.3, ge=0, le=0.9, description="AR(1) coefficient of the growth shocks per quarter; assumption"
     )
-    productivity_volatility: float = Field(
-        0.03,
-        ge=0,
-        le=0.15,
-        description="s.d. of firms' quarterly log-productivity shocks; assumption (persistent dispersion, Syverson 2011)",
-    )
     productivity_persistence: float = Field(
         0.97,
         ge=0.5,
         le=1.0,
-        description="quarterly persistence of firm productivity around its cluster mean; assumption",
+        description="quarterly persistence of firm productivity around its cluster mean; assumption. "
+        "The shocks' s.d. is set so the process keeps the base-year dispersion (heterogeneity.productivity_dispersion) "
+        "stationary: s.d. x sqrt(1 - persistence^2)",
     )
 
 
@@ -186,11 +182,25 @@ class Labour(Section):
         0.5, ge=0, le=1, description="share of surplus unskilled workers laid off per quarter; assumption"
     )
 
+    overtime_limit: float = Field(
+        0.2,
+        ge=0,
+        le=0.5,
+        description="extra hours firms can work over their staff's standard hours to meet orders: China's Labour "
+        "Law caps overtime at 36 hours a month (art. 41) over ~174 standard hours, about 20%",
+    )
+    overtime_premium: float = Field(
+        0.5,
+        ge=0,
+        le=2,
+        description="wage premium on overtime hours: at least 150% of the wage on working days (Labour Law art. 44)",
+    )
     staffing_buffer: float = Field(
         1.05,
         ge=1,
         le=1.5,
-        description="workers firms keep per unit of expected output, over the bare need; assumption",
+        description="workers firms keep per unit of expected output (grown a quarter ahead), over the bare need; "
+        "assumption (labour hoarding: firms keep a few per cent more staff than current output needs)",
     )
     talent_retention: float = Field(
         0.65,
@@ -440,10 +450,25 @@ class Finance(Section):
         0.02, ge=0, le=0.1, description="extra interest for a score of 0 over a score of 1; assumption"
     )
     capacity_growth: float = Field(
-        0.07,
+        0.13,
         ge=0.0,
         le=0.3,
-        description="annual growth of banks' lending capacity; assumption (Chongqing total loans +7.3%, Apr 2024); never negative, so outstanding loans stay within capacity",
+        description="annual growth of banks' lending capacity for industry in the first year; it converges to "
+        "long_run_capacity_growth. Chongqing, Apr 2024: manufacturing loans +19.4%, total loans +7.3% (华龙网 2024-05-23); default about midway",
+    )
+    long_run_capacity_growth: float = Field(
+        0.073,
+        ge=0.0,
+        le=0.3,
+        description="annual growth of banks' lending capacity that the first year's growth converges to: "
+        "Chongqing's total loans, +7.3% (Apr 2024, 华龙网 2024-05-23)",
+    )
+    capacity_growth_half_life_years: float = Field(
+        2.0,
+        gt=0,
+        le=20,
+        description="years for the gap between this year's and the long-run credit growth to halve; assumption "
+        "(credit pushes such as 2023-24's manufacturing-loan drive fade over a few years)",
     )
     cash_reserve: float = Field(
         0.03,
@@ -483,6 +508,27 @@ class Land(Section):
         le=100,
         description="smallest plot granted to an expanding firm, mu (land is granted in usable plots); assumption",
     )
+    resale_rate: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="quarterly chance an idle plot (left by an exited firm) is sold or re-let on the market and "
+        "offered again, without the district buying it back; assumption (an idle plot finds a user in 2-12 years)",
+    )
+    new_plant_density_gain: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="capacity per mu of newly allocated land over the cluster's base-year average (newer, "
+        "multi-storey plants; 'standard land' 标准地 sets output-per-mu floors for all new land since 2024); assumption",
+    )
+    status_quo_supply_mu_per_year: float = Field(
+        1000.0,
+        ge=0,
+        le=6000,
+        description="new serviced industrial land per year without the land plan; assumption (no published "
+        "figure for Dazu; the land plan's lever adds to it)",
+    )
     surrender_share: float = Field(
         0.5,
         ge=0.2,
@@ -519,10 +565,13 @@ class Market(Section):
         description="productivity response to cluster output growth, times local input share; assumption (Marshallian spillovers, Combes & Gobillon 2015: 0.02-0.1)",
     )
     unserved_demand_loss: float = Field(
-        0.25,
+        0.2,
         ge=0,
         le=1,
-        description="share of demand a firm could not serve that leaves the district each quarter; assumption",
+        description="share of orders nobody in the cluster could serve that customers cancel each quarter (their "
+        "custom leaves the district); the rest wait as an order backlog served when capacity frees up; "
+        "assumption (retail stock-outs: ~40% of shoppers buy elsewhere or not at all, Corsten & Gruen 2003; "
+        "industrial buyers on contracts wait more)",
     )
     exit_demand_retention: float = Field(
         0.5,

@@ -22,6 +22,8 @@ class BaseYearConstants:
     lead_weights: np.ndarray  # each cluster's share of output: where leads arise, which clusters get brains
     channel_base_yi: float  # yearly output of the channel-selling clusters, the trade pilot's base
     base_cluster_means: np.ndarray  # (3, clusters) means newcomers take in a cluster with no firm left
+    productivity_dispersion: float  # log-s.d. of productivity within a cluster, kept stationary
+    productivity_shock_sd: float  # s.d. of quarterly log-productivity shocks that keeps it so
 
     def __post_init__(self) -> None:
         """Frozen stops rebinding; read-only arrays stop edits in place as well."""

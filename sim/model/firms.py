@@ -54,6 +54,8 @@ class FirmArrays:
     energy_intensity: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     demand: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     expected_demand: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    # Orders taken but not yet delivered (nobody in the cluster had the capacity), real 亿元.
+    backlog: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     output: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     revenue: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     value_added: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))

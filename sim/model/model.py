@@ -31,7 +31,7 @@ from sim.model.mechanisms.accounts import (
 from sim.model.mechanisms.attraction import attract_investment, cluster_means
 from sim.model.mechanisms.commerce import open_channels
 from sim.model.mechanisms.digital import plan_digital_upgrades
-from sim.model.mechanisms.environment import draw_environment
+from sim.model.mechanisms.environment import draw_environment, stationary_shock_sd
 from sim.model.mechanisms.finance import answer_loan_requests, start_projects
 from sim.model.mechanisms.green import plan_retrofits
 from sim.model.mechanisms.innovation import innovate
@@ -103,6 +103,11 @@ class IndustryModel(mesa.Model):
             lead_weights=np.array([c.output_share for c in base.clusters]),
             channel_base_yi=float(self.clusters.channel_share @ base_output),
             base_cluster_means=cluster_means(self),
+            productivity_dispersion=base.heterogeneity.productivity_dispersion.value,
+            productivity_shock_sd=stationary_shock_sd(
+                base.heterogeneity.productivity_dispersion.value,
+                self.params.environment.productivity_persistence,
+            ),
         )
 
         # District state (besides the firm and parcel arrays), updated quarter by quarter.
@@ -258,6 +263,7 @@ class IndustryModel(mesa.Model):
             "skilled",
             "demand",
             "expected_demand",
+            "backlog",
             "output",
             "capacity",
             "pending_capacity",

@@ -53,6 +53,7 @@ COUNTS = (
     "land_refusals",
     "land_supplied_mu",
     "land_reclaimed_mu",
+    "land_resold_mu",
     "land_surrendered_mu",
     "skilled_hired",
     "trained",

@@ -19,6 +19,9 @@ from sim.inputs.scenario import ScenarioData
 from sim.model.firms import FirmArrays, Stage
 from sim.model.parcels import ParcelArrays, ParcelStatus
 
+# Log-s.d. of output per worker among a cluster's firms at one digital tier; assumption.
+OUTPUT_PER_WORKER_DISPERSION = 0.2
+
 TOP_FIRMS = 50  # the published concentration figure is the top-50 firms' share
 
 
@@ -236,7 +239,9 @@ def _staff(
     n = len(quarterly)
     saving = np.concatenate([[0.0], params.digital.labour_saving])
     per_worker_c = np.array([c.output_per_worker_yi for c in data.clusters]) / 4
-    per_worker = per_worker_c[cluster] / (1 - saving[tier]) * rng.lognormal(0, 0.2, n)
+    per_worker = (
+        per_worker_c[cluster] / (1 - saving[tier]) * rng.lognormal(0, OUTPUT_PER_WORKER_DISPERSION, n)
+    )
     workers = quarterly * params.labour.staffing_buffer / per_worker
     scale = workers.sum() / data.employment.workers.value
     per_worker *= scale

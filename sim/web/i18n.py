@@ -172,9 +172,9 @@ LEVERS_ZH: dict[str, tuple[str, str]] = {
         "信贷增长引导",
         "窗口指导、再贷款带来的银行工业贷款能力额外年增长",
     ),
-    "levers.land.new_supply_mu_per_year": (
+    "levers.land.extra_supply_mu_per_year": (
         "新增工业用地",
-        "每年新整理供应的工业用地（现状约 1000 亩，为假设）",
+        "在现状供地（约每年 1000 亩，为假设）之外每年新整理供应的工业用地",
     ),
     "levers.land.reclaim_rate": ("闲置地块收回率", "每季度收回的闲置地块比例（现状为假设）"),
     "levers.land.low_yield_threshold_wan": (

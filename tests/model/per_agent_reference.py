@@ -281,7 +281,9 @@ class ReferenceEnterprise(mesa.Agent):
         self.output_per_worker *= self.model.output_per_worker_growth
         active = self.stage != BUILDING
         ramp_target = self.planned_capacity if self.stage == RAMPING else self.capacity
-        planned_output = min(ramp_target, self.expected_demand * labour.staffing_buffer)
+        trend = self.model.cluster_constants.trend_q[self.cluster]
+        expected_orders = self.expected_demand * math.exp(trend) + self.backlog
+        planned_output = min(ramp_target, expected_orders * labour.staffing_buffer)
         self.staff_target = planned_output / self.output_per_worker if active else 0.0
         aims = 1 if self.preparing_upgrade else 0
         self.skilled_target = self.staff_target * self.required_skilled_share(aims)
@@ -325,7 +327,8 @@ class ReferenceEnterprise(mesa.Agent):
         self.capacity_cost = add * (4 * clusters.capital_output[self.cluster] * self.model.price_index)
         land_capacity = self.land_mu * self.density * (1 + self.model.params.land.onsite_headroom)
         beyond_land = max(installed + add - land_capacity, 0.0)
-        plot_ratio = 1 + self.model.params.levers.land.plot_ratio_gain
+        params = self.model.params
+        plot_ratio = (1 + params.land.new_plant_density_gain) * (1 + params.levers.land.plot_ratio_gain)
         if add > 0:
             self.land_need_mu = beyond_land / (clusters.new_density[self.cluster] * plot_ratio)
 
@@ -500,25 +503,31 @@ class ReferenceEnterprise(mesa.Agent):
     def effective_capacity(self) -> float:
         if not self.producing:
             return 0.0
-        capacity = min(self.capacity, self.workers * self.output_per_worker)
+        staffed = self.workers * self.output_per_worker * (1 + self.model.params.labour.overtime_limit)
+        capacity = min(self.capacity, staffed)
         return capacity * (1 - self.model.params.green.curtailment) if self.curtailed else capacity
 
     def offer_output(self) -> None:
-        """Sell up to demand within capacity; note the excess demand and the spare room."""
+        """Sell up to the orders (demand and backlog) within capacity; note the excess and the room."""
         capacity = self.effective_capacity()
-        self.output = min(self.demand, capacity)
-        self.excess_demand = self.demand - self.output
+        self.orders = self.demand + self.backlog
+        self.output = min(self.orders, capacity)
+        self.excess_demand = self.orders - self.output
         self.room = capacity - self.output
 
     def fill_peer_orders(self) -> None:
-        """Take a share of the cluster's unmet demand; constrained firms lose some customers."""
+        """Take a share of the cluster's unmet orders; orders nobody serves wait, less cancellations."""
         model = self.model
         if not self.producing:
             self.output = 0.0
+            self.backlog = 0.0
             return
         self.output += self.room * min(model.peer_fill[self.cluster], 1.0)
-        loss = model.params.market.unserved_demand_loss
-        self.demand -= loss * self.excess_demand * model.unserved_share[self.cluster]
+        waiting = self.excess_demand * model.unserved_share[self.cluster]
+        cancelled = model.params.market.unserved_demand_loss * waiting
+        current = self.demand / self.orders if self.orders > 0 else 0.0
+        self.demand -= cancelled * current
+        self.backlog = waiting - cancelled
         self.z = self.competitiveness_now()
 
     def skill_factor(self) -> float:
@@ -575,6 +584,11 @@ class ReferenceEnterprise(mesa.Agent):
         levers = params.levers
         va = self.value_added_now()
         wages = model.annual_wage / 4 * (self.workers + model.constants.skilled_wage_premium * self.skilled)
+        if self.output_per_worker > 0:
+            overtime_workers = (
+                max(self.output - self.workers * self.output_per_worker, 0.0) / self.output_per_worker
+            )
+            wages += model.annual_wage / 4 * (1 + params.labour.overtime_premium) * overtime_workers
         overdraft = max(-self.cash, 0.0)
         # Arrears pay the full rate: the district's interest support is only on bank debt.
         interest = (self.debt + overdraft) * self.loan_rate / 4 + overdraft * self.interest_support / 4
@@ -591,7 +605,7 @@ class ReferenceEnterprise(mesa.Agent):
         model.tariff_collected += self.tariff_surcharge()
 
         due = self.debt / (params.finance.maturity_years * 4)
-        principal = 0.0 if self.margin >= 0 else min(due, max(self.cash, 0.0))
+        principal = min(due, max(self.cash, 0.0))
         payout = params.accounts.payout_ratio * max(self.profit, 0.0)
         self.cash += self.profit - payout + depreciation - principal
         self.debt -= principal
@@ -803,7 +817,7 @@ class PerAgentIndustryModel(IndustryModel):
         counts = self._cluster_totals(lambda a: 1.0, lambda a: True)
         self.cluster_log_productivity = [t / max(n, 1.0) for t, n in zip(totals, counts, strict=True)]
         self.draws["productivity"] = self._draw(
-            "productivity", "normal", 0.0, self.params.environment.productivity_volatility
+            "productivity", "normal", 0.0, self.constants.productivity_shock_sd
         )
         self.enterprises.do("shock_productivity")
 

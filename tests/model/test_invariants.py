@@ -65,7 +65,7 @@ def test_invariants_hold_under_stress():
     scenario = load_scenario(
         BASELINE,
         [
-            "levers.land.new_supply_mu_per_year=0",
+            "land.status_quo_supply_mu_per_year=0",
             "levers.land.reclaim_rate=0",
             "environment.macro_volatility=0.08",
             "environment.demand_growth_shift=-0.08",

@@ -45,7 +45,7 @@ def base() -> dict:
         ),
         (["labour.skilled_inflow_per_year=12000"], "final", "skilled_share", +1),
         (["attraction.leads_per_year=150"], "sum", "projects_signed", +1),
-        (["levers.land.new_supply_mu_per_year=6000"], "final", "land_vacant_mu", +1),
+        (["levers.land.extra_supply_mu_per_year=5000"], "final", "land_vacant_mu", +1),
         (["levers.land.reclaim_rate=0.6"], "final", "land_idle_mu", -1),
         (
             ["levers.finance.risk_compensation=0.8", "finance.risk_sensitivity=0.25"],

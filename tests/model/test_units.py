@@ -134,14 +134,16 @@ def test_accounts_move_cash_by_profit_less_payout_plus_depreciation_less_princip
     firms = model.firms
     params = model.params
     rows = np.arange(firms.n)
-    firms.margin[:] = np.where(rows % 3 == 0, 0.05, -0.01)  # a third are performing loans
-    firms.cash[:] = np.where(rows % 3 == 2, 0.001, 100.0)  # some loss-makers have little cash
+    firms.margin[:] = np.where(rows % 3 == 0, 0.05, -0.01)  # performing loans amortise too
+    firms.cash[:] = np.where(rows % 3 == 2, 0.001, 100.0)  # some firms have little cash
     cash, debt, capital = firms.cash.copy(), firms.debt.copy(), firms.capital.copy()
     settle_accounts(model)
     due = debt / (params.finance.maturity_years * 4)
-    principal = np.where(rows % 3 == 0, 0.0, np.minimum(due, cash))
+    principal = np.minimum(due, cash)
     payout = params.accounts.payout_ratio * np.maximum(firms.profit, 0.0)
     depreciation = params.investment.depreciation_rate / 4 * capital  # all base-year firms produce
     np.testing.assert_allclose(firms.cash, cash + firms.profit - payout + depreciation - principal)
     np.testing.assert_allclose(firms.debt, debt - principal)
-    assert (principal[rows % 3 == 0] == 0).all() and (principal[rows % 3 == 2] <= 0.001).all()
+    assert (principal[rows % 3 == 0] == due[rows % 3 == 0]).all() and (
+        principal[rows % 3 == 2] <= 0.001
+    ).all()

@@ -8,7 +8,15 @@ import mesa
 import numpy as np
 
 if TYPE_CHECKING:
+    from sim.inputs.parameters import Finance
     from sim.model.model import IndustryModel
+
+
+def credit_growth(finance: Finance, years: float) -> float:
+    """Annual growth of lending capacity `years` into the run: the first year's rate, its gap
+    to the long-run rate halving every `capacity_growth_half_life_years`."""
+    gap = finance.capacity_growth - finance.long_run_capacity_growth
+    return finance.long_run_capacity_growth + gap * 0.5 ** (years / finance.capacity_growth_half_life_years)
 
 
 class Bank(mesa.Agent):
@@ -57,9 +65,11 @@ class Bank(mesa.Agent):
         return approved
 
     def grow_capacity(self) -> None:
-        """Deposits and capital grow; losses already booked stay deducted."""
+        """Deposits and capital grow along the credit path; losses already booked stay deducted."""
         params = self.model.params
-        growth = params.finance.capacity_growth + params.levers.finance.credit_growth_guidance
+        growth = (
+            credit_growth(params.finance, self.model.steps / 4) + params.levers.finance.credit_growth_guidance
+        )
         self.capacity_yi *= (1 + growth) ** 0.25
 
     def book_default(self, loss_yi: float) -> None:

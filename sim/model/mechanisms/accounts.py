@@ -47,12 +47,27 @@ def rd_and_quality_spending(model: IndustryModel) -> tuple[np.ndarray, np.ndarra
     )
 
 
+def overtime_pay(model: IndustryModel) -> np.ndarray:
+    """This quarter's pay for the hours worked beyond the staff's standard hours, at the premium."""
+    firms = model.firms
+    labour = model.params.labour
+    standard_output = firms.workers * firms.output_per_worker
+    extra_workers = np.divide(
+        np.maximum(firms.output - standard_output, 0.0),
+        firms.output_per_worker,
+        out=np.zeros(firms.n),
+        where=firms.output_per_worker > 0,
+    )
+    return model.annual_wage / 4 * (1 + labour.overtime_premium) * extra_workers
+
+
 def operating_profit(model: IndustryModel) -> np.ndarray:
     """This quarter's profit of every firm, 亿元."""
     params = model.params
     firms = model.firms
     va = value_added(model)
     wages = model.annual_wage / 4 * (firms.workers + model.constants.skilled_wage_premium * firms.skilled)
+    wages += overtime_pay(model)
     overdraft = np.maximum(-firms.cash, 0.0)  # unpaid suppliers and arrears cost interest too
     # Arrears pay the full rate: the district's interest support is only on bank debt.
     interest = (firms.debt + overdraft) * firms.loan_rate / 4 + overdraft * firms.interest_support / 4
@@ -64,8 +79,9 @@ def operating_profit(model: IndustryModel) -> np.ndarray:
 def settle_accounts(model: IndustryModel) -> None:
     """Book value added and profit, service debt, roll the four-quarter revenue window.
 
-    Assumption: loans of firms with a non-negative margin are rolled over; loss-making
-    firms amortise out of whatever cash they hold.
+    Loans amortise over their maturity: each quarter a firm repays debt / (4 x maturity)
+    from the cash it has (a firm short of cash repays what it can; the rest waits), which
+    frees its bank's lending room for new loans.
     """
     params = model.params
     firms = model.firms
@@ -77,8 +93,7 @@ def settle_accounts(model: IndustryModel) -> None:
     spend(model, "interest_support", float((firms.debt * firms.interest_support)[alive].sum()) / 4)
     spend(model, "tariff_revenue", -float(tariff_surcharge(model)[alive].sum()) / 4)
     due = firms.debt / (params.finance.maturity_years * 4)
-    # Banks roll over performing loans (续贷); loss-makers amortise from the cash they have.
-    principal = np.where(firms.margin >= 0, 0.0, np.minimum(due, np.maximum(firms.cash, 0.0)))
+    principal = np.minimum(due, np.maximum(firms.cash, 0.0))
     payout = params.accounts.payout_ratio * np.maximum(firms.profit, 0.0)
     firms.cash += np.where(alive, firms.profit - payout + depreciation(model) - principal, 0.0)
     firms.debt = np.where(alive, firms.debt - principal, firms.debt)

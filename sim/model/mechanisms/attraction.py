@@ -11,6 +11,7 @@ from sim.model.firms import Stage
 from sim.model.fiscal import spend
 from sim.model.mechanisms.cluster_totals import cluster_sum
 from sim.model.mechanisms.investment import new_land_density
+from sim.model.world import OUTPUT_PER_WORKER_DISPERSION
 
 if TYPE_CHECKING:
     from sim.model.mechanisms.environment import Leads
@@ -54,12 +55,15 @@ def _newcomer_columns(
     granted: np.ndarray,
     productivity_edge: float,
     bank_draw: np.ndarray,
+    spread_draw: np.ndarray,
 ) -> dict[str, ArrayLike]:
     """State shared by every kind of newcomer (an array, or a scalar for all); callers add
     stage, size and tier.
 
     Newcomers bank with a bank drawn in proportion to lending capacity (`bank_draw` is a
-    uniform draw per newcomer).
+    uniform draw per newcomer). Their productivity and output per worker spread around the
+    cluster's means as the base year's firms do (`spread_draw`, two standard normals per
+    newcomer): entrants all at the mean would narrow the dispersion with every exit.
     """
     log_a, quality, per_worker = cluster_means(model, model.constants.base_cluster_means)
     capacities = np.array([bank.capacity_yi for bank in model.banks])
@@ -68,10 +72,13 @@ def _newcomer_columns(
         "alive": True,
         "cluster": cluster,
         "bank": np.minimum(bank, len(capacities) - 1),
-        "productivity": np.exp(log_a[cluster] + productivity_edge),
+        "productivity": np.exp(
+            log_a[cluster] + productivity_edge + model.constants.productivity_dispersion * spread_draw[:, 0]
+        ),
         "quality": quality[cluster],
         "competitiveness": np.nan,
-        "output_per_worker": per_worker[cluster],
+        "output_per_worker": per_worker[cluster]
+        * np.exp(OUTPUT_PER_WORKER_DISPERSION * spread_draw[:, 1] - OUTPUT_PER_WORKER_DISPERSION**2 / 2),
         "energy_intensity": model.clusters.base_energy_intensity[cluster]
         * model.params.attraction.newcomer_energy_factor,
         "capital": capacity * 4 * model.clusters.capital_output[cluster] * model.price_index,
@@ -109,7 +116,13 @@ def convert_leads(model: IndustryModel, leads: Leads) -> None:
     saved = params.task_forces.approval_quarters_saved * leads.supported[chosen]
     saved = saved + params.levers.attraction.approval_quarters_cut
     columns = _newcomer_columns(
-        model, cluster, planned, granted[keep], attraction.newcomer_productivity, leads.bank_draw[chosen]
+        model,
+        cluster,
+        planned,
+        granted[keep],
+        attraction.newcomer_productivity,
+        leads.bank_draw[chosen],
+        leads.spread_draw[chosen],
     )
     columns.update(
         stage=Stage.BUILDING,
@@ -145,6 +158,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
     )
     bank_draw = rng.random(count)
     digitised = rng.random(count) < params.demography.birth_digital_share
+    spread_draw = rng.standard_normal((count, 2))
     utilisation = params.attraction.new_plant_utilisation
     capacity = annual / 4 / model.price_index / utilisation
     need_mu = capacity / new_land_density(model)[cluster]
@@ -154,7 +168,7 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
         return
     capacity = capacity[keep] * np.minimum(1.0, granted[keep] / need_mu[keep])
     cluster, granted, digitised = cluster[keep], granted[keep], digitised[keep]
-    columns = _newcomer_columns(model, cluster, capacity, granted, 0.0, bank_draw[keep])
+    columns = _newcomer_columns(model, cluster, capacity, granted, 0.0, bank_draw[keep], spread_draw[keep])
     demand = capacity * utilisation
     workers = demand / np.asarray(columns["output_per_worker"])
     columns.update(

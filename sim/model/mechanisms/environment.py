@@ -29,6 +29,7 @@ class Leads:
     density_noise: np.ndarray
     tech_draw: np.ndarray
     bank_draw: np.ndarray
+    spread_draw: np.ndarray  # (n, 2) standard normals: where the plant falls in its cluster's spread
 
     @property
     def n(self) -> int:
@@ -72,6 +73,16 @@ def shock_demand(model: IndustryModel) -> None:
     firms.demand *= np.exp(growth[firms.cluster])
 
 
+def stationary_shock_sd(dispersion: float, persistence: float) -> float:
+    """The shocks' s.d. under which an AR(1) with this persistence keeps log productivity's
+    dispersion where the base year has it: var = sd^2 / (1 - rho^2) at the stationary state.
+
+    Without it the dispersion drifts to whatever the shock size implies, and the exits that
+    widening dispersion brings would be an artefact of the start, not a forecast.
+    """
+    return dispersion * float(np.sqrt(1 - persistence**2))
+
+
 def shock_productivity(model: IndustryModel) -> None:
     """Firm productivity drifts: persistent around the cluster mean, with idiosyncratic shocks."""
     env = model.params.environment
@@ -82,7 +93,8 @@ def shock_productivity(model: IndustryModel) -> None:
     counts = np.bincount(cluster, minlength=model.clusters.n)
     means = np.bincount(cluster, weights=log_a, minlength=model.clusters.n) / np.maximum(counts, 1)
     rho = env.productivity_persistence
-    noise = model.scratch.streams["productivity"].normal(0.0, env.productivity_volatility, firms.n)[alive]
+    sd = model.constants.productivity_shock_sd
+    noise = model.scratch.streams["productivity"].normal(0.0, sd, firms.n)[alive]
     firms.productivity[alive] = np.exp(rho * log_a + (1 - rho) * means[cluster] + noise)
 
 
@@ -109,6 +121,7 @@ def draw_leads(model: IndustryModel) -> Leads:
         density_noise=rng.lognormal(0.0, 0.3, count),
         tech_draw=rng.random(count),
         bank_draw=rng.random(count),
+        spread_draw=rng.standard_normal((count, 2)),
     )
 
 

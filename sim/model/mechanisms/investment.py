@@ -14,8 +14,10 @@ if TYPE_CHECKING:
 
 
 def new_land_density(model: IndustryModel) -> np.ndarray:
-    """Real quarterly capacity per mu on newly allocated land, per cluster (plot ratios included)."""
-    return model.clusters.new_density * (1 + model.params.levers.land.plot_ratio_gain)
+    """Real quarterly capacity per mu on newly allocated land, per cluster: newer plants are
+    denser than the base year's average, and the land plan's plot ratios add to that."""
+    gain = (1 + model.params.land.new_plant_density_gain) * (1 + model.params.levers.land.plot_ratio_gain)
+    return model.clusters.new_density * gain
 
 
 def land_capacity(model: IndustryModel) -> np.ndarray:

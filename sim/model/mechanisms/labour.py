@@ -35,7 +35,8 @@ def renew_skilled_pool(model: IndustryModel) -> None:
 
 
 def hire(model: IndustryModel) -> None:
-    """Firms staff up to expected output; skilled vacancies are rationed by the pool.
+    """Firms staff up to the output they expect next quarter (expected demand on its trend,
+    plus the backlog to work off); skilled vacancies are rationed by the pool.
 
     Firms that want the next digital tier recruit skilled staff for it, so skills gate
     upgrades; the others recruit for the tier they are at.
@@ -46,7 +47,8 @@ def hire(model: IndustryModel) -> None:
     firms.output_per_worker *= (1 + labour.productivity_growth) ** 0.25
     active = firms.alive & (firms.stage != Stage.BUILDING)
     ramp_target = np.where(firms.stage == Stage.RAMPING, firms.planned_capacity, firms.capacity)
-    planned_output = np.minimum(ramp_target, firms.expected_demand * labour.staffing_buffer)
+    expected_orders = firms.expected_demand * np.exp(model.clusters.trend_q[firms.cluster]) + firms.backlog
+    planned_output = np.minimum(ramp_target, expected_orders * labour.staffing_buffer)
     target = np.where(active, planned_output / firms.output_per_worker, 0.0)
     aims = firms.preparing_upgrade.astype(int)  # firms preparing an upgrade staff for the next tier
     skilled_target = target * required_skilled_share(model, tiers_ahead=aims)

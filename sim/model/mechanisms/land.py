@@ -25,7 +25,7 @@ def supply_land(model: IndustryModel) -> None:
     preparing = parcels.status == ParcelStatus.PREPARING
     parcels.timer[preparing] -= 1
     parcels.status[preparing & (parcels.timer <= 0)] = ParcelStatus.VACANT
-    quarterly = levers.new_supply_mu_per_year / 4
+    quarterly = (settings.status_quo_supply_mu_per_year + levers.extra_supply_mu_per_year) / 4
     if quarterly <= 0:
         return
     rng = model.scratch.streams["land_supply"]
@@ -45,14 +45,24 @@ def supply_land(model: IndustryModel) -> None:
 
 
 def reclaim_idle_land(model: IndustryModel) -> None:
-    """A share of idle parcels is taken back and offered again (盘活闲置土地)."""
+    """Idle parcels come back on offer: the district buys a share back (盘活闲置土地), and of
+    the rest a share is sold or re-let on the market, at no cost to the district.
+
+    One draw per parcel decides both, so a faster reclaiming lever takes over parcels the
+    market would have resold rather than changing other parcels' fate (common random numbers).
+    """
     parcels = model.parcels
     idle = np.flatnonzero(parcels.status == ParcelStatus.IDLE)
     draws = model.scratch.streams["reclaim"].random(len(idle))
-    back = idle[draws < model.params.levers.land.reclaim_rate]
-    parcels.status[back] = ParcelStatus.VACANT
-    reclaimed = float(parcels.area[back].sum())
+    reclaim = model.params.levers.land.reclaim_rate
+    resale = model.params.land.resale_rate
+    bought = idle[draws < reclaim]
+    resold = idle[(draws >= reclaim) & (draws < 1 - (1 - reclaim) * (1 - resale))]
+    parcels.status[bought] = ParcelStatus.VACANT
+    parcels.status[resold] = ParcelStatus.VACANT
+    reclaimed = float(parcels.area[bought].sum())
     model.scratch.tally.add("land_reclaimed_mu", reclaimed)
+    model.scratch.tally.add("land_resold_mu", float(parcels.area[resold].sum()))
     spend(model, "land", reclaimed * model.params.fiscal.reclaim_wan_per_mu / WAN_PER_YI)
 
 

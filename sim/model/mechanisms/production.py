@@ -1,7 +1,9 @@
 """Phase 6: production against demand, and the market-share dynamics that follow.
 
-Output is the lesser of a firm's demand and its effective capacity (capital, staff,
-mandates). Demand a firm cannot serve goes to cluster peers with spare capacity. Shares
+Output is the lesser of a firm's orders (this quarter's demand plus its order backlog) and
+its effective capacity (capital, staff, mandates). Orders a firm cannot serve go to cluster
+peers with spare capacity; those nobody can serve wait in the backlog, and customers cancel
+a share of them each quarter, taking their custom out of the district. Shares
 then move toward more competitive firms (replicator dynamics) and toward those that
 delivered; a cluster's total demand responds to its firms' average competitiveness, and
 cluster growth feeds productivity through local linkages (agglomeration).
@@ -51,33 +53,31 @@ def competitiveness(model: IndustryModel) -> np.ndarray:
 
 
 def effective_capacity(model: IndustryModel) -> np.ndarray:
+    """What a firm can make this quarter: its plant, its staff on standard hours plus the
+    overtime the law allows (paid at a premium in the accounts), less any curtailment."""
     firms = model.firms
-    staffed = firms.workers * firms.output_per_worker
+    staffed = firms.workers * firms.output_per_worker * (1 + model.params.labour.overtime_limit)
     cap = np.minimum(firms.capacity, staffed)
     cap *= np.where(firms.curtailed, 1 - model.params.green.curtailment, 1.0)
     return np.where(firms.producing, cap, 0.0)
 
 
 def produce(model: IndustryModel) -> None:
-    """Sell min(demand, capacity); route unmet demand to peers with room; update shares."""
+    """Sell min(orders, capacity); route unmet orders to peers with room; update shares."""
     firms = model.firms
     install_capacity(model)
     producing = firms.producing
     capacity = effective_capacity(model)
-    output = np.minimum(firms.demand, capacity)
-    excess = firms.demand - output
+    orders = firms.demand + firms.backlog
+    output = np.minimum(orders, capacity)
+    excess = orders - output
     unmet = cluster_sum(model, producing, excess)
     room = capacity - output
     room_by_cluster = cluster_sum(model, producing, room)
     fill = np.divide(unmet, room_by_cluster, out=np.zeros_like(unmet), where=room_by_cluster > 0)
     output += room * np.minimum(fill, 1.0)[firms.cluster]
     firms.output = np.where(producing, output, 0.0)
-    # Customers nobody in the cluster could serve: part of them leave the constrained firms.
-    unserved = np.divide(
-        unmet - np.minimum(unmet, room_by_cluster), unmet, out=np.zeros_like(unmet), where=unmet > 0
-    )
-    lost = model.params.market.unserved_demand_loss * excess * unserved[firms.cluster]
-    firms.demand = np.where(producing, firms.demand - lost, firms.demand)
+    _carry_backlog(model, producing, orders, excess, unmet, room_by_cluster)
 
     z = competitiveness(model)
     _move_shares(model, producing, z)
@@ -89,6 +89,30 @@ def produce(model: IndustryModel) -> None:
         producing, weight * firms.demand + (1 - weight) * firms.expected_demand, firms.expected_demand
     )
     firms.revenue = firms.output * model.price_index
+
+
+def _carry_backlog(
+    model: IndustryModel,
+    producing: np.ndarray,
+    orders: np.ndarray,
+    excess: np.ndarray,
+    unmet: np.ndarray,
+    room_by_cluster: np.ndarray,
+) -> None:
+    """Orders nobody in the cluster could serve wait for next quarter, less those cancelled.
+
+    Customers who cancel take their custom elsewhere: the firm's demand falls by the
+    cancelled orders' share that was this quarter's demand (the rest was backlog already).
+    """
+    firms = model.firms
+    unserved = np.divide(
+        unmet - np.minimum(unmet, room_by_cluster), unmet, out=np.zeros_like(unmet), where=unmet > 0
+    )
+    waiting = excess * unserved[firms.cluster]
+    cancelled = model.params.market.unserved_demand_loss * waiting
+    current = np.divide(firms.demand, orders, out=np.zeros(firms.n), where=orders > 0)
+    firms.demand = np.where(producing, firms.demand - cancelled * current, firms.demand)
+    firms.backlog = np.where(producing, waiting - cancelled, 0.0)
 
 
 def _move_shares(model: IndustryModel, producing: np.ndarray, z: np.ndarray) -> None:
