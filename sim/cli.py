@@ -273,7 +273,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from sim.analysis.audit import audit_summary, influential
+    from sim.analysis.audit import audit_summary, influential, summary_json
     from sim.analysis.audit_page import assumptions_page
     from sim.run.output_folder import write_atomically
 
@@ -287,7 +287,7 @@ def _audit(args: argparse.Namespace) -> int:
                 f"--write {args.write}: give a Markdown page (.md); its summary goes beside it (.json)"
             )
         summary_file = args.write.with_suffix(".json")
-        text = json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
+        text = summary_json(summary)
         try:
             write_atomically(
                 args.write.parent,

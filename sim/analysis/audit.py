@@ -23,6 +23,7 @@ docs/assumptions.md is rendered from it (sim/analysis/audit_page.py).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -113,6 +114,7 @@ def audit_summary(folder: Path, command: str) -> dict[str, Any]:
     final = targets[-1]
     effects: dict[int, dict[str, tuple[float, float]]] = {}
     densities: dict[int, float] = {}
+    checks: dict[str, dict[str, float]] = {}
     for target in targets:
         y = outcomes[target.output_column].to_numpy(dtype=float)
         table = morris_indices(problem, x, y, num_levels=levels, seed=seed)
@@ -120,6 +122,17 @@ def audit_summary(folder: Path, command: str) -> dict[str, Any]:
             row.parameter: (float(row.mu_star), float(row.mu_star_conf)) for row in table.itertuples()
         }
         densities[target.year] = _density_at(y, target.threshold_yi)
+        met = outcomes[target.met_column].to_numpy(dtype=float)
+        if np.ptp(met) > 0:  # the first-order estimate against mu* of the 0/1 outcome itself
+            direct = morris_indices(problem, x, met, num_levels=levels, seed=seed).set_index("parameter")
+            first = np.array(
+                [effects[target.year][name][0] * densities[target.year] for name in problem["names"]]
+            )
+            coarse = direct.loc[problem["names"], "mu_star"].to_numpy(dtype=float)
+            checks[str(target.year)] = {
+                "ratio": float(coarse.sum() / first.sum()),
+                "correlation": float(np.corrcoef(first, coarse)[0, 1]),
+            }
     rows = []
     for parameter in parameters:
         name = parameter["name"]
@@ -157,6 +170,7 @@ def audit_summary(folder: Path, command: str) -> dict[str, Any]:
         "output_year": final.year,
         "targets": [{"year": t.year, "threshold_yi": t.threshold_yi} for t in targets],
         "density_per_yi": {str(year): value for year, value in densities.items()},
+        "direct_check": checks,
         "output_median_yi": float(final_output.median()),
         "output_sd_yi": float(final_output.std()),
         "thresholds": {
@@ -181,3 +195,11 @@ def influential(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The fixed parameters that move the answer, largest effect on output first."""
     rows = [r for r in summary["parameters"] if category(r, summary["thresholds"]) == "fixed and influential"]
     return sorted(rows, key=lambda r: -r["output_mu_star_yi"])
+
+
+def summary_json(summary: dict[str, Any]) -> str:
+    """The summary as docs/assumptions.json: the header indented, one line per parameter (short diffs)."""
+    header = {key: value for key, value in summary.items() if key != "parameters"}
+    text = json.dumps(header, ensure_ascii=False, indent=1).removesuffix("\n}")
+    rows = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in summary["parameters"])
+    return f'{text},\n "parameters": [\n{rows}\n ]\n}}\n'

@@ -41,6 +41,18 @@ def _row(row: dict[str, Any], thresholds: dict[str, float], years: list[str]) ->
     return "| " + " | ".join(cells) + " |"
 
 
+def _check(summary: dict[str, Any]) -> str:
+    """How the first-order estimate compares with mu* of the 0/1 outcome itself, per target."""
+    checks = summary["direct_check"]
+    if not checks:
+        return ""
+    parts = [
+        f"{year}: {check['ratio']:.2f} times as large on average, correlation {check['correlation']:.2f}"
+        for year, check in checks.items()
+    ]
+    return " Check: mu* of the 0/1 outcome itself, over all parameters, is " + "; ".join(parts) + "."
+
+
 def assumptions_page(summary: dict[str, Any]) -> str:
     """The Markdown of docs/assumptions.md."""
     thresholds = summary["thresholds"]
@@ -106,7 +118,7 @@ def assumptions_page(summary: dict[str, Any]) -> str:
         "- on each target's probability, in percentage points, to first order: mu* of output in the target "
         "year times the density of that output at the threshold over the audit's runs "
         f"({density}). A 0/1 outcome screened with a few dozen trajectories would be too coarse: one run "
-        "crossing the threshold is several points.",
+        f"crossing the threshold is several points.{_check(summary)}",
         "",
         f"Thresholds: a fixed parameter is *inert* when the upper ends of its 95% intervals stay below "
         f"{thresholds['output_yi']:g} 亿元 on {final} output (1% of the {final} "
