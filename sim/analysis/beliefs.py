@@ -139,7 +139,10 @@ TEMPLATES: dict[Language, dict[str, str]] = {
             "{scenario}情景下 {year} 年工业总产值达到 {threshold} 亿元的概率为 "
             "{odds}（{met}/{runs} 次模拟）。"
         ),
-        "none": "{side}的模拟太少，抽样范围内没有条件能改变这一判断。",
+        "none": (
+            "{side}的模拟太少（少于 {minimum} 次），无法判断什么条件能改变这一结论；"
+            "在抽样范围内它仍属少数情形。"
+        ),
         "flips": (
             "若{conditions}，则{turn}：这类模拟中 {hit} {side}（占抽样情形的 "
             "{share}，包含全部{side}模拟的 {held}）。"
@@ -157,7 +160,8 @@ TEMPLATES: dict[Language, dict[str, str]] = {
     "en": {
         "head": "P({year} ≥ {threshold} 亿元) under {scenario} is {odds} ({met} of {runs} runs). ",
         "none": (
-            "Too few runs {verb} it to tell what would change that: within the sampled ranges, nothing does."
+            "Fewer than {minimum} runs {verb} it, too few to tell which conditions would change that; "
+            "within the sampled ranges it stays rare."
         ),
         "flips": (
             "It becomes {turn} if {conditions}: the target is {side} in {hit} of such runs "
@@ -184,7 +188,8 @@ def belief_sentence(belief: Belief, language: Language) -> str:
         "scenario": belief.scenario,
         "year": target.year,
         "threshold": f"{target.threshold_yi:,.0f}",
-        "odds": f"{100 * belief.probability:.0f}%",
+        "odds": f"{100 * belief.probability:.{0 if belief.probability >= 0.1 else 1}f}%",
+        "minimum": MIN_RUNS_ON_EACH_SIDE,
         "met": belief.met,
         "runs": belief.runs,
         "side": words["met" if likely else "missed"],

@@ -55,7 +55,7 @@ def test_a_rare_success_is_explained_by_the_conditions_that_make_it_likely():
     assert final.box.density >= 0.5
     sentence = belief_sentence(final, "en")
     assert sentence.startswith(
-        "P(2030 ≥ 1,000 亿元) under baseline is 6% (24 of 400 runs). It becomes more likely than not if "
+        "P(2030 ≥ 1,000 亿元) under baseline is 6.0% (24 of 400 runs). It becomes more likely than not if "
     )
     assert re.search(r"the common demand shift is above \+2\.\d points", sentence)
     assert re.search(
@@ -83,7 +83,8 @@ def test_too_few_successes_say_so_instead_of_fitting_a_rule():
     frame.loc[frame.index[:3], "met_2030"] = True
     final = next(b for b in what_you_must_believe(frame, ["baseline"], TARGETS) if b.target.year == 2030)
     assert final.box is None and not final.flips
-    assert "Too few runs meet it" in belief_sentence(final, "en")
+    assert "Fewer than 5 runs meet it, too few to tell" in belief_sentence(final, "en")
+    assert "0.8% (3 of 400 runs)" in belief_sentence(final, "en")
     assert belief_json(final)["box"] is None
 
 
