@@ -43,8 +43,8 @@ from sim.inputs.scenario import Target
 # An effect below 1% of the 2030 target (10 亿元) over a parameter's whole screening range
 # cannot by itself decide whether the target is met.
 OUTPUT_THRESHOLD_YI = 10.0
-# The main experiment's 200 paired runs resolve differences of about +-2 points (a plan that
-# changes nothing shows a paired 95% interval of -2.1 to +2.1 points): a smaller effect on a
+# The main experiment's 200 paired runs resolve differences of about +-2 points (with no run
+# changing, Newcombe's paired 95% interval is -2.1 to +2.1 points): a smaller effect on a
 # target's probability could not be told from zero there.
 PROBABILITY_THRESHOLD_POINTS = 2.0
 SUMMARY_VERSION = 1

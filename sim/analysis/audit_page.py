@@ -125,8 +125,8 @@ def assumptions_page(summary: dict[str, Any]) -> str:
         "target; the audit's runs have a "
         f"median {final} output of {summary['output_median_yi']:,.0f} 亿元 and a spread (s.d.) of "
         f"{summary['output_sd_yi']:,.0f} 亿元) and below {thresholds['probability_points']:g} points on each "
-        "target (the resolution of the main experiment's paired differences, about "
-        "±2 points with 200 pairs); "
+        "target (the resolution of the main experiment's paired differences: with 200 pairs and not one "
+        "run changing, Newcombe's paired 95% interval is ±2.1 points); "
         "otherwise it is *influential*. A test fails while any parameter is fixed and influential.",
         "",
         "## Result",
