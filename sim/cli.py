@@ -57,6 +57,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("folder", type=Path, help="results folder, e.g. results/target_probability")
     report.add_argument("--json", action="store_true", help="print the numbers as JSON instead of Markdown")
+    audit = commands.add_parser(
+        "audit",
+        help="classify every parameter from an audit's runs: sampled, fixed and inert, or influential",
+    )
+    audit.add_argument(
+        "folder", type=Path, help="results folder of experiments/audit.toml, e.g. results/audit"
+    )
+    audit.add_argument(
+        "--write",
+        type=Path,
+        metavar="PAGE",
+        help="write the page (e.g. docs/assumptions.md) and its .json summary",
+    )
     levers = commands.add_parser("levers", help="list every lever of the ten plans and the task forces")
     levers.add_argument("--json", action="store_true", help="print the levers as JSON")
     levers.add_argument("--markdown", action="store_true", help="print the Markdown of docs/levers.md")
@@ -259,6 +272,39 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from sim.analysis.audit import audit_summary, influential, summary_json
+    from sim.analysis.audit_page import assumptions_page
+    from sim.run.output_folder import write_atomically
+
+    command = f"python -m sim audit {args.folder}" + (f" --write {args.write}" if args.write else "")
+    summary = audit_summary(args.folder, command)
+    page = assumptions_page(summary)
+    print(page)
+    if args.write is not None:
+        if args.write.suffix != ".md":
+            raise InputError(
+                f"--write {args.write}: give a Markdown page (.md); its summary goes beside it (.json)"
+            )
+        summary_file = args.write.with_suffix(".json")
+        text = summary_json(summary)
+        try:
+            write_atomically(
+                args.write.parent,
+                {
+                    summary_file.name: lambda target: target.write_text(text, encoding="utf-8"),
+                    args.write.name: lambda target: target.write_text(page, encoding="utf-8"),
+                },
+            )
+        except OSError as exc:
+            raise InputError(f"--write {args.write}: cannot be written ({exc.strerror})") from None
+        print(f"wrote {args.write} and {summary_file}")
+    fixed = influential(summary)
+    if fixed:
+        print(f"{len(fixed)} fixed parameters move the answer: {', '.join(r['name'] for r in fixed)}")
+    return 0
+
+
 def _check_replications(args: argparse.Namespace) -> None:
     if args.replications < 2:
         raise InputError(f"--replications {args.replications}: need at least 2 (for a band and a spread)")
@@ -419,6 +465,7 @@ COMMANDS = {
     "compare": _compare,
     "experiment": _experiment,
     "report": _report,
+    "audit": _audit,
     "levers": _levers,
     "hindcast": _hindcast,
     "calibrate": _calibrate,

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.beliefs import belief_json, headline_scenarios, what_you_must_believe
 from sim.analysis.discovery import discover
 from sim.analysis.probability import paired_difference, wilson_interval
 from sim.analysis.report_charts import write_charts
@@ -250,6 +251,12 @@ def build_report(folder: Path) -> Report:
     base_year, final_year = int(runs["year"].min()), int(runs["year"].max())
     final = targets[-1]
     effects = marginal_effects(outcomes, scenarios, reference, targets) if reference else None
+    probabilities = target_probabilities(outcomes, scenarios, targets)
+    headlines = (
+        []
+        if manifest["design"] in SENSITIVITY_METHODS
+        else headline_scenarios(probabilities, reference, final)
+    )
     header = Header(
         experiment=manifest["experiment"],
         description=manifest.get("description", ""),
@@ -266,13 +273,14 @@ def build_report(folder: Path) -> Report:
     return Report(
         header=header,
         targets=targets,
-        probabilities=target_probabilities(outcomes, scenarios, targets),
+        probabilities=probabilities,
         fan=output_fan(runs, scenarios),
         effects=effects,
         costs=fiscal_costs(outcomes, scenarios, reference, effects, final, final_year - base_year),
         by_base_output=probability_by_base_output(outcomes, scenarios, targets),
         sensitivity=global_sensitivity(manifest, outcomes, final),
         discovery=discover(discovery_features(outcomes, manifest["scenarios"]), outcomes[final.met_column]),
+        beliefs=what_you_must_believe(outcomes, headlines, targets),
     )
 
 
@@ -304,6 +312,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "by_base_output": report.by_base_output,
             "sensitivity": None if report.sensitivity is None else asdict(report.sensitivity),
             "discovery": asdict(report.discovery),
+            "beliefs": [belief_json(belief) for belief in report.beliefs],
         }
     )
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sim.analysis.beliefs import Belief
 from sim.analysis.discovery import Discovery
 from sim.inputs.scenario import Target
 
@@ -47,3 +48,4 @@ class Report:
     by_base_output: pd.DataFrame | None  # scenario x 2024-base bin x target; None if the base is not sampled
     sensitivity: Sensitivity | None  # None unless the design is saltelli or morris
     discovery: Discovery  # on the final target
+    beliefs: list[Belief] = field(default_factory=list)  # what would flip each headline probability

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.analysis.beliefs import beliefs_markdown
 from sim.analysis.discovery import MAX_DEPTH, MIN_LEAF_SHARE, Condition
 from sim.analysis.report_charts import FAN_CHART, SENSITIVITY_CHART
 from sim.experiments.sampling import SENSITIVITY_DESIGNS
@@ -286,7 +287,20 @@ def _discovery(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _beliefs(report: Report) -> str:
+    return beliefs_markdown(report.beliefs, "en") if report.beliefs else ""
+
+
 def report_markdown(report: Report) -> str:
     """The whole report as Markdown; charts are linked by file name (written beside report.md)."""
-    sections = (_header, _probabilities, _effects, _costs, _by_base_output, _sensitivity, _discovery)
+    sections = (
+        _header,
+        _probabilities,
+        _beliefs,
+        _effects,
+        _costs,
+        _by_base_output,
+        _sensitivity,
+        _discovery,
+    )
     return "\n\n".join(text for text in (section(report) for section in sections) if text) + "\n"

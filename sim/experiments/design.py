@@ -20,6 +20,7 @@ from sim.experiments.sampled_parameters import (
     ranged_parameter,
     standard_uncertainties,
 )
+from sim.experiments.screening import screened_parameters
 from sim.inputs.base_year import load_scenario_base_year
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import Scenario, default_scenario, value_at
@@ -36,6 +37,11 @@ class SampleSection(Section):
     all_levers: bool = Field(False, description="every lever over its bounds (global sensitivity)")
     ranges: dict[str, RangeSpec] = Field(
         default_factory=dict, description="scenario path = [low, high], 'documented' or 'calibrated'"
+    )
+    screen: Literal["all", "none"] | list[str] = Field(
+        "none",
+        description="the assumption audit: every other parameter ('all', or these scenario paths) over its "
+        "screening range (sim/experiments/screening.py)",
     )
 
 
@@ -57,6 +63,17 @@ def sampled_parameters(sample: SampleSection, scenario: Scenario, origin: str) -
             chosen[name] = ranged_parameter(name, range_spec, base_year, kind=kind)
         except ValueError as exc:
             raise InputError(f"{origin}: field 'sample.ranges.\"{name}\"' = {range_spec!r}: {exc}") from None
+    if sample.screen != "none":
+        screened = screened_parameters(scenario.data, base_year)
+        paths = list(screened) if sample.screen == "all" else sample.screen
+        unknown = [name for name in paths if name not in screened]
+        if unknown:
+            raise InputError(
+                f"{origin}: field 'sample.screen' names {unknown}: not parameters of the scenario "
+                "(see docs/assumptions.md for every parameter's path)"
+            )
+        for name in paths:
+            chosen.setdefault(name, screened[name])  # a sampled parameter keeps its sampled range
     return list(chosen.values())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_origin
+from typing import Literal, get_args, get_origin
 
 from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
@@ -22,7 +22,7 @@ from sim.inputs.scenario import ScenarioData, load_calibration
 from sim.inputs.sections import Section, field_bounds
 from sim.paths import DATA_DIR
 
-Kind = Literal["uncertainty", "lever"]
+Kind = Literal["uncertainty", "lever", "screened"]  # screened: fixed in use, varied by the audit
 OUTPUT_BASE = "world.gross_output_yi"
 STANDARD_FILE = DATA_DIR / "uncertainties.toml"
 
@@ -59,9 +59,16 @@ def schema_field(path: str) -> FieldInfo | None:
             continue
         if index == len(parts) - 1:
             return field
-        # A plain field before the end: only a table's field followed by one key names it.
-        is_table_key = get_origin(annotation) is dict and index == len(parts) - 2
-        return field if is_table_key else None
+        # A plain field before the end: only a table's field followed by one key, or a tuple's
+        # field followed by an item number, names it.
+        if index != len(parts) - 2:
+            return None
+        is_item = (
+            get_origin(annotation) is tuple
+            and parts[-1].isdigit()
+            and int(parts[-1]) < len(get_args(annotation))
+        )
+        return field if get_origin(annotation) is dict or is_item else None
     return None  # the path ends at a section or block, not a field
 
 

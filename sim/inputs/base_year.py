@@ -7,9 +7,9 @@ the schema makes sure each figure carries a source and sits in its documented ra
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, create_model, model_validator
 
 from sim.inputs.errors import InputError, read_toml, validate
 from sim.inputs.sections import Section
@@ -183,6 +183,75 @@ class BaseYearData(Section):
         return self
 
 
+# The 2024 output base has its own, older scenario field (`world.gross_output_yi`).
+OWN_FIELD_FIGURES = {"output.gross_output_yi": "world.gross_output_yi"}
+FIGURES_PATH = "world.figures"  # scenario path of the overrides of ranged base-year figures
+
+
+def ranged_figures() -> dict[str, str]:
+    """'section.figure' of every ranged figure of the base-year schema -> its scenario path.
+
+    Walked from the schema, so a figure that gains a range becomes samplable with no edit.
+    """
+    paths = {}
+    for section_name, section_field in BaseYearData.model_fields.items():
+        section = section_field.annotation
+        if not (isinstance(section, type) and issubclass(section, Section)):
+            continue
+        for name, field in section.model_fields.items():
+            if field.annotation is RangedFigure:
+                figure = f"{section_name}.{name}"
+                paths[figure] = OWN_FIELD_FIGURES.get(figure, f"{FIGURES_PATH}.{figure}")
+    return paths
+
+
+def _figure_overrides_schema() -> type[Section]:
+    """`[world.figures.<section>]`: a value for any ranged figure, in place of the file's."""
+    sections: dict[str, dict[str, Any]] = {}
+    for figure, path in ranged_figures().items():
+        if path.startswith(FIGURES_PATH + "."):
+            section, name = figure.split(".")
+            description = f"override of the base-year figure {figure} (must lie in the file's range)"
+            sections.setdefault(section, {})[name] = (float | None, Field(None, description=description))
+    blocks: dict[str, Any] = {}
+    for section, fields in sections.items():
+        block = create_model(f"{section.title()}Figures", __base__=Section, **fields)
+        blocks[section] = (block, block())
+    return create_model("FigureOverrides", __base__=Section, **blocks)
+
+
+if TYPE_CHECKING:
+    FigureOverrides = Section
+else:
+    FigureOverrides = _figure_overrides_schema()
+
+
+def figure_overrides(overrides: Section) -> dict[str, float]:
+    """'section.figure' -> value of every figure a scenario's `[world.figures]` sets."""
+    return {
+        f"{section}.{name}": value
+        for section, values in overrides.model_dump().items()
+        for name, value in values.items()
+        if value is not None
+    }
+
+
+def with_figures(data: BaseYearData, overrides: Section) -> BaseYearData:
+    """The base-year data with a scenario's figure overrides in place of the file's values."""
+    for figure, value in figure_overrides(overrides).items():
+        section_name, name = figure.split(".")
+        section = getattr(data, section_name)
+        replaced = getattr(section, name).model_copy(update={"value": value})
+        data = data.model_copy(update={section_name: section.model_copy(update={name: replaced})})
+    return data
+
+
+def figure_at(data: BaseYearData, figure: str) -> RangedFigure:
+    """The ranged figure 'section.figure' of base-year data."""
+    section, name = figure.split(".")
+    return getattr(getattr(data, section), name)
+
+
 def resolve_base_year_path(name: str, relative_to: Path | None) -> Path:
     """Find a base-year file: as given, next to the scenario, or among the shipped data."""
     candidates = [Path(name)]
@@ -208,14 +277,19 @@ def load_scenario_base_year(scenario: Scenario) -> BaseYearData:
 
 
 def check_base_year(scenario: Scenario, data: BaseYearData, path: Path | str) -> BaseYearData:
-    """Refuse a scenario whose output override, cluster names or first year don't fit the data."""
-    override = scenario.data.world.gross_output_yi
-    figure = data.output.gross_output_yi
-    if override is not None and not figure.low <= override <= figure.high:
-        raise InputError(
-            f"{scenario.source}: field 'world.gross_output_yi' = {override}: must lie within the "
-            f"range [{figure.low}, {figure.high}] documented in {path}"
-        )
+    """Refuse a scenario whose figure overrides, cluster names or first year don't fit the data."""
+    world = scenario.data.world
+    overrides = figure_overrides(world.figures)
+    if world.gross_output_yi is not None:
+        overrides["output.gross_output_yi"] = world.gross_output_yi
+    paths = ranged_figures()
+    for name, value in overrides.items():
+        figure = figure_at(data, name)
+        if not figure.low <= value <= figure.high:
+            raise InputError(
+                f"{scenario.source}: field '{paths[name]}' = {value}: must lie within the "
+                f"range [{figure.low}, {figure.high}] documented in {path}"
+            )
     unknown = set(scenario.data.environment.cluster_demand_shift) - {c.key for c in data.clusters}
     if unknown:
         raise InputError(

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.inputs.base_year import FigureOverrides
 from sim.inputs.calibration_file import DEFAULT_CALIBRATION_FILE, Calibration, Scope
 from sim.inputs.errors import InputError, read_toml, validate
 from sim.inputs.levers import Levers
@@ -73,6 +74,10 @@ class WorldSettings(Section):
     )
     gross_output_yi: float | None = Field(
         None, gt=0, description="override of the base-year gross output (must lie in the file's range)"
+    )
+    figures: FigureOverrides = Field(
+        default_factory=FigureOverrides,
+        description="overrides of the base-year file's ranged figures, [world.figures.<section>]",
     )
 
 
@@ -171,21 +176,30 @@ def with_values(data: dict[str, Any], values: dict[str, Any], origin: str) -> di
     merged = copy.deepcopy(data)
     for key, value in values.items():
         *parents, last = key.split(".")
-        node = merged
+        node: Any = merged
         for part in parents:
             child = node.setdefault(part, {})
-            if not isinstance(child, dict):
+            if not isinstance(child, dict | list):
                 raise InputError(f"{origin} {key!r}: '{part}' is a value, not a section")
             node = child
-        node[last] = value
+        if isinstance(node, list):  # 'section.field.N': item N of a per-tier tuple
+            if not (last.isdigit() and int(last) < len(node)):
+                raise InputError(f"{origin} {key!r}: '{last}' is not an item (0..{len(node) - 1})")
+            node[int(last)] = value
+        else:
+            node[last] = value
     return merged
 
 
 def value_at(data: dict[str, Any], path: str) -> Any:
-    """The value at a 'section.field' path of raw scenario data (None where there is none)."""
+    """The value at a 'section.field' (or 'section.field.N' item) path of raw scenario data
+    (None where there is none)."""
     node: Any = data
     for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, list):
+            node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
     return node
 
 

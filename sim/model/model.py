@@ -14,7 +14,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.inputs.base_year import BaseYearData, load_scenario_base_year
+from sim.inputs.base_year import BaseYearData, load_scenario_base_year, with_figures
 from sim.inputs.scenario import Scenario, default_scenario
 from sim.model.agents import Bank, Enterprise, LandParcel, TaskForce
 from sim.model.constants import BaseYearConstants
@@ -77,7 +77,8 @@ class IndustryModel(mesa.Model):
         scenario = scenario or default_scenario()
         self.scenario_name = scenario.name
         self.params = scenario.data
-        base = base_year or load_scenario_base_year(scenario)
+        # The scenario's overrides of base-year figures ([world.figures]) replace the file's values.
+        base = with_figures(base_year or load_scenario_base_year(scenario), self.params.world.figures)
         self.base_year = base  # the data the world was built from, for inspection
         self._entropy = int(self.rng.integers(2**63))
         self.scratch: QuarterScratch  # this quarter's; the base year's until the first step
