@@ -103,12 +103,14 @@ def assumptions_page(summary: dict[str, Any]) -> str:
         "of this audit: its default ± "
         f"{100 * RELATIVE_HALF_WIDTH:.0f}% (0 ± {100 * ZERO_SPAN_SHARE:.0f}% of the "
         "schema's span for a default "
-        "of 0; for a lever that is off, from off to a tenth of its largest setting), clipped to the schema's "
+        "of 0), clipped to the schema's "
         "bounds, widened to whole numbers for whole-number fields. The reason: no source bounds these "
         "values, and the schema's bounds are often far wider than any plausible value; the audit asks "
         "whether the answer would change if a guess were off by a half, and a parameter that is inert over "
-        "that range needs no better source. The energy-intensity ceiling, whose 0 means no ceiling, is "
-        "screened over its loosest tenth.",
+        "that range needs no better source;",
+        "- a lever is screened only where its status-quo value is an assumption (the land plan's "
+        "reclaiming rate, the task forces' caseload): a lever at 0 in the status quo is the plan's absence, "
+        "and what a little of the plan does is the plan's effect, which the main experiment measures.",
         "",
         "Effects (Morris mu*, the mean absolute change of an outcome over a "
         "parameter's whole range, with its "

@@ -15,7 +15,7 @@ from typing import Literal, get_args, get_origin
 from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 
-from sim.inputs.base_year import BaseYearData
+from sim.inputs.base_year import BaseYearData, figure_at, ranged_figures
 from sim.inputs.errors import InputError, read_toml, validate
 from sim.inputs.levers import lever_info, plans
 from sim.inputs.scenario import ScenarioData, load_calibration
@@ -117,6 +117,10 @@ def resolve_range(path: str, spec: RangeSpec, base_year: BaseYearData) -> tuple[
         if path == OUTPUT_BASE:
             figure = base_year.output.gross_output_yi
             return figure.low, figure.high, "range documented in the base-year file"
+        figures = {scenario_path: figure for figure, scenario_path in ranged_figures().items()}
+        if path in figures:
+            ranged = figure_at(base_year, figures[path])
+            return ranged.low, ranged.high, f"range documented in the base-year file; {ranged.source}"
         field = schema_field(path)
         low, high = field_bounds(field) if field is not None else (None, None)
         if low is None or high is None:

@@ -3,18 +3,20 @@
 The audit (experiments/audit.toml, docs/assumptions.md) asks of every number a run depends
 on whether it moves the answer. The parameters are found by walking the scenario schema
 (every numeric field of every section, each item of a per-tier tuple, each cluster's key
-of a per-cluster table, the levers) and the base-year schema (every figure with a
-documented range), so a field added tomorrow is audited with no edit here.
+of a per-cluster table, the levers whose status-quo value is an assumption) and the
+base-year schema (every figure with a documented range), so a field added tomorrow is
+audited with no edit here. A lever at 0 in the status quo is left out: 0 is the plan's
+absence (no extra leads, no subsidy, no ceiling), a definition rather than an assumption,
+and what a little of the plan does is the plan's effect, which the main experiment
+measures on paired runs.
 
 A parameter the experiments sample keeps its sampled range. Every other one gets a
 screening range by one rule, an assumption stated in docs/assumptions.md:
 - a ranged base-year figure: the range its file documents;
 - a non-zero default d: d +- 50%, clipped to the schema's bounds (so the bounds win
   where they are narrower);
-- a default of 0: 10% of the schema's span on either side of 0, clipped to the bounds
-  (for a lever, from "off" to a tenth of its largest setting);
-- a whole-number field: those ends widened to whole numbers (at least one step each way);
-- the exceptions of `OFF_AT_TOP` (0 switches the lever off at the other end of its scale).
+- a default of 0: 10% of the schema's span on either side of 0, clipped to the bounds;
+- a whole-number field: those ends widened to whole numbers (at least one step each way).
 """
 
 from __future__ import annotations
@@ -32,12 +34,6 @@ from sim.inputs.sections import Section, field_bounds
 RELATIVE_HALF_WIDTH = 0.5  # a non-zero default is screened over d +- 50%
 ZERO_SPAN_SHARE = 0.1  # a zero default over +-10% of its schema span
 NOT_PARAMETERS = ("run",)  # the horizon is the question asked, not an assumption
-# Levers whose 0 means "none" at the loose end of the scale: a ceiling near 0 is the
-# strictest mandate, not a little of it. Screened over the loosest tenth of the schema span.
-OFF_AT_TOP = {
-    "levers.green.intensity_cap": "0 = no energy-intensity ceiling; the loosest ceilings (top tenth of the "
-    "schema range, above every cluster's mean intensity) stand for a little of it",
-}
 SCREENING_NOTE = "assumption (screening rule, docs/assumptions.md): "
 
 
@@ -52,6 +48,8 @@ def scenario_paths(scenario: ScenarioData, base_year: BaseYearData) -> list[str]
             annotation = field.annotation
             if isinstance(annotation, type) and issubclass(annotation, Section):
                 walk(annotation, path + ".")
+            elif path.startswith("levers.") and scenario_value(scenario, path) == 0:
+                continue  # the plan's absence, not an assumption (module docstring)
             elif path in figures or annotation in (int, float):
                 paths.append(path)
             elif get_origin(annotation) is tuple:
@@ -120,15 +118,9 @@ def screened_parameter(path: str, scenario: ScenarioData, base_year: BaseYearDat
         raise ValueError(f"{path}: not a scenario parameter")
     low_bound, high_bound = field_bounds(field)
     integer = field.annotation is int
-    if path in OFF_AT_TOP:
-        if low_bound is None or high_bound is None:
-            raise ValueError(f"{path}: needs both schema bounds")
-        low, high = high_bound - ZERO_SPAN_SHARE * (high_bound - low_bound), high_bound
-        rule = OFF_AT_TOP[path]
-    else:
-        low, high = screening_range(scenario_value(scenario, path), low_bound, high_bound, integer)
-        rule = "0 +- 10% of the schema span" if scenario_value(scenario, path) == 0 else "default +- 50%"
-        rule += ", within the schema bounds"
+    low, high = screening_range(scenario_value(scenario, path), low_bound, high_bound, integer)
+    rule = "0 +- 10% of the schema span" if scenario_value(scenario, path) == 0 else "default +- 50%"
+    rule += ", within the schema bounds"
     source = field.description or ""
     return SampledParameter(
         path, float(low), float(high), "screened", f"{SCREENING_NOTE}{rule}; {source}", integer

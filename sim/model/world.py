@@ -79,15 +79,25 @@ def top_share_sigma(n: int, top: int, share: float, floor: float, mean: float) -
 
 
 def _rescale_capped(sizes: np.ndarray, total: float, low: float, high: float) -> np.ndarray:
-    """Scale sizes to sum to total while keeping each within [low, high]."""
-    sizes = sizes.copy()
+    """Scale sizes to sum to total while keeping each within [low, high].
+
+    Sampled base-year figures can ask for more small firms above the smallest size than
+    the small firms' output allows: then the floor gives way (every firm at least
+    total / n x 1/2), so the base-year output is always the one asked for.
+    """
+    low = min(low, 0.5 * total / len(sizes))
+    if high * len(sizes) < total:
+        raise ValueError(f"{len(sizes)} small firms below {high:g} 亿元 cannot make {total:g} 亿元")
+    scaled = sizes.copy()
     for _ in range(50):
-        sizes *= total / sizes.sum()
-        clipped = np.clip(sizes, low, high)
-        if np.allclose(clipped, sizes):
-            break
-        sizes = clipped
-    return sizes
+        scaled *= total / scaled.sum()
+        clipped = np.clip(scaled, low, high)
+        if np.allclose(clipped, scaled):
+            return scaled
+        scaled = clipped
+    # Not settled by rescaling: the scale whose clipped sizes sum to the total, by bisection.
+    scale = brentq(lambda k: float(np.clip(k * sizes, low, high).sum()) - total, 0.0, high / sizes.min())
+    return np.clip(scale * sizes, low, high)
 
 
 def _above_scale_sizes(data: BaseYearData, total: float) -> np.ndarray:

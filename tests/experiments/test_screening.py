@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.experiments.experiment_file import load_experiment
-from sim.experiments.screening import scenario_paths, screened_parameters, screening_range
+from sim.experiments.screening import scenario_paths, scenario_value, screened_parameters, screening_range
 from sim.inputs.base_year import load_scenario_base_year, ranged_figures
 from sim.inputs.errors import InputError
 from sim.inputs.levers import lever_paths
@@ -26,7 +26,11 @@ def test_the_walk_finds_every_mechanism_field_lever_and_ranged_figure(walked):
         for name in section.model_fields:
             path = f"{section_name}.{name}"
             assert path in paths or any(p.startswith(path + ".") for p in paths), path
-    assert set(lever_paths()) <= paths
+    # Levers whose status-quo value is an assumption are screened; those off at the status quo
+    # (0, the plan's absence) are not.
+    assumed = {p for p in lever_paths() if scenario_value(scenario.data, p) != 0}
+    assert assumed == {"levers.land.reclaim_rate", "levers.task_forces.capacity_per_quarter"}
+    assert {p for p in lever_paths() if p.startswith("levers.")} & paths == assumed
     assert set(ranged_figures().values()) <= paths
     assert {f"environment.cluster_demand_shift.{c.key}" for c in base_year.clusters} <= paths
     assert {f"labour.required_skilled_share.{i}" for i in range(4)} <= paths
@@ -40,7 +44,7 @@ def test_the_walk_finds_every_mechanism_field_lever_and_ranged_figure(walked):
         (0.25, 0, 1, False, (0.125, 0.375)),  # +-50%
         (1.05, 1, 1.5, False, (1.0, 1.5)),  # clipped to narrow schema bounds
         (0.0, -0.1, 0.1, False, (-0.02, 0.02)),  # a zero default: +-10% of the span
-        (0.0, 0, 0.5, False, (0.0, 0.05)),  # an off lever: off to a tenth of its largest setting
+        (0.0, 0, 0.5, False, (0.0, 0.05)),  # a zero default at its lower bound: up to a tenth of the span
         (5, 1, 16, True, (2.0, 8.0)),  # whole numbers, outwards
         (1, 0, 2, True, (0.0, 2.0)),  # at least one step either way
         (-0.15, -2, 0, False, (-0.225, -0.075)),
