@@ -308,7 +308,31 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _search_report(args: argparse.Namespace) -> int:
+    from sim.analysis.search_report import build_search_report
+    from sim.analysis.search_report_files import search_report_json, write_search_report
+    from sim.analysis.search_report_text import search_report_markdown
+
+    report = build_search_report(args.folder)
+    print(
+        json.dumps(search_report_json(report), ensure_ascii=False)
+        if args.json
+        else search_report_markdown(report)
+    )
+    try:
+        written = write_search_report(report, args.folder)
+    except OSError as exc:
+        raise InputError(f"{args.folder}: cannot write the report files ({exc.strerror})") from None
+    if not args.json:
+        print(f"wrote {', '.join(str(path) for path in written)}")
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
+    from sim.search.search_folder import is_search_folder
+
+    if is_search_folder(args.folder):
+        return _search_report(args)
     from sim.analysis.report import build_report, report_json, write_report
     from sim.analysis.report_text import report_markdown
 

@@ -39,16 +39,24 @@ def candidate_label(number: int) -> str:
     return f"candidate_{number:04d}"
 
 
+def _storage(folder: Path) -> JournalStorage:
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    return JournalStorage(JournalFileBackend(str(folder / STUDY_FILE)))
+
+
 def open_study(folder: Path, search: Search) -> optuna.Study:
     """The search's study in `folder` (created on the first call, continued after)."""
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    storage = JournalStorage(JournalFileBackend(str(folder / STUDY_FILE)))
     return optuna.create_study(
-        storage=storage,
+        storage=_storage(folder),
         study_name=search.name,
         directions=[objective.direction for objective in search.objectives],
         load_if_exists=True,
     )
+
+
+def read_study(folder: Path, name: str) -> optuna.Study:
+    """A search's study, to read (the report and the web page)."""
+    return optuna.load_study(study_name=name, storage=_storage(folder))
 
 
 def _sampler(search: Search, number: int) -> BaseSampler:
@@ -124,7 +132,7 @@ def non_dominated(values: np.ndarray) -> np.ndarray:
     return ~dominated
 
 
-def frontier(study: optuna.Study, search: Search) -> Frontier:
+def frontier(study: optuna.Study) -> Frontier:
     """The Pareto set of the finished candidates: among the feasible ones if any, else among all.
 
     Candidates with identical levers count once (the first proposed), so none is verified twice.
@@ -138,6 +146,6 @@ def frontier(study: optuna.Study, search: Search) -> Frontier:
     chosen = allowed or pool
     if not chosen:
         return Frontier((), False)
-    signs = np.array([1.0 if objective.direction == "minimize" else -1.0 for objective in search.objectives])
+    signs = np.array([1.0 if d == optuna.study.StudyDirection.MINIMIZE else -1.0 for d in study.directions])
     mask = non_dominated(np.array([t.values for t in chosen]) * signs)
     return Frontier(tuple(t.number for t, keep in zip(chosen, mask, strict=True) if keep), bool(allowed))

@@ -135,7 +135,7 @@ def run_search(
         finally:
             if progress:
                 progress.close()
-        chosen = frontier(study, search)
+        chosen = frontier(study)
         touch(manifest, folder, frontier=list(chosen.numbers), any_feasible=chosen.any_feasible)
         say(
             f"search done: {search.candidates:,} candidates; frontier of {len(chosen.numbers)} "

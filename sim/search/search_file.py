@@ -68,7 +68,7 @@ class SearchFile(Section):
     verification_futures: int = Field(ge=2, le=100_000, description="fresh futures for the frontier")
     candidates: int = Field(ge=2, le=1_000_000, description="candidates the optimiser proposes in all")
     population: int = Field(ge=2, le=10_000, description="candidates proposed and evaluated together")
-    optimiser: Optimiser = "nsga2"
+    optimiser: Optimiser = Field("tpe", description="'tpe' (multivariate) or 'nsga2'")
     root_seed: int = Field(ge=0, description="futures, verification futures and proposals derive from it")
     stated_probabilities: list[float] = Field(
         default_factory=lambda: [0.5, 0.8], description="the report answers what it takes to reach each"

@@ -128,7 +128,7 @@ def test_the_search_finds_the_known_cheapest_feasible_mix(tmp_path, optimiser, b
     found = min((t for t in candidates(study) if feasible(t)), key=lambda t: t.values[0])
     assert (found.params[PLATFORMS], found.params[BRAINS]) == cheapest
     assert found.values[0] == planted_cost(*cheapest)
-    assert found.number in frontier(study, search).numbers
+    assert found.number in frontier(study).numbers
 
 
 def test_when_no_mix_meets_the_constraints_the_frontier_says_so(tmp_path):
