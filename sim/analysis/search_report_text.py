@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 MOST_MIXES_SHOWN = 12  # columns of the lever table; the JSON has every mix
 
 
+def _mixes(count: int) -> str:
+    return f"{count} mix" if count == 1 else f"{count} mixes"
+
+
 def _header(report: SearchReport) -> str:
     h = report.header
     lines = [f"# What it takes: {h.name}", ""]
@@ -110,7 +114,7 @@ def _frontier(report: SearchReport) -> str:
         ]
         rows.append(cells)
     text = [
-        f"## Frontier ({len(frontier)} mixes, cheapest first)",
+        f"## Frontier ({_mixes(len(frontier))}, cheapest first)",
         "",
         f"![frontier]({FRONTIER_CHART})",
         "",
@@ -171,26 +175,29 @@ def _levers(report: SearchReport) -> str:
             cells += [_setting(report.candidates.loc[n, path]) for n in shown]
             rows.append(cells)
     note = (
-        f"Lever settings of {len(shown)} of the {len(report.frontier)} frontier mixes (the answers' and "
+        f"Lever settings of {len(shown)} of the frontier's {_mixes(len(report.frontier))} (the answers' and "
         "others spread along the frontier; `--json` lists every candidate)."
     )
     return "\n".join(["## The frontier's levers, plan by plan", "", note, "", _table(headings, rows)])
 
 
 def _spread(report: SearchReport) -> str:
-    if not report.good_mixes:
+    title = "## What the good mixes share"
+    if not report.header.verified:
         return ""
+    if len(report.good_mixes) < 2:
+        return f"{title}\n\nThe frontier has a single mix: there is no spread to compare."
     spread = report.lever_spread.sort_values("spread", kind="stable")
     shared = spread[spread["shared"]]
     varying = spread[~spread["shared"]]
     final = report.targets[-1]
     lines = [
-        "## What the good mixes share",
+        title,
         "",
-        f"The good mixes are the {len(report.good_mixes)} frontier mixes whose verified P({final.year}) is "
-        f"at least {100 * min(report.header.stated_probabilities):.0f}% (or, when fewer than two reach it, "
-        f"the better half of the frontier by that probability). A lever is shared when their settings span "
-        f"at most {100 * SPREAD_SHARED:.0f}% of its searched range.",
+        f"The good mixes are the {_mixes(len(report.good_mixes))} of the frontier whose verified "
+        f"P({final.year}) is at least {100 * min(report.header.stated_probabilities):.0f}% (or, when fewer "
+        "than two reach it, the better half of the frontier by that probability). A lever is shared when "
+        f"their settings span at most {100 * SPREAD_SHARED:.0f}% of its searched range.",
         "",
     ]
     headings = ["lever", "least", "median", "largest", "share of range spanned"]

@@ -139,8 +139,9 @@ def run_search(
         touch(manifest, folder, frontier=list(chosen.numbers), any_feasible=chosen.any_feasible)
         say(
             f"search done: {search.candidates:,} candidates; frontier of {len(chosen.numbers)} "
-            f"{'feasible ' if chosen.any_feasible else ''}mixes; verifying them on "
-            f"{len(search.verification):,} fresh futures"
+            f"{'feasible ' if chosen.any_feasible else 'infeasible (no candidate met the constraints) '}"
+            f"mix{'' if len(chosen.numbers) == 1 else 'es'}; verifying on {len(search.verification):,} "
+            "fresh futures"
         )
         _verify(search, study, folder, chosen.numbers, manifest, executor, workers, show_progress, cancel)
         touch(manifest, folder, complete=True)
