@@ -1,4 +1,4 @@
-"""A search report's files (report.md, the frontier chart, the recommended mixes) and its JSON."""
+"""A search report's files (report.md, frontier chart, every candidate, recommended mixes) and its JSON."""
 
 from __future__ import annotations
 
@@ -6,21 +6,34 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from sim.analysis.report import _plain
 from sim.analysis.search_mixes import write_mixes
 from sim.analysis.search_report import SearchReport
 from sim.analysis.search_report_chart import write_frontier_chart
 from sim.analysis.search_report_text import answer_sentence, search_report_markdown
 
+CANDIDATES_TABLE = "candidates.csv"
+
+
+def candidates_table(report: SearchReport) -> pd.DataFrame:
+    """Every finished candidate: levers, in-sample cost and odds with intervals, and, for the
+    frontier, the verified numbers."""
+    verified = report.frontier.filter(like="verified_")
+    return report.candidates.join(verified, how="left").reset_index()
+
 
 def write_search_report(report: SearchReport, folder: Path) -> list[Path]:
-    """Write report.md, frontier.png and the mixes' scenario files into the folder; returns them."""
+    """Write report.md, frontier.png, candidates.csv and the mixes' scenario files; returns them."""
     folder = Path(folder)
     chart = write_frontier_chart(report, folder)
+    table = folder / CANDIDATES_TABLE
+    candidates_table(report).to_csv(table, index=False)
     mixes = write_mixes(report, folder) if report.header.verified else []
     path = folder / "report.md"
     path.write_text(search_report_markdown(report), encoding="utf-8")
-    return [path, chart, *mixes]
+    return [path, chart, table, *mixes]
 
 
 def search_report_json(report: SearchReport) -> dict[str, Any]:

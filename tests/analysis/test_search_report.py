@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pandas as pd
 import pytest
 
 from sim.analysis.search_report import IN_SAMPLE, VERIFIED, build_search_report
@@ -65,6 +66,10 @@ def test_the_report_writes_markdown_the_chart_and_mixes_that_load_as_scenarios(p
     assert text in result.out and "## Answers" in text and "optimiser's curse" in text
     assert "The cheapest mix found that reaches P(2030 >= 1,000 亿元) >= 50%" in text
     assert (folder / "frontier.png").stat().st_size > 0
+    every = pd.read_csv(folder / "candidates.csv")
+    assert len(every) == 48 and {PLATFORMS, BRAINS, "in_sample_p_2030_low", "verified_p_2030"} <= set(
+        every.columns
+    )
     report = build_search_report(folder)
     first = report.answers[0]
     mix = load_scenario(folder / "scenarios" / "planted_reaches_2030_50pct.toml")

@@ -125,3 +125,16 @@ def test_a_search_killed_part_way_and_resumed_ends_with_the_same_frontier(refere
     result = run_cli("search", str(path), "--out", str(out), "--workers", "2", "--resume", "--quiet")
     assert result.code == 0, result.err
     assert_same(outcome(out), expected)
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_same_candidates_and_numbers(reference, tmp_path):
+    from distributed import LocalCluster
+
+    path, expected = reference
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = run_cli(
+            "search", str(path), "--out", str(tmp_path / "results"), "--scheduler", cluster.scheduler_address
+        )
+    assert result.code == 0, result.err
+    assert_same(outcome(tmp_path / "results"), expected)
