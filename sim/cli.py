@@ -52,6 +52,19 @@ def _parser() -> argparse.ArgumentParser:
         "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead of local processes"
     )
     experiment.add_argument("--quiet", action="store_true", help="no progress bar")
+    search = commands.add_parser(
+        "search", help="search the levers for the cheapest mixes that reach the targets (what it takes)"
+    )
+    search.add_argument("file", type=experiment_file, help="search TOML or shipped name, e.g. what_it_takes")
+    search.add_argument("--out", type=Path, help="results folder (default results/<search name>)")
+    search.add_argument("--resume", action="store_true", help="continue the search in --out")
+    search.add_argument(
+        "--workers", type=positive, help="worker processes on this machine (default: all cores)"
+    )
+    search.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead of local processes"
+    )
+    search.add_argument("--quiet", action="store_true", help="no progress bar")
     report = commands.add_parser(
         "report", help="probabilities, fan charts, plan effects, costs, sensitivity: report.md in the folder"
     )
@@ -257,7 +270,82 @@ def _saved(folder: Path, total: int) -> str:
     return f"{len(finished_run_ids(folder)):,} of {total:,} runs are saved in {folder}/"
 
 
+def _search(args: argparse.Namespace) -> int:
+    import time
+
+    from sim.experiments.executors import experiment_executor
+    from sim.search.run_search import run_search, search_runs_total
+    from sim.search.search_file import load_search
+
+    search = load_search(args.file)
+    folder = args.out or Path("results") / search.name
+    _check_out(folder)
+    print(
+        f"search: {search.name} ({args.file}): {len(search.levers)} levers, {search.candidates:,} candidates "
+        f"in {search.generations} generations of {search.population} ({search.optimiser}), each on the same "
+        f"{len(search.futures):,} futures ({search_runs_total(search):,} runs with the "
+        f"{len(search.references)} references); frontier verified on {len(search.verification):,} fresh "
+        f"futures; root seed {search.root_seed}"
+    )
+    started = time.monotonic()
+    with experiment_executor(args.scheduler, args.workers) as (executor, workers):
+        where = args.scheduler or "this machine"
+        print(f"running on {where} with {workers} workers; results stream to {folder}/", flush=True)
+        try:
+            run_search(
+                search,
+                folder,
+                executor,
+                workers,
+                resume=args.resume,
+                show_progress=not args.quiet,
+                say=lambda line: print(line, flush=True),
+            )
+        except InputError:
+            raise
+        except KeyboardInterrupt:
+            print(
+                f"\ninterrupted: the finished runs and candidates are saved in {folder}/; "
+                "run the same command with --resume"
+            )
+            return EXIT_INTERRUPTED
+        except Exception as failure:  # a run failed (or the workers died): say what, and what is kept
+            print(
+                f"\nerror: {failure}\nthe finished runs and candidates are saved in {folder}/; "
+                "after fixing the cause, run it with --resume",
+                file=sys.stderr,
+            )
+            return 1
+    print(f"done in {time.monotonic() - started:.0f} s: {folder}/")
+    print(f"next: python -m sim report {folder}")
+    return 0
+
+
+def _search_report(args: argparse.Namespace) -> int:
+    from sim.analysis.search_report import build_search_report
+    from sim.analysis.search_report_files import search_report_json, write_search_report
+    from sim.analysis.search_report_text import search_report_markdown
+
+    report = build_search_report(args.folder)
+    print(
+        json.dumps(search_report_json(report), ensure_ascii=False)
+        if args.json
+        else search_report_markdown(report)
+    )
+    try:
+        written = write_search_report(report, args.folder)
+    except OSError as exc:
+        raise InputError(f"{args.folder}: cannot write the report files ({exc.strerror})") from None
+    if not args.json:
+        print(f"wrote {', '.join(str(path) for path in written)}")
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
+    from sim.search.search_folder import is_search_folder
+
+    if is_search_folder(args.folder):
+        return _search_report(args)
     from sim.analysis.report import build_report, report_json, write_report
     from sim.analysis.report_text import report_markdown
 
@@ -464,6 +552,7 @@ COMMANDS = {
     "run": _run,
     "compare": _compare,
     "experiment": _experiment,
+    "search": _search,
     "report": _report,
     "audit": _audit,
     "levers": _levers,

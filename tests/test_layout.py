@@ -12,7 +12,7 @@ from sim.paths import PACKAGE_DIR
 
 # Each part of sim/ and how far down the flow it sits: a module may import from its own
 # part and from parts of a lower rank only (inputs -> model -> run -> experiments /
-# credibility -> analysis -> web -> cli). reference/ derives tables from the inputs alone.
+# credibility -> search -> analysis -> web -> cli). reference/ derives tables from the inputs alone.
 RANK = {
     "paths": 0,
     "inputs": 1,
@@ -21,10 +21,11 @@ RANK = {
     "run": 3,
     "experiments": 4,
     "credibility": 4,
-    "analysis": 5,
-    "web": 6,
-    "cli": 7,
-    "__main__": 8,
+    "search": 5,
+    "analysis": 6,
+    "web": 7,
+    "cli": 8,
+    "__main__": 9,
 }
 ONLY_FROM = {"reference": {"paths", "inputs", "reference"}}
 MODULES = sorted(p for p in PACKAGE_DIR.rglob("*.py") if p.relative_to(PACKAGE_DIR).parts[0] != "__init__.py")
@@ -69,6 +70,10 @@ def test_no_module_imports_from_a_part_further_down_the_flow(path):
 
 # The parts of sim/ that only read or show results, outside the model hash.
 SHOWS_RESULTS = {"analysis", "credibility", "reference", "web", "cli.py", "__main__.py", "__init__.py"}
+# The parts that choose which runs to make, in the process that drives them (never in a
+# worker): outside the model hash, so changing them leaves experiments resumable; a
+# search's manifest hashes its own code beside the model's.
+CHOOSES_RUNS = {"search"}
 
 
 def module_file(name: str) -> Path | None:
@@ -99,7 +104,9 @@ def imported_modules(path: Path) -> set[str]:
 def test_every_part_of_sim_is_either_hashed_as_the_model_or_shows_results():
     parts = {p.name for p in PACKAGE_DIR.iterdir() if p.name != "__pycache__"}
     assert set(MODEL_PARTS) <= parts, "a part of the model hash does not exist"
-    assert parts == set(MODEL_PARTS) | SHOWS_RESULTS, "classify the new part: model hash or not"
+    assert parts == set(MODEL_PARTS) | SHOWS_RESULTS | CHOOSES_RUNS, (
+        "classify the new part: model hash or not"
+    )
 
 
 def test_a_worker_imports_only_code_the_model_hash_covers():

@@ -16,6 +16,7 @@ from sim.web.i18n import LANGUAGES, Language, text
 from sim.web.levers_panel import LeversPanel
 from sim.web.odds_panel import OddsPanel
 from sim.web.run_panel import RunPanel
+from sim.web.search_panel import SearchPanel
 from sim.web.server import configure_offline
 from sim.web.state import BASELINE, load_named
 
@@ -56,3 +57,4 @@ def Page():
             with solara.Column():
                 RunPanel(settings.value, lang.value)
                 OddsPanel(settings.value, lang.value)
+                SearchPanel(settings.set, lang.value)

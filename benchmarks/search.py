@@ -1,0 +1,150 @@
+"""Speed of the "what it takes" search, against the experiment runner doing the same runs.
+
+    python -m benchmarks.search [--candidates 40] [--futures 10] [--workers 2]
+
+Runs a small search over every lever (experiments/what_it_takes.toml with fewer
+candidates and futures), then the very same runs (every reference and candidate on the
+search futures, the references and the frontier on the verification futures) straight
+through the experiment runner, on the same worker processes. The ratio of the two times
+is the search's own cost: the optimiser's proposals and bookkeeping, and the workers
+idling at the end of each generation while its last runs finish. Then as many baseline
+runs: with their throughput on an idle machine (the README's table) the ratios project how
+long the default search takes there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.run import BASELINE, Row, format_rows
+from sim.analysis.odds import estimate_odds
+from sim.experiments.executors import local_executor
+from sim.experiments.run_into_folder import batch_size
+from sim.experiments.run_spec import RunSpec, ScenarioSpec, batches
+from sim.experiments.runner import run_batches
+from sim.inputs.scenario import load_scenario
+from sim.search.futures import Futures
+from sim.search.optimiser import candidates, levers_of, open_study
+from sim.search.run_search import candidate_spec, run_id, run_search, search_runs_total
+from sim.search.search_file import Search, load_search
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SEARCH = HERE.parent / "experiments" / "what_it_takes.toml"
+# Baseline runs a second with 2 workers on this machine when idle (benchmarks/README.md, from
+# `python -m benchmarks.run`): the projection's reference, as a shared machine's own rate varies.
+IDLE_BASELINE_RATE = 13.82
+
+
+def small_search(folder: Path, candidates_: int, futures: int) -> Path:
+    """The default search file with fewer candidates and futures (one generation per 10 candidates)."""
+    text = DEFAULT_SEARCH.read_text(encoding="utf-8")
+    changes = {
+        "futures": futures,
+        "verification_futures": futures,
+        "candidates": candidates_,
+        "population": 10,
+    }
+    lines = []
+    for line in text.splitlines():
+        key = line.split("=")[0].strip()
+        lines.append(f"{key} = {changes[key]}" if key in changes else line)
+    path = folder / "benchmark_search.toml"
+    path.write_text("\n".join(lines).replace('name = "what_it_takes"', 'name = "benchmark_search"'))
+    return path
+
+
+def same_runs(search: Search, folder: Path, frontier: list[int]) -> list[tuple[list[RunSpec], dict]]:
+    """The search's runs, as plain runner tasks: (runs, scenarios) for each set of futures."""
+    trials = {t.number: t for t in candidates(open_study(folder, search))}
+    references = dict(enumerate(search.references.values()))
+
+    def plan(evaluations: dict[int, ScenarioSpec], futures: Futures) -> tuple[list[RunSpec], dict]:
+        runs = [
+            RunSpec(run_id(index, i, futures), spec.name, i, seed, tuple(map(float, futures.samples[i])))
+            for index, spec in evaluations.items()
+            for i, seed in enumerate(futures.seeds)
+        ]
+        return runs, {spec.name: spec for spec in evaluations.values()}
+
+    offset = len(references)
+    searched = references | {
+        offset + n: candidate_spec(search, n, levers_of(t, search)) for n, t in trials.items()
+    }
+    verified = references | {
+        offset + n: candidate_spec(search, n, levers_of(trials[n], search)) for n in frontier
+    }
+    return [plan(searched, search.futures), plan(verified, search.verification)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Speed of the search against the plain experiment runner.")
+    parser.add_argument("--candidates", type=int, default=40, help="candidates of the small search (x10)")
+    parser.add_argument("--futures", type=int, default=10, help="futures (and verification futures)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as scratch, local_executor(args.workers) as pool:
+        folder = Path(scratch)
+        search = load_search(small_search(folder, args.candidates, args.futures))
+        estimate_odds(
+            load_scenario(BASELINE), 2 * args.workers, root_seed=10_000, executor=pool, workers=args.workers
+        )
+        begin = time.perf_counter()
+        manifest = run_search(search, folder / "results", pool, args.workers, show_progress=False)
+        searching = time.perf_counter() - begin
+        tasks = same_runs(search, folder / "results", list(manifest["frontier"]))
+        total = sum(len(runs) for runs, _ in tasks)
+        begin = time.perf_counter()
+        for runs, specs in tasks:
+            chunks = batches(runs, batch_size(len(runs), args.workers), specs, search.parameters)
+            run_batches(chunks, pool, lambda batch, rows: None, in_flight=2 * args.workers)
+        plain = time.perf_counter() - begin
+        begin = time.perf_counter()
+        estimate_odds(load_scenario(BASELINE), total, executor=pool, workers=args.workers)
+        baseline = time.perf_counter() - begin
+    default = load_search(DEFAULT_SEARCH)
+    frontier_share = len(manifest["frontier"]) / search.candidates
+    default_runs = search_runs_total(default) + len(default.verification) * (
+        len(default.references) + math.ceil(frontier_share * default.candidates)
+    )
+    rate = total / searching
+    # The search's runs cost more than baseline runs (more levers act, more firms): the idle
+    # machine's baseline throughput, scaled by that cost and by the search's own time.
+    idle_minutes = default_runs / (IDLE_BASELINE_RATE * baseline / searching) / 60
+    rows = [
+        Row(f"search, {search.candidates} candidates x {args.futures} futures + verification", total, "runs"),
+        Row(f"  search throughput, {args.workers} workers", rate, "runs/s"),
+        Row(
+            f"  the same runs through the experiment runner, {args.workers} workers", total / plain, "runs/s"
+        ),
+        Row("  search time / runner time", searching / plain, "x", "< 1.3x", searching / plain < 1.3),
+        Row(
+            f"  as many baseline runs through the runner ({IDLE_BASELINE_RATE}/s on an idle machine)",
+            total / baseline,
+            "runs/s",
+        ),
+        Row("  cost of the search's runs / baseline runs", plain / baseline, "x"),
+        Row("  search's own time per candidate", (searching - plain) / search.candidates, "s"),
+        Row(f"  frontier share of the candidates ({len(manifest['frontier'])})", frontier_share, "share"),
+        Row(
+            f"default search ({default.candidates} x {len(default.futures)} futures, frontier at that share)",
+            default_runs,
+            "runs",
+        ),
+        Row("  projected time at this run's throughput", default_runs / rate / 60, "min"),
+        Row(
+            f"  projected on an idle machine ({IDLE_BASELINE_RATE} baseline runs/s)",
+            idle_minutes,
+            "min",
+            "30-40 min",
+            30 <= idle_minutes <= 40,
+        ),
+    ]
+    print(format_rows(rows))
+
+
+if __name__ == "__main__":
+    main()

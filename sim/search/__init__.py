@@ -1,0 +1,1 @@
+"""What it takes: search the levers for the cheapest mixes that reach the targets with stated odds."""
