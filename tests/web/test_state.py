@@ -11,10 +11,10 @@ import pytest
 from sim.analysis.odds import Cancelled, Odds, TargetOdds
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import load_scenario
+from sim.paths import SCENARIOS_DIR
 from sim.reference.lever_docs import lever_rows
 from sim.web import state
 from sim.web.levers_panel import slider_step
-from sim.paths import SCENARIOS_DIR
 from sim.web.problems import PageError
 from sim.web.state import (
     Settings,
