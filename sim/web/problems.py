@@ -72,11 +72,7 @@ def _line_zh(source: str, item: Any, levers: dict[str, dict[str, Any]]) -> str:
     context = item.get("ctx", {})
     if row:  # bounds as the page shows the lever: shares as percentages
         context = {key: shown_value(row, value, "zh") for key, value in context.items()}
-    said = (
-        rule.format(**context)
-        if rule
-        else "不符合要求：" + item["msg"].removeprefix("Value error, ")
-    )
+    said = rule.format(**context) if rule else "不符合要求：" + item["msg"].removeprefix("Value error, ")
     if row:
         low, high = (shown_value(row, bound, "zh") for bound in (row["low"], row["high"]))
         said += f"；允许范围 {low} – {high} {unit_label(row, 'zh')}"

@@ -129,7 +129,10 @@ def upload(page, name: str, data: bytes) -> None:
 
 
 def test_uploads_in_notepad_and_gbk_load_and_bad_ones_are_refused_in_chinese(page):
-    text = '# 只加招商线索\nextends = "baseline.toml"\nname = "招商加码"\n[levers.attraction]\nextra_leads_per_year = 50\n'
+    text = (
+        '# 只加招商线索\nextends = "baseline.toml"\nname = "招商加码"\n'
+        "[levers.attraction]\nextra_leads_per_year = 50\n"
+    )
     upload(page, "bom.toml", b"\xef\xbb\xbf" + text.encode("utf-8"))
     expect(page.locator(".upload-message")).to_contain_text("已载入上传的情景: bom.toml")
     expect(page.locator(".scenario-name")).to_have_text("情景: 招商加码")

@@ -214,7 +214,8 @@ def test_an_upload_with_a_byte_order_mark_or_in_gbk_loads():
         (b"name = 'x'\n", "没有设定目标"),
         (
             b"extends = 'baseline.toml'\n[levers.attraction]\nextra_leads_per_year = 500\n",
-            "字段 新增招商线索（levers.attraction.extra_leads_per_year） = 500：不能大于 100；允许范围 0 – 100 条/年",
+            "字段 新增招商线索（levers.attraction.extra_leads_per_year） = 500："
+            "不能大于 100；允许范围 0 – 100 条/年",
         ),
         (
             b"extends = 'baseline.toml'\n[levers.attraction]\nincentive_share = 0.9\n",
