@@ -64,7 +64,10 @@ def LeverSlider(
     def set_value(new: float) -> None:
         # Rounded, so the slider's float steps do not put 0.30000000000000004 in a scenario file.
         refused.set(None)
-        on_settings(with_lever(settings, row["lever"], int(new) if row["integer"] else round(float(new), 6)))
+        rounded = int(new) if row["integer"] else round(float(new), 6)
+        if math.isclose(rounded, value, rel_tol=1e-9, abs_tol=1e-12):
+            return  # a control echoing the value it was given: nothing moved
+        on_settings(with_lever(settings, row["lever"], rounded))
 
     def set_typed(typed: float | None) -> None:
         if typed is None:

@@ -172,7 +172,8 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
         error.set(None)
         if model.value is not None and not model.value.running:
             with lock:
-                previous.set(completed_years(model.value))
+                finished = completed_years(model.value)
+            previous.set(finished)  # outside the lock: a set may redraw, and drawing takes the lock
         return built
 
     def model_to_continue(current: Settings) -> IndustryModel | None:

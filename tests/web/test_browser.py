@@ -70,8 +70,8 @@ def test_the_page_loads_offline_and_draws_every_word_in_the_shipped_font(page, t
     expect(page.locator(".v-expansion-panel")).to_have_count(11)  # ten plans and the task forces
     assert any("/_solara/cdn/" in url and url.endswith(".css") for url in traffic.local_assets)
     assert all(url.startswith("http://127.0.0.1") for url in traffic.local_assets)
-    assert any(url.endswith("DazuSansSC-Regular.otf") for url in traffic.local_assets)
     run_to_the_end(page)
+    assert any(url.endswith("DazuSansSC-Regular.otf") for url in traffic.local_assets)
     used = fonts_drawing_the_text(page)
     assert used.get(FAMILY, 0) > 1000 and set(used) - ICON_FONTS == {FAMILY}, used
     assert page.locator(".chart svg").count() >= 4  # the charts: SVG, their text drawn as outlines
@@ -81,8 +81,9 @@ def move_the_leads_lever(page) -> str:
     """Type 80 into the extra-leads box; returns its new value as the label shows it."""
     page.get_by_text("计划 6：招商引资促进高质量行动计划").click()
     lever = page.locator(".lever-levers-attraction-extra_leads_per_year")
+    lever.locator(".v-slider").wait_for(state="visible")
     box = lever.locator(".lever-number input")
-    box.wait_for(state="visible")
+    box.click()  # waits until the opening panel holds still
     box.fill("80")
     box.press("Enter")
     expect(page.locator(".scenario-name")).to_contain_text("已修改")
