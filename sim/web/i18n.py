@@ -7,12 +7,12 @@ the lever's own description.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
+from sim.analysis.language import LANGUAGES, Language, pick
 from sim.run.results import FISCAL_COLUMNS
 
-Language = Literal["zh", "en"]
-LANGUAGES: tuple[Language, ...] = ("zh", "en")
+__all__ = ["LANGUAGES", "Language", "text"]
 
 # key -> (中文, English)
 LABELS: dict[str, tuple[str, str]] = {
@@ -187,8 +187,7 @@ FISCAL_ZH: dict[str, str] = {
 
 def text(key: str, lang: Language) -> str:
     """The page's word for `key` in the language."""
-    zh, en = LABELS[key]
-    return zh if lang == "zh" else en
+    return pick(LABELS[key], lang)
 
 
 def fiscal_label(column: str, lang: Language) -> str:
