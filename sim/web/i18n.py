@@ -84,8 +84,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "For the odds see “The odds”.",
     ),
     "running_at": (
-        "正在模拟：{when}，季度产值×4 = {pace} 亿元",
-        "Running: {when}, quarterly output ×4 = {pace} 亿元",
+        "已模拟到 {when}：季度产值×4 = {pace} 亿元",
+        "Simulated to {when}: quarterly output ×4 = {pace} 亿元",
     ),
     "year_result": (
         "{year} 年全年工业总产值 {output} 亿元，{verdict} {threshold} 亿元目标",
@@ -93,7 +93,6 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "met": ("达到", "meets"),
     "not_met": ("未达到", "misses"),
-    "run_so_far": ("已模拟到 {when}", "Simulated to {when}"),
     "comparison": (
         "与基准情景、上一次运行对比（全年，亿元）",
         "Against the baseline and the previous run (annual, 亿元)",

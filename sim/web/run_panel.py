@@ -67,8 +67,9 @@ def when(model: IndustryModel, lang: Language) -> str:
 def progress_line(model: IndustryModel, lang: Language) -> str:
     """Where the run is and its latest quarter's pace; once finished, each target year's annual total."""
     latest = float(model.datacollector.model_vars["output_yi"][-1]) * 4
+    pace = text("running_at", lang).format(when=when(model, lang), pace=f"{latest:,.1f}")
     if model.running:
-        return text("running_at", lang).format(when=when(model, lang), pace=f"{latest:,.1f}")
+        return pace
     parts = []
     for result in target_results(model):
         verdict = text("met" if result.met else "not_met", lang)
@@ -81,7 +82,7 @@ def progress_line(model: IndustryModel, lang: Language) -> str:
             )
         )
     separator = "；" if lang == "zh" else "; "
-    return separator.join(parts) or text("run_so_far", lang).format(when=when(model, lang))
+    return separator.join(parts) or pace
 
 
 def svg_chart(svg: str, name: str) -> None:

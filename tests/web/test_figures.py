@@ -63,7 +63,7 @@ def test_land_by_cluster_adds_up_to_the_land_in_use(short_run):
 
 
 def test_progress_line_fiscal_and_comparison_tables(short_run):
-    assert progress_line(short_run, "zh").startswith("正在模拟：2026 年第 1 季度")
+    assert progress_line(short_run, "zh").startswith("已模拟到 2026 年第 1 季度")
     html = fiscal_table_html(short_run, "en")
     assert "subsidies" in html and "total" in html and "2026" in html
     assert "补贴" in fiscal_table_html(short_run, "zh")
