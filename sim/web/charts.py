@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 use_chart_font()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: the page redraws when a new one comes
 class Comparison:
     """Another run's annual output and fiscal cost, drawn faint behind this one: 'baseline', 'previous'."""
 

@@ -11,6 +11,7 @@ The baseline's run for a seed is the server's (sim.web.state.baseline_run), comp
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 import pandas as pd
 import solara
@@ -89,29 +90,45 @@ def svg_chart(svg: str, name: str) -> None:
     solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["chart", f"chart-{name}"])
 
 
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """What the panel draws: the model, the settings and seed it was built from, and its quarters then.
+
+    One value, set once per redraw: a step is one render, not three.
+    """
+
+    model: IndustryModel
+    settings: Settings
+    seed: int
+    quarters: int
+
+
 @solara.component
 def RunCharts(
-    model: IndustryModel,
-    quarters: int,
+    shown: Shown,
     running: bool,
     lock: threading.Lock,
     lang: Language,
     comparisons: tuple[Comparison, ...],
-    seed: int,
 ):
-    """The charts of a run, redrawn when `quarters` (the quarters simulated) changes.
+    """The charts of a run, redrawn when the quarters simulated change.
 
-    While a run is going, only the summary and the output chart follow it year by year;
-    the others (several times dearer to draw) catch up when it ends. The model is read
-    under the session's `lock`, which the stepping thread holds for each step.
+    While a run is going, only the summary, the output chart and the comparison follow it
+    year by year; the others (several times dearer to draw) keep the last drawing and catch
+    up when it ends, and a step or reset redraws them once. The model is read under the
+    session's `lock`, which the stepping thread holds for each step.
     """
+    model = shown.model
 
     def drawn(make, *extra):
         with lock:
             return make(model, lang, *extra)
 
-    live = [model, quarters, lang, comparisons]
-    settled = [model, None if running else quarters, lang]
+    settled_at = solara.use_ref(shown.quarters)
+    if not running or settled_at.current is None:
+        settled_at.current = shown.quarters
+    live = [model, shown.quarters, lang, comparisons]
+    settled = [model, settled_at.current, lang]
     output, line, ours = solara.use_memo(
         lambda: [
             to_svg(drawn(output_figure, comparisons)),
@@ -131,7 +148,7 @@ def RunCharts(
     )
     with solara.Column(classes=["run-charts"]):
         solara.Text(line, classes=["run-summary"], style=HEADING)
-        solara.Text(text("one_future", lang).format(seed=seed), classes=["one-future"])
+        solara.Text(text("one_future", lang).format(seed=shown.seed), classes=["one-future"])
         with solara.Div(classes=["chart-grid"]):
             svg_chart(output, "output")
             svg_chart(clusters, "clusters")
@@ -153,10 +170,7 @@ def RunCharts(
 @solara.component
 def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
     """Run, step, reset one seeded run of the settings; draw it beside the baseline and the previous run."""
-    model: solara.Reactive[IndustryModel | None] = solara.use_reactive(None)  # the session's model
-    # the (Settings, seed) it was built from
-    built_from: solara.Reactive[tuple[Settings, int] | None] = solara.use_reactive(None)
-    shown = solara.use_reactive(0)  # quarters simulated when last drawn; setting it redraws
+    view: solara.Reactive[Shown | None] = solara.use_reactive(None)  # the session's model, as last drawn
     previous: solara.Reactive[pd.DataFrame | None] = solara.use_reactive(
         None
     )  # the last finished run's years
@@ -171,28 +185,22 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
             error.set(message_in(exc, lang))
             return None
         error.set(None)
-        if model.value is not None and not model.value.running:
+        if view.value is not None and not view.value.model.running:
             with lock:
-                finished = completed_years(model.value)
+                finished = completed_years(view.value.model)
             previous.set(finished)  # outside the lock: a set may redraw, and drawing takes the lock
         return built
 
     def model_to_continue(current: Settings) -> IndustryModel | None:
         """The session's model, unless it is stale (other settings or seed) or finished: then a fresh one."""
-        if model.value is None or built_from.value != (current, seed.value) or not model.value.running:
+        shown = view.value
+        if shown is None or (shown.settings, shown.seed) != (current, seed.value) or not shown.model.running:
             return fresh_model(current)
-        return model.value
+        return shown.model
 
     def show(shown_model: IndustryModel, current: Settings) -> None:
-        """Draw the model as it is now.
-
-        Called only once the model is in the state to draw, and outside the lock, since
-        each `set` may redraw at once; the model goes last, so a new model is drawn once,
-        with the rest in place.
-        """
-        shown.set(shown_model.steps)
-        built_from.set((current, seed.value))
-        model.set(shown_model)
+        """Draw the model as it is now: called outside the lock, since the set redraws at once."""
+        view.set(Shown(shown_model, current, seed.value, shown_model.steps))
 
     def step_once(stepping: IndustryModel) -> None:
         with lock:
@@ -220,11 +228,15 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
     stepper = solara.lab.use_task(step, dependencies=None, raise_error=False)
     resetter = solara.lab.use_task(reset, dependencies=None, raise_error=False)
     busy = runner.pending or stepper.pending or resetter.pending
-    seed_used = built_from.value[1] if built_from.value is not None else seed.value
+    seed_used = view.value.seed if view.value is not None else seed.value
     baseline = solara.use_memo(lambda: baseline_run(seed_used), [seed_used])
-    comparisons: tuple[Comparison, ...] = (Comparison("baseline", baseline),)
-    if previous.value is not None:
-        comparisons += (Comparison("previous", previous.value),)
+    comparisons = solara.use_memo(
+        lambda: (
+            (Comparison("baseline", baseline),)
+            + (() if previous.value is None else (Comparison("previous", previous.value),))
+        ),
+        [baseline, previous.value],
+    )
 
     with solara.Card(text("one_run", lang), classes=["one-run"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -249,9 +261,9 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
         for task in (runner, stepper, resetter):
             if task.error:
                 solara.Error(f"{text('run_failed', lang)}: {task.exception}", classes=["run-error"])
-        if model.value is None:
+        if view.value is None:
             solara.Text(text("not_started", lang), classes=["run-summary"])
             return
-        if built_from.value != (settings, seed.value):
+        if (view.value.settings, view.value.seed) != (settings, seed.value):
             solara.Warning(text("stale", lang))
-        RunCharts(model.value, shown.value, busy, lock, lang, comparisons, seed_used)
+        RunCharts(view.value, runner.pending, lock, lang, comparisons)
