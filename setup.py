@@ -12,6 +12,6 @@ DATA = {"sim.data": ["*.toml", "*.md"], "sim.web": ["*.vue"]}
 setup(
     packages=[*find_namespace_packages(include=["sim", "sim.*"], exclude=["*.__pycache__"]), *SHIPPED],
     package_dir=SHIPPED,
-    package_data={"sim.data": ["*.toml", "*.md"], "sim.web": ["*.vue"]}
+    package_data={"sim.data": ["*.toml", "*.md"], "sim.web": ["*.vue"], "sim.analysis": ["fonts/*"]}
     | {name: ["*.toml"] for name in SHIPPED},
 )

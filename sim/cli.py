@@ -68,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report", help="probabilities, fan charts, plan effects, costs, sensitivity: report.md in the folder"
     )
+    report.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="language of the report (default zh: Chinese)"
+    )
+    report.add_argument(
+        "--format",
+        choices=["md", "html"],
+        default="md",
+        help="md: Markdown with PNG charts beside it; html: one self-contained file (charts and font inside)",
+    )
     report.add_argument("folder", type=Path, help="results folder, e.g. results/target_probability")
     report.add_argument("--json", action="store_true", help="print the numbers as JSON instead of Markdown")
     audit = commands.add_parser(
@@ -346,13 +355,15 @@ def _report(args: argparse.Namespace) -> int:
 
     if is_search_folder(args.folder):
         return _search_report(args)
-    from sim.analysis.report import build_report, report_json, write_report
-    from sim.analysis.report_text import report_markdown
+    from sim.analysis.report import build_report, render_report, report_json, write_report
 
     report = build_report(args.folder)
-    print(json.dumps(report_json(report), ensure_ascii=False) if args.json else report_markdown(report))
+    if args.json:
+        print(json.dumps(report_json(report), ensure_ascii=False))
+    elif args.format == "md":
+        print(render_report(report, args.lang))
     try:
-        written = write_report(report, args.folder)
+        written = write_report(report, args.folder, args.lang, args.format)
     except OSError as exc:
         raise InputError(f"{args.folder}: cannot write the report files ({exc.strerror})") from None
     if not args.json:

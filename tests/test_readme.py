@@ -65,7 +65,7 @@ def test_worked_example_probabilities_match_a_rerun_of_two_of_its_scenarios(tmp_
     path = tmp_path / "target_probability.toml"
     path.write_text(experiment[:start] + scenarios + experiment[end:], encoding="utf-8")
     assert main(["experiment", str(path), "--out", str(tmp_path / "results"), "--quiet"]) == 0
-    rerun = report_markdown(build_report(tmp_path / "results")).splitlines()
+    rerun = report_markdown(build_report(tmp_path / "results"), "en").splitlines()
     for scenario, tables in (("baseline", 2), ("all_plans", 3)):  # the reference has no effect row
         rows = [line for line in example.splitlines() if line.startswith(f"| {scenario} |")]
         assert len(rows) == tables, scenario

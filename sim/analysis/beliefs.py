@@ -24,13 +24,14 @@ from typing import Any, Literal
 import pandas as pd
 
 from sim.analysis.discovery import Box, Condition, discover
+from sim.analysis.language import Language
 from sim.experiments.results_folder import PARAM_PREFIX
 from sim.inputs.base_year import load_base_year
 from sim.inputs.scenario import Target
 
 FLIP = 0.5  # "flip": from less likely than not to more likely than not, or back
 MIN_RUNS_ON_EACH_SIDE = 5  # fewer runs that met (or missed) it than this: no rule to fit
-Language = Literal["zh", "en"]
+
 
 # Names of the standard uncertainties (sim/data/uncertainties.toml) in both languages; any
 # other sampled parameter is named by its scenario path.

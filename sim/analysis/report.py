@@ -23,9 +23,11 @@ import pandas as pd
 
 from sim.analysis.beliefs import belief_json, headline_scenarios, what_you_must_believe
 from sim.analysis.discovery import discover
+from sim.analysis.language import Language
 from sim.analysis.probability import paired_difference, wilson_interval
 from sim.analysis.report_charts import write_charts
 from sim.analysis.report_data import Header, Report, Sensitivity
+from sim.analysis.report_html import report_html
 from sim.analysis.report_text import report_markdown
 from sim.analysis.sensitivity import morris_indices, sobol_indices
 from sim.experiments.results_folder import PARAM_PREFIX, parameter_column, read_results
@@ -317,10 +319,28 @@ def report_json(report: Report) -> dict[str, Any]:
     )
 
 
-def write_report(report: Report, folder: Path) -> list[Path]:
-    """Write report.md and its charts into the results folder; returns the files written."""
+REPORT_FORMATS = ("md", "html")
+
+
+def report_file(lang: Language, report_format: str) -> str:
+    """report.md / report.html for the Chinese report, report_en.md / report_en.html for the English one."""
+    return f"report.{report_format}" if lang == "zh" else f"report_{lang}.{report_format}"
+
+
+def render_report(report: Report, lang: Language = "zh", report_format: str = "md") -> str:
+    """The report's text in the language and format (Markdown, or self-contained HTML)."""
+    return report_html(report, lang) if report_format == "html" else report_markdown(report, lang)
+
+
+def write_report(
+    report: Report, folder: Path, lang: Language = "zh", report_format: str = "md"
+) -> list[Path]:
+    """Write the report into the results folder; returns the files written.
+
+    Markdown links its charts, written beside it as PNG files; HTML holds them.
+    """
     folder = Path(folder)
-    written = write_charts(report, folder)
-    path = folder / "report.md"
-    path.write_text(report_markdown(report), encoding="utf-8")
+    written = write_charts(report, folder, lang) if report_format == "md" else []
+    path = folder / report_file(lang, report_format)
+    path.write_text(render_report(report, lang, report_format), encoding="utf-8")
     return [path, *written]

@@ -1,24 +1,184 @@
-"""The report as Markdown: what the CLI prints and report.md holds.
+"""The report as Markdown, in Chinese (the planners' default) or English: what the CLI prints and report.md holds.
 
 Probabilities are shown as percentages with their 95% interval, differences in percentage
-points (pp), money in 亿元 (100 million yuan).
+points (pp, 个百分点), money in 亿元 (100 million yuan). Every sentence is a (中文, English)
+pair in WORDS, so the two languages say the same things.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.analysis.beliefs import beliefs_markdown
 from sim.analysis.discovery import MAX_DEPTH, MIN_LEAF_SHARE, Condition
-from sim.analysis.report_charts import FAN_CHART, SENSITIVITY_CHART
+from sim.analysis.language import Language, pick
+from sim.analysis.report_charts import FAN_CHART, SENSITIVITY_CHART, chart_file
 from sim.experiments.sampling import SENSITIVITY_DESIGNS
 
 if TYPE_CHECKING:
     from sim.analysis.report_data import Report
     from sim.inputs.scenario import Target
 
-NOT_AVAILABLE = "n/a"
+WORDS: dict[str, tuple[str, str]] = {
+    "n/a": ("无", "n/a"),
+    "no_runs": ("尚无运行", "no runs yet"),
+    "no_pairs": ("尚无成对运行", "no pairs yet"),
+    "pp": ("个百分点", "pp"),
+    "to": ("至", "to"),
+    "title": ("# 实验报告：{name}", "# Experiment report: {name}"),
+    "incomplete": (
+        "> **结果不完整**：已完成 {runs} 次运行；下面每个数字都基于已完成的运行。"
+        "在同一条 `python -m sim experiment {file}` 命令后加 `--resume` 可继续。",
+        "> **Incomplete results**: {runs} runs done; every number below is on the runs done. "
+        "Resume with the same `python -m sim experiment {file}` command plus `--resume`.",
+    ),
+    "of": ("{done} / {total}", "{done} of {total}"),
+    "experiment_file": ("实验文件", "experiment file"),
+    "design": ("抽样设计", "design"),
+    "runs_done": ("已完成运行", "runs done"),
+    "incomplete_note": ("（不完整：用 --resume 继续）", " (incomplete: resume with --resume)"),
+    "root_seed": ("根随机种子", "root seed"),
+    "package_version": ("程序版本", "package version"),
+    "reference": ("参照情景", "reference scenario"),
+    "none": ("无", "none"),
+    "years": ("年份", "years"),
+    "years_span": ("{base}（基期）至 {final}", "{base} (base year) to {final}"),
+    "target_label": ("{year} 年 ≥ {threshold} 亿元", "{year} ≥ {threshold} 亿元"),
+    "target_in": ("{year} 年 ≥ {threshold} 亿元", "≥ {threshold} 亿元 in {year}"),
+    "and": ("、", " and "),
+    "probabilities": ("## 实现目标的概率", "## Probability of reaching the targets"),
+    "probabilities_text": (
+        "目标：工业总产值 {targets}。表中为达到各目标的运行所占比例，括号内为 Wilson 95% 区间。",
+        "Targets: 工业总产值 (gross industrial output) {targets}. Share of runs meeting each target, "
+        "with its Wilson 95% interval.",
+    ),
+    "design_caveat": (
+        "这些运行是敏感性分析设计（结构化抽样，杠杆也在变化，每次一个种子），不是未来情形的随机样本："
+        "表中比例描述的是这些运行，不是概率。",
+        " These runs are a sensitivity design (a structured sample with the levers varied and one seed), "
+        "not a random sample of futures: read the shares as a description of the design's runs, not as "
+        "probabilities.",
+    ),
+    "scenario": ("情景", "scenario"),
+    "runs": ("运行次数", "runs"),
+    "pairs": ("成对运行", "pairs"),
+    "fan_alt": (
+        "各情景的年度工业总产值：中位数、50% 和 90% 区间，与目标对比",
+        "Annual 工业总产值 per scenario: median, 50% and 90% bands, against the targets",
+    ),
+    "fan_text": (
+        "扇形图：各次运行年度工业总产值（亿元）的中位数，以及包含 50% 和 90% 运行的区间；虚线和星号为目标。",
+        "Fan chart: median and the bands holding 50% and 90% of the runs' annual 工业总产值 (亿元); "
+        "the dashed lines and stars are the targets.",
+    ),
+    "effects": (
+        "## 各情景相对 {reference} 的边际效果",
+        "## Marginal effect of each scenario against {reference}",
+    ),
+    "effects_title": ("## 边际效果", "## Marginal effects"),
+    "no_reference": (
+        "本实验没有参照情景：无边际效果。",
+        "No reference scenario in this experiment: no marginal effects.",
+    ),
+    "only_reference": (
+        "除参照情景（{reference}）外没有其他情景：无边际效果。",
+        "No scenario besides the reference ({reference}): no marginal effects.",
+    ),
+    "effects_text": (
+        "每个情景的第 i 次运行与 {reference} 的第 i 次运行使用相同的抽样参数和随机种子，因此差值在这些成对运行上计算："
+        "达到目标概率的提高（百分点），括号内为 Newcombe 成对得分区间（95%），以及 {year} 年工业总产值的平均增加。",
+        "Run i of every scenario has the same sampled parameters and seed as run i of {reference}, "
+        "so each difference is measured on these pairs: the gain in the probability of meeting "
+        "the target in percentage points (pp), with Newcombe's paired score interval (95%), and "
+        "the mean gain in 工业总产值 in {year}.",
+    ),
+    "mean_gain": ("{year} 年工业总产值平均增加（亿元）", "mean Δ 工业总产值 {year} (亿元)"),
+    "costs": ("## 区财政成本", "## Fiscal cost to the district budget"),
+    "costs_text": (
+        "{years} 年各情景年均成本（亿元/年，各次运行的平均）。",
+        "Mean annual cost {years} per scenario (亿元/yr, mean over runs).",
+    ),
+    "per_yi_text": (
+        " **每亿元提高的概率** = P(工业总产值 {target}) 相对 {reference} 提高的百分点，除以 {years} 年相对 {reference} "
+        "多出的累计财政成本（亿元，同一成对运行的平均）；情景成本不高于 {reference} 时为“{na}”。",
+        " **Probability gained per 亿元** = percentage points of P(工业总产值 {target}) "
+        "gained over {reference}, divided by the extra cumulative fiscal cost {years} over "
+        "{reference} (亿元, mean over the same paired runs); {na} when the scenario "
+        "costs no more than {reference}.",
+    ),
+    "mean_cost": ("{years} 年年均成本（亿元）", "mean annual cost {years} (亿元)"),
+    "extra_cost": ("{years} 年累计增加成本（亿元）", "extra cumulative cost {years} (亿元)"),
+    "per_yi": ("每亿元提高的概率", "probability gained per 亿元"),
+    "pp_per_yi": ("{value:.2f} 个百分点/亿元", "{value:.2f} pp/亿元"),
+    "is_reference": ("（参照）", "(reference)"),
+    "by_base": (
+        "## 结论如何取决于不确定的 2024 年基数",
+        "## How the answer depends on the uncertain 2024 base",
+    ),
+    "by_base_text": (
+        "预测起点 {year} 年的工业总产值本身不确定（抽样参数 `world.gross_output_yi`）。按抽样基数的四分位分组，"
+        "给出组内达到各目标的概率（Wilson 95% 区间）。",
+        "The {year} 工业总产值 the projections start from is itself uncertain "
+        "(sampled parameter `world.gross_output_yi`). Runs grouped by quartile of the sampled base, "
+        "with the probability of meeting each target within the group (Wilson 95% interval).",
+    ),
+    "base_bin": ("{year} 年工业总产值（亿元，分组）", "{year} 工业总产值 (亿元, bin)"),
+    "output_outcome": ("{year} 年工业总产值（亿元）", "工业总产值 {year} (亿元)"),
+    "met_outcome": (
+        "{year} 年是否达到目标（0/1：工业总产值 {target}）",
+        "{year} target met (0/1: 工业总产值 {target})",
+    ),
+    "sobol_title": ("Sobol 指数", "Sobol indices"),
+    "morris_title": ("Morris 筛选", "Morris screening"),
+    "sensitivity": ("## 全局敏感性（{title}）", "## Global sensitivity ({title})"),
+    "sobol_text": (
+        "Sobol 指数：S1 为结果方差中仅由该参数造成的比例，ST 为包括其交互作用的比例（95% 自助法半宽）。",
+        "Sobol indices: S1 is the share of the outcome's variance due to the parameter alone, "
+        "ST the share including its interactions (95% bootstrap half-widths).",
+    ),
+    "morris_text": (
+        "Morris 筛选：mu* 为平均绝对基本效应，即参数走完整个范围时结果的变化（以结果的单位计；95% 自助法半宽）；"
+        "sigma 相对 mu* 较大说明效应非线性或有交互。",
+        "Morris screening: mu* is the mean absolute elementary effect, the change of the outcome per "
+        "full range of the parameter (in the outcome's units; 95% bootstrap half-width); a sigma large "
+        "against mu* means non-linear or interacting effects.",
+    ),
+    "parameter": ("参数", "parameter"),
+    "kind": ("类型", "kind"),
+    "sensitivity_alt": ("全局敏感性：指数及 95% 误差线", "Global sensitivity: indices with 95% error bars"),
+    "all_runs": ("（全部运行）", "(all runs)"),
+    "discovery": (
+        "## 情景发现：什么条件下能达到 {year} 年目标",
+        "## Scenario discovery: what leads to meeting the {year} target",
+    ),
+    "counted": ("{runs} 次运行中有 {met} 次达到目标。", "{met} of {runs} runs met the target."),
+    "discovery_text": (
+        "{runs} 次运行中有 {met} 次达到工业总产值 {target}。在各次运行之间变化的 {features} 个输入"
+        "（抽样参数 `param:…` 和各情景间不同的杠杆）上拟合分类树（CART，深度 ≤ {depth}，每个叶至少含 {leaf} 的运行，"
+        "达到与未达到的运行等权），平衡准确率为 {accuracy}（样本内；50% 相当于随机猜测）。",
+        "{met} of {runs} runs met 工业总产值 {target}. "
+        "A classification tree (CART, depth ≤ {depth}, leaves of at least {leaf} of the "
+        "runs, met and unmet runs weighted equally) on the {features} inputs that vary "
+        "between runs (sampled parameters `param:…` and the levers that differ between scenarios) has a "
+        "balanced accuracy of {accuracy} (in-sample; 50% is no better than chance).",
+    ),
+    "no_box": (
+        "树中没有哪个叶达到目标的比例高于整体。",
+        "No leaf of the tree meets the target more often than the runs overall.",
+    ),
+    "boxes_text": (
+        "达到目标比例高于整体（{rate}）的区域，按密度从高到低。密度：区域内达到目标的运行所占比例；"
+        "覆盖率：所有达到目标的运行中落在该区域的比例。",
+        "Boxes where runs meet the target more often than overall ({rate}), densest first. "
+        "Density: share of the box's runs that met the target; coverage: share of all runs that met "
+        "the target that fall in the box.",
+    ),
+    "box": ("区域", "box"),
+    "conditions": ("条件", "conditions"),
+    "density": ("密度", "density"),
+    "coverage": ("覆盖率", "coverage"),
+}
 SENSITIVITY_COLUMNS = {  # method -> (column, heading, format)
     "sobol": (
         ("S1", "S1", "{:.3f}"),
@@ -32,34 +192,27 @@ SENSITIVITY_COLUMNS = {  # method -> (column, heading, format)
         ("sigma", "sigma", "{:,.3f}"),
     ),
 }
-DESIGN_CAVEAT = (
-    " These runs are a sensitivity design (a structured sample with the levers varied and one seed), "
-    "not a random sample of futures: read the shares as a description of the design's runs, not as "
-    "probabilities."
-)
-SENSITIVITY_TITLES = {
-    "sobol": "Sobol indices: S1 is the share of the outcome's variance due to the parameter alone, "
-    "ST the share including its interactions (95% bootstrap half-widths).",
-    "morris": "Morris screening: mu* is the mean absolute elementary effect, the change of the outcome per "
-    "full range of the parameter (in the outcome's units; 95% bootstrap half-width); a sigma large "
-    "against mu* means non-linear or interacting effects.",
-}
 
 
-def _number(value: float, fmt: str = "{:,.1f}") -> str:
-    return NOT_AVAILABLE if value is None or math.isnan(value) else fmt.format(value)
+def say(key: str, lang: Language, **values: Any) -> str:
+    """A sentence of WORDS in the language, with its values filled in."""
+    return pick(WORDS[key], lang).format(**values)
 
 
-def _percent(probability: float, low: float, high: float) -> str:
+def _number(value: float, lang: Language, fmt: str = "{:,.1f}") -> str:
+    return say("n/a", lang) if value is None or math.isnan(value) else fmt.format(value)
+
+
+def _percent(probability: float, low: float, high: float, lang: Language) -> str:
     if math.isnan(probability):
-        return "no runs yet"
+        return say("no_runs", lang)
     return f"{100 * probability:.1f}% ({100 * low:.1f}–{100 * high:.1f}%)"
 
 
-def _points(difference: float, low: float, high: float) -> str:
+def _points(difference: float, low: float, high: float, lang: Language) -> str:
     if math.isnan(difference):
-        return "no pairs yet"
-    return f"{100 * difference:+.1f} pp ({100 * low:+.1f} to {100 * high:+.1f})"
+        return say("no_pairs", lang)
+    return f"{100 * difference:+.1f} {say('pp', lang)} ({100 * low:+.1f} {say('to', lang)} {100 * high:+.1f})"
 
 
 def _table(headings: list[str], rows: list[list[str]]) -> str:
@@ -68,231 +221,228 @@ def _table(headings: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _target_label(target: Target) -> str:
-    return f"{target.year} ≥ {target.threshold_yi:,.0f} 亿元"
+def _target_label(target: Target, lang: Language) -> str:
+    return say("target_label", lang, year=target.year, threshold=f"{target.threshold_yi:,.0f}")
 
 
-def _header(report: Report) -> str:
+def _header(report: Report, lang: Language) -> str:
     h = report.header
-    runs = f"{h.runs_done:,} of {h.runs_total:,}"
-    lines = [f"# Experiment report: {h.experiment}", ""]
+    runs = say("of", lang, done=f"{h.runs_done:,}", total=f"{h.runs_total:,}")
+    lines = [say("title", lang, name=h.experiment), ""]
     if h.description:
         lines += [h.description, ""]
     if not h.complete:
-        lines += [
-            f"> **Incomplete results**: {runs} runs done; every number below is on the runs done. "
-            f"Resume with the same `python -m sim experiment {h.experiment_file}` command plus `--resume`.",
-            "",
-        ]
+        lines += [say("incomplete", lang, runs=runs, file=h.experiment_file), ""]
     rows = [
-        ["experiment file", f"`{h.experiment_file}`"],
-        ["design", h.design],
-        ["runs done", runs + ("" if h.complete else " (incomplete: resume with --resume)")],
-        ["root seed", str(h.root_seed)],
-        ["package version", h.package_version],
-        ["reference scenario", h.reference or "none"],
-        ["years", f"{h.base_year} (base year) to {h.final_year}"],
+        [say("experiment_file", lang), f"`{h.experiment_file}`"],
+        [say("design", lang), h.design],
+        [say("runs_done", lang), runs + ("" if h.complete else say("incomplete_note", lang))],
+        [say("root_seed", lang), str(h.root_seed)],
+        [say("package_version", lang), h.package_version],
+        [say("reference", lang), h.reference or say("none", lang)],
+        [say("years", lang), say("years_span", lang, base=h.base_year, final=h.final_year)],
     ]
     lines.append(_table(["", ""], rows))
     return "\n".join(lines)
 
 
-def _probabilities(report: Report) -> str:
-    targets = " and ".join(f"≥ {t.threshold_yi:,.0f} 亿元 in {t.year}" for t in report.targets)
-    table = report.probabilities
+def _probabilities(report: Report, lang: Language) -> str:
+    targets = say("and", lang).join(
+        say("target_in", lang, year=t.year, threshold=f"{t.threshold_yi:,.0f}") for t in report.targets
+    )
     rows = []
-    for scenario, group in table.groupby("scenario", sort=False):
-        cells = [_percent(r.probability, r.low, r.high) for r in group.itertuples()]
+    for scenario, group in report.probabilities.groupby("scenario", sort=False):
+        cells = [_percent(r.probability, r.low, r.high, lang) for r in group.itertuples()]
         rows.append([str(scenario), f"{group['runs'].iloc[0]:,}", *cells])
-    headings = ["scenario", "runs", *(f"P({_target_label(t)})" for t in report.targets)]
+    headings = [
+        say("scenario", lang),
+        say("runs", lang),
+        *(f"P({_target_label(t, lang)})" for t in report.targets),
+    ]
+    caveat = say("design_caveat", lang) if report.header.design in SENSITIVITY_DESIGNS else ""
     return "\n".join(
         [
-            "## Probability of reaching the targets",
+            say("probabilities", lang),
             "",
-            f"Targets: 工业总产值 (gross industrial output) {targets}. Share of runs meeting each target, "
-            "with its Wilson 95% interval."
-            + (DESIGN_CAVEAT if report.header.design in SENSITIVITY_DESIGNS else ""),
+            say("probabilities_text", lang, targets=targets) + caveat,
             "",
             _table(headings, rows),
             "",
-            f"![Annual 工业总产值 per scenario: median, 50% and 90% bands, against the targets]({FAN_CHART})",
+            f"![{say('fan_alt', lang)}]({chart_file(FAN_CHART, lang)})",
             "",
-            "Fan chart: median and the bands holding 50% and 90% of the runs' annual 工业总产值 (亿元); "
-            "the dashed lines and stars are the targets.",
+            say("fan_text", lang),
         ]
     )
 
 
-def _effects(report: Report) -> str:
+def _effects(report: Report, lang: Language) -> str:
     reference, final = report.header.reference, report.targets[-1]
     if report.effects is None:
-        return "## Marginal effects\n\nNo reference scenario in this experiment: no marginal effects."
+        return f"{say('effects_title', lang)}\n\n{say('no_reference', lang)}"
     if report.effects.empty:
-        return f"## Marginal effects\n\nNo scenario besides the reference ({reference}): no marginal effects."
+        return f"{say('effects_title', lang)}\n\n{say('only_reference', lang, reference=reference)}"
     rows = []
     for scenario, group in report.effects.groupby("scenario", sort=False):
-        cells = [_points(r.difference, r.low, r.high) for r in group.itertuples()]
+        cells = [_points(r.difference, r.low, r.high, lang) for r in group.itertuples()]
         gain = group.loc[group["year"] == final.year, "mean_output_difference_yi"].iloc[0]
-        rows.append([str(scenario), f"{group['pairs'].iloc[0]:,}", *cells, _number(gain, "{:+,.1f}")])
+        rows.append([str(scenario), f"{group['pairs'].iloc[0]:,}", *cells, _number(gain, lang, "{:+,.1f}")])
     headings = [
-        "scenario",
-        "pairs",
-        *(f"ΔP({_target_label(t)})" for t in report.targets),
-        f"mean Δ 工业总产值 {final.year} (亿元)",
+        say("scenario", lang),
+        say("pairs", lang),
+        *(f"ΔP({_target_label(t, lang)})" for t in report.targets),
+        say("mean_gain", lang, year=final.year),
     ]
     return "\n".join(
         [
-            f"## Marginal effect of each scenario against {reference}",
+            say("effects", lang, reference=reference),
             "",
-            f"Run i of every scenario has the same sampled parameters and seed as run i of {reference}, "
-            "so each difference is measured on these pairs: the gain in the probability of meeting "
-            "the target in percentage points (pp), with Newcombe's paired score interval (95%), and "
-            f"the mean gain in 工业总产值 in {final.year}.",
+            say("effects_text", lang, reference=reference, year=final.year),
             "",
             _table(headings, rows),
         ]
     )
 
 
-def _costs(report: Report) -> str:
+def _costs(report: Report, lang: Language) -> str:
     h = report.header
     years = f"{h.base_year + 1}–{h.final_year}"
     final = report.targets[-1]
     costs = report.costs
-    lines = [
-        "## Fiscal cost to the district budget",
-        "",
-        f"Mean annual cost {years} per scenario (亿元/yr, mean over runs).",
-    ]
+    lines = [say("costs", lang), "", say("costs_text", lang, years=years)]
     if h.reference is None:
-        rows = [[r.scenario, _number(r.mean_annual_cost_yi, "{:,.2f}")] for r in costs.itertuples()]
-        return "\n".join([*lines, "", _table(["scenario", f"mean annual cost {years} (亿元)"], rows)])
-    lines[-1] += (
-        f" **Probability gained per 亿元** = percentage points of P(工业总产值 {_target_label(final)}) "
-        f"gained over {h.reference}, divided by the extra cumulative fiscal cost {years} over "
-        f"{h.reference} (亿元, mean over the same paired runs); {NOT_AVAILABLE} when the scenario "
-        f"costs no more than {h.reference}."
+        rows = [[r.scenario, _number(r.mean_annual_cost_yi, lang, "{:,.2f}")] for r in costs.itertuples()]
+        return "\n".join(
+            [*lines, "", _table([say("scenario", lang), say("mean_cost", lang, years=years)], rows)]
+        )
+    lines[-1] += say(
+        "per_yi_text",
+        lang,
+        target=_target_label(final, lang),
+        reference=h.reference,
+        years=years,
+        na=say("n/a", lang),
     )
     rows = []
     for r in costs.itertuples():
+        per_yi = say("n/a", lang) if math.isnan(r.pp_per_yi) else say("pp_per_yi", lang, value=r.pp_per_yi)
         compared = (
-            ["(reference)"] * 3
+            [say("is_reference", lang)] * 3
             if r.scenario == h.reference
             else [
-                _number(r.extra_cumulative_cost_yi, "{:+,.2f}"),
-                _number(r.probability_gain_pp, "{:+.1f} pp"),
-                _number(r.pp_per_yi, "{:.2f} pp/亿元"),
+                _number(r.extra_cumulative_cost_yi, lang, "{:+,.2f}"),
+                _number(r.probability_gain_pp, lang, "{:+.1f} " + say("pp", lang)),
+                per_yi,
             ]
         )
-        rows.append([r.scenario, _number(r.mean_annual_cost_yi, "{:,.2f}"), *compared])
+        rows.append([r.scenario, _number(r.mean_annual_cost_yi, lang, "{:,.2f}"), *compared])
     headings = [
-        "scenario",
-        f"mean annual cost {years} (亿元)",
-        f"extra cumulative cost {years} (亿元)",
+        say("scenario", lang),
+        say("mean_cost", lang, years=years),
+        say("extra_cost", lang, years=years),
         f"ΔP({final.year})",
-        "probability gained per 亿元",
+        say("per_yi", lang),
     ]
     return "\n".join([*lines, "", _table(headings, rows)])
 
 
-def _by_base_output(report: Report) -> str:
+def _by_base_output(report: Report, lang: Language) -> str:
     table = report.by_base_output
     if table is None:
         return ""
     rows = []
     for (scenario, low), group in table.groupby(["scenario", "base_low_yi"], sort=False):
-        cells = [_percent(r.probability, r.low, r.high) for r in group.itertuples()]
+        cells = [_percent(r.probability, r.low, r.high, lang) for r in group.itertuples()]
         span = f"{low:,.1f}–{group['base_high_yi'].iloc[0]:,.1f}"
         rows.append([str(scenario), span, f"{group['runs'].iloc[0]:,}", *cells])
-    base = f"{report.header.base_year} 工业总产值 (亿元, bin)"
-    headings = ["scenario", base, "runs", *(f"P({_target_label(t)})" for t in report.targets)]
+    year = report.header.base_year
+    headings = [
+        say("scenario", lang),
+        say("base_bin", lang, year=year),
+        say("runs", lang),
+        *(f"P({_target_label(t, lang)})" for t in report.targets),
+    ]
     return "\n".join(
-        [
-            "## How the answer depends on the uncertain 2024 base",
-            "",
-            f"The {report.header.base_year} 工业总产值 the projections start from is itself uncertain "
-            "(sampled parameter `world.gross_output_yi`). Runs grouped by quartile of the sampled base, "
-            "with the probability of meeting each target within the group (Wilson 95% interval).",
-            "",
-            _table(headings, rows),
-        ]
+        [say("by_base", lang), "", say("by_base_text", lang, year=year), "", _table(headings, rows)]
     )
 
 
-def _outcome_label(outcome: str, final: Target) -> str:
+def _outcome_label(outcome: str, final: Target, lang: Language) -> str:
     if outcome == final.output_column:
-        return f"工业总产值 {final.year} (亿元)"
-    return f"{final.year} target met (0/1: 工业总产值 {_target_label(final)})"
+        return say("output_outcome", lang, year=final.year)
+    return say("met_outcome", lang, year=final.year, target=_target_label(final, lang))
 
 
-def _sensitivity(report: Report) -> str:
+def _sensitivity(report: Report, lang: Language) -> str:
     sensitivity = report.sensitivity
     if sensitivity is None:
         return ""
-    title = {"sobol": "Sobol indices", "morris": "Morris screening"}[sensitivity.method]
-    lines = [f"## Global sensitivity ({title})", "", SENSITIVITY_TITLES[sensitivity.method]]
+    title = say(f"{sensitivity.method}_title", lang)
+    lines = [say("sensitivity", lang, title=title), "", say(f"{sensitivity.method}_text", lang)]
     lines += [f"\n{note}" for note in sensitivity.notes]
     columns = SENSITIVITY_COLUMNS[sensitivity.method]
     if sensitivity.table.empty:
         return "\n".join(lines)
     for outcome, group in sensitivity.table.groupby("outcome", sort=False):
         rows = [
-            [r["parameter"], r["kind"], *(_number(r[column], fmt) for column, _, fmt in columns)]
+            [r["parameter"], r["kind"], *(_number(r[column], lang, fmt) for column, _, fmt in columns)]
             for _, r in group.iterrows()
         ]
-        headings = ["parameter", "kind", *(heading for _, heading, _ in columns)]
-        lines += ["", f"### {_outcome_label(str(outcome), report.targets[-1])}", "", _table(headings, rows)]
-    lines += ["", f"![Global sensitivity: indices with 95% error bars]({SENSITIVITY_CHART})"]
+        headings = [say("parameter", lang), say("kind", lang), *(heading for _, heading, _ in columns)]
+        label = _outcome_label(str(outcome), report.targets[-1], lang)
+        lines += ["", f"### {label}", "", _table(headings, rows)]
+    lines += ["", f"![{say('sensitivity_alt', lang)}]({chart_file(SENSITIVITY_CHART, lang)})"]
     return "\n".join(lines)
 
 
-def _condition_text(conditions: list[Condition]) -> str:
-    return " and ".join(f"`{condition}`" for condition in conditions) or "(all runs)"
+def _condition_text(conditions: list[Condition], lang: Language) -> str:
+    joined = " 且 " if lang == "zh" else " and "
+    return joined.join(f"`{condition}`" for condition in conditions) or say("all_runs", lang)
 
 
-def _discovery(report: Report) -> str:
+def _discovery(report: Report, lang: Language) -> str:
     discovery, final = report.discovery, report.targets[-1]
-    lines = [f"## Scenario discovery: what leads to meeting the {final.year} target", ""]
+    lines = [say("discovery", lang, year=final.year), ""]
     if discovery.note:
-        counted = f"{discovery.met:,} of {discovery.runs:,} runs met the target."
+        counted = say("counted", lang, met=f"{discovery.met:,}", runs=f"{discovery.runs:,}")
         return "\n".join([*lines, f"{counted} {discovery.note}"])
     base_rate = discovery.met / discovery.runs
     lines += [
-        f"{discovery.met:,} of {discovery.runs:,} runs met 工业总产值 {_target_label(final)}. "
-        f"A classification tree (CART, depth ≤ {MAX_DEPTH}, leaves of at least {MIN_LEAF_SHARE:.0%} of the "
-        f"runs, met and unmet runs weighted equally) on the {len(discovery.features)} inputs that vary "
-        "between runs (sampled parameters `param:…` and the levers that differ between scenarios) has a "
-        f"balanced accuracy of {discovery.accuracy:.1%} (in-sample; 50% is no better than chance).",
+        say(
+            "discovery_text",
+            lang,
+            met=f"{discovery.met:,}",
+            runs=f"{discovery.runs:,}",
+            target=_target_label(final, lang),
+            depth=MAX_DEPTH,
+            leaf=f"{MIN_LEAF_SHARE:.0%}",
+            features=len(discovery.features),
+            accuracy=f"{discovery.accuracy:.1%}",
+        ),
         "",
     ]
     if not discovery.boxes:
-        return "\n".join([*lines, "No leaf of the tree meets the target more often than the runs overall."])
+        return "\n".join([*lines, say("no_box", lang)])
     rows = [
         [
             str(n),
-            _condition_text(box.conditions),
+            _condition_text(box.conditions, lang),
             f"{box.runs:,}",
             f"{box.density:.1%}",
             f"{box.coverage:.1%}",
         ]
         for n, box in enumerate(discovery.boxes, start=1)
     ]
-    lines += [
-        f"Boxes where runs meet the target more often than overall ({base_rate:.1%}), densest first. "
-        "Density: share of the box's runs that met the target; coverage: share of all runs that met "
-        "the target that fall in the box.",
-        "",
-        _table(["box", "conditions", "runs", "density", "coverage"], rows),
-    ]
+    headings = [say(key, lang) for key in ("box", "conditions", "runs", "density", "coverage")]
+    lines += [say("boxes_text", lang, rate=f"{base_rate:.1%}"), "", _table(headings, rows)]
     return "\n".join(lines)
 
 
-def _beliefs(report: Report) -> str:
-    return beliefs_markdown(report.beliefs, "en") if report.beliefs else ""
+def _beliefs(report: Report, lang: Language) -> str:
+    return beliefs_markdown(report.beliefs, lang) if report.beliefs else ""
 
 
-def report_markdown(report: Report) -> str:
-    """The whole report as Markdown; charts are linked by file name (written beside report.md)."""
+def report_markdown(report: Report, lang: Language = "zh") -> str:
+    """The whole report as Markdown in the language; charts are linked by file name (written beside it)."""
     sections = (
         _header,
         _probabilities,
@@ -303,4 +453,4 @@ def report_markdown(report: Report) -> str:
         _sensitivity,
         _discovery,
     )
-    return "\n\n".join(text for text in (section(report) for section in sections) if text) + "\n"
+    return "\n\n".join(text for text in (section(report, lang) for section in sections) if text) + "\n"

@@ -56,7 +56,7 @@ def _header(report: SearchReport) -> str:
 def answer_sentence(report: SearchReport, answer: Answer) -> str:
     """A plain answer, e.g. 'The cheapest mix found that reaches P(2030) >= 50% costs ...'."""
     target = f"P({answer.year} >= {answer.threshold_yi:,.0f} 亿元) >= {100 * answer.stated:.0f}%"
-    verified = f"{_percent(answer.probability, answer.low, answer.high)} on the fresh futures"
+    verified = f"{_percent(answer.probability, answer.low, answer.high, 'en')} on the fresh futures"
     status_quo = report.header.status_quo
     if answer.reached:
         return (
@@ -104,13 +104,13 @@ def _frontier(report: SearchReport) -> str:
         cells = [str(number)]
         for phase in phases:
             cells += [
-                _percent(row[f"{phase}_p_{y}"], row[f"{phase}_p_{y}_low"], row[f"{phase}_p_{y}_high"])
+                _percent(row[f"{phase}_p_{y}"], row[f"{phase}_p_{y}_low"], row[f"{phase}_p_{y}_high"], "en")
                 for y in years
             ]
         cells += [
-            _number(row[f"{final}_cost_yi"], "{:,.2f}"),
-            _number(row[f"{final}_extra_cost_yi"], "{:+,.2f}"),
-            _number(row[f"{final}_peak_yearly_cost_yi"], "{:,.2f}"),
+            _number(row[f"{final}_cost_yi"], "en", "{:,.2f}"),
+            _number(row[f"{final}_extra_cost_yi"], "en", "{:+,.2f}"),
+            _number(row[f"{final}_peak_yearly_cost_yi"], "en", "{:,.2f}"),
         ]
         rows.append(cells)
     text = [
@@ -130,8 +130,8 @@ def _references(report: SearchReport) -> str:
     headings = ["reference", "futures", *(f"P({y})" for y in years), "cost 亿元/yr"]
     rows = [
         [row["scenario"], f"{row['futures_set']} ({int(row['futures'])})"]
-        + [_percent(row[f"p_{y}"], row[f"p_{y}_low"], row[f"p_{y}_high"]) for y in years]
-        + [_number(row["cost_yi"], "{:,.2f}")]
+        + [_percent(row[f"p_{y}"], row[f"p_{y}_low"], row[f"p_{y}_high"], "en") for y in years]
+        + [_number(row["cost_yi"], "en", "{:,.2f}")]
         for _, row in report.references.iterrows()
     ]
     return _table(headings, rows)

@@ -205,9 +205,11 @@ def _firm_sizes(
     small_sizes = rng.lognormal(0.0, data.heterogeneity.small_firm_dispersion.value, n_small)
     floor = data.heterogeneity.smallest_firm_yi.value
     small_sizes = _rescale_capped(small_sizes, gross - above_total, floor, threshold * 0.95)
+    cluster_output = np.array([c.output_share for c in clusters]) * gross
+    small_cluster = _fit_small_firms_to_clusters(small_cluster, small_sizes, cluster_output, small_shares)
     small_by_cluster = np.bincount(small_cluster, weights=small_sizes, minlength=n_clusters)
 
-    above_targets = np.array([c.output_share for c in clusters]) * gross - small_by_cluster
+    above_targets = cluster_output - small_by_cluster
     if (above_targets <= 0).any():
         bad = [clusters[c].key for c in np.flatnonzero(above_targets <= 0)]
         raise ValueError(f"clusters {bad}: small firms alone exceed the cluster's output share")
@@ -220,6 +222,39 @@ def _firm_sizes(
     cluster = np.concatenate([above_cluster, small_cluster]).astype(np.int16)
     above = np.arange(len(annual)) < len(above_sizes)
     return annual, cluster, above
+
+
+# Most a cluster's small firms may make of its output when sampled base-year figures (more
+# small firms, a lower above-scale share) would otherwise leave its above-scale firms nothing.
+SMALL_FIRM_CEILING = 0.8
+
+
+def _fit_small_firms_to_clusters(
+    small_cluster: np.ndarray, sizes: np.ndarray, cluster_output: np.ndarray, small_shares: np.ndarray
+) -> np.ndarray:
+    """Clusters whose small firms would make more than `SMALL_FIRM_CEILING` of their output
+    hand their last-listed small firms to the other clusters (in proportion to their small-firm
+    shares), so every base year the figures' ranges allow can be built; totals are unchanged.
+    At the default figures no cluster is over its ceiling and nothing moves."""
+    small_cluster = small_cluster.copy()
+    ceiling = SMALL_FIRM_CEILING * cluster_output
+    by_cluster = np.bincount(small_cluster, weights=sizes, minlength=len(cluster_output))
+    over = by_cluster > ceiling
+    if not over.any():
+        return small_cluster
+    weights = np.where(over, 0.0, small_shares)
+    if weights.sum() <= 0:
+        raise ValueError("small firms alone exceed every cluster's output share")
+    for cluster in np.flatnonzero(over):
+        members = np.flatnonzero(small_cluster == cluster)
+        excess = by_cluster[cluster] - ceiling[cluster]
+        moved = members[::-1][: int(np.searchsorted(np.cumsum(sizes[members[::-1]]), excess)) + 1]
+        # Spread over the other clusters by cumulative weight (deterministic, no draws).
+        places = np.searchsorted(
+            np.cumsum(weights) / weights.sum(), (np.arange(len(moved)) + 0.5) / len(moved)
+        )
+        small_cluster[moved] = places
+    return small_cluster
 
 
 def _tech_status(data: BaseYearData, above: np.ndarray, rng: np.random.Generator) -> np.ndarray:

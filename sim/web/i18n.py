@@ -7,12 +7,12 @@ the lever's own description.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
+from sim.analysis.language import LANGUAGES, Language, pick
 from sim.run.results import FISCAL_COLUMNS
 
-Language = Literal["zh", "en"]
-LANGUAGES: tuple[Language, ...] = ("zh", "en")
+__all__ = ["LANGUAGES", "Language", "text"]
 
 # key -> (中文, English)
 LABELS: dict[str, tuple[str, str]] = {
@@ -30,6 +30,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "upload_rejected": ("上传的情景未载入", "The uploaded scenario was not loaded"),
     "invalid_settings": ("当前设置无效", "The settings are not valid"),
     "default": ("默认", "default"),
+    "range": ("范围", "range"),
+    "out_of_range": ("超出允许范围，未采用", "Out of range, not applied"),
     "one_run": ("单次模拟", "One run"),
     "seed": ("随机种子", "Seed"),
     "run": ("运行", "Run"),
@@ -44,8 +46,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "output": ("工业总产值", "Industrial output"),
     "output_axis": ("亿元", "亿元"),
     "target": ("目标", "target"),
-    "annualised": ("季度产值×4", "quarterly output ×4"),
-    "annual": ("全年", "annual"),
+    "annualised": ("季度产值×4（年化，看季度走势）", "quarterly output ×4 (annualised: the quarter's pace)"),
+    "annual": (
+        "全年产值（实际合计，与目标比较）",
+        "annual output (the year's total, compared with the targets)",
+    ),
+    "baseline_run": ("基准情景（同一随机种子）", "baseline (same seed)"),
+    "previous_run": ("上一次运行", "previous run"),
     "by_cluster": ("分产业集群产值（季度×4）", "Output by cluster (quarterly ×4)"),
     "indicators": ("各行动计划推动的指标", "The indicators each plan moves"),
     "tech_enterprises": ("科技型企业（家）", "S&T enterprises"),
@@ -58,14 +65,42 @@ LABELS: dict[str, tuple[str, str]] = {
     "entries_exits": ("企业进入与退出（家/季度）", "Entries and exits per quarter"),
     "entries": ("进入", "entries"),
     "exits": ("退出", "exits"),
-    "parcels": ("工业用地地块（按状态和集群着色）", "Land parcels by status and cluster"),
-    "parcels_note": (
-        "地块没有真实坐标：按编号排成网格，点的大小代表面积",
-        "Parcels have no coordinates: laid out on a grid by number, dot size shows area",
+    "land": ("工业用地", "Industrial land"),
+    "land_over_time": (
+        "工业用地（亩）：在用、闲置、空闲、整理中",
+        "Industrial land (mu): in use, idle, vacant, being prepared",
     ),
-    "vacant": ("空闲可供", "vacant"),
-    "idle": ("闲置待收回", "idle"),
-    "preparing": ("整理中", "being prepared"),
+    "land_in_use": ("在用", "in use"),
+    "land_idle": ("闲置待收回", "idle"),
+    "land_vacant": ("空闲可供", "vacant"),
+    "land_preparing": ("整理中", "being prepared"),
+    "land_by_cluster": ("各集群在用土地（亩）及亩均产值", "Land in use by cluster (mu) and output per mu"),
+    "mu": ("亩", "mu"),
+    "wan_per_mu": ("万元/亩", "万元/mu"),
+    "quarter_of": ("{year} 年第 {quarter} 季度", "{year} Q{quarter}"),
+    "one_future": (
+        "这是一种可能的未来（随机种子 {seed}），不是概率：同样的设置换一个种子，结果会不同。概率见“目标实现概率”。",
+        "This is one possible future (seed {seed}), not a probability: another seed gives another future. "
+        "For the odds see “The odds”.",
+    ),
+    "running_at": (
+        "已模拟到 {when}：季度产值×4 = {pace} 亿元",
+        "Simulated to {when}: quarterly output ×4 = {pace} 亿元",
+    ),
+    "year_result": (
+        "{year} 年全年工业总产值 {output} 亿元，{verdict} {threshold} 亿元目标",
+        "{year}: annual output {output} 亿元, {verdict} the {threshold} 亿元 target",
+    ),
+    "met": ("达到", "meets"),
+    "not_met": ("未达到", "misses"),
+    "comparison": (
+        "与基准情景、上一次运行对比（全年，亿元）",
+        "Against the baseline and the previous run (annual, 亿元)",
+    ),
+    "output_col": ("工业总产值", "output"),
+    "fiscal_col": ("财政成本", "fiscal cost"),
+    "vs_baseline": ("比基准", "vs baseline"),
+    "vs_previous": ("比上次", "vs previous"),
     "fiscal": ("财政成本（亿元）", "Fiscal cost (亿元)"),
     "year": ("年份", "year"),
     "total": ("合计", "total"),
@@ -78,15 +113,51 @@ LABELS: dict[str, tuple[str, str]] = {
     "running_batch": ("正在运行", "Running"),
     "runs": ("次", "runs"),
     "odds_note": (
-        "每次模拟都抽样不确定参数（2024 年产值基数、需求增长、波动、各杠杆效果）；括号内为 95% 置信区间",
+        "每次模拟都抽样不确定参数（2024 年产值基数、需求增长、波动、各杠杆效果）；“区间”为 95% 置信区间，差值的区间来自成对模拟（同样的抽样和种子）",
         "Each run samples the uncertain inputs (2024 base, demand growth, volatilities, every lever's effect); "
-        "brackets: 95% interval",
+        "“interval”: 95% confidence interval; the difference's comes from paired runs (same samples and seeds)",
     ),
+    "stale_odds": (
+        "设置已更改：下面的概率属于之前的设置（{name}），请重新估计",
+        "The settings changed: these odds are for the earlier settings ({name}); estimate again",
+    ),
+    "earlier_settings": ("之前的设置", "Earlier settings"),
+    "answer": (
+        "在 {runs} 次模拟中，约 {p}（95% 区间 {low}–{high}）在 {year} 年达到 {threshold} 亿元",
+        "In {runs} runs, about {p} (95% interval {low}–{high}) reach {threshold} 亿元 in {year}",
+    ),
+    "answer_difference": (
+        "，比现状{direction} {points} 个百分点（区间 {low} 至 {high}）",
+        ", {points} points {direction} the status quo (interval {low} to {high})",
+    ),
+    "higher": ("高", "above"),
+    "lower": ("低", "below"),
+    "answer_same": (
+        "，与现状相同（区间 {low} 至 {high} 个百分点）",
+        ", the same as the status quo (interval {low} to {high} points)",
+    ),
+    "answer_pending": (
+        "尚未估计实现概率：在下方“目标实现概率”中点击“估计概率”，答案将显示在这里",
+        "The odds are not estimated yet: press “Estimate probability” under “The odds”; the answer shows here",
+    ),
+    "answer_running": (
+        "正在估计：{done} / {total} 次，约还需 {seconds} 秒",
+        "Estimating: {done} / {total} runs, about {seconds} s left",
+    ),
+    "answer_stale": (
+        "（设置已更改，以上为之前设置的结果）",
+        " (the settings changed since: these are the earlier settings' odds)",
+    ),
+    "interval_col": ("95% 区间", "95% interval"),
     "probability_of": ("实现概率", "P(target met)"),
     "settings_col": ("当前设置", "These settings"),
     "baseline_col": ("基准情景", "Baseline"),
     "difference": ("差值", "Difference"),
     "points": ("个百分点", "points"),
+    "scenario_baseline": ("现状（基准情景）", "Status quo (baseline)"),
+    "scenario_all_plans": ("“2+10”全部行动计划", "All ten plans of the 2+10 plan"),
+    "scenario_no_task_forces": ("现状，但不设专班", "Status quo without the task forces"),
+    "scenario_plan": ("只实施计划 {number}：{title}", "Plan {number} alone: {title}"),
     "fan": ("产值分布（扇形图：5%–95%、25%–75%、中位数）", "Output fan chart (5–95%, 25–75%, median)"),
     "median": ("中位数", "median"),
     "odds_failed": ("概率估计失败", "The estimate failed"),
@@ -115,8 +186,7 @@ FISCAL_ZH: dict[str, str] = {
 
 def text(key: str, lang: Language) -> str:
     """The page's word for `key` in the language."""
-    zh, en = LABELS[key]
-    return zh if lang == "zh" else en
+    return pick(LABELS[key], lang)
 
 
 def fiscal_label(column: str, lang: Language) -> str:
@@ -236,12 +306,105 @@ def plan_title(row: dict[str, Any], lang: Language) -> str:
 
 
 def lever_label(row: dict[str, Any], value: float, lang: Language) -> str:
-    """'name: value unit', e.g. '新增招商线索：40 条/年'."""
-    if lang == "zh":
-        return f"{LEVERS_ZH[row['lever']][0]}：{value:g} {UNITS_ZH[row['unit']]}"
-    return f"{row['lever'].rsplit('.', 1)[1].replace('_', ' ')}: {value:g} {row['unit']}"
+    """'name: value unit', e.g. '新增招商线索：40 条/年', '招商优惠占投资比例：10% 占投资'."""
+    separator = "：" if lang == "zh" else ": "
+    return (
+        f"{lever_name(row, lang)}{separator}{shown_value(row, value, lang)} {unit_label(row, lang)}".rstrip()
+    )
 
 
 def lever_help(row: dict[str, Any], lang: Language) -> str:
     """What a lever does: the Chinese help text, or the lever's own English description."""
     return LEVERS_ZH[row["lever"]][1] if lang == "zh" else row["description"]
+
+
+# lever path -> English name in words (the help text is the lever's own description)
+LEVERS_EN: dict[str, str] = {
+    "levers.four_chain.matchmaking_rounds_per_year": "Supply-chain matchmaking",
+    "levers.innovation.rd_subsidy_rate": "R&D subsidy rate",
+    "levers.innovation.platforms": "New S&T platforms",
+    "levers.innovation.certification_award_wan": "S&T enterprise certification award",
+    "levers.talent.recruited_talent_per_year": "Recruited talent",
+    "levers.talent.training_places_per_year": "Vocational training places",
+    "levers.quality.quality_subsidy_rate": "Quality and brand subsidy rate",
+    "levers.ai.upgrade_subsidy_rate": "Digital upgrade subsidy rate",
+    "levers.ai.industry_brain_clusters": "Clusters served by the industry brain",
+    "levers.attraction.extra_leads_per_year": "Extra investment leads",
+    "levers.attraction.large_firm_focus": "Focus on large projects",
+    "levers.attraction.incentive_share": "Incentives as a share of investment",
+    "levers.attraction.approval_quarters_cut": "Faster approvals",
+    "levers.commerce.ecommerce_support_yi_per_year": "E-commerce base support",
+    "levers.commerce.procurement_trade_scale": "Market-procurement trade pilot scale",
+    "levers.finance.interest_subsidy": "Loan interest subsidy",
+    "levers.finance.risk_compensation": "Risk compensation share",
+    "levers.finance.st_credit_guarantee": "S&T credit risk compensation share",
+    "levers.finance.credit_growth_guidance": "Credit growth guidance",
+    "levers.land.extra_supply_mu_per_year": "Extra industrial land",
+    "levers.land.reclaim_rate": "Idle land reclaimed",
+    "levers.land.low_yield_threshold_wan": "Output-per-mu review threshold",
+    "levers.land.plot_ratio_gain": "Plot-ratio gain",
+    "levers.land.min_output_per_mu_wan": "Minimum planned output per mu",
+    "levers.green.retrofit_subsidy_rate": "Energy retrofit subsidy rate",
+    "levers.green.intensity_cap": "Energy-intensity ceiling",
+    "levers.green.tariff_surcharge": "Tariff surcharge",
+    "levers.green.green_credit_bonus": "Green credit bonus",
+    "levers.task_forces.capacity_per_quarter": "Task force capacity",
+    "levers.task_forces.evaluation_intensity": "Evaluation intensity",
+}
+
+# Units that are shares of something: shown as percentages (0.1 -> 10%)
+SHARE_UNITS = {
+    "share of R&D",
+    "share of spend",
+    "share of cost",
+    "share of capex",
+    "share of loss",
+    "share/quarter",
+    "share",
+    "share of price",
+}
+
+
+def is_share(row: dict[str, Any]) -> bool:
+    return row["unit"] in SHARE_UNITS
+
+
+def shown_value(row: dict[str, Any], value: float, lang: Language) -> str:
+    """A lever's value as the page shows it: shares as percentages (0.1 -> '10%'), the rest as numbers."""
+    if is_share(row):
+        return f"{100 * value:g}%"
+    return f"{value:g}"
+
+
+def unit_label(row: dict[str, Any], lang: Language) -> str:
+    """A lever's unit in the language; for a share, what it is a share of ('占投资', 'of capex')."""
+    unit = UNITS_ZH[row["unit"]] if lang == "zh" else row["unit"]
+    if not is_share(row):
+        return unit
+    if lang == "zh":
+        return unit.removesuffix("比例")
+    return unit.replace("share/quarter", "per quarter").replace("share of ", "of ").removeprefix("share")
+
+
+def lever_name(row: dict[str, Any], lang: Language) -> str:
+    return LEVERS_ZH[row["lever"]][0] if lang == "zh" else LEVERS_EN[row["lever"]]
+
+
+def cluster_name(spec: Any, lang: Language) -> str:
+    """A cluster's name in the language (a base-year file's `name_zh` / `name_en`)."""
+    return spec.name_zh if lang == "zh" else spec.name_en
+
+
+def scenario_title(name: str, lang: Language) -> str:
+    """A shipped scenario's title in the language, from its file name; other names as they are."""
+    from sim.reference.lever_docs import lever_rows
+
+    if name in ("baseline", "all_plans", "no_task_forces"):
+        return text(f"scenario_{name}", lang)
+    if name.startswith("plan_") and name[5:7].isdigit():
+        number = str(int(name[5:7]))
+        row = next((r for r in lever_rows() if str(r["plan"]) == number), None)
+        if row is not None:
+            title = row["plan_title_zh"] if lang == "zh" else row["plan_title_en"]
+            return text("scenario_plan", lang).format(number=number, title=title)
+    return name

@@ -1,25 +1,33 @@
-"""The odds: P(2027 target) and P(2030 target) with 95% intervals, a fan chart, the baseline's.
+"""The odds: P(2027 target) and P(2030 target) with 95% intervals, the baseline's, the paired
+difference, a fan chart; and the answer in one sentence for the top of the page.
 
 The batch (sim.analysis.odds) blocks, so it runs in a background thread of the session with a
-progress bar and a cancel button; the page stays usable meanwhile.
+progress bar, a time estimate and a cancel button; the page stays usable meanwhile. The
+page holds the latest estimate (`OddsState`), so the answer can stand under the title and
+be marked out of date as soon as a lever moves.
 """
 
 from __future__ import annotations
 
 import html
 import threading
+import time
+from dataclasses import dataclass
 
 import solara
 import solara.lab
 from matplotlib.figure import Figure
 
 from sim.analysis.odds import Cancelled, TargetOdds
+from sim.analysis.palette import BASELINE, CURRENT, TARGET_COLOURS
 from sim.inputs.scenario import Scenario
-from sim.web.charts import PNG, TARGET_COLOURS
+from sim.web.charts import to_svg
 from sim.web.i18n import Language, text
+from sim.web.problems import message_in
 from sim.web.state import (
     DEFAULT_REPLICATIONS,
     MAX_REPLICATIONS,
+    Difference,
     OddsComparison,
     Settings,
     estimate_comparison,
@@ -27,26 +35,98 @@ from sim.web.state import (
 )
 
 
-def _percent(odds: TargetOdds) -> str:
-    return f"{odds.probability:.0%} [{odds.low:.0%}, {odds.high:.0%}]"
+@dataclass(frozen=True)
+class Estimate:
+    """A finished estimate and the settings it was made for."""
+
+    settings: Settings
+    result: OddsComparison
 
 
-def odds_table_html(result: OddsComparison, lang: Language) -> str:
-    """One row per target: the settings' probability, the baseline's and the difference."""
+@dataclass(frozen=True)
+class Progress:
+    """Runs done of runs in all, and when the batch started (time.monotonic)."""
+
+    done: int
+    total: int
+    started: float
+
+    def seconds_left(self) -> int | None:
+        if self.done == 0:
+            return None
+        elapsed = time.monotonic() - self.started
+        return round(elapsed / self.done * (self.total - self.done))
+
+
+def percent(share: float) -> str:
+    """A share as a percentage with at most one decimal: 0.54 -> '54%', 0.545 -> '54.5%'."""
+    return f"{100 * share:.1f}".removesuffix(".0") + "%"
+
+
+def points(share: float) -> str:
+    return f"{100 * share:+.1f}".removesuffix(".0")
+
+
+def _interval(odds: TargetOdds) -> str:
+    return f"{percent(odds.low)} – {percent(odds.high)}"
+
+
+def answer_sentences(result: OddsComparison, lang: Language) -> list[str]:
+    """The answer in words, one sentence per target, with the paired difference from the baseline."""
+    sentences = []
+    for year, threshold, ours, _ in result.rows():
+        sentence = text("answer", lang).format(
+            runs=ours.runs,
+            p=percent(ours.probability),
+            low=percent(ours.low),
+            high=percent(ours.high),
+            year=year,
+            threshold=f"{threshold:,.0f}",
+        )
+        difference = result.difference(year, threshold)
+        if difference is not None:
+            sentence += difference_words(difference, lang)
+        sentences.append(sentence + ("。" if lang == "zh" else "."))
+    return sentences
+
+
+def difference_words(difference: Difference, lang: Language) -> str:
+    low, high = points(difference.low), points(difference.high)
+    if round(100 * difference.value, 1) == 0:
+        return text("answer_same", lang).format(low=low, high=high)
+    direction = text("higher" if difference.value > 0 else "lower", lang)
+    size = f"{abs(100 * difference.value):.1f}".removesuffix(".0")
+    return text("answer_difference", lang).format(direction=direction, points=size, low=low, high=high)
+
+
+def odds_table_html(result: OddsComparison, lang: Language, stale: bool = False) -> str:
+    """One row per target: the settings' probability and interval, the baseline's, the paired difference."""
     runs = result.settings.targets[0].runs
     name = html.escape(result.settings.scenario)
-    settings = f"{text('settings_col', lang)} ({name}, {runs} {text('runs', lang)})"
-    header = [text("target", lang), settings]
+    who = text("earlier_settings" if stale else "settings_col", lang)
+    header = [
+        text("target", lang),
+        f"{who} ({name}, {runs} {text('runs', lang)})",
+        text("interval_col", lang),
+    ]
     if result.baseline is not None:
-        header += [text("baseline_col", lang), text("difference", lang)]
+        header += [
+            text("baseline_col", lang),
+            text("interval_col", lang),
+            text("difference", lang),
+            text("interval_col", lang),
+        ]
     lines = ["<table class='odds-table'><tr>" + "".join(f"<th>{cell}</th>" for cell in header) + "</tr>"]
     for year, threshold, ours, theirs in result.rows():
-        cells = [f"{year} ≥ {threshold:,.0f} 亿元", _percent(ours)]
+        cells = [f"{year} ≥ {threshold:,.0f} 亿元", percent(ours.probability), _interval(ours)]
+        difference = result.difference(year, threshold)
         if theirs is not None:
-            cells += [
-                _percent(theirs),
-                f"{100 * (ours.probability - theirs.probability):+.0f} {text('points', lang)}",
-            ]
+            cells += [percent(theirs.probability), _interval(theirs)]
+            if difference is not None:
+                cells += [
+                    f"{points(difference.value)} {text('points', lang)}",
+                    f"{points(difference.low)} – {points(difference.high)}",
+                ]
         lines.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     lines.append("</table>")
     if result.other_targets:
@@ -58,9 +138,9 @@ def fan_figure(result: OddsComparison, lang: Language) -> Figure:
     """Output quantiles by year for the settings (blue) and the baseline (grey), with the targets."""
     fig = Figure(figsize=(6.4, 3.6), layout="constrained")
     ax = fig.subplots()
-    series = [(result.settings, "#1f77b4", text("settings_col", lang))]
+    series = [(result.settings, CURRENT, text("settings_col", lang))]
     if result.baseline is not None:
-        series.append((result.baseline, "#7f7f7f", text("baseline_col", lang)))
+        series.append((result.baseline, BASELINE, text("baseline_col", lang)))
     for odds, colour, label in series:
         fan = odds.fan()
         ax.fill_between(fan["year"], fan["p5"], fan["p95"], color=colour, alpha=0.15, linewidth=0)
@@ -76,36 +156,73 @@ def fan_figure(result: OddsComparison, lang: Language) -> Figure:
 
 
 @solara.component
-def OddsResult(result: OddsComparison, lang: Language):
-    """The table of probabilities and the fan chart of one estimate."""
-    figure = solara.use_memo(lambda: fan_figure(result, lang), [result, lang])
-    solara.Text(text("probability_of", lang), style={"font-weight": "bold"})
-    solara.HTML(tag="div", unsafe_innerHTML=odds_table_html(result, lang), classes=["odds-result"])
-    solara.FigureMatplotlib(figure, dependencies=[result, lang], **PNG)
+def Answer(
+    settings: Settings, latest: Estimate | None, progress: Progress | None, running: bool, lang: Language
+):
+    """The answer under the title: the odds in words, or how long until they are known."""
+    with solara.Column(gap="2px", classes=["answer"]):
+        if running and progress is not None:
+            left = progress.seconds_left()
+            solara.Text(
+                text("answer_running", lang).format(
+                    done=progress.done, total=progress.total, seconds="…" if left is None else left
+                ),
+                classes=["answer-progress"],
+            )
+        if latest is None:
+            if not running:
+                solara.Text(text("answer_pending", lang), classes=["answer-pending"])
+            return
+        stale = latest.settings != settings
+        for sentence in answer_sentences(latest.result, lang):
+            solara.Text(sentence + (text("answer_stale", lang) if stale else ""), classes=["answer-sentence"])
 
 
 @solara.component
-def OddsPanel(settings: Settings, lang: Language):
+def OddsResult(result: OddsComparison, lang: Language, stale: bool):
+    """The table of probabilities and the fan chart of one estimate."""
+    figure = solara.use_memo(lambda: to_svg(fan_figure(result, lang)), [result, lang])
+    solara.Text(text("probability_of", lang), style={"font-weight": "bold"})
+    solara.HTML(tag="div", unsafe_innerHTML=odds_table_html(result, lang, stale), classes=["odds-result"])
+    solara.HTML(tag="div", unsafe_innerHTML=figure, classes=["chart", "chart-fan"])
+
+
+@solara.component
+def OddsPanel(
+    settings: Settings,
+    lang: Language,
+    latest: solara.Reactive[Estimate | None],
+    progress: solara.Reactive[Progress | None],
+    pending: solara.Reactive[bool],
+):
     """Estimate the odds of the settings (and the baseline's) in the background, with cancel."""
     replications = solara.use_reactive(DEFAULT_REPLICATIONS)
     compare = solara.use_reactive(True)
-    progress = solara.use_reactive((0, 0))  # (runs done, runs in all)
     cancel = solara.use_ref(threading.Event())
     error: solara.Reactive[str | None] = solara.use_reactive(None)
-    # the last finished estimate: a cancelled one keeps it shown
-    latest: solara.Reactive[OddsComparison | None] = solara.use_reactive(None)
     # A session that closes stops its batch, so the shared workers go to the sessions still open.
     solara.use_effect(lambda: lambda: cancel.current.set(), [])
 
-    def estimate(scenario: Scenario, runs: int, with_baseline: bool, stop: threading.Event) -> bool:
+    def estimate(
+        current: Settings, scenario: Scenario, runs: int, with_baseline: bool, stop: threading.Event
+    ) -> bool:
         """Estimate and show the comparison; False when cancelled."""
-        progress.set((0, runs * (2 if with_baseline else 1)))
+        started = time.monotonic()
+        progress.set(Progress(0, runs * (2 if with_baseline else 1), started))
+        pending.set(True)
         try:
-            latest.set(
-                estimate_comparison(scenario, runs, with_baseline, lambda *done: progress.set(done), stop)
+            result = estimate_comparison(
+                scenario,
+                runs,
+                with_baseline,
+                lambda done, total: progress.set(Progress(done, total, started)),
+                stop,
             )
+            latest.set(Estimate(current, result))
         except Cancelled:
             return False
+        finally:
+            pending.set(False)
         return True
 
     task = solara.lab.use_task(estimate, dependencies=None, raise_error=False)
@@ -118,14 +235,14 @@ def OddsPanel(settings: Settings, lang: Language):
                 )
             scenario = scenario_of(settings)
         except ValueError as exc:  # InputError included
-            error.set(str(exc))
+            error.set(message_in(exc, lang))
             return
         error.set(None)
         cancel.current = threading.Event()
-        task(scenario, replications.value, compare.value, cancel.current)
+        task(settings, scenario, replications.value, compare.value, cancel.current)
 
-    with solara.Card(text("odds", lang)):
-        solara.Text(text("odds_note", lang), style={"font-size": "0.85em", "color": "#666"})
+    with solara.Card(text("odds", lang), classes=["odds-card"]):
+        solara.Text(text("odds_note", lang), style={"font-size": "0.9em", "color": "#444"})
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.InputInt(
                 text("replications", lang),
@@ -143,8 +260,8 @@ def OddsPanel(settings: Settings, lang: Language):
             )
             if task.pending:
                 solara.Button(text("cancel", lang), on_click=lambda: cancel.current.set(), classes=["cancel"])
-        if task.pending:
-            done, total = progress.value
+        if task.pending and progress.value is not None:
+            done, total = progress.value.done, progress.value.total
             solara.ProgressLinear(100 * done / total if total else True)
             solara.Text(
                 f"{text('running_batch', lang)}: {done} / {total} {text('runs', lang)}", classes=["progress"]
@@ -156,4 +273,10 @@ def OddsPanel(settings: Settings, lang: Language):
         if task.finished and task.value is False:
             solara.Info(text("cancelled", lang))
         if latest.value is not None:
-            OddsResult(latest.value, lang)
+            stale = latest.value.settings != settings
+            if stale:
+                solara.Warning(
+                    text("stale_odds", lang).format(name=latest.value.result.settings.scenario),
+                    classes=["stale-odds"],
+                )
+            OddsResult(latest.value.result, lang, stale)

@@ -1,24 +1,29 @@
-"""One seeded run of the current settings: run, step a quarter, reset; live charts and costs.
+"""One seeded run of the current settings: run, step a quarter, reset; live charts and costs,
+with the baseline's run of the same seed and the session's previous run to compare.
 
 The model belongs to the session (component state). "Run" steps the rest of the horizon
 in a background thread and redraws after each simulated year; changed settings or a new
 seed take effect at the next reset, or at a run or step that starts a new model. A
 session's lock keeps a redraw (a language switch, say) from reading the model mid-step.
+The baseline's run for a seed is the server's (sim.web.state.baseline_run), computed once.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
+import pandas as pd
 import solara
 import solara.lab
 
 from sim.model.model import IndustryModel
 from sim.run.results import FISCAL_COLUMNS, annual_frame, target_results
-from sim.web.charts import PNG, cluster_figure, indicators_figure, output_figure
+from sim.web.charts import Comparison, cluster_figure, indicators_figure, output_figure, to_svg
 from sim.web.i18n import Language, fiscal_label, text
-from sim.web.parcel_map import parcel_map_figure
-from sim.web.state import Settings, scenario_of
+from sim.web.land_chart import land_figure
+from sim.web.problems import message_in
+from sim.web.state import Settings, baseline_run, completed_years, scenario_of
 
 HEADING = {"font-weight": "bold"}
 
@@ -34,60 +39,141 @@ def fiscal_table_html(model: IndustryModel, lang: Language) -> str:
     return table.to_html(float_format=lambda value: f"{value:,.2f}", classes="fiscal-table", border=0)
 
 
+def comparison_table_html(ours: pd.DataFrame, comparisons: tuple[Comparison, ...], lang: Language) -> str:
+    """Per completed year: output and fiscal cost, and their differences from each comparison run."""
+    table = pd.DataFrame({"year": ours["year"]})
+    header = [text("year", lang)]
+    for column, label in (("output_yi", "output_col"), ("fiscal_cost_yi", "fiscal_col")):
+        table[column] = ours[column].map(lambda value: f"{value:,.2f}")
+        header.append(text(label, lang))
+        for comparison in comparisons:
+            theirs = comparison.annual.set_index("year")[column]
+            difference = ours.set_index("year")[column] - theirs.reindex(ours["year"])
+            table[f"{column}_{comparison.kind}"] = [
+                "" if pd.isna(value) else f"{value:+,.2f}" for value in difference.to_numpy()
+            ]
+            header.append(text(f"vs_{comparison.kind}", lang))
+    head = "".join(f"<th>{cell}</th>" for cell in header)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    return f"<table class='comparison-table'><tr>{head}</tr>{rows}</table>"
+
+
+def when(model: IndustryModel, lang: Language) -> str:
+    return text("quarter_of", lang).format(year=model.year, quarter=model.quarter)
+
+
 def progress_line(model: IndustryModel, lang: Language) -> str:
-    """Where the run is and its latest annualised output (and the targets met, once finished)."""
+    """Where the run is and its latest quarter's pace; once finished, each target year's annual total."""
     latest = float(model.datacollector.model_vars["output_yi"][-1]) * 4
-    line = f"{model.year} {text('quarter', lang)} {model.quarter}: {text('output', lang)} {latest:,.1f} 亿元"
+    pace = text("running_at", lang).format(when=when(model, lang), pace=f"{latest:,.1f}")
     if model.running:
-        return line
+        return pace
+    parts = []
     for result in target_results(model):
-        mark = "✓" if result.met else "✗"
-        line += f" | {result.year}: {result.output_yi:,.1f} / {result.threshold_yi:,.0f} {mark}"
-    return line
+        verdict = text("met" if result.met else "not_met", lang)
+        parts.append(
+            text("year_result", lang).format(
+                year=result.year,
+                output=f"{result.output_yi:,.1f}",
+                verdict=verdict,
+                threshold=f"{result.threshold_yi:,.0f}",
+            )
+        )
+    separator = "；" if lang == "zh" else "; "
+    return separator.join(parts) or pace
+
+
+def svg_chart(svg: str, name: str) -> None:
+    solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["chart", f"chart-{name}"])
+
+
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """What the panel draws: the model, the settings and seed it was built from, and its quarters then.
+
+    One value, set once per redraw: a step is one render, not three.
+    """
+
+    model: IndustryModel
+    settings: Settings
+    seed: int
+    quarters: int
 
 
 @solara.component
-def RunCharts(model: IndustryModel, quarters: int, running: bool, lock: threading.Lock, lang: Language):
-    """The charts of a run, redrawn when `quarters` (the quarters simulated) changes.
+def RunCharts(
+    shown: Shown,
+    running: bool,
+    lock: threading.Lock,
+    lang: Language,
+    comparisons: tuple[Comparison, ...],
+):
+    """The charts of a run, redrawn when the quarters simulated change.
 
-    While a run is going, only the summary and the output chart follow it year by year;
-    the others (several times dearer to draw) catch up when it ends. The model is read
-    under the session's `lock`, which the stepping thread holds for each step.
+    While a run is going, only the summary, the output chart and the comparison follow it
+    year by year; the others (several times dearer to draw) keep the last drawing and catch
+    up when it ends, and a step or reset redraws them once. The model is read under the
+    session's `lock`, which the stepping thread holds for each step.
     """
+    model = shown.model
 
-    def drawn(make):
+    def drawn(make, *extra):
         with lock:
-            return make(model, lang)
+            return make(model, lang, *extra)
 
-    live = [model, quarters, lang]
-    settled = [model, None if running else quarters, lang]
-    output, line, fiscal = solara.use_memo(
-        lambda: [drawn(make) for make in (output_figure, progress_line, fiscal_table_html)], live
+    settled_at = solara.use_ref(shown.quarters)
+    if not running or settled_at.current is None:
+        settled_at.current = shown.quarters
+    live = [model, shown.quarters, lang, comparisons]
+    settled = [model, settled_at.current, lang]
+    output, line, ours = solara.use_memo(
+        lambda: [
+            to_svg(drawn(output_figure, comparisons)),
+            drawn(progress_line),
+            drawn(lambda m, _: completed_years(m)),
+        ],
+        live,
     )
-    clusters, indicators, parcels = solara.use_memo(
-        lambda: [drawn(make) for make in (cluster_figure, indicators_figure, parcel_map_figure)], settled
+    clusters, indicators, land, fiscal = solara.use_memo(
+        lambda: [
+            to_svg(drawn(cluster_figure)),
+            to_svg(drawn(indicators_figure)),
+            to_svg(drawn(land_figure)),
+            drawn(fiscal_table_html),
+        ],
+        settled,
     )
     with solara.Column(classes=["run-charts"]):
         solara.Text(line, classes=["run-summary"], style=HEADING)
-        with solara.Columns([1, 1]):
-            solara.FigureMatplotlib(output, dependencies=live, **PNG)
-            solara.FigureMatplotlib(clusters, dependencies=settled, **PNG)
+        solara.Text(text("one_future", lang).format(seed=shown.seed), classes=["one-future"])
+        with solara.Div(classes=["chart-grid"]):
+            svg_chart(output, "output")
+            svg_chart(clusters, "clusters")
+        if len(ours) and comparisons:
+            solara.Text(text("comparison", lang), style=HEADING)
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=comparison_table_html(ours, comparisons, lang),
+                classes=["comparison"],
+            )
         solara.Text(text("indicators", lang), style=HEADING)
-        solara.FigureMatplotlib(indicators, dependencies=settled, **PNG)
+        svg_chart(indicators, "indicators")
         solara.Text(text("fiscal", lang), style=HEADING)
-        solara.HTML(tag="div", unsafe_innerHTML=fiscal)
-        solara.FigureMatplotlib(parcels, dependencies=settled, **PNG)
-        solara.Text(text("parcels_note", lang), style={"font-size": "0.8em", "color": "#666"})
+        solara.HTML(tag="div", unsafe_innerHTML=fiscal, classes=["fiscal"])
+        solara.Text(text("land", lang), style=HEADING)
+        svg_chart(land, "land")
 
 
 @solara.component
-def RunPanel(settings: Settings, lang: Language):
-    """Run, step and reset one seeded run of the settings, and draw it."""
-    model: solara.Reactive[IndustryModel | None] = solara.use_reactive(None)  # the session's model
-    # the (Settings, seed) it was built from
-    built_from: solara.Reactive[tuple[Settings, int] | None] = solara.use_reactive(None)
-    shown = solara.use_reactive(0)  # quarters simulated when last drawn; setting it redraws
-    seed = solara.use_reactive(1)
+def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
+    """Run, step, reset one seeded run of the settings; draw it beside the baseline and the previous run."""
+    view: solara.Reactive[Shown | None] = solara.use_reactive(None)  # the session's model, as last drawn
+    previous: solara.Reactive[pd.DataFrame | None] = solara.use_reactive(
+        None
+    )  # the last finished run's years
     error: solara.Reactive[str | None] = solara.use_reactive(None)
     lock = solara.use_memo(threading.Lock, [])  # held while the model steps or is drawn
 
@@ -96,27 +182,25 @@ def RunPanel(settings: Settings, lang: Language):
         try:
             built = IndustryModel(scenario_of(current), rng=seed.value)
         except ValueError as exc:  # InputError, or a base-year file that does not fit
-            error.set(str(exc))
+            error.set(message_in(exc, lang))
             return None
         error.set(None)
+        if view.value is not None and not view.value.model.running:
+            with lock:
+                finished = completed_years(view.value.model)
+            previous.set(finished)  # outside the lock: a set may redraw, and drawing takes the lock
         return built
 
     def model_to_continue(current: Settings) -> IndustryModel | None:
         """The session's model, unless it is stale (other settings or seed) or finished: then a fresh one."""
-        if model.value is None or built_from.value != (current, seed.value) or not model.value.running:
+        shown = view.value
+        if shown is None or (shown.settings, shown.seed) != (current, seed.value) or not shown.model.running:
             return fresh_model(current)
-        return model.value
+        return shown.model
 
     def show(shown_model: IndustryModel, current: Settings) -> None:
-        """Draw the model as it is now.
-
-        Called only once the model is in the state to draw, and outside the lock, since
-        each `set` may redraw at once; the model goes last, so a new model is drawn once,
-        with the rest in place.
-        """
-        shown.set(shown_model.steps)
-        built_from.set((current, seed.value))
-        model.set(shown_model)
+        """Draw the model as it is now: called outside the lock, since the set redraws at once."""
+        view.set(Shown(shown_model, current, seed.value, shown_model.steps))
 
     def step_once(stepping: IndustryModel) -> None:
         with lock:
@@ -141,9 +225,20 @@ def RunPanel(settings: Settings, lang: Language):
                 show(running, current)
 
     runner = solara.lab.use_task(run_rest, dependencies=None, raise_error=False)
-    busy = runner.pending
+    stepper = solara.lab.use_task(step, dependencies=None, raise_error=False)
+    resetter = solara.lab.use_task(reset, dependencies=None, raise_error=False)
+    busy = runner.pending or stepper.pending or resetter.pending
+    seed_used = view.value.seed if view.value is not None else seed.value
+    baseline = solara.use_memo(lambda: baseline_run(seed_used), [seed_used])
+    comparisons = solara.use_memo(
+        lambda: (
+            (Comparison("baseline", baseline),)
+            + (() if previous.value is None else (Comparison("previous", previous.value),))
+        ),
+        [baseline, previous.value],
+    )
 
-    with solara.Card(text("one_run", lang)):
+    with solara.Card(text("one_run", lang), classes=["one-run"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.InputInt(text("seed", lang), value=seed, style={"max-width": "8em"}, classes=["seed"])
             solara.Button(
@@ -154,20 +249,21 @@ def RunPanel(settings: Settings, lang: Language):
                 classes=["run"],
             )
             solara.Button(
-                text("step", lang), on_click=lambda: step(settings), disabled=busy, classes=["step"]
+                text("step", lang), on_click=lambda: stepper(settings), disabled=busy, classes=["step"]
             )
             solara.Button(
-                text("reset", lang), on_click=lambda: reset(settings), disabled=busy, classes=["reset"]
+                text("reset", lang), on_click=lambda: resetter(settings), disabled=busy, classes=["reset"]
             )
         if busy:
             solara.ProgressLinear(True)
         if error.value is not None:
             solara.Error(f"{text('invalid_settings', lang)}: {error.value}")
-        if runner.error:
-            solara.Error(f"{text('run_failed', lang)}: {runner.exception}", classes=["run-error"])
-        if model.value is None:
+        for task in (runner, stepper, resetter):
+            if task.error:
+                solara.Error(f"{text('run_failed', lang)}: {task.exception}", classes=["run-error"])
+        if view.value is None:
             solara.Text(text("not_started", lang), classes=["run-summary"])
             return
-        if built_from.value != (settings, seed.value):
+        if (view.value.settings, view.value.seed) != (settings, seed.value):
             solara.Warning(text("stale", lang))
-        RunCharts(model.value, shown.value, busy, lock, lang)
+        RunCharts(view.value, runner.pending, lock, lang, comparisons)

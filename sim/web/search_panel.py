@@ -20,8 +20,9 @@ from sim.experiments.results_folder import read_manifest
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import with_values
 from sim.search.search_folder import is_search_folder
-from sim.web.charts import PNG
+from sim.web.charts import to_svg
 from sim.web.i18n import Language
+from sim.web.run_panel import svg_chart
 from sim.web.state import Settings
 
 RESULTS_DIR = Path("results")
@@ -122,7 +123,7 @@ def SearchPanel(on_settings: Callable[[Settings], None], lang: Language):
     numbers = [int(n) for n in report.frontier.index] if isinstance(report, SearchReport) else []
     current = chosen_mix.value if chosen_mix.value in numbers else (numbers[0] if numbers else None)
     figure = solara.use_memo(
-        lambda: frontier_figure(report, current, lang) if isinstance(report, SearchReport) else None,
+        lambda: to_svg(frontier_figure(report, current, lang)) if isinstance(report, SearchReport) else None,
         [report, current, lang],
     )
     with solara.Card(label("what_it_takes", lang), classes=["search-panel"]):
@@ -140,7 +141,7 @@ def SearchPanel(on_settings: Callable[[Settings], None], lang: Language):
         if not isinstance(report, SearchReport) or figure is None:
             return
         solara.Text(label("verified_note", lang), style={"font-size": "0.85em", "color": "#666"})
-        solara.FigureMatplotlib(figure, dependencies=[report, current, lang], **PNG)
+        svg_chart(figure, "frontier")
         if current is None:
             return
         captions = {mix_caption(report, n, lang): n for n in numbers}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -13,8 +16,11 @@ from SALib.sample import sobol as sobol_sample
 from sim.analysis.discovery import discover
 from sim.analysis.probability import paired_difference_from_counts, wilson_interval
 from sim.analysis.report import build_report, report_json, report_markdown, write_report
+from sim.analysis.report_charts import chart_figures, fan_figure, png_bytes
+from sim.analysis.report_html import font_subset
 from sim.experiments.results_folder import parameter_column, write_manifest, write_shard
 from sim.experiments.worker import RESULT_INDICATORS
+from sim.inputs.errors import InputError
 
 YEARS = list(range(2024, 2031))
 TARGETS = [{"year": 2027, "threshold_yi": 700.0}, {"year": 2030, "threshold_yi": 1000.0}]
@@ -177,22 +183,22 @@ def test_discovery_uses_the_levers_that_differ_between_scenarios(paired_report):
 
 def test_no_sensitivity_section_for_an_lhs_design(paired_report):
     assert paired_report.sensitivity is None
-    assert "Global sensitivity" not in report_markdown(paired_report)
+    assert "Global sensitivity" not in report_markdown(paired_report, "en")
 
 
 def test_report_files_and_markdown(paired_report, paired_folder):
-    written = write_report(paired_report, paired_folder)
-    assert {path.name for path in written} == {"report.md", "output_fan.png"}
+    written = write_report(paired_report, paired_folder, "en")
+    assert {path.name for path in written} == {"report_en.md", "output_fan_en.png"}
     assert all(path.stat().st_size > 0 for path in written)
-    text = (paired_folder / "report.md").read_text(encoding="utf-8")
-    assert text == report_markdown(paired_report)
+    text = (paired_folder / "report_en.md").read_text(encoding="utf-8")
+    assert text == report_markdown(paired_report, "en")
     for expected in (
         "baseline",
         "plan",
         "工业总产值",
         "37.5% (13.7–69.4%)",
         "1.04 pp/亿元",
-        "output_fan.png",
+        "output_fan_en.png",
     ):
         assert expected in text
     assert "resume" not in text
@@ -216,7 +222,7 @@ def test_partial_results_are_reported_on_the_runs_done(tmp_path):
     assert by_scenario[("baseline", 2030)]["runs"] == 5 and by_scenario[("baseline", 2030)]["met"] == 2
     assert by_scenario[("plan", 2030)]["runs"] == 0 and by_scenario[("plan", 2030)]["probability"] is None
     assert data["effects"][0]["pairs"] == 0
-    text = report_markdown(report)
+    text = report_markdown(report, "en")
     assert "resume with --resume" in text and "no runs yet" in text
 
 
@@ -233,7 +239,7 @@ def test_a_reference_alone_has_no_marginal_effects(tmp_path):
     )
     report = build_report(folder)
     assert report.effects.empty
-    assert "No scenario besides the reference (baseline)" in report_markdown(report)
+    assert "No scenario besides the reference (baseline)" in report_markdown(report, "en")
     # One scenario: its levers do not vary, so only the sampled parameters are inputs of the tree.
     assert report.discovery.features == [BASE, parameter_column("environment.demand_growth_shift")]
 
@@ -280,12 +286,12 @@ def test_sobol_indices_rank_the_parameters(tmp_path):
     assert output[1]["ST"] == pytest.approx(0.0099, abs=0.01)
     assert output[2]["ST"] == 0.0
     assert indices(report, "met_2030")[0]["parameter"] == "a"
-    assert {path.name for path in write_report(report, folder)} == {
-        "report.md",
-        "output_fan.png",
-        "sensitivity.png",
+    assert {path.name for path in write_report(report, folder, "en")} == {
+        "report_en.md",
+        "output_fan_en.png",
+        "sensitivity_en.png",
     }
-    assert "Sobol indices" in (folder / "report.md").read_text(encoding="utf-8")
+    assert "Sobol indices" in (folder / "report_en.md").read_text(encoding="utf-8")
 
 
 def test_morris_screening_ranks_the_parameters(tmp_path):
@@ -300,7 +306,7 @@ def test_morris_screening_ranks_the_parameters(tmp_path):
     assert [r["mu_star"] for r in output] == pytest.approx([400.0, 40.0, 0.0])
     assert [r["sigma"] for r in output] == pytest.approx([0.0, 0.0, 0.0], abs=1e-9)
     assert indices(report, "met_2030")[0]["parameter"] == "a"
-    assert "Morris screening" in report_markdown(report)
+    assert "Morris screening" in report_markdown(report, "en")
 
 
 def test_sensitivity_waits_for_the_complete_design(tmp_path):
@@ -312,7 +318,7 @@ def test_sensitivity_waits_for_the_complete_design(tmp_path):
         "Needs the complete design: 50 of 80 runs done; resume with --resume."
     ]
     assert {path.name for path in write_report(report, folder)} == {"report.md", "output_fan.png"}
-    assert "Needs the complete design" in report_markdown(report)
+    assert "Needs the complete design" in report_markdown(report, "en")
 
 
 def test_sensitivity_of_an_outcome_that_never_varies_is_explained(tmp_path):
@@ -323,7 +329,7 @@ def test_sensitivity_of_an_outcome_that_never_varies_is_explained(tmp_path):
     assert (
         "met_2030: the outcome is the same in every run: no parameter moves it." in report.sensitivity.notes
     )
-    text = report_markdown(report)
+    text = report_markdown(report, "en")
     assert "no parameter moves it" in text and "Every run met the target" in text
 
 
@@ -363,3 +369,58 @@ def test_discovery_merges_conditions_on_the_same_input():
     [box] = discovery.boxes
     assert [(c.op, round(c.value, 2)) for c in box.conditions] == [(">", 0.3), ("<=", 0.7)]
     assert box.density == 1.0 and box.coverage == 1.0
+
+
+def test_the_chinese_report_is_the_default_and_says_the_same_numbers(paired_report, paired_folder):
+    written = write_report(paired_report, paired_folder)
+    assert {path.name for path in written} == {"report.md", "output_fan.png"}
+    text = (paired_folder / "report.md").read_text(encoding="utf-8")
+    assert text == report_markdown(paired_report)
+    for expected in (
+        "## 实现目标的概率",
+        "37.5% (13.7–69.4%)",
+        "1.04 个百分点/亿元",
+        "output_fan.png",
+        "## 区财政成本",
+    ):
+        assert expected in text
+    english = report_markdown(paired_report, "en")
+    assert re.findall(r"\d+\.\d+%", text) == re.findall(r"\d+\.\d+%", english)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_report_charts_draw_every_glyph(paired_report, lang):
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font")
+        for figure in chart_figures(paired_report, lang).values():
+            assert png_bytes(figure).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_html_report_is_self_contained_and_embeds_its_charts(paired_report, paired_folder, lang):
+    written = write_report(paired_report, paired_folder, lang, "html")
+    assert [path.name for path in written] == ["report.html" if lang == "zh" else "report_en.html"]
+    page = written[0].read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<table>" in page
+    sources = re.findall(r"""(?:src|href)\s*=\s*["']?([^"' >]+)""", page) + re.findall(
+        r"url\(([^)]+)\)", page
+    )
+    assert sources and all(source.startswith("data:") for source in sources), sources
+    assert len(re.findall(r'<img src="data:image/png;base64,', page)) == 1  # the fan chart, inside
+    assert "<script" not in page and "<link" not in page and "@import" not in page
+    assert "data:font/otf;base64," in page and "@media print" in page
+    assert ("实现目标的概率" if lang == "zh" else "Probability of reaching the targets") in page
+
+
+def test_the_embedded_font_draws_every_character_of_the_report(paired_report):
+    from fontTools.ttLib import TTFont
+
+    text = report_markdown(paired_report)
+    font = TTFont(io.BytesIO(font_subset(text)))
+    assert set(text) - {"\n"} <= {chr(point) for point in font.getBestCmap()}
+
+
+def test_a_scenario_name_the_font_cannot_draw_is_refused(paired_report):
+    fan = paired_report.fan.assign(scenario="𠀀")
+    with pytest.raises(InputError, match="not in the report's font"):
+        fan_figure(fan, paired_report.targets, "zh")

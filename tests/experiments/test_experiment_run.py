@@ -156,6 +156,10 @@ def test_report_prints_and_writes_the_report(reference, tmp_path, capsys):
     assert "| baseline | 6 |" in printed and "| all_plans | 6 |" in printed
     assert (out / "report.md").read_text(encoding="utf-8") in printed
     assert (out / "output_fan.png").stat().st_size > 0
+    assert "## 实现目标的概率" in printed  # Chinese by default
+    assert main(["report", str(out), "--lang", "en", "--format", "html"]) == 0
+    assert "report_en.html" in capsys.readouterr().out
+    assert "Probability of reaching the targets" in (out / "report_en.html").read_text(encoding="utf-8")
     assert main(["report", str(out), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {row["scenario"] for row in data["probabilities"]} == {"baseline", "all_plans"}

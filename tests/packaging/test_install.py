@@ -60,3 +60,9 @@ def test_an_installed_package_runs_shipped_scenarios_and_experiments_from_anothe
     )
     assert listed.returncode == 0, listed.stderr
     assert "baseline" in listed.stdout and "all_plans" in listed.stdout
+
+    report = _run(installed, "-m", "sim", "report", "results/smoke", "--format", "html", cwd=tmp_path)
+    assert report.returncode == 0, report.stderr  # the charts need the font shipped as package data
+    assert "data:font/otf;base64," in (tmp_path / "results" / "smoke" / "report.html").read_text(
+        encoding="utf-8"
+    )

@@ -22,7 +22,7 @@ from tests.conftest import ROOT, run_cli
 TINY = f"""
 name = "tiny"
 references = ["{ROOT}/scenarios/baseline.toml"]
-levers = ["levers.attraction.extra_leads_per_year", "levers.land.new_supply_mu_per_year"]
+levers = ["levers.attraction.extra_leads_per_year", "levers.land.extra_supply_mu_per_year"]
 objectives = ["net_fiscal_cost", "probability_2027"]
 futures = 3
 verification_futures = 3

@@ -3,8 +3,10 @@
 Every request the page makes is routed: anything not on 127.0.0.1/localhost is blocked
 and fails the test (the page must work without internet access). The server's own
 fallback for a front-end file missing from solara-assets (a fetch from a CDN) points at a
-closed local port, so a missing file fails here even on a machine with internet. Each
-test leaves a screenshot in test-artifacts/screenshots/, which CI keeps.
+closed local port, so a missing file fails here even on a machine with internet. Chromium
+sees no font of the machine but DejaVu (its own fontconfig file): the page must bring its
+Chinese font itself, as on a fresh machine. Each test leaves a screenshot in
+test-artifacts/screenshots/, which CI keeps.
 """
 
 from __future__ import annotations
@@ -46,8 +48,22 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+LATIN_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def fresh_machine_fonts(folder: Path) -> dict[str, str]:
+    """Environment for a Chromium that sees no CJK font: a fontconfig file naming DejaVu only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fonts = f"<dir>{LATIN_FONTS}</dir>" if LATIN_FONTS.is_dir() else ""
+    config = folder / "fonts.conf"
+    config.write_text(
+        f'<?xml version="1.0"?><fontconfig>{fonts}<cachedir>{folder / "cache"}</cachedir></fontconfig>\n'
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(config)}
+
+
 @pytest.fixture(scope="session")
-def browser():
+def browser(tmp_path_factory):
     if not CHROMIUM.is_file():
         pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
     playwright_api = pytest.importorskip(
@@ -55,7 +71,10 @@ def browser():
     )
     with playwright_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            env=fresh_machine_fonts(tmp_path_factory.mktemp("fontconfig")),
         )
         yield chromium
         chromium.close()

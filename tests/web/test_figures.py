@@ -1,17 +1,20 @@
-"""The page's figures and tables build from a short run, in both languages."""
+"""The page's figures and tables build from a short run, in both languages, without a missing glyph."""
 
 from __future__ import annotations
 
+import warnings
+
+import numpy as np
 import pandas as pd
 import pytest
 
 from sim.analysis.odds import Odds, TargetOdds
 from sim.model.model import IndustryModel
-from sim.web.charts import cluster_figure, indicators_figure, output_figure
-from sim.web.odds_panel import fan_figure, odds_table_html
-from sim.web.parcel_map import grid_positions, parcel_map_figure
-from sim.web.run_panel import fiscal_table_html, progress_line
-from sim.web.state import OddsComparison
+from sim.web.charts import Comparison, cluster_figure, indicators_figure, output_figure, to_svg
+from sim.web.land_chart import land_by_cluster, land_figure
+from sim.web.odds_panel import answer_sentences, fan_figure, odds_table_html, percent
+from sim.web.run_panel import comparison_table_html, fiscal_table_html, progress_line
+from sim.web.state import OddsComparison, completed_years
 
 
 @pytest.fixture(scope="module")
@@ -22,27 +25,54 @@ def short_run(baseline_scenario) -> IndustryModel:
     return model
 
 
+def comparisons_of(model: IndustryModel) -> tuple[Comparison, ...]:
+    years = completed_years(model)
+    return (
+        Comparison("baseline", years.assign(output_yi=years["output_yi"] - 10)),
+        Comparison("previous", years),
+    )
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_figures_build(short_run, lang):
-    for make in (output_figure, cluster_figure, indicators_figure, parcel_map_figure):
-        assert make(short_run, lang).axes
+def test_every_figure_draws_every_glyph(short_run, lang):
+    """A glyph missing from the shipped font is a matplotlib warning: here it fails the test."""
+    figures = [
+        output_figure(short_run, lang, comparisons_of(short_run)),
+        cluster_figure(short_run, lang),
+        indicators_figure(short_run, lang),
+        land_figure(short_run, lang),
+        fan_figure(OddsComparison(odds("all_plans", 0.75), odds("baseline", 0.25)), lang),
+    ]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font")
+        for figure in figures:
+            assert to_svg(figure).startswith("<svg")
 
 
-def test_parcels_sit_on_a_fixed_grid():
-    x, y = grid_positions(10)
-    assert list(x) == [0, 1, 2, 3, 0, 1, 2, 3, 0, 1]
-    assert list(y) == [0, 0, 0, 0, -1, -1, -1, -1, -2, -2]
+def test_the_output_chart_draws_the_comparisons_faint(short_run):
+    figure = output_figure(short_run, "en", comparisons_of(short_run))
+    labels = [line.get_label() for line in figure.axes[0].get_lines()]
+    assert "baseline (same seed)" in labels and "previous run" in labels
 
 
-def test_progress_line_and_fiscal_table(short_run):
-    assert progress_line(short_run, "en").startswith("2026 quarter 1: Industrial output")
+def test_land_by_cluster_adds_up_to_the_land_in_use(short_run):
+    mu, per_mu = land_by_cluster(short_run)
+    in_use = float(short_run.datacollector.model_vars["land_in_use_mu"][-1])
+    assert mu.sum() == pytest.approx(in_use, rel=1e-9)
+    assert len(mu) == 13 and np.all(per_mu[mu > 0] > 0)
+
+
+def test_progress_line_fiscal_and_comparison_tables(short_run):
+    assert progress_line(short_run, "zh").startswith("已模拟到 2026 年第 1 季度")
     html = fiscal_table_html(short_run, "en")
     assert "subsidies" in html and "total" in html and "2026" in html
     assert "补贴" in fiscal_table_html(short_run, "zh")
+    table = comparison_table_html(completed_years(short_run), comparisons_of(short_run), "zh")
+    assert "比基准" in table and "比上次" in table and "+10.00" in table and "+0.00" in table
 
 
-def odds(name: str, probability: float, targets=((2027, 700.0), (2030, 1000.0))) -> Odds:
-    """Odds of three runs over 2024-2030, with the given probability for every target."""
+def odds(name: str, probability: float, targets=((2027, 700.0), (2030, 1000.0)), runs: int = 3) -> Odds:
+    """Odds of `runs` runs over 2024-2030, run r's output rising with r."""
     annual = pd.DataFrame(
         [
             {
@@ -51,11 +81,11 @@ def odds(name: str, probability: float, targets=((2027, 700.0), (2030, 1000.0)))
                 "output_yi": 600 + 50 * (year - 2024) + 10 * r,
                 "fiscal_cost_yi": 1,
             }
-            for r in range(3)
+            for r in range(runs)
             for year in range(2024, 2031)
         ]
     )
-    rows = tuple(TargetOdds(y, t, 1, 3, probability, 0.1, 0.9) for y, t in targets)
+    rows = tuple(TargetOdds(y, t, 1, runs, probability, 0.1, 0.9) for y, t in targets)
     return Odds(name, rows, annual)
 
 
@@ -63,10 +93,36 @@ def odds(name: str, probability: float, targets=((2027, 700.0), (2030, 1000.0)))
 def test_the_odds_table_and_fan_with_the_baseline(lang):
     result = OddsComparison(odds("all_plans", 0.75), odds("baseline", 0.25))
     html = odds_table_html(result, lang)
-    assert html.count("<tr>") == 3 and "75% [10%, 90%]" in html and "25% [10%, 90%]" in html
-    assert "+50" in html and "all_plans, 3" in html
+    assert html.count("<tr>") == 3 and "75%" in html and "25%" in html and "10% – 90%" in html
+    assert "all_plans, 3" in html
     fan = fan_figure(result, lang)
     assert len(fan.axes[0].collections) == 4  # two bands for each of the two scenarios
+
+
+def test_the_difference_is_paired_and_rounded_as_shown():
+    """40.5% against 29.5% is +11 points, and says so with one decimal rather than 40% vs 30%."""
+    assert percent(0.405) == "40.5%" and percent(0.3) == "30%"
+    ours, theirs = odds("mine", 0.0, runs=200), odds("baseline", 0.0, runs=200)
+    ours.annual["output_yi"] = np.where(ours.annual["replication"] < 81, 800.0, 0.0)  # 40.5% reach 700
+    theirs.annual["output_yi"] = np.where(theirs.annual["replication"] < 59, 800.0, 0.0)  # 29.5%
+    difference = OddsComparison(ours, theirs).difference(2027, 700.0)
+    assert difference.value == pytest.approx(0.11)
+    assert difference.low < 0.11 < difference.high and difference.low > 0  # paired: the 22 extra runs only
+
+
+@pytest.mark.parametrize(
+    ("lang", "start", "difference"),
+    [
+        ("zh", "在 200 次模拟中，约 54%（95% 区间", "比现状高 20 个百分点（区间 +"),
+        ("en", "In 200 runs, about 54% (95%", "20 points above"),
+    ],
+)
+def test_the_answer_in_words(lang, start, difference):
+    ours, theirs = odds("mine", 0.54, runs=200), odds("baseline", 0.34, runs=200)
+    ours.annual["output_yi"] = np.where(ours.annual["replication"] < 108, 800.0, 0.0)
+    theirs.annual["output_yi"] = np.where(theirs.annual["replication"] < 68, 800.0, 0.0)
+    sentences = answer_sentences(OddsComparison(ours, theirs), lang)
+    assert len(sentences) == 2 and sentences[0].startswith(start) and difference in sentences[0]
 
 
 def test_the_odds_table_without_the_baseline_escapes_the_name():

@@ -11,9 +11,11 @@ import pytest
 from sim.analysis.odds import Cancelled, Odds, TargetOdds
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import load_scenario
+from sim.paths import SCENARIOS_DIR
 from sim.reference.lever_docs import lever_rows
 from sim.web import state
 from sim.web.levers_panel import slider_step
+from sim.web.problems import PageError
 from sim.web.state import (
     Settings,
     estimate_comparison,
@@ -87,7 +89,8 @@ def test_an_upload_may_extend_a_scenario_file():
     ("content", "message"),
     [
         (b"name = 'x'\n[levers.land\n", "mine.toml: not valid TOML"),
-        (b"\xff\xfe", "mine.toml: not valid TOML"),
+        (b"\xff\xfe", "mine.toml: sets no targets"),  # UTF-16 with nothing after its byte-order mark
+        (b"name = '\x80'", "mine.toml: cannot be read as text"),
         (b"name = 'x'\n[levers.land]\nreclaim_rate = 7\n", "mine.toml: field 'levers.land.reclaim_rate' = 7"),
         (b"name = 'x'\n[levers.land]\nreclame_rate = 0.1\n", "unknown field 'levers.land.reclame_rate'"),
         (b"extends = 'nowhere.toml'\n", "field 'extends' = 'nowhere.toml'"),
@@ -180,3 +183,88 @@ def test_the_baseline_is_not_compared_on_other_targets(fake_odds):
         scenario_of(Settings("mine", raw)), 3, True, lambda *_: None, threading.Event()
     )
     assert result.baseline is None and result.other_targets
+
+
+BASELINE_FILE = SCENARIOS_DIR / "baseline.toml"
+
+
+def test_an_upload_with_a_byte_order_mark_or_in_gbk_loads():
+    text = (
+        "# 大足区：只加招商线索\n"
+        + 'extends = "baseline.toml"\nname = "招商加码"\n[levers.attraction]\nextra_leads_per_year = 50\n'
+    )
+    for data in (
+        b"\xef\xbb\xbf" + text.encode("utf-8"),
+        text.encode("gbk"),
+        text.encode("gb18030"),
+        text.encode("utf-16"),
+    ):
+        settings = from_upload("mine.toml", data)
+        assert (
+            settings.name == "招商加码"
+            and scenario_of(settings).data.levers.attraction.extra_leads_per_year == 50
+        )
+
+
+@pytest.mark.parametrize(
+    ("content", "zh"),
+    [
+        (b"", "mine.toml：文件是空的"),
+        (b"\xef\xbb\xbf\n  \n", "mine.toml：文件是空的"),
+        (b"name = 'x'\n", "没有设定目标"),
+        (
+            b"extends = 'baseline.toml'\n[levers.attraction]\nextra_leads_per_year = 500\n",
+            "字段 新增招商线索（levers.attraction.extra_leads_per_year） = 500："
+            "不能大于 100；允许范围 0 – 100 条/年",
+        ),
+        (
+            b"extends = 'baseline.toml'\n[levers.attraction]\nincentive_share = 0.9\n",
+            "不能大于 20%；允许范围 0% – 20% 占投资",
+        ),
+        (
+            b"extends = 'baseline.toml'\n[levers.land]\nreclame_rate = 0.1\n",
+            "未知字段 'levers.land.reclame_rate'",
+        ),
+        (b"extends = 'baseline.toml'\nname = '\xf0\xa0\x80\x80'\n", "无法显示的字符"),
+    ],
+)
+def test_a_refused_upload_says_why_in_chinese(content, zh):
+    with pytest.raises(PageError) as refused:
+        from_upload("mine.toml", content)
+    assert zh in refused.value.in_language("zh"), refused.value.zh
+    assert refused.value.in_language("en") == str(refused.value)
+
+
+def test_a_downloaded_edit_uploaded_again_is_marked_edited_once():
+    edited = with_lever(load_named("baseline"), "levers.attraction.extra_leads_per_year", 50)
+    again = from_upload("baseline_edited.toml", to_toml(edited).encode("utf-8"))
+    assert again.name == "baseline" and again.edited
+    assert with_lever(again, "levers.attraction.extra_leads_per_year", 60).label == "baseline (edited)"
+
+
+def test_the_hindcast_is_not_offered():
+    assert "hindcast_2020" not in scenario_names()
+
+
+def test_the_baseline_odds_are_computed_once_per_server(fake_odds):
+    shared = state.SharedOdds()
+    scenario = scenario_of(with_lever(load_named("baseline"), "levers.attraction.extra_leads_per_year", 50.0))
+    first, second = [], []
+    one = estimate_comparison(scenario, 5, True, lambda *p: first.append(p), threading.Event(), shared=shared)
+    two = estimate_comparison(
+        scenario, 5, True, lambda *p: second.append(p), threading.Event(), shared=shared
+    )
+    assert first[-1] == (10, 10) and second[-1] == (5, 5)  # the second session runs its settings only
+    assert one.baseline is two.baseline
+    other_seed = estimate_comparison(
+        scenario, 5, True, lambda *_: None, threading.Event(), root_seed=2, shared=shared
+    )
+    assert other_seed.baseline is not one.baseline
+
+
+def test_the_shared_baseline_odds_are_the_ones_a_session_computes():
+    """Same replications, root seed and sample: the cache changes nothing but who computes."""
+    baseline = load_scenario(BASELINE_FILE)
+    shared = state.SharedOdds().get(baseline, 4, 1, lambda *_: None, threading.Event())
+    own = state.estimate_odds(baseline, 4, 1)
+    pd.testing.assert_frame_equal(shared.annual, own.annual)

@@ -1,0 +1,143 @@
+"""How fast the officials' page answers: one run, a step, a reset, against the model alone.
+
+    python -m benchmarks.web_page [--repetitions 3]
+
+Server side: a full baseline run of the model alone (the reference), and the drawing a
+step costs (the output chart, the summary, the comparison table) and the drawing at the end
+of a run (clusters, indicators, land, fiscal table), each as a ratio to the reference. In
+the browser (`python -m sim web` and Debian's Chromium, as the browser tests drive them):
+load, Run to the end, Step, Reset, from the click until the page shows the result. Times
+vary with the machine's load; the ratios to the model run in the same process carry better.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from sim.inputs.scenario import load_scenario
+from sim.model.model import IndustryModel
+from sim.web.charts import cluster_figure, indicators_figure, output_figure, to_svg
+from sim.web.land_chart import land_figure
+from sim.web.run_panel import comparison_table_html, fiscal_table_html, progress_line
+from sim.web.state import baseline_run, completed_years
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, fresh_machine_fonts
+
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+
+
+def median_seconds(work: Callable[[], object], repetitions: int) -> float:
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def full_run() -> IndustryModel:
+    model = IndustryModel(load_scenario(BASELINE), rng=1)
+    while model.running:
+        model.step()
+    return model
+
+
+def server_side(repetitions: int) -> list[tuple[str, float]]:
+    model = full_run()
+    comparisons = ()
+    years = completed_years(model)
+    baseline_run(1)
+
+    def step_drawing() -> None:
+        to_svg(output_figure(model, "zh", comparisons))
+        progress_line(model, "zh")
+        comparison_table_html(years, comparisons, "zh")
+
+    def end_drawing() -> None:
+        for make in (cluster_figure, indicators_figure, land_figure):
+            to_svg(make(model, "zh"))
+        fiscal_table_html(model, "zh")
+
+    reference = median_seconds(full_run, repetitions)
+    step = median_seconds(step_drawing, repetitions)
+    end = median_seconds(end_drawing, repetitions)
+    return [
+        ("model alone: a full baseline run (s)", reference),
+        ("drawing a step: output chart, summary, comparison (s)", step),
+        ("  as a share of the full run", step / reference),
+        ("drawing at the end of a run: clusters, indicators, land (s)", end),
+        ("  as a share of the full run", end / reference),
+    ]
+
+
+def in_browser(repetitions: int) -> list[tuple[str, float]]:
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sim", "web", "--port", str(port)], stdout=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(180):
+            try:
+                urllib.request.urlopen(url, timeout=5).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        with tempfile.TemporaryDirectory() as fonts, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_ARGS,
+                env=fresh_machine_fonts(Path(fonts)),
+            )
+            timings: dict[str, list[float]] = {"load": [], "run": [], "step": [], "reset": []}
+            for _ in range(repetitions):
+                page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+                page.set_default_timeout(120_000)
+                summary = page.locator(".run-summary")
+                start = time.perf_counter()
+                page.goto(url)
+                summary.wait_for()
+                timings["load"].append(time.perf_counter() - start)
+                for action, done in (
+                    ("run", "2030 年全年"),
+                    ("step", "2025 年第 1 季度"),
+                    ("reset", "2024 年第 4 季度"),
+                ):
+                    start = time.perf_counter()
+                    page.locator(f"button.{action}").click()
+                    page.locator(".run-summary", has_text=done).wait_for()
+                    page.locator("button.run:not([disabled])").wait_for()
+                    timings[action].append(time.perf_counter() - start)
+                page.context.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return [
+        (f"in the browser: {name} (s, median)", statistics.median(times)) for name, times in timings.items()
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repetitions", type=int, default=3)
+    repetitions = parser.parse_args().repetitions
+    rows = server_side(repetitions)
+    if CHROMIUM.is_file():
+        rows += in_browser(repetitions)
+    for measure, value in rows:
+        print(f"{measure:<62} {value:8.3f}")
+
+
+if __name__ == "__main__":
+    main()
