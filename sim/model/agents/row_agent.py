@@ -42,8 +42,11 @@ class RowAgent(mesa.Agent):
         new = object.__new__
         agents = []
         for unique_id, row in enumerate(rows, start=first):
-            agent = new(cls)
-            agent.__dict__.update(model=model, unique_id=unique_id, pos=None, index=row)
+            agent = new(cls)  # attributes set one by one keep Python's compact per-class layout
+            agent.model = model
+            agent.unique_id = unique_id
+            agent.pos = None
+            agent.index = row
             agents.append(agent)
         registry = model.agents_by_type
         if cls not in registry:
