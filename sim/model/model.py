@@ -283,7 +283,7 @@ class IndustryModel(mesa.Model):
         stay[rows] = False
         held = np.bincount(firms.cluster[stay], weights=firms.demand[stay], minlength=self.clusters.n)
         boost = 1 + np.divide(retained, held, out=np.zeros_like(held), where=held > 0)
-        firms.demand[stay] *= boost[firms.cluster[stay]]
+        firms.demand *= np.where(stay, boost[firms.cluster], 1.0)
 
     # ----- inspection -----------------------------------------------------------------------
     def enterprise(self, row: int) -> Enterprise:

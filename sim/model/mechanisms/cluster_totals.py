@@ -29,5 +29,5 @@ def add_cluster_demand(model: IndustryModel, added: np.ndarray) -> float:
     held = cluster_sum(model, operating, firms.demand)
     placed = np.where(held > 0, added, 0.0)
     factor = 1 + np.divide(placed, held, out=np.zeros_like(held), where=held > 0)
-    firms.demand[operating] *= factor[firms.cluster[operating]]
+    firms.demand *= np.where(operating, factor[firms.cluster], 1.0)  # x 1.0 leaves the others as they are
     return float(placed.sum())
