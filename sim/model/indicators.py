@@ -157,14 +157,12 @@ def cluster_rows(model: IndustryModel) -> list[dict[str, Any]]:
         "capacity_yi": total(firms.capacity) * model.price_index,
         "energy_intensity": energy,
     }
+    year, quarter = model.year, model.quarter
+    names = list(columns)
+    by_cluster = zip(*(np.asarray(values, float).tolist() for values in columns.values()), strict=True)
     return [
-        {
-            "year": model.year,
-            "quarter": model.quarter,
-            "cluster": key,
-            **{name: float(values[c]) for name, values in columns.items()},
-        }
-        for c, key in enumerate(model.clusters.keys)
+        {"year": year, "quarter": quarter, "cluster": key, **dict(zip(names, row, strict=True))}
+        for key, row in zip(model.clusters.keys, by_cluster, strict=True)
     ]
 
 

@@ -142,7 +142,12 @@ class ParcelArrays:
 
     def release(self, firms: np.ndarray) -> None:
         """Parcels of exited firms become idle until reclaimed."""
-        held = np.isin(self.occupant, firms) & (self.status == ParcelStatus.OCCUPIED)
+        occupant = self.occupant
+        # A lookup table of the leaving firms (one slot more, for NO_OCCUPANT = -1 to find
+        # False): one pass over the parcels, where np.isin compares them with each firm.
+        leaving = np.zeros(max(int(occupant.max(initial=0)), int(np.max(firms, initial=0))) + 2, bool)
+        leaving[firms] = True
+        held = leaving[occupant] & (self.status == ParcelStatus.OCCUPIED)
         self.status[held] = ParcelStatus.IDLE
         self.occupant[held] = NO_OCCUPANT
 
