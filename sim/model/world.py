@@ -207,7 +207,7 @@ def _firm_sizes(
     above_sizes = _fit_cluster_totals(above_sizes, above_cluster, above_targets, threshold)
 
     annual = np.concatenate([above_sizes, small_sizes])
-    cluster = np.concatenate([above_cluster, small_cluster]).astype(np.int16)
+    cluster = np.concatenate([above_cluster, small_cluster]).astype(np.intp)
     above = np.arange(len(annual)) < len(above_sizes)
     return annual, cluster, above
 
