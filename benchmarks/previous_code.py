@@ -83,12 +83,13 @@ class PreviousCode:
             raise PreviousCodeError(f"the model at {self.ref} stopped (see its traceback above)")
         return line.strip()
 
-    def time(self, workload: str, seed: int) -> float:
-        """Seconds one run of `workload` from `seed` takes with the previous code."""
+    def time(self, workload: str, seed: int) -> tuple[float, float]:
+        """Wall-clock and CPU seconds of one run of `workload` from `seed` with the previous code."""
         assert self._process is not None and self._process.stdin is not None
         self._process.stdin.write(f"{workload} {seed}\n")
         self._process.stdin.flush()
-        return float(self._read())
+        wall, cpu = self._read().split()
+        return float(wall), float(cpu)
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None

@@ -1,7 +1,8 @@
 """Times runs of a pinned copy of the model, on request, for `benchmarks/previous_code.py`.
 
 Started as a script with the copy's folder first on PYTHONPATH, so `sim` is the copy's.
-Reads lines `WORKLOAD SEED` from stdin and answers each with the run's seconds on stdout;
+Reads lines `WORKLOAD SEED` from stdin and answers each with the run's wall-clock and CPU
+seconds on stdout;
 the first line it prints is the folder its `sim` came from, so the caller can check.
 """
 
@@ -18,7 +19,8 @@ def main() -> None:
     print(sim.__file__, flush=True)
     for line in sys.stdin:
         workload, seed = line.split()
-        print(repr(time_workload(workload, int(seed))), flush=True)
+        wall, cpu = time_workload(workload, int(seed))
+        print(f"{wall!r} {cpu!r}", flush=True)
 
 
 if __name__ == "__main__":
