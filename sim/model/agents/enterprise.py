@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sim.model.firms import FirmArrays, Stage
 from sim.model.agents.row_agent import RowAgent
+from sim.model.firms import FirmArrays, Stage
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel

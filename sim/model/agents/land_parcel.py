@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model.parcels import NO_OCCUPANT, ParcelStatus
 from sim.model.agents.row_agent import RowAgent
+from sim.model.parcels import NO_OCCUPANT, ParcelStatus
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
