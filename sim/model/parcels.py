@@ -132,12 +132,12 @@ class ParcelArrays:
         if remaining:
             self.area[list(remaining)] = list(remaining.values())
         if taken:
-            parcels, holders = zip(*taken, strict=True)
-            self.status[list(parcels)] = ParcelStatus.OCCUPIED
-            self.occupant[list(parcels)] = holders
+            whole, takers = zip(*taken, strict=True)
+            self.status[list(whole)] = ParcelStatus.OCCUPIED
+            self.occupant[list(whole)] = takers
         if splits:
-            areas, holders = zip(*splits, strict=True)
-            self.add(np.array(areas), ParcelStatus.OCCUPIED, np.array(holders))
+            split_areas, holders = zip(*splits, strict=True)
+            self.add(np.array(split_areas), ParcelStatus.OCCUPIED, np.array(holders))
         return np.array(granted)
 
     def release(self, firms: np.ndarray) -> None:
