@@ -56,11 +56,11 @@ class RowAgent(mesa.Agent):
                 agent_set.add(agent)
         return agents
 
-    @classmethod
-    def remove_all(cls, model: Any, agents: Iterable[RowAgent]) -> None:
-        """Deregister the agents, as `agent.remove()` for each would."""
+    @staticmethod
+    def remove_all(model: Any, agents: Iterable[mesa.Agent]) -> None:
+        """Deregister the agents (of any Agent class), as `agent.remove()` for each would."""
         agents = list(agents)
-        if cls._datasets or _observed(model, ModelSignals.AGENT_REMOVED):
+        if _observed(model, ModelSignals.AGENT_REMOVED) or any(agent._datasets for agent in agents):
             for agent in agents:
                 agent.remove()
             return
