@@ -32,7 +32,8 @@ class FirmArrays:
     n: int = 0
     alive: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     stage: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    cluster: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    # Index-sized: it indexes per-cluster tables in most phases, twice as fast as int16.
+    cluster: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))
     above_scale: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     tech: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     ever_certified: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # awards only once
@@ -88,18 +89,18 @@ class FirmArrays:
 
         Returns their row indices.
         """
-        unknown = set(columns) - set(self.column_names())
+        unknown = set(columns) - set(_COLUMN_NAMES)
         if unknown:
             raise KeyError(f"unknown firm columns {sorted(unknown)}")
-        for name in self.column_names():
+        n = self.n
+        for name in _COLUMN_NAMES:
             current = getattr(self, name)
-            extra = np.zeros((count, *current.shape[1:]), current.dtype)
-            if name in columns:
-                extra[...] = columns[name]
-            setattr(self, name, np.concatenate([current, extra]))
-        rows = np.arange(self.n, self.n + count)
+            grown = np.empty((n + count, *current.shape[1:]), current.dtype)  # one copy, no concatenate
+            grown[:n] = current
+            grown[n:] = columns.get(name, 0)
+            setattr(self, name, grown)
         self.n += count
-        return rows
+        return np.arange(n, n + count)
 
     @property
     def producing(self) -> np.ndarray:
@@ -115,3 +116,6 @@ class FirmArrays:
         """
         quarters = self.revenue_4q
         return ((quarters[:, 0] + quarters[:, 1]) + quarters[:, 2]) + quarters[:, 3]
+
+
+_COLUMN_NAMES = tuple(FirmArrays.column_names())

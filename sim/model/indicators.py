@@ -133,14 +133,14 @@ def cluster_rows(model: IndustryModel) -> list[dict[str, Any]]:
     alive = firms.alive
     n = model.clusters.n
 
-    alive_cluster = firms.cluster[alive]
-
+    # Zeros for the rows left out rather than the rows picked out (as `cluster_sum` does):
+    # the same sums to the bit, at half the cost.
     def total(values: np.ndarray) -> np.ndarray:
         """Sum over live firms."""
-        return np.bincount(alive_cluster, weights=values[alive], minlength=n)
+        return np.bincount(firms.cluster, weights=np.where(alive, values, 0.0), minlength=n)
 
     def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(firms.cluster[mask], minlength=n).astype(float)
+        return np.bincount(firms.cluster, weights=mask, minlength=n)
 
     def flow(values: np.ndarray) -> np.ndarray:
         """Sum over every firm: flows include firms that exit at the quarter's end."""
@@ -157,14 +157,12 @@ def cluster_rows(model: IndustryModel) -> list[dict[str, Any]]:
         "capacity_yi": total(firms.capacity) * model.price_index,
         "energy_intensity": energy,
     }
+    year, quarter = model.year, model.quarter
+    names = list(columns)
+    by_cluster = zip(*(np.asarray(values, float).tolist() for values in columns.values()), strict=True)
     return [
-        {
-            "year": model.year,
-            "quarter": model.quarter,
-            "cluster": key,
-            **{name: float(values[c]) for name, values in columns.items()},
-        }
-        for c, key in enumerate(model.clusters.keys)
+        {"year": year, "quarter": quarter, "cluster": key, **dict(zip(names, row, strict=True))}
+        for key, row in zip(model.clusters.keys, by_cluster, strict=True)
     ]
 
 

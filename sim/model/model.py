@@ -239,16 +239,15 @@ class IndustryModel(mesa.Model):
         self.entries_total += count
         return rows
 
-    # Agents are constructed directly rather than with `Agent.create_agents`, which also
-    # builds an AgentSet (a weak-key dict) of the new agents that we would throw away: that
-    # was a third of the cost of creating them (benchmarks/). Mesa's registry keeps them.
+    # Agents are registered in bulk (sim/model/agents/row_agent.py): one at a time, Mesa's
+    # constructor and registry cost a quarter of a run. Mesa's registry keeps them.
     def _register_firms(self, rows: np.ndarray) -> None:
-        self._enterprises.extend(Enterprise(self, row) for row in rows.tolist())
+        self._enterprises.extend(Enterprise.create_rows(self, rows.tolist()))
 
     def _sync_parcel_agents(self) -> None:
         """Parcels split off by allocation get their LandParcel agents."""
         new = range(len(self._parcel_agents), self.parcels.n)
-        self._parcel_agents.extend(LandParcel(self, index) for index in new)
+        self._parcel_agents.extend(LandParcel.create_rows(self, new))
 
     def remove_firms(self, rows: np.ndarray) -> None:
         """Exit: book defaults, free land and skilled workers, pass on customers, drop agents."""
@@ -273,8 +272,7 @@ class IndustryModel(mesa.Model):
             "land_mu",
         ):
             getattr(firms, name)[rows] = 0.0
-        for row in rows:
-            self._enterprises[row].remove()
+        Enterprise.remove_all(self, (self._enterprises[row] for row in rows.tolist()))
         self.exits_total += len(rows)
         self.scratch.tally.add("exits", len(rows))
 
@@ -286,7 +284,7 @@ class IndustryModel(mesa.Model):
         stay[rows] = False
         held = np.bincount(firms.cluster[stay], weights=firms.demand[stay], minlength=self.clusters.n)
         boost = 1 + np.divide(retained, held, out=np.zeros_like(held), where=held > 0)
-        firms.demand[stay] *= boost[firms.cluster[stay]]
+        firms.demand *= np.where(stay, boost[firms.cluster], 1.0)
 
     # ----- inspection -----------------------------------------------------------------------
     def enterprise(self, row: int) -> Enterprise:

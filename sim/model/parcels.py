@@ -96,21 +96,27 @@ class ParcelArrays:
         the first row of newcomers who are numbered in the order they succeed.
         Returns the area granted to each request (0 when refused or nothing is vacant).
         """
+        needs = np.asarray(needs, float).tolist()
+        granted = [0.0] * len(needs)
         vacant = np.flatnonzero(self.status == ParcelStatus.VACANT)
-        free = sorted(zip(self.area[vacant].tolist(), vacant.tolist(), strict=True))  # (area, parcel)
-        granted = np.zeros(len(needs))
-        splits: list[tuple[float, int]] = []
-        rows = None if isinstance(occupants, int) else occupants
+        areas = self.area[vacant]
+        order = np.lexsort((vacant, areas))  # by area, then parcel number
+        free = list(zip(areas[order].tolist(), vacant[order].tolist(), strict=True))  # (area, parcel)
+        # The loop reads only `free`; what it decides is written to the arrays once, after it.
+        remaining: dict[int, float] = {}  # parcel -> area left after splits
+        taken: list[tuple[int, int]] = []  # (parcel, occupant) given whole
+        splits: list[tuple[float, int]] = []  # (area, occupant) split off
+        rows = None if isinstance(occupants, int) else np.asarray(occupants).tolist()
         next_row = occupants if isinstance(occupants, int) else 0  # newcomers: numbered as they succeed
-        for k, need in enumerate(np.asarray(needs, float).tolist()):
+        for k, need in enumerate(needs):
             if not free or need <= 0:
                 continue
-            occupant = next_row if rows is None else int(rows[k])
+            occupant = next_row if rows is None else rows[k]
             pos = bisect_left(free, (need, -1))
             if pos < len(free) and free[pos][0] > SPLIT_ABOVE * need:
                 area, parcel = free.pop(pos)
                 insort(free, (area - need, parcel))
-                self.area[parcel] = area - need
+                remaining[parcel] = area - need
                 splits.append((need, occupant))
                 granted[k] = need
             else:
@@ -120,18 +126,28 @@ class ParcelArrays:
                 if area < min_share * need:
                     continue
                 free.pop(pos)
-                self.status[parcel] = ParcelStatus.OCCUPIED
-                self.occupant[parcel] = occupant
+                taken.append((parcel, occupant))
                 granted[k] = area
             next_row += 1
+        if remaining:
+            self.area[list(remaining)] = list(remaining.values())
+        if taken:
+            whole, takers = zip(*taken, strict=True)
+            self.status[list(whole)] = ParcelStatus.OCCUPIED
+            self.occupant[list(whole)] = takers
         if splits:
-            areas, holders = zip(*splits, strict=True)
-            self.add(np.array(areas), ParcelStatus.OCCUPIED, np.array(holders))
-        return granted
+            split_areas, holders = zip(*splits, strict=True)
+            self.add(np.array(split_areas), ParcelStatus.OCCUPIED, np.array(holders))
+        return np.array(granted)
 
     def release(self, firms: np.ndarray) -> None:
         """Parcels of exited firms become idle until reclaimed."""
-        held = np.isin(self.occupant, firms) & (self.status == ParcelStatus.OCCUPIED)
+        occupant = self.occupant
+        # A lookup table of the leaving firms (one slot more, for NO_OCCUPANT = -1 to find
+        # False): one pass over the parcels, where np.isin compares them with each firm.
+        leaving = np.zeros(max(int(occupant.max(initial=0)), int(np.max(firms, initial=0))) + 2, bool)
+        leaving[firms] = True
+        held = leaving[occupant] & (self.status == ParcelStatus.OCCUPIED)
         self.status[held] = ParcelStatus.IDLE
         self.occupant[held] = NO_OCCUPANT
 

@@ -129,13 +129,17 @@ def _above_scale_template(n: int, floor: float, top_share: float, largest: float
 
 def _assign_clusters(sizes: np.ndarray, targets: np.ndarray, caps: np.ndarray) -> np.ndarray:
     """Greedy: largest firms first, each to the cluster furthest below its output target."""
-    remaining = targets.copy()
+    # Plain Python over the dozen clusters: numpy's per-call cost would dominate a 13-wide pass.
+    remaining, limits, size_of = targets.tolist(), caps.tolist(), sizes.tolist()
     cluster = np.empty(len(sizes), np.int16)
-    for i in np.argsort(-sizes):
-        allowed = caps >= sizes[i]
-        choice = int(np.argmax(np.where(allowed, remaining, -np.inf)))
+    for i in np.argsort(-sizes).tolist():
+        size = size_of[i]
+        choice, best = 0, -np.inf  # the first cluster furthest below target among those allowed
+        for c, (cap, left) in enumerate(zip(limits, remaining, strict=True)):
+            if cap >= size and left > best:
+                choice, best = c, left
         cluster[i] = choice
-        remaining[choice] -= sizes[i]
+        remaining[choice] -= size
     return cluster
 
 
@@ -219,7 +223,7 @@ def _firm_sizes(
     above_sizes = _fit_cluster_totals(above_sizes, above_cluster, above_targets, threshold)
 
     annual = np.concatenate([above_sizes, small_sizes])
-    cluster = np.concatenate([above_cluster, small_cluster]).astype(np.int16)
+    cluster = np.concatenate([above_cluster, small_cluster]).astype(np.intp)
     above = np.arange(len(annual)) < len(above_sizes)
     return annual, cluster, above
 

@@ -51,7 +51,8 @@ The sync is what the hybrid costs, not what a per-agent model costs, so it is ti
 (`phase_seconds["sync"]`) from the per-agent phases and the shared phases. Only the columns
 each shared phase reads are written before it, and only those it changes are read back
 (the lists below); `full_sync = True` copies every column, to check the lists.
-`phase_seconds["per_agent"]` includes the exit bookkeeping of `remove_firms`.
+`phase_seconds["per_agent"]` includes the exit bookkeeping of `remove_firms`. Phases are
+timed in CPU time (`time.process_time`), so a busy machine moves the ratios less.
 
 Rows of firms that exited in an earlier quarter have no agent; their books are closed at the
 start of each quarter (no output, revenue, value added or profit, the revenue window rolls
@@ -709,11 +710,11 @@ class PerAgentIndustryModel(IndustryModel):
 
     @contextmanager
     def _timed(self, kind: str) -> Iterator[None]:
-        start = time.perf_counter()
+        start = time.process_time()
         try:
             yield
         finally:
-            elapsed = time.perf_counter() - start
+            elapsed = time.process_time() - start
             self.phase_seconds[kind] += elapsed
             if kind == "sync" and self._timing_outer is not None:
                 self._sync_inside += elapsed
@@ -722,11 +723,11 @@ class PerAgentIndustryModel(IndustryModel):
     def _phase(self, kind: str) -> Iterator[None]:
         """Time a phase, net of the sync it does."""
         self._timing_outer, self._sync_inside = kind, 0.0
-        start = time.perf_counter()
+        start = time.process_time()
         try:
             yield
         finally:
-            self.phase_seconds[kind] += time.perf_counter() - start - self._sync_inside
+            self.phase_seconds[kind] += time.process_time() - start - self._sync_inside
             self._timing_outer = None
 
     def _cluster_totals(self, values: Callable[[ReferenceEnterprise], float], which: Callable) -> list[float]:

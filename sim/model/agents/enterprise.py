@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import mesa
-
+from sim.model.agents.row_agent import RowAgent
 from sim.model.firms import FirmArrays, Stage
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
 
-class Enterprise(mesa.Agent):
+class Enterprise(RowAgent):
     """A firm. Its state lives in `model.firms` at row `index`; this object names it."""
 
     model: IndustryModel
-
-    def __init__(self, model: IndustryModel, index: int) -> None:
-        super().__init__(model)
-        self.index = int(index)
 
     @property
     def cluster_key(self) -> str:

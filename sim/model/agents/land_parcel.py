@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import mesa
-
+from sim.model.agents.row_agent import RowAgent
 from sim.model.parcels import NO_OCCUPANT, ParcelStatus
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
 
-class LandParcel(mesa.Agent):
+class LandParcel(RowAgent):
     """A parcel; area in mu, status and occupant live in `model.parcels` at row `index`."""
 
     model: IndustryModel
-
-    def __init__(self, model: IndustryModel, index: int) -> None:
-        super().__init__(model)
-        self.index = int(index)
 
     @property
     def area_mu(self) -> float:

@@ -63,17 +63,22 @@ def overtime_pay(model: IndustryModel) -> np.ndarray:
 
 def operating_profit(model: IndustryModel) -> np.ndarray:
     """This quarter's profit of every firm, 亿元."""
+    spending, _ = rd_and_quality_spending(model)
+    return _profit(model, value_added(model), spending, depreciation(model))
+
+
+def _profit(model: IndustryModel, va: np.ndarray, spending: np.ndarray, wear: np.ndarray) -> np.ndarray:
+    """Profit from this quarter's value added, the firms' own R&D and quality spending and
+    depreciation (computed once by the caller that needs them again)."""
     params = model.params
     firms = model.firms
-    va = value_added(model)
     wages = model.annual_wage / 4 * (firms.workers + model.constants.skilled_wage_premium * firms.skilled)
     wages += overtime_pay(model)
     overdraft = np.maximum(-firms.cash, 0.0)  # unpaid suppliers and arrears cost interest too
     # Arrears pay the full rate: the district's interest support is only on bank debt.
     interest = (firms.debt + overdraft) * firms.loan_rate / 4 + overdraft * firms.interest_support / 4
     taxes = params.accounts.tax_rate_on_value_added * np.maximum(va, 0.0)
-    spending, _ = rd_and_quality_spending(model)
-    return va - wages - depreciation(model) - interest - taxes - spending
+    return va - wages - wear - interest - taxes - spending
 
 
 def settle_accounts(model: IndustryModel) -> None:
@@ -86,16 +91,18 @@ def settle_accounts(model: IndustryModel) -> None:
     params = model.params
     firms = model.firms
     alive = firms.alive
-    firms.value_added = np.where(alive, value_added(model), 0.0)
-    firms.profit = np.where(alive, operating_profit(model), 0.0)
-    _, refunds = rd_and_quality_spending(model)
+    va = value_added(model)
+    spending, refunds = rd_and_quality_spending(model)
+    wear = depreciation(model)
+    firms.value_added = np.where(alive, va, 0.0)
+    firms.profit = np.where(alive, _profit(model, va, spending, wear), 0.0)
     spend(model, "subsidies", float(refunds[alive].sum()))
     spend(model, "interest_support", float((firms.debt * firms.interest_support)[alive].sum()) / 4)
     spend(model, "tariff_revenue", -float(tariff_surcharge(model)[alive].sum()) / 4)
     due = firms.debt / (params.finance.maturity_years * 4)
     principal = np.minimum(due, np.maximum(firms.cash, 0.0))
     payout = params.accounts.payout_ratio * np.maximum(firms.profit, 0.0)
-    firms.cash += np.where(alive, firms.profit - payout + depreciation(model) - principal, 0.0)
+    firms.cash += np.where(alive, firms.profit - payout + wear - principal, 0.0)
     firms.debt = np.where(alive, firms.debt - principal, firms.debt)
     producing = firms.producing
     margin = np.divide(firms.profit, firms.revenue, out=np.zeros(firms.n), where=firms.revenue > 0)

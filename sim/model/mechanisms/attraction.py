@@ -206,7 +206,7 @@ def advance_projects(model: IndustryModel) -> None:
     incumbents = firms.alive & ~ramping & (firms.stage == Stage.OPERATING)
     incumbent_demand = cluster_sum(model, incumbents, firms.demand)
     keep = 1 - np.divide(taken, incumbent_demand, out=np.zeros_like(taken), where=incumbent_demand > 0)
-    firms.demand[incumbents] *= np.clip(keep, 0.0, 1.0)[firms.cluster[incumbents]]
+    firms.demand *= np.where(incumbents, np.clip(keep, 0.0, 1.0)[firms.cluster], 1.0)
     firms.demand[ramping] += sold
     firms.expected_demand[ramping] += sold
     firms.stage_timer[ramping] -= 1

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 def annual_energy_bill(model: IndustryModel) -> np.ndarray:
     """Yearly energy cost of each firm at its current output, with any tariff surcharge, 亿元."""
-    return energy_at_base_price(model) + tariff_surcharge(model)
+    at_base = energy_at_base_price(model)
+    return at_base + _surcharge_on(model, at_base)
 
 
 def energy_at_base_price(model: IndustryModel) -> np.ndarray:
@@ -26,8 +27,11 @@ def energy_at_base_price(model: IndustryModel) -> np.ndarray:
 
 def tariff_surcharge(model: IndustryModel) -> np.ndarray:
     """Yearly differential-tariff surcharge (差别电价) paid by firms above the intensity ceiling."""
-    surcharge = model.params.levers.green.tariff_surcharge
-    return surcharge * model.firms.curtailed * energy_at_base_price(model)
+    return _surcharge_on(model, energy_at_base_price(model))
+
+
+def _surcharge_on(model: IndustryModel, at_base: np.ndarray) -> np.ndarray:
+    return model.params.levers.green.tariff_surcharge * model.firms.curtailed * at_base
 
 
 def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
@@ -37,7 +41,7 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
     firms = model.firms
     rng = model.scratch.streams["green"]
     draws = rng.random(firms.n)
-    firms.energy_intensity[firms.alive] *= (1 - settings.autonomous_improvement) ** 0.25
+    firms.energy_intensity *= np.where(firms.alive, (1 - settings.autonomous_improvement) ** 0.25, 1.0)
 
     ceiling = levers.intensity_cap * model.clusters.base_energy_intensity[firms.cluster]
     over = firms.alive & (levers.intensity_cap > 0) & (firms.energy_intensity > ceiling)

@@ -27,9 +27,11 @@ def install_capacity(model: IndustryModel) -> None:
     """Capacity depreciates; expansions finishing their build come on line."""
     firms = model.firms
     wear = (1 - model.params.investment.depreciation_rate) ** 0.25
-    producing = firms.producing
-    firms.capacity[producing] *= wear
-    firms.capital[producing] *= wear
+    # Multiplying the other rows by one leaves them as they are, and costs less than picking
+    # out the producing rows (here and in the updates below).
+    wear_now = np.where(firms.producing, wear, 1.0)
+    firms.capacity *= wear_now
+    firms.capital *= wear_now
     building = firms.pending_timer > 0
     firms.pending_timer[building] -= 1
     ready = building & (firms.pending_timer == 0)
@@ -142,7 +144,7 @@ def _respond_cluster_demand(model: IndustryModel, producing: np.ndarray, z: np.n
     weights = cluster_sum(model, continuing, firms.demand)
     mean_gain = cluster_sum(model, continuing, firms.demand * gain) / np.maximum(weights, 1e-12)
     change = np.exp(model.params.market.competitiveness_demand_elasticity * mean_gain)
-    firms.demand[producing] *= change[firms.cluster[producing]]
+    firms.demand *= np.where(producing, change[firms.cluster], 1.0)
     firms.competitiveness = np.where(producing, z, firms.competitiveness)
 
 
@@ -154,5 +156,5 @@ def _spill_over(model: IndustryModel, producing: np.ndarray) -> None:
     if model.cluster_output is not None:
         growth = np.log(np.maximum(cluster_output, 1e-12) / np.maximum(model.cluster_output, 1e-12))
         boost = np.exp(market.agglomeration_elasticity * model.local_input_share * growth)
-        firms.productivity[producing] *= boost[firms.cluster[producing]]
+        firms.productivity *= np.where(producing, boost[firms.cluster], 1.0)
     model.cluster_output = cluster_output

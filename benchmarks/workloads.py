@@ -1,0 +1,50 @@
+"""The runs the benchmark times, written against the model's public interface only.
+
+The same file times this tree's model (imported as `benchmarks.workloads`) and a pinned
+copy of earlier code (imported as `workloads` by `benchmarks/previous_code_server.py`,
+with that copy's `sim` first on the path), so both sides run exactly the same work:
+
+- `default`: a full default run (baseline scenario, 2025-2030, world build included);
+- `hindcast`: one run of the 2021-2024 hindcast from the 2020 world, the run a posterior
+  calibration repeats thousands of times;
+- `candidate`: a full run of the all-plans scenario, every lever active, as a policy
+  search's candidates are.
+
+Base-year files are read once per process (as the experiment worker does), not per run.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from typing import Any
+
+from sim.credibility.hindcast import load_hindcast_scenario
+from sim.inputs.base_year import load_scenario_base_year
+from sim.inputs.scenario import load_scenario
+from sim.model.model import IndustryModel
+from sim.paths import SCENARIOS_DIR
+
+WORKLOADS = ("default", "hindcast", "candidate")
+
+
+@cache
+def _inputs(workload: str) -> tuple[Any, Any]:
+    if workload == "default":
+        scenario = load_scenario(SCENARIOS_DIR / "baseline.toml")
+    elif workload == "hindcast":
+        scenario = load_hindcast_scenario()
+    elif workload == "candidate":
+        scenario = load_scenario(SCENARIOS_DIR / "all_plans.toml")
+    else:
+        raise ValueError(f"unknown workload {workload!r}; expected one of {WORKLOADS}")
+    return scenario, load_scenario_base_year(scenario)
+
+
+def time_workload(workload: str, seed: int) -> tuple[float, float]:
+    """Seconds one run of `workload` takes from the given seed (world build included): wall
+    clock, and this process's CPU time (which other processes on a shared machine move less)."""
+    scenario, base = _inputs(workload)
+    start, start_cpu = time.perf_counter(), time.process_time()
+    IndustryModel(scenario, rng=seed, base_year=base).run()
+    return time.perf_counter() - start, time.process_time() - start_cpu
