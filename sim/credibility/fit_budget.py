@@ -1,4 +1,4 @@
-"""How long a posterior fit runs: its defaults fit in about a quarter of an hour on two cores."""
+"""How long a posterior fit runs: the defaults took 12.4 CPU-minutes (docs/credibility.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from sim.inputs.errors import InputError
 
 @dataclass(frozen=True)
 class Budget:
-    """How long the fit runs: generations of `population` accepted particles, capped in runs."""
+    """How long the fit runs: generations of `population` accepted particles.
+
+    The fit stops after `generations`, or after the generation during which it passed
+    `max_simulations` runs (pyabc checks between generations), or when a generation accepts
+    fewer than `min_acceptance_rate` of its runs.
+    """
 
     population: int = 200
     generations: int = 8
