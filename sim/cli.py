@@ -111,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         "--max-simulations",
         type=int,
         default=budget.max_simulations,
-        help=f"abc: no new generation once the fit has made this many runs (default {budget.max_simulations:,})",
+        help=f"abc: no new generation after this many runs (default {budget.max_simulations:,})",
     )
     calibrate.add_argument(
         "--predictive-draws",

@@ -275,13 +275,12 @@ def level_break_lines(table: pd.DataFrame, history: History) -> list[str]:
     ].iloc[0]
     low, value, high = forward / row["median"]
     return [
-        f"level break {history.base_year}-{level_break.last_year} (history.toml [level_break]): the hindcast "
-        f"puts {level_break.last_year} above-scale output at {row['median']:,.0f} 亿元 "
-        f"({row['p5']:,.0f} .. {row['p95']:,.0f});",
-        f"{level_break.base_year_file} starts the forward runs at {forward[1]:,.0f} ({forward[0]:,.0f} .. "
-        f"{forward[2]:,.0f}; gross output x above-scale share {share:g}), "
-        f"{value:.0%} ({low:.0%} .. {high:.0%}) of it. Levels across the break are not compared: "
-        "the tests are growth rates and counts.",
+        f"level break {history.base_year}-{level_break.last_year} (history.toml [level_break]): "
+        f"the hindcast puts {level_break.last_year} above-scale output",
+        f"at {row['median']:,.0f} 亿元 ({row['p5']:,.0f} .. {row['p95']:,.0f}); {level_break.base_year_file} "
+        f"starts the forward runs at {forward[1]:,.0f} ({forward[0]:,.0f} .. {forward[2]:,.0f}),",
+        f"gross output x above-scale share {share:g}: {value:.0%} ({low:.0%} .. {high:.0%}) of it. "
+        "Levels across the break are not compared.",
     ]
 
 
