@@ -239,13 +239,12 @@ def fit_posterior(
     budget: Budget,
     seed: int = 1,
     resume: bool = False,
-    targets: np.ndarray | None = None,
     parameters: tuple[FreeParameter, ...] = FREE_PARAMETERS,
     moments: tuple[Moment, ...] = MOMENTS,
     progress: Callable[[str], None] | None = None,
 ) -> PosteriorFit:
-    """Run (or continue) the ABC-SMC fit of `parameters` to `targets` (default: the history)."""
-    reported = data_moments(history, moments) if targets is None else np.asarray(targets, float)
+    """Run (or continue) the ABC-SMC fit of `parameters` to the history's moments."""
+    reported = data_moments(history, moments)
     say = progress or (lambda line: None)
     simulator = HindcastSimulator(base, load_scenario_base_year(base), history, parameters, moments)
     continued = open_database(
