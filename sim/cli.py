@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from sim.credibility.fit_budget import Budget
 from sim.inputs.errors import InputError
 from sim.paths import locate_experiment, locate_scenario
 
@@ -105,24 +106,71 @@ def _parser() -> argparse.ArgumentParser:
     hindcast.add_argument("--out", type=Path, help="write hindcast.csv and hindcast.png here")
     _add_overrides(hindcast)
     calibrate = commands.add_parser(
-        "calibrate", help="fit the parameters the reported history pins down (simulated moments)"
+        "calibrate",
+        help="fit the parameters the reported 2021-24 history informs (ABC-SMC posterior, or a point fit)",
     )
-    _add_replications(calibrate, 20)
+    calibrate.add_argument(
+        "--method",
+        choices=("abc", "msm"),
+        default="abc",
+        help="abc: posterior by ABC-SMC into sim/data/posterior.toml (default); "
+        "msm: simulated-moments point fit into sim/data/calibration.toml",
+    )
+    _add_replications(calibrate, 20, "runs per evaluation (msm only; default 20)")
     calibrate.add_argument(
         "--max-evaluations",
         type=int,
         default=40,
-        help="most loss evaluations of the search, each Jacobian adding one per parameter (default 40)",
+        help="msm: most loss evaluations of the search, each Jacobian adding one per parameter (default 40)",
     )
     calibrate.add_argument(
         "--checkpoint",
         type=Path,
-        default=Path("results/calibration/checkpoint.json"),
-        help="file of finished evaluations (default results/calibration/checkpoint.json)",
+        help="file of finished work (default results/calibration/abc.db; msm: .../checkpoint.json)",
     )
-    calibrate.add_argument("--resume", action="store_true", help="replay the checkpoint and continue")
+    calibrate.add_argument("--resume", action="store_true", help="continue the saved fit of --checkpoint")
+    budget = Budget()  # the defaults
     calibrate.add_argument(
-        "--output", type=Path, help="calibration file to write (default sim/data/calibration.toml)"
+        "--population",
+        type=int,
+        default=budget.population,
+        help=f"abc: particles per generation (default {budget.population})",
+    )
+    calibrate.add_argument(
+        "--generations",
+        type=int,
+        default=budget.generations,
+        help=f"abc: most generations (default {budget.generations})",
+    )
+    calibrate.add_argument(
+        "--max-simulations",
+        type=int,
+        default=budget.max_simulations,
+        help=f"abc: no new generation after this many runs (default {budget.max_simulations:,})",
+    )
+    calibrate.add_argument(
+        "--predictive-draws",
+        type=int,
+        default=budget.predictive_draws,
+        help=f"abc: posterior-predictive runs of the fit check (default {budget.predictive_draws})",
+    )
+    calibrate.add_argument(
+        "--workers", type=positive, help="abc: worker processes on this machine (default: all cores)"
+    )
+    calibrate.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="abc: run on this Dask cluster instead of local processes",
+    )
+    calibrate.add_argument(
+        "--output",
+        type=Path,
+        help="file to write (default sim/data/posterior.toml, msm: sim/data/calibration.toml)",
+    )
+    calibrate.add_argument(
+        "--keep-defaults",
+        action="store_true",
+        help="abc: write the posterior only; single runs' defaults (sim/data/calibration.toml) stay",
     )
     facts = commands.add_parser(
         "facts", help="check stylized facts (firm sizes, growth, productivity, investment) on simulated firms"
@@ -187,9 +235,12 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_replications(parser: argparse.ArgumentParser, default: int) -> None:
+def _add_replications(parser: argparse.ArgumentParser, default: int, help_text: str | None = None) -> None:
     parser.add_argument(
-        "--replications", type=int, default=default, help=f"runs per evaluation (default {default})"
+        "--replications",
+        type=int,
+        default=default,
+        help=help_text or f"runs per evaluation (default {default})",
     )
     parser.add_argument(
         "--seed", type=seed, default=1, help="seed of the first run; then +1 each (default 1)"
@@ -413,10 +464,12 @@ def _hindcast(args: argparse.Namespace) -> int:
     from sim.credibility.hindcast import (
         HINDCAST_SCENARIO,
         format_hindcast,
+        level_break_lines,
         load_hindcast_scenario,
         plot_hindcast,
         run_hindcast,
     )
+    from sim.credibility.history import load_history
     from sim.run.output_folder import write_atomically
 
     _check_out(args.out)
@@ -430,6 +483,8 @@ def _hindcast(args: argparse.Namespace) -> int:
         f"{args.replications} runs (seeds {args.seed}..{args.seed + args.replications - 1})"
     )
     print(format_hindcast(table))
+    print()
+    print("\n".join(level_break_lines(table, load_history())))
     if args.out is not None:
         write_atomically(
             args.out,
@@ -443,6 +498,74 @@ def _hindcast(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
+    return _calibrate_posterior(args) if args.method == "abc" else _calibrate_msm(args)
+
+
+def _calibrate_posterior(args: argparse.Namespace) -> int:
+    from sim.credibility.hindcast import load_hindcast_scenario
+    from sim.credibility.history import DEFAULT_HISTORY_FILE, load_history
+    from sim.credibility.posterior import fit_posterior
+    from sim.credibility.posterior_report import (
+        HEADER,
+        POINT_HEADER,
+        format_posterior,
+        point_values_document,
+        posterior_document,
+        write_toml,
+    )
+    from sim.experiments.executors import experiment_executor
+    from sim.inputs.calibration_file import DEFAULT_CALIBRATION_FILE
+    from sim.inputs.posterior_file import DEFAULT_POSTERIOR_FILE
+
+    budget = Budget(
+        population=args.population,
+        generations=args.generations,
+        max_simulations=args.max_simulations,
+        predictive_draws=args.predictive_draws,
+    )
+    database = args.checkpoint or Path("results/calibration/abc.db")
+    output = args.output or DEFAULT_POSTERIOR_FILE
+    print(
+        f"calibrating on {DEFAULT_HISTORY_FILE.name} by ABC-SMC: {budget.population} particles, "
+        f"at most {budget.generations} generations and {budget.max_simulations:,} runs; saved in {database}"
+    )
+    with experiment_executor(args.scheduler, args.workers) as (executor, workers):
+        print(f"running on {args.scheduler or 'this machine'} with {workers} workers", flush=True)
+        try:
+            fit = fit_posterior(
+                load_hindcast_scenario(),
+                load_history(),
+                executor,
+                2 * workers,
+                database,
+                budget,
+                seed=args.seed,
+                resume=args.resume,
+                progress=lambda text: print(text, end="", flush=True),
+            )
+        except KeyboardInterrupt:
+            print(
+                f"\nstopped; finished generations are saved in {database}: "
+                "run the same command with --resume to continue"
+            )
+            return EXIT_INTERRUPTED
+    print()
+    print(format_posterior(fit))
+    command = (
+        f"python -m sim calibrate --population {budget.population} --generations {budget.generations} "
+        f"--max-simulations {budget.max_simulations} --predictive-draws {budget.predictive_draws} "
+        f"--seed {args.seed}"
+    )
+    history_file = DEFAULT_HISTORY_FILE.name
+    write_toml(posterior_document(fit, command, history_file), output, HEADER)
+    print(f"\nwrote {os.path.relpath(output)}")
+    if not args.keep_defaults:
+        write_toml(point_values_document(fit, command, history_file), DEFAULT_CALIBRATION_FILE, POINT_HEADER)
+        print(f"wrote {os.path.relpath(DEFAULT_CALIBRATION_FILE)} (single runs' defaults: posterior medians)")
+    return 0
+
+
+def _calibrate_msm(args: argparse.Namespace) -> int:
     from sim.credibility.hindcast import load_hindcast_scenario
     from sim.credibility.history import DEFAULT_HISTORY_FILE, load_history
     from sim.credibility.msm import Checkpoint, fit, format_fit, write_calibration
@@ -452,7 +575,8 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.max_evaluations < 1:
         raise InputError(f"--max-evaluations {args.max_evaluations}: must be at least 1")
     seeds = list(range(args.seed, args.seed + args.replications))
-    checkpoint = Checkpoint.open(args.checkpoint, seeds, args.resume)
+    checkpoint_path = args.checkpoint or Path("results/calibration/checkpoint.json")
+    checkpoint = Checkpoint.open(checkpoint_path, seeds, args.resume)
     output = args.output or DEFAULT_CALIBRATION_FILE
     print(f"calibrating on {DEFAULT_HISTORY_FILE.name}: {args.replications} runs per evaluation")
     try:
@@ -467,13 +591,13 @@ def _calibrate(args: argparse.Namespace) -> int:
         )
     except KeyboardInterrupt:
         print(
-            f"\nstopped after {len(checkpoint.evaluations)} saved evaluations in {args.checkpoint}; "
+            f"\nstopped after {len(checkpoint.evaluations)} saved evaluations in {checkpoint_path}; "
             "run the same command with --resume to continue"
         )
         return EXIT_INTERRUPTED
     print()
     print(format_fit(result))
-    command = f"python -m sim calibrate --replications {args.replications} --seed {args.seed}"
+    command = f"python -m sim calibrate --method msm --replications {args.replications} --seed {args.seed}"
     write_calibration(result, output, command, DEFAULT_HISTORY_FILE.name)
     print(f"\nwrote {os.path.relpath(output)}")
     return 0

@@ -1,1 +1,1 @@
-"""Credibility: history, hindcast, moments, calibration by simulated moments and stylized facts."""
+"""Credibility: history, hindcast, moments, posterior calibration (ABC-SMC) and stylized facts."""

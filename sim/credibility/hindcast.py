@@ -14,7 +14,12 @@ import numpy as np
 import pandas as pd
 
 from sim.credibility.history import PERIOD_INDICATORS, History, Observation, load_history
-from sim.inputs.base_year import BaseYearData, load_scenario_base_year
+from sim.inputs.base_year import (
+    BaseYearData,
+    load_base_year,
+    load_scenario_base_year,
+    resolve_base_year_path,
+)
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import Scenario, load_scenario
 from sim.model.model import IndustryModel
@@ -252,6 +257,31 @@ def plot_hindcast(table: pd.DataFrame, path: Path) -> None:
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
+
+
+def level_break_lines(table: pd.DataFrame, history: History) -> list[str]:
+    """The size of the level break (history.toml [level_break]): the hindcast's level in its
+    last year against the forward base-year file's, as a share. Shown, never tested."""
+    level_break = history.level_break
+    if level_break is None:
+        return []
+    base = load_base_year(resolve_base_year_path(level_break.base_year_file, None)).output
+    share = base.above_scale_share.value
+    forward = (
+        np.array([base.gross_output_yi.low, base.gross_output_yi.value, base.gross_output_yi.high]) * share
+    )
+    row = table[
+        (table["indicator"] == "above_scale_output_yi") & (table["years"] == str(level_break.last_year))
+    ].iloc[0]
+    low, value, high = forward / row["median"]
+    return [
+        f"level break {history.base_year}-{level_break.last_year} (history.toml [level_break]): "
+        f"the hindcast puts {level_break.last_year} above-scale output",
+        f"at {row['median']:,.0f} 亿元 ({row['p5']:,.0f} .. {row['p95']:,.0f}); {level_break.base_year_file} "
+        f"starts the forward runs at {forward[1]:,.0f} ({forward[0]:,.0f} .. {forward[2]:,.0f}),",
+        f"gross output x above-scale share {share:g}: {value:.0%} ({low:.0%} .. {high:.0%}) of it. "
+        "Levels across the break are not compared.",
+    ]
 
 
 def tolerance_lines(history: History) -> list[str]:

@@ -68,12 +68,27 @@ class StrategicEmergingWeights(Section):
         return {key: float(value) for key, value in (self.model_extra or {}).items()}
 
 
+class LevelBreak(Section):
+    """The break in the output level between the hindcast's base year and the forward base year.
+
+    The forward runs start from `base_year_file`'s level, which the reported growth since
+    the history's base year does not reach: the series was revised (or output fell) in
+    between. Levels on either side are not comparable; growth rates on a comparable basis
+    (可比口径) and counts are, so the hindcast is judged on those.
+    """
+
+    last_year: int = Field(ge=2000, le=2030)
+    base_year_file: str
+    reading: str = Field(min_length=3)
+
+
 class History(Section):
     """The whole history file."""
 
     base_year: int
     tech_enterprises_industrial_share: Figure
     strategic_emerging_weights: StrategicEmergingWeights
+    level_break: LevelBreak | None = None
     observations: list[Observation] = Field(min_length=1)
 
     @model_validator(mode="after")

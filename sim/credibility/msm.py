@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import least_squares
 
+from sim.credibility.free_parameters import FREE_PARAMETERS, FreeParameter, scenario_at
 from sim.credibility.hindcast import simulate
 from sim.credibility.history import History
 from sim.credibility.moments import (
@@ -35,49 +36,10 @@ from sim.credibility.moments import (
 )
 from sim.inputs.base_year import load_scenario_base_year
 from sim.inputs.calibration_file import Scope
-from sim.inputs.errors import InputError, validate
-from sim.inputs.scenario import Scenario, ScenarioData, apply_overrides
+from sim.inputs.errors import InputError
+from sim.inputs.scenario import Scenario
 
-
-@dataclass(frozen=True)
-class FreeParameter:
-    """A parameter the calibration fits, with its search range and where it applies.
-
-    `step` is the finite-difference step of the Jacobian, absolute: wide enough to look
-    past the small jumps discrete events (an investment, an exit) make in the moments even
-    with common random numbers, narrow enough for the moments to stay near linear.
-    """
-
-    path: str
-    start: float
-    low: float
-    high: float
-    step: float
-    scope: Scope
-    why: str
-
-
-FREE_PARAMETERS = (
-    FreeParameter(
-        "environment.demand_growth_shift",
-        0.0,
-        -0.08,
-        0.08,
-        0.01,
-        "hindcast",
-        "level of the growth path (value-added and output growth, 2021-24); a condition of that "
-        "period, so only the hindcast uses it",
-    ),
-    FreeParameter(
-        "innovation.certification_rate",
-        0.03,
-        0.005,
-        0.3,
-        0.005,
-        "model",
-        "science-and-tech enterprise counts of 2022 and 2024; behavioural, so every scenario uses it",
-    ),
-)
+SCOPES: dict[str, Scope] = {"structural": "model", "period": "hindcast"}
 
 
 def search_signature(
@@ -160,14 +122,6 @@ class Fit:
     replications: int
 
 
-def scenario_at(base: Scenario, parameters: tuple[FreeParameter, ...], x: np.ndarray) -> Scenario:
-    """The base scenario with the free parameters set to x."""
-    raw = base.data.model_dump()
-    overrides = [f"{p.path}={float(v)!r}" for p, v in zip(parameters, x, strict=True)]
-    data = validate(ScenarioData, apply_overrides(raw, overrides), base.source)
-    return Scenario(data=data, source=base.source, directory=base.directory)
-
-
 def fit(
     base: Scenario,
     history: History,
@@ -193,11 +147,12 @@ def fit(
         if saved is not None:
             counts["replayed"] += 1
             return saved
-        frame = simulate(scenario_at(base, parameters, x), seeds, history, base_year)
-        values = simulated_moments(frame, moments)
-        checkpoint.add(x, values)
+        values = {p.path: float(v) for p, v in zip(parameters, x, strict=True)}
+        frame = simulate(scenario_at(base, values), seeds, history, base_year)
+        per_seed = simulated_moments(frame, moments)
+        checkpoint.add(x, per_seed)
         counts["run"] += 1
-        return values
+        return per_seed
 
     start = np.array([p.start for p in parameters])
     sd = moment_sd(per_seed_moments(start), moments)  # weights fixed at the start: a stable loss
@@ -215,7 +170,8 @@ def fit(
         at_x = gaps(x)
         columns = []
         for i, p in enumerate(parameters):
-            h = p.step if x[i] + p.step <= p.high else -p.step
+            step = p.difference_step
+            h = step if x[i] + step <= p.high else -step
             moved = x.copy()
             moved[i] += h
             columns.append((gaps(moved) - at_x) / h)
@@ -257,7 +213,7 @@ def format_fit(result: Fit) -> str:
     """The fit as the user reads it: parameters with standard errors, then each moment."""
     lines = ["parameter                           value      s.e.   scope"]
     for p, value, se in zip(result.parameters, result.values, result.se, strict=True):
-        lines.append(f"{p.path:<34} {value:>7.4f}  {se:>8.4f}   {p.scope}")
+        lines.append(f"{p.path:<34} {value:>7.4f}  {se:>8.4f}   {SCOPES[p.role]}")
     lines += ["", "moment                              reported  simulated     sd  gap/sd"]
     for m, reported, simulated, sd in zip(
         result.moments, result.reported, result.simulated, result.sd, strict=True
@@ -302,7 +258,7 @@ def calibration_toml(result: Fit, command: str, history_file: str) -> str:
             f"se = {se:.6g}" if np.isfinite(se) else "se = 1e9",
             f"low = {max(p.low, value - spread):.6g}",
             f"high = {min(p.high, value + spread):.6g}",
-            f'scope = "{p.scope}"',
+            f'scope = "{SCOPES[p.role]}"',
             f"bounds = [{p.low:g}, {p.high:g}]",
             "",
         ]

@@ -88,13 +88,14 @@ def check_sampled_paths_are_free(
     for entry, scenario in scenarios.items():
         settings = scenario.data.model_dump(mode="json")
         for parameter in parameters:
-            own, default = value_at(settings, parameter.name), value_at(defaults, parameter.name)
-            if own != default:
-                raise InputError(
-                    f"{origin}: scenario {entry!r} sets '{parameter.name}' = {own!r}, which the experiment "
-                    f"samples over [{parameter.low:g}, {parameter.high:g}]: the scenario's value would be "
-                    "ignored; remove the parameter from the sample or the setting from the scenario"
-                )
+            for path in parameter.scenario_paths():
+                own, default = value_at(settings, path), value_at(defaults, path)
+                if own != default:
+                    raise InputError(
+                        f"{origin}: scenario {entry!r} sets '{path}' = {own!r}, which the experiment "
+                        f"samples ({parameter.note}): the scenario's value would be ignored; remove the "
+                        "parameter from the sample or the setting from the scenario"
+                    )
 
 
 def common_targets(origin: str, scenarios: dict[str, Scenario]) -> tuple[tuple[int, float], ...]:

@@ -22,9 +22,7 @@ from sim.experiments.design import (
     sampled_parameters,
 )
 from sim.experiments.run_spec import RunSpec, ScenarioSpec, derive_seeds, plan_runs
-from sim.experiments.sampled_parameters import (
-    SampledParameter,
-)
+from sim.experiments.sampled_parameters import SampledParameter, scenario_values
 from sim.experiments.sampling import SENSITIVITY_DESIGNS, Design, sample_matrix, sample_rows
 from sim.inputs.base_year import check_base_year, load_scenario_base_year, resolve_base_year_path
 from sim.inputs.errors import InputError, read_toml, validate
@@ -157,7 +155,7 @@ def _check_runs(
         base_year = load_scenario_base_year(scenario)
         base_year_file = resolve_base_year_path(scenario.data.world.base_year_file, scenario.directory)
         for row, sampled in enumerate(np.vstack([ends, samples])):
-            values = {p.name: p.value(v) for p, v in zip(parameters, sampled, strict=True)}
+            values = scenario_values(parameters, sampled)
             what = ("every sampled parameter at its low end", "every sampled parameter at its high end")
             origin = what[row] if row < 2 else f"the sampled values of replication {row - 2}"
             source = f"{path}: scenario {entry!r} with {origin}"

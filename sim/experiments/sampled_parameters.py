@@ -3,21 +3,27 @@
 Each sampled parameter is a scenario path with a range. Ranges come from one place: an
 effect size's or lever's schema bounds (sim/inputs/levers.py, sim/inputs/scenario.py), the base-year
 file's documented range for the 2024 output base, or an explicit range in the experiment
-file. Nothing here is re-typed from the schema.
+file. Nothing here is re-typed from the schema. The calibrated posterior's structural
+parameters are one dimension of the design (PosteriorDraw): it picks a whole particle,
+so their correlation is kept and any design (LHS, Sobol, Morris) stays valid
+(sim/experiments/posterior_sampling.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
+import numpy as np
 from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 
 from sim.inputs.base_year import BaseYearData, figure_at, ranged_figures
 from sim.inputs.errors import InputError, read_toml, validate
 from sim.inputs.levers import lever_info, plans
+from sim.inputs.posterior_file import DEFAULT_POSTERIOR_FILE
 from sim.inputs.scenario import ScenarioData, load_calibration
 from sim.inputs.sections import Section, field_bounds
 from sim.paths import DATA_DIR
@@ -43,6 +49,28 @@ class SampledParameter:
         rounding error) and whole for integer fields."""
         inside = min(max(float(sampled), self.low), self.high)
         return round(inside) if self.integer else inside
+
+    def scenario_paths(self) -> tuple[str, ...]:
+        """The scenario fields a run sets from this parameter."""
+        return (self.name,)
+
+    def assignments(self, sampled: float) -> dict[str, float | int]:
+        """Scenario path -> value, for a run whose design row holds `sampled` here."""
+        return {self.name: self.value(sampled)}
+
+
+def scenario_values(
+    parameters: Sequence[SampledParameter], row: Sequence[float] | np.ndarray
+) -> dict[str, float | int]:
+    """Scenario path -> value of one design row: the one place a row becomes a run's settings.
+
+    Later parameters win where two set the same path (an experiment's explicit range over
+    the posterior's draw).
+    """
+    values: dict[str, float | int] = {}
+    for parameter, sampled in zip(parameters, row, strict=True):
+        values.update(parameter.assignments(sampled))
+    return values
 
 
 def schema_field(path: str) -> FieldInfo | None:
@@ -147,14 +175,29 @@ class _StandardEntry(Section):
     note: str = Field(min_length=3)
 
 
+class _PosteriorEntry(Section):
+    sample: Literal["structural"]
+
+
 class _StandardFile(Section):
+    posterior: _PosteriorEntry | None = None
     parameters: dict[str, _StandardEntry]
 
 
-def standard_uncertainties(base_year: BaseYearData, path: Path = STANDARD_FILE) -> list[SampledParameter]:
-    """The standard uncertain parameters of sim/data/uncertainties.toml."""
+def standard_uncertainties(
+    base_year: BaseYearData, path: Path = STANDARD_FILE, posterior_file: Path = DEFAULT_POSTERIOR_FILE
+) -> list[SampledParameter]:
+    """The standard uncertain parameters of sim/data/uncertainties.toml, the posterior's draw first.
+
+    A period-specific parameter of the posterior (a condition of 2021-24) needs its own
+    forward prior in the file; a structural one must not have one (the posterior samples it).
+    """
     standard = validate(_StandardFile, read_toml(path), str(path))
-    parameters = []
+    parameters: list[SampledParameter] = []
+    if standard.posterior is not None:
+        from sim.experiments.posterior_sampling import posterior_uncertainties
+
+        parameters += posterior_uncertainties(set(standard.parameters), path, posterior_file)
     for name, entry in standard.parameters.items():
         try:
             parameters.append(ranged_parameter(name, entry.range, base_year, entry.note))

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim.experiments.results_folder import parameter_column
 from sim.experiments.run_spec import Batch, RunSpec, ScenarioSpec
-from sim.experiments.sampled_parameters import SampledParameter
+from sim.experiments.sampled_parameters import SampledParameter, scenario_values
 from sim.inputs.base_year import BaseYearData, check_base_year
 from sim.inputs.errors import InputError, validate
 from sim.inputs.scenario import Scenario, ScenarioData, with_values
@@ -61,7 +61,7 @@ def run_one(
 
     The rows record the sampled values; an integer lever runs at its rounded value.
     """
-    values = {p.name: p.value(v) for p, v in zip(parameters, run.values, strict=True)}
+    values = scenario_values(parameters, run.values)
     source = f"{spec.source} (run {run.run_id})"
     data = validate(ScenarioData, with_values(spec.data, values, source), source)
     scenario = Scenario(data=data, source=source)

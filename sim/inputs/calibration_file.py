@@ -1,6 +1,7 @@
 """The calibration file's schema (sim/data/calibration.toml); scenarios pick its values up.
 
-`python -m sim calibrate` writes the file. Each fitted parameter has a scope:
+`python -m sim calibrate` writes the file (the posterior medians of its ABC-SMC fit;
+`--method msm` a simulated-moments point fit). Each fitted parameter has a scope:
 - "model": a behavioural parameter; it replaces the schema default in every scenario
   that does not set the field itself (file or --set still win);
 - "hindcast": a condition of the calibration period (e.g. the demand environment of
@@ -35,6 +36,7 @@ class FittedParameter(Section):
 
 
 class Provenance(Section):
+    method: str = "method of simulated moments"
     command: str
     date: str
     history_file: str

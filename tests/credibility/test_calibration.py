@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.credibility.free_parameters import FREE_PARAMETERS, scenario_at
 from sim.credibility.hindcast import load_hindcast_scenario, simulate
 from sim.credibility.history import load_history
 from sim.credibility.moments import MOMENTS, simulated_moments
-from sim.credibility.msm import FREE_PARAMETERS, Checkpoint, fit, scenario_at
+from sim.credibility.msm import Checkpoint, fit
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import (
     ScenarioData,
@@ -33,7 +34,7 @@ def synthetic_fit(tmp_path_factory):
     standard errors measure that noise.
     """
     base = load_hindcast_scenario()
-    truth = scenario_at(base, FREE_PARAMETERS, TRUE)
+    truth = scenario_at(base, {p.path: v for p, v in zip(FREE_PARAMETERS, TRUE, strict=True)})
     targets = simulated_moments(simulate(truth, SEEDS, HISTORY)).mean(axis=0)
     checkpoint = Checkpoint(tmp_path_factory.mktemp("msm") / "checkpoint.json", SEEDS)
     return fit(base, HISTORY, targets, SEEDS, checkpoint, max_evaluations=6), checkpoint
@@ -104,7 +105,7 @@ def test_recovers_known_parameters_from_data_of_other_seeds(tmp_path):
     """With sampling noise: data from seeds 101-110, fit on seeds 1-10; each estimate within
     three standard errors of the truth, and the certification rate within 15%."""
     base = load_hindcast_scenario()
-    truth = scenario_at(base, FREE_PARAMETERS, TRUE)
+    truth = scenario_at(base, {p.path: v for p, v in zip(FREE_PARAMETERS, TRUE, strict=True)})
     targets = simulated_moments(simulate(truth, list(range(101, 111)), HISTORY)).mean(axis=0)
     seeds = list(range(1, 11))
     result = fit(base, HISTORY, targets, seeds, Checkpoint(tmp_path / "ck.json", seeds), max_evaluations=10)

@@ -69,3 +69,20 @@ def test_credibility_doc_repeats_the_tolerances():
     doc = (ROOT / "docs" / "credibility.md").read_text(encoding="utf-8")
     for line in tolerance_lines(HISTORY):
         assert line in doc, f"docs/credibility.md does not state the hindcast tolerance: {line}"
+
+
+def test_the_hindcast_is_judged_on_growth_and_counts_never_on_the_level_across_the_break():
+    assert HISTORY.level_break is not None and HISTORY.level_break.reading.startswith("assumption:")
+    for observation in HISTORY.observations:
+        if observation.indicator == "above_scale_output_yi" and observation.year > HISTORY.base_year:
+            assert observation.tolerance is None, f"{observation.label}: a level after the break is no test"
+
+
+def test_the_level_break_is_shown_with_its_size(table):
+    from sim.credibility.hindcast import level_break_lines
+
+    text = " ".join(level_break_lines(table, HISTORY))
+    level = table[(table["indicator"] == "above_scale_output_yi") & (table["years"] == "2024")].iloc[0]
+    assert f"{level['median']:,.0f} 亿元" in text
+    # base_year_2024.toml: 575 亿元 gross x 0.86 above-scale share
+    assert "starts the forward runs at 494" in text and f"{494.5 / level['median']:.0%}" in text
