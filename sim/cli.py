@@ -102,7 +102,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     web = commands.add_parser("web", help="serve the web page (levers, one run, the odds) until Ctrl-C")
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    web.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    web.add_argument("--port", type=port_number, default=8765, help="port, 1-65535 (default 8765)")
+    web.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another host name browsers reach the server by, e.g. via a proxy (repeatable; docs/server.md)",
+    )
     return parser
 
 
@@ -190,6 +197,14 @@ def seed(text: str) -> int:
 def positive(text: str) -> int:
     """A count of at least 1."""
     return _integer(text, 1, "must be at least 1")
+
+
+def port_number(text: str) -> int:
+    """A TCP port a server can listen on."""
+    value = _integer(text, 1, "ports are 1-65535")
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{value}: ports are 1-65535")
+    return value
 
 
 def _experiment(args: argparse.Namespace) -> int:
@@ -371,7 +386,7 @@ def _parameters(args: argparse.Namespace) -> int:
 def _web(args: argparse.Namespace) -> int:
     from sim.web.server import serve
 
-    serve(args.host, args.port)
+    serve(args.host, args.port, tuple(args.allow_host))
     return 0
 
 
