@@ -168,6 +168,12 @@ def _add_replications(parser: argparse.ArgumentParser, default: int) -> None:
     )
 
 
+def shown_path(path: Path) -> str:
+    """A path as the user can find it: relative to the working folder when inside it."""
+    absolute = path.absolute()
+    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) else str(absolute)
+
+
 def _check_out(out: Path | None) -> None:
     """Refuse an output folder that cannot be written before any work is done."""
     if out is None:
@@ -223,6 +229,8 @@ def _experiment(args: argparse.Namespace) -> int:
         f"design {experiment.design}, {len(experiment.parameters)} sampled parameters, "
         f"root seed {experiment.root_seed}"
     )
+    base_year_files = dict.fromkeys(shown_path(Path(s.base_year_file)) for s in experiment.scenarios.values())
+    print(f"base-year data: {', '.join(base_year_files)}")
     started = time.monotonic()
     with (
         results_folder(folder, experiment, args.resume) as prepared,
@@ -391,12 +399,13 @@ def _web(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sim.inputs.base_year import load_scenario_base_year
+    from sim.inputs.base_year import load_scenario_base_year, scenario_base_year_path
     from sim.inputs.scenario import load_scenario
 
     _check_out(args.out)
     scenario = load_scenario(args.scenario, args.overrides)
     base_year = load_scenario_base_year(scenario)
+    base_year_file = scenario_base_year_path(scenario)
     # The inputs are checked before the model (and Mesa) is imported: a bad file fails at once.
     from sim.model.model import IndustryModel
     from sim.run.output_folder import OUTPUT_FILES, write_run
@@ -417,6 +426,7 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False))
         return 0
     print(f"scenario: {model.scenario_name} ({args.scenario}), seed {args.seed}")
+    print(f"base-year data: {shown_path(base_year_file)}")
     annual = annual_frame(model)
     print(format_table(annual))
     print()

@@ -69,7 +69,7 @@ class RunSettings(Section):
 class WorldSettings(Section):
     base_year_file: str = Field(
         "base_year_2024.toml",
-        description="base-year data file: a path, a name next to the scenario, or one in sim/data/",
+        description="base-year data file: absolute, relative to the scenario file, or a name in sim/data/",
     )
     gross_output_yi: float | None = Field(
         None, gt=0, description="override of the base-year gross output (must lie in the file's range)"

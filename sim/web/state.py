@@ -9,7 +9,6 @@ messages, and they download as a TOML file that `load_scenario` reads back.
 from __future__ import annotations
 
 import threading
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +18,7 @@ import tomli_w
 
 from sim.analysis.odds import Odds, TargetOdds, estimate_odds
 from sim.inputs.base_year import load_scenario_base_year
-from sim.inputs.errors import InputError
+from sim.inputs.errors import InputError, decode_text, parse_toml
 from sim.inputs.scenario import (
     Scenario,
     load_scenario,
@@ -109,10 +108,7 @@ def from_upload(filename: str, data: bytes) -> Settings:
     An upload may `extends` a file of scenarios/, as if it lay there, and name a base-year
     file of sim/data or scenarios/: nothing else of the server's disk.
     """
-    try:
-        raw = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{filename}: not valid TOML: {exc}") from None
+    raw = parse_toml(decode_text(data, filename), filename)
     parent = raw.get("extends")
     if parent is not None and (not isinstance(parent, str) or parent not in _names_in(SCENARIOS_DIR)):
         raise InputError(
