@@ -34,7 +34,11 @@ from sim.paths import SCENARIOS_DIR, find_named
 
 
 class ExperimentFile(Section):
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=80, description="also the results folder")
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
+        max_length=80,
+        description="also the results folder: letters, digits, _ . - (not starting with . or -)",
+    )
     description: str = ""
     scenarios: list[str] = Field(min_length=1, description="scenario names in scenarios/ or .toml paths")
     reference: str | None = Field(None, description="scenario the others are compared with")

@@ -149,14 +149,16 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def read_json(path: Path, what: str) -> Any:
-    """Read a JSON file the program wrote (`what` names it in errors), guarded like every input."""
+    """A JSON file the program wrote (`what` names it: manifest, checkpoint), read as guardedly as inputs."""
     text = decode_text(read_input_bytes(path), str(path), "JSON")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not a valid {what} ({exc.msg} at line {exc.lineno})") from None
+        raise InputError(
+            f"{path}: not valid JSON, so not a {what} ({exc.msg} at line {exc.lineno})"
+        ) from None
     except RecursionError:
-        raise InputError(f"{path}: not a valid {what} (nested deeper than {MAX_NESTING} levels)") from None
+        raise InputError(f"{path}: not a {what} (nested deeper than {MAX_NESTING} levels)") from None
     check_nesting(data, str(path))
     return data
 

@@ -13,8 +13,7 @@ from SALib.sample import sobol as sobol_sample
 from sim.analysis.discovery import discover
 from sim.analysis.probability import paired_difference_from_counts, wilson_interval
 from sim.analysis.report import build_report, report_json, report_markdown, write_report
-from sim.experiments.results_folder import parameter_column, write_manifest, write_shard
-from sim.experiments.worker import RESULT_INDICATORS
+from sim.experiments.results_folder import RESULT_INDICATORS, parameter_column, write_manifest, write_shard
 
 YEARS = list(range(2024, 2031))
 TARGETS = [{"year": 2027, "threshold_yi": 700.0}, {"year": 2030, "threshold_yi": 1000.0}]
