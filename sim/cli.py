@@ -150,7 +150,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     comparison = compare(first, second, args.seed)
     if args.json:
-        print(json.dumps(comparison_rows(comparison), ensure_ascii=False))
+        print(json.dumps(comparison_rows(comparison), ensure_ascii=False, allow_nan=False))
         return 0
     print(f"{first.name} ({args.first}) vs {second.name} ({args.second}), seed {args.seed} for both")
     print("[n] = the plan whose levers move the indicator; flows are yearly totals, stocks at year end")
@@ -232,29 +232,24 @@ def _experiment(args: argparse.Namespace) -> int:
     base_year_files = dict.fromkeys(shown_path(Path(s.base_year_file)) for s in experiment.scenarios.values())
     print(f"base-year data: {', '.join(base_year_files)}")
     started = time.monotonic()
-    with (
-        results_folder(folder, experiment, args.resume) as prepared,
-        experiment_executor(args.scheduler, args.workers) as (executor, workers),
-    ):
-        where = args.scheduler or "this machine"
-        print(f"running on {where} with {workers} workers; results stream to {folder}/", flush=True)
-        try:
+    try:  # outside the folder and the workers, so that they see an interruption too
+        with (
+            results_folder(folder, experiment, args.resume) as prepared,
+            experiment_executor(args.scheduler, args.workers) as (executor, workers),
+        ):
+            where = args.scheduler or "this machine"
+            print(f"running on {where} with {workers} workers; results stream to {folder}/", flush=True)
             manifest = run_missing(
                 experiment, folder, prepared, executor, workers, show_progress=not args.quiet
             )
-        except InputError:
-            raise
-        except KeyboardInterrupt:
-            print(
-                f"\ninterrupted: {_saved(folder, experiment.runs_total)}; run the same command with --resume"
-            )
-            return EXIT_INTERRUPTED
-        except Exception as failure:  # a run failed (or the workers died): say what, and what is kept
-            saved = _saved(folder, experiment.runs_total)
-            print(
-                f"\nerror: {failure}\n{saved}; after fixing the cause, run it with --resume", file=sys.stderr
-            )
-            return 1
+    except InputError:
+        raise
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: {_saved(folder, experiment.runs_total)}")
+        return EXIT_INTERRUPTED
+    except Exception as failure:  # a run failed (or the workers died): say what, and what is kept
+        print(f"\nerror: {failure}\n{_saved(folder, experiment.runs_total)}", file=sys.stderr)
+        return 1
     elapsed = time.monotonic() - started
     print(f"done: {manifest['runs_done']:,} runs in {folder}/ ({elapsed:.0f} s)")
     print(f"next: python -m sim report {folder}")
@@ -262,9 +257,15 @@ def _experiment(args: argparse.Namespace) -> int:
 
 
 def _saved(folder: Path, total: int) -> str:
+    """What an interrupted or failed experiment kept, and how to go on."""
     from sim.experiments.results_folder import finished_run_ids
 
-    return f"{len(finished_run_ids(folder)):,} of {total:,} runs are saved in {folder}/"
+    if not folder.exists():
+        return "no run was finished, so nothing is kept; run the same command again"
+    return (
+        f"{len(finished_run_ids(folder)):,} of {total:,} runs are saved in {folder}/; "
+        "run the same command with --resume to complete it"
+    )
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -423,7 +424,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None:
         write_run(model, args.out, summary)
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json.dumps(summary, ensure_ascii=False, allow_nan=False))
         return 0
     print(f"scenario: {model.scenario_name} ({args.scenario}), seed {args.seed}")
     print(f"base-year data: {shown_path(base_year_file)}")
@@ -454,9 +455,15 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sim.experiments.executors import sigterm_as_interrupt
+
     args = _parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        with sigterm_as_interrupt():
+            return COMMANDS[args.command](args)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM where the command has nothing to save
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT_ERROR
