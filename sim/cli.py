@@ -220,7 +220,7 @@ def _experiment(args: argparse.Namespace) -> int:
     from sim.experiments.experiment_file import load_experiment
     from sim.experiments.run_into_folder import results_folder, run_missing
 
-    experiment = load_experiment(args.file)
+    experiment = load_experiment(args.file, show_progress=not args.quiet)
     folder = args.out or Path("results") / experiment.name
     _check_out(folder)
     print(

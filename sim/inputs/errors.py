@@ -67,7 +67,7 @@ def describe_validation_error(source: str, error: ValidationError) -> str:
         if item["type"] == "missing":
             lines.append(f"{source}: field '{field}' is required but missing")
             continue
-        message = item["msg"].removeprefix("Value error, ")
+        message = _plain_rule(item["type"], item.get("input")) or item["msg"].removeprefix("Value error, ")
         if not item["loc"]:
             lines.append(f"{source}: {message}")
             continue
@@ -75,6 +75,17 @@ def describe_validation_error(source: str, error: ValidationError) -> str:
         shown = cut(repr(value), MAX_SHOWN_CHARACTERS) if not isinstance(value, dict) else "{...}"
         lines.append(f"{source}: field '{field}' = {shown}: {message}")
     return "\n".join(lines)
+
+
+def _plain_rule(kind: str, value: object) -> str | None:
+    """The rule of a wrong-kind value in the user's terms (TOML's), where pydantic's is vague."""
+    if kind in ("float_type", "int_type") and isinstance(value, str):
+        return "must be a number, not a string (remove the quotes)"
+    if kind in ("float_type", "int_type") and isinstance(value, bool):
+        return "must be a number, not true or false"
+    if kind == "bool_type":
+        return "must be true or false"
+    return None
 
 
 def read_input_bytes(path: Path) -> bytes:
@@ -166,6 +177,7 @@ def read_json(path: Path, what: str) -> Any:
 def validate[M: BaseModel](model: type[M], data: dict[str, Any], source: str) -> M:
     """Validate data against a pydantic model, raising an InputError that names the source."""
     try:
-        return model.model_validate(data)
+        # As JSON, so that strict models take arrays for tuples; a TOML date becomes a string.
+        return model.model_validate_json(json.dumps(data, default=str))
     except ValidationError as exc:
         raise InputError(describe_validation_error(source, exc)) from None

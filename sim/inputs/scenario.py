@@ -167,15 +167,20 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
 
 
 def with_values(data: dict[str, Any], values: dict[str, Any], origin: str) -> dict[str, Any]:
-    """A copy of raw scenario data with each 'section.field' path set to its value."""
-    merged = copy.deepcopy(data)
+    """A copy of raw scenario data with each 'section.field' path set to its value.
+
+    Only the tables on the paths are copied (the rest is shared with `data`, and never
+    changed): a batch checks and runs one copy per sampled row.
+    """
+    merged = dict(data)
     for key, value in values.items():
         *parents, last = key.split(".")
         node = merged
         for part in parents:
-            child = node.setdefault(part, {})
+            child = node.get(part, {})
             if not isinstance(child, dict):
                 raise InputError(f"{origin} {key!r}: '{part}' is a value, not a section")
+            node[part] = child = dict(child)  # copy a table before changing it
             node = child
         node[last] = value
     return merged
