@@ -7,6 +7,7 @@ the schema makes sure each figure carries a source and sits in its documented ra
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -47,23 +48,29 @@ class ListFigure(Section):
     source: str = Field(min_length=3)
 
 
-def _domain(rule: str, holds: Callable[[float], bool]) -> AfterValidator:
+@dataclass(frozen=True)
+class Domain:
     """A figure's domain: its value (and the ends of its range, which are sampled) must satisfy it.
 
     Outside it the world is meaningless (a negative land area, a share above 1) or cannot
     be built (parcels of size 0 never fill an area), so the file is refused at load.
     """
 
-    def check(figure: Section) -> Section:
+    rule: str
+    holds: Callable[[float], bool]
+
+    def __call__(self, figure: Section) -> Section:
         for name, number in figure.model_dump(exclude={"source"}).items():
             items = enumerate(number) if isinstance(number, list) else [(None, number)]
             for index, item in items:
-                if not holds(item):
+                if not self.holds(item):
                     where = name if index is None else f"{name}[{index}]"
-                    raise ValueError(f"{where} {item} must be {rule}")
+                    raise ValueError(f"{where} {item} must be {self.rule}")
         return figure
 
-    return AfterValidator(check)
+
+def _domain(rule: str, holds: Callable[[float], bool]) -> AfterValidator:
+    return AfterValidator(Domain(rule, holds))
 
 
 POSITIVE = _domain("> 0", lambda x: x > 0)
@@ -78,7 +85,7 @@ RATE = _domain("a rate in [0, 1]", lambda x: 0 <= x <= 1)
 class OutputData(Section):
     gross_output_yi: Annotated[RangedFigure, POSITIVE]
     above_scale_share: Annotated[RangedFigure, SHARE]
-    top50_share_of_above_scale: Annotated[Figure, SHARE]
+    top50_share_of_above_scale: Annotated[Figure, POSITIVE_SHARE]
     reported_above_scale_growth_2024: Annotated[Figure, GROWTH]
 
 
@@ -196,6 +203,12 @@ class BaseYearData(Section):
             raise ValueError(f"cluster keys must be unique, got {keys}")
         if sum(c.task_forces for c in self.clusters) != 24:
             raise ValueError("clusters' task_forces must add up to the plan's 24 task forces")
+        fewest = self.firms.above_scale.low
+        if self.output.top50_share_of_above_scale.value <= min(50, fewest) / fewest:
+            raise ValueError(
+                "output.top50_share_of_above_scale must exceed the share 50 equal firms would have "
+                f"among the fewest above-scale firms sampled (50 / {fewest:g})"
+            )
         tiers = self.digital.tier_shares.value
         if len(tiers) != 4 or abs(sum(tiers) - 1.0) > 1e-3:
             raise ValueError("digital.tier_shares must be four shares (tiers 0-3) summing to 1")
