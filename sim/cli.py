@@ -185,7 +185,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     web = commands.add_parser("web", help="serve the web page (levers, one run, the odds) until Ctrl-C")
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    web.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    web.add_argument("--port", type=port_number, default=8765, help="port, 1-65535 (default 8765)")
+    web.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another host name browsers reach the server by, e.g. via a proxy (repeatable; docs/server.md)",
+    )
     return parser
 
 
@@ -226,7 +233,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     comparison = compare(first, second, args.seed)
     if args.json:
-        print(json.dumps(comparison_rows(comparison), ensure_ascii=False))
+        print(json.dumps(comparison_rows(comparison), ensure_ascii=False, allow_nan=False))
         return 0
     print(f"{first.name} ({args.first}) vs {second.name} ({args.second}), seed {args.seed} for both")
     print("[n] = the plan whose levers move the indicator; flows are yearly totals, stocks at year end")
@@ -245,6 +252,12 @@ def _add_replications(parser: argparse.ArgumentParser, default: int, help_text: 
     parser.add_argument(
         "--seed", type=seed, default=1, help="seed of the first run; then +1 each (default 1)"
     )
+
+
+def shown_path(path: Path) -> str:
+    """A path as the user can find it: relative to the working folder when inside it."""
+    absolute = path.absolute()
+    return str(absolute.relative_to(Path.cwd())) if absolute.is_relative_to(Path.cwd()) else str(absolute)
 
 
 def _check_out(out: Path | None) -> None:
@@ -278,6 +291,14 @@ def positive(text: str) -> int:
     return _integer(text, 1, "must be at least 1")
 
 
+def port_number(text: str) -> int:
+    """A TCP port a server can listen on."""
+    value = _integer(text, 1, "ports are 1-65535")
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{value}: ports are 1-65535")
+    return value
+
+
 def _experiment(args: argparse.Namespace) -> int:
     import time
 
@@ -285,7 +306,7 @@ def _experiment(args: argparse.Namespace) -> int:
     from sim.experiments.experiment_file import load_experiment
     from sim.experiments.run_into_folder import results_folder, run_missing
 
-    experiment = load_experiment(args.file)
+    experiment = load_experiment(args.file, show_progress=not args.quiet)
     folder = args.out or Path("results") / experiment.name
     _check_out(folder)
     print(
@@ -294,30 +315,27 @@ def _experiment(args: argparse.Namespace) -> int:
         f"design {experiment.design}, {len(experiment.parameters)} sampled parameters, "
         f"root seed {experiment.root_seed}"
     )
+    base_year_files = dict.fromkeys(shown_path(Path(s.base_year_file)) for s in experiment.scenarios.values())
+    print(f"base-year data: {', '.join(base_year_files)}")
     started = time.monotonic()
-    with (
-        results_folder(folder, experiment, args.resume) as prepared,
-        experiment_executor(args.scheduler, args.workers) as (executor, workers),
-    ):
-        where = args.scheduler or "this machine"
-        print(f"running on {where} with {workers} workers; results stream to {folder}/", flush=True)
-        try:
+    try:  # outside the folder and the workers, so that they see an interruption too
+        with (
+            results_folder(folder, experiment, args.resume) as prepared,
+            experiment_executor(args.scheduler, args.workers) as (executor, workers),
+        ):
+            where = args.scheduler or "this machine"
+            print(f"running on {where} with {workers} workers; results stream to {folder}/", flush=True)
             manifest = run_missing(
                 experiment, folder, prepared, executor, workers, show_progress=not args.quiet
             )
-        except InputError:
-            raise
-        except KeyboardInterrupt:
-            print(
-                f"\ninterrupted: {_saved(folder, experiment.runs_total)}; run the same command with --resume"
-            )
-            return EXIT_INTERRUPTED
-        except Exception as failure:  # a run failed (or the workers died): say what, and what is kept
-            saved = _saved(folder, experiment.runs_total)
-            print(
-                f"\nerror: {failure}\n{saved}; after fixing the cause, run it with --resume", file=sys.stderr
-            )
-            return 1
+    except InputError:
+        raise
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: {_saved(folder, experiment.runs_total)}")
+        return EXIT_INTERRUPTED
+    except Exception as failure:  # a run failed (or the workers died): say what, and what is kept
+        print(f"\nerror: {failure}\n{_saved(folder, experiment.runs_total)}", file=sys.stderr)
+        return 1
     elapsed = time.monotonic() - started
     print(f"done: {manifest['runs_done']:,} runs in {folder}/ ({elapsed:.0f} s)")
     print(f"next: python -m sim report {folder}")
@@ -325,9 +343,15 @@ def _experiment(args: argparse.Namespace) -> int:
 
 
 def _saved(folder: Path, total: int) -> str:
+    """What an interrupted or failed experiment kept, and how to go on."""
     from sim.experiments.results_folder import finished_run_ids
 
-    return f"{len(finished_run_ids(folder)):,} of {total:,} runs are saved in {folder}/"
+    if not folder.exists():
+        return "no run was finished, so nothing is kept; run the same command again"
+    return (
+        f"{len(finished_run_ids(folder)):,} of {total:,} runs are saved in {folder}/; "
+        "run the same command with --resume to complete it"
+    )
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -640,17 +664,18 @@ def _parameters(args: argparse.Namespace) -> int:
 def _web(args: argparse.Namespace) -> int:
     from sim.web.server import serve
 
-    serve(args.host, args.port)
+    serve(args.host, args.port, tuple(args.allow_host))
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sim.inputs.base_year import load_scenario_base_year
+    from sim.inputs.base_year import load_scenario_base_year, scenario_base_year_path
     from sim.inputs.scenario import load_scenario
 
     _check_out(args.out)
     scenario = load_scenario(args.scenario, args.overrides)
     base_year = load_scenario_base_year(scenario)
+    base_year_file = scenario_base_year_path(scenario)
     # The inputs are checked before the model (and Mesa) is imported: a bad file fails at once.
     from sim.model.model import IndustryModel
     from sim.run.output_folder import OUTPUT_FILES, write_run
@@ -668,9 +693,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None:
         write_run(model, args.out, summary)
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json.dumps(summary, ensure_ascii=False, allow_nan=False))
         return 0
     print(f"scenario: {model.scenario_name} ({args.scenario}), seed {args.seed}")
+    print(f"base-year data: {shown_path(base_year_file)}")
     annual = annual_frame(model)
     print(format_table(annual))
     print()
@@ -700,9 +726,15 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sim.experiments.executors import sigterm_as_interrupt
+
     args = _parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        with sigterm_as_interrupt():
+            return COMMANDS[args.command](args)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM where the command has nothing to save
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT_ERROR

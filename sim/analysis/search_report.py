@@ -23,7 +23,7 @@ import pandas as pd
 from optuna.trial import TrialState
 
 from sim.analysis.report import share_met
-from sim.experiments.results_folder import read_manifest, read_runs, shard_paths
+from sim.experiments.results_folder import read_manifest_object, read_shards, shard_paths
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import Target
 from sim.search.optimiser import candidate_label, feasible, frontier, read_study
@@ -114,7 +114,7 @@ def measure(runs: pd.DataFrame, status_quo: pd.DataFrame | None, targets: list[T
 def _outcomes(folder: Path, targets: list[Target]) -> RunOutcomes | None:
     if not shard_paths(folder):
         return None
-    return RunOutcomes.of(read_runs(folder, RUN_COLUMNS), [t.year for t in targets])
+    return RunOutcomes.of(read_shards(folder, RUN_COLUMNS), [t.year for t in targets])
 
 
 def _measured(
@@ -200,7 +200,7 @@ def lever_spread(candidates: pd.DataFrame, chosen: list[int], levers: list[dict[
 def build_search_report(folder: Path) -> SearchReport:
     """Read a search's folder (finished or not) and compute every section of its report."""
     folder = Path(folder)
-    manifest = read_manifest(folder)
+    manifest = read_manifest_object(folder)
     targets = [Target.model_validate(t) for t in manifest["targets"]]
     study = read_study(folder, manifest["search"])
     levers = manifest["levers"]

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from pydantic import BaseModel, FiniteFloat
 from scipy.optimize import least_squares
 
 from sim.credibility.free_parameters import FREE_PARAMETERS, FreeParameter, scenario_at
@@ -36,7 +37,7 @@ from sim.credibility.moments import (
 )
 from sim.inputs.base_year import load_scenario_base_year
 from sim.inputs.calibration_file import Scope
-from sim.inputs.errors import InputError
+from sim.inputs.errors import InputError, read_json, validate
 from sim.inputs.scenario import Scenario
 
 SCOPES: dict[str, Scope] = {"structural": "model", "period": "hindcast"}
@@ -86,12 +87,15 @@ class Checkpoint:
     ) -> Checkpoint:
         """A fresh checkpoint, or with `resume` the saved one (same seeds and search, or an error)."""
         signature = signature or search_signature()
-        if not resume or not path.is_file():
+        if path.exists() and not path.is_file():
+            raise InputError(
+                f"{path}: is not a file; give --checkpoint the path of a file (it need not exist)"
+            )
+        if not resume or not path.exists():
             return cls(path, seeds, signature)
-        try:
-            saved = json.loads(path.read_text())
-        except (json.JSONDecodeError, OSError) as error:
-            raise InputError(f"{path}: not a readable calibration checkpoint ({error})") from None
+        saved = read_json(path, "calibration checkpoint")
+        if not isinstance(saved, dict):
+            raise InputError(f"{path}: not a calibration checkpoint (a JSON object was expected)")
         if saved.get("seeds") != seeds:
             raise InputError(
                 f"{path}: field 'seeds' = {saved.get('seeds')}: a resumed search must use the same seeds "
@@ -102,7 +106,26 @@ class Checkpoint:
                 f"{path}: field 'signature' = {saved.get('signature')}: the checkpoint is of another "
                 f"search; this one fits {signature}. Start afresh without --resume"
             )
+        evaluations = validate(_SavedEvaluations, {"evaluations": saved.get("evaluations")}, str(path))
+        for index, record in enumerate(evaluations.evaluations):
+            shapes = {len(record.x) + len(row) for row in record.per_seed}
+            if len(record.per_seed) != len(seeds) or shapes != {len(signature)}:
+                raise InputError(
+                    f"{path}: field 'evaluations[{index}]': not {len(seeds)} seeds' moments of this search's "
+                    "parameters; start afresh without --resume"
+                )
         return cls(path, seeds, signature, saved["evaluations"])
+
+
+class _Evaluation(BaseModel):
+    x: list[FiniteFloat]
+    per_seed: list[list[FiniteFloat]]
+
+
+class _SavedEvaluations(BaseModel):
+    """The evaluations of a checkpoint: finite numbers only (a NaN would steer the search)."""
+
+    evaluations: list[_Evaluation]
 
 
 @dataclass(frozen=True)

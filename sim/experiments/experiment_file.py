@@ -21,6 +21,7 @@ from sim.experiments.design import (
     common_targets,
     sampled_parameters,
 )
+from sim.experiments.progress import ProgressBar
 from sim.experiments.run_spec import RunSpec, ScenarioSpec, derive_seeds, plan_runs
 from sim.experiments.sampled_parameters import SampledParameter, scenario_values
 from sim.experiments.sampling import SENSITIVITY_DESIGNS, Design, sample_matrix, sample_rows
@@ -30,9 +31,15 @@ from sim.inputs.scenario import Scenario, load_scenario, with_values
 from sim.inputs.sections import Section
 from sim.paths import SCENARIOS_DIR, find_named
 
+CHECK_PROGRESS_ROWS = 10_000
+
 
 class ExperimentFile(Section):
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=80, description="also the results folder")
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
+        max_length=80,
+        description="also the results folder: letters, digits, _ . - (not starting with . or -)",
+    )
     description: str = ""
     scenarios: list[str] = Field(min_length=1, description="scenario names in scenarios/ or .toml paths")
     reference: str | None = Field(None, description="scenario the others are compared with")
@@ -142,15 +149,25 @@ def _load_scenarios(spec: ExperimentFile, path: Path) -> dict[str, Scenario]:
 
 
 def _check_runs(
-    path: Path, scenarios: dict[str, Scenario], parameters: list[SampledParameter], samples: np.ndarray
+    path: Path,
+    scenarios: dict[str, Scenario],
+    parameters: list[SampledParameter],
+    samples: np.ndarray,
+    show_progress: bool,
 ) -> None:
     """Every run the design will make must be a valid scenario, so a bad file fails before any run.
 
     The ends of the ranges come first (the clearest message for a range that does not fit);
-    then every sampled row, which also catches rules that tie two fields together.
+    then every sampled row, which also catches rules that tie two fields together. A
+    large design (about a millisecond per row) shows its progress instead of starting silently.
     """
     ends = np.array([[p.low for p in parameters], [p.high for p in parameters]])
-    for entry, scenario in scenarios.items():
+    rows = len(scenarios) * (len(samples) + 2)
+    progress = None
+    if show_progress and rows >= CHECK_PROGRESS_ROWS:
+        print(f"checking the {rows:,} sampled rows against the schema before any run", flush=True)
+        progress = ProgressBar(rows, label="rows checked")
+    for index, (entry, scenario) in enumerate(scenarios.items()):
         raw = scenario.data.model_dump(mode="json")
         base_year = load_scenario_base_year(scenario)
         base_year_file = resolve_base_year_path(scenario.data.world.base_year_file, scenario.directory)
@@ -164,10 +181,18 @@ def _check_runs(
                 check_base_year(Scenario(data=data, source=source), base_year, base_year_file)
             except InputError as exc:
                 raise InputError(f"{exc}\n(narrow that field's range in [sample.ranges])") from None
+            if progress is not None and row % 1000 == 999:
+                progress.update(index * (len(samples) + 2) + row + 1)
+    if progress is not None:
+        progress.update(rows)
+        progress.close()
 
 
-def load_experiment(path: Path) -> Experiment:
-    """Read and check an experiment file and everything it names; nothing runs yet."""
+def load_experiment(path: Path, show_progress: bool = False) -> Experiment:
+    """Read and check an experiment file and everything it names; nothing runs yet.
+
+    `show_progress`: a progress bar on stderr while a large design's rows are checked.
+    """
     path = Path(path)
     spec = validate(ExperimentFile, read_toml(path), str(path))
     scenarios = _load_scenarios(spec, path)
@@ -192,5 +217,5 @@ def load_experiment(path: Path) -> Experiment:
         parameters=tuple(parameters),
         targets=targets,
     )
-    _check_runs(path, scenarios, parameters, experiment.samples())
+    _check_runs(path, scenarios, parameters, experiment.samples(), show_progress)
     return experiment

@@ -32,6 +32,7 @@ from sim.experiments.results_folder import (
     SHARDS,
     finished_run_ids,
     read_manifest,
+    shard_paths,
     write_manifest,
     write_shard,
 )
@@ -146,9 +147,16 @@ def results_folder(
     """Hold the folder for this process, check it, and give the manifest and the runs already done.
 
     Two processes writing one folder would compute runs twice and could overwrite each
-    other's shards, so a second one is refused while the first runs.
+    other's shards, so a second one is refused while the first runs. An experiment that
+    stops before finishing any run (e.g. its Dask scheduler cannot be reached) leaves no
+    results folder behind, so running it again needs no --resume.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    _check_destination(folder)
+    created = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot create the results folder ({exc.strerror})") from None
     with (folder / LOCK).open("w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -157,12 +165,46 @@ def results_folder(
                 f"{folder}: another experiment is writing to this folder right now; wait for it to end "
                 "or choose another --out folder"
             ) from None
-        yield _prepare(folder, experiment, resume)
+        fresh = not _has_results(folder)
+        prepared = _prepare(folder, experiment, resume)
+        try:
+            yield prepared
+        except BaseException:
+            if fresh and not shard_paths(folder):
+                (folder / MANIFEST).unlink(missing_ok=True)
+                if created:
+                    (folder / LOCK).unlink(missing_ok=True)
+                    folder.rmdir()
+            raise
+
+
+def _has_results(folder: Path) -> bool:
+    return (folder / MANIFEST).exists() or (folder / SHARDS).exists()
+
+
+def _check_destination(folder: Path) -> None:
+    """A results folder is new, empty, or one an experiment wrote: never a folder of other files.
+
+    An experiment named `..` or an `--out .` would otherwise write its manifest, shards
+    and lock among the project's own files.
+    """
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise InputError(f"{folder}: exists and is not a folder; choose another --out folder")
+    others = [p.name for p in folder.iterdir() if p.name not in (MANIFEST, SHARDS, LOCK)]
+    if others and not _has_results(folder):
+        raise InputError(
+            f"{folder}: holds other files ({', '.join(sorted(others)[:3])}) and no experiment results; "
+            "choose a new or empty --out folder (nothing was written)"
+        )
 
 
 def _prepare(folder: Path, experiment: Experiment, resume: bool) -> tuple[dict[str, Any], set[int]]:
     fresh = new_manifest(experiment)
-    has_results = (folder / MANIFEST).exists() or (folder / SHARDS).exists()
+    has_results = _has_results(folder)
+    if has_results and not (folder / MANIFEST).exists():
+        read_manifest(folder)  # shards without a manifest: says how to get out
     if has_results and not resume:
         raise InputError(
             f"{folder}: already holds results of an experiment; add --resume to complete it, "

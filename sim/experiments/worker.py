@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.experiments.results_folder import parameter_column
+from sim.experiments.results_folder import RESULT_INDICATORS, parameter_column
 from sim.experiments.run_spec import Batch, RunSpec, ScenarioSpec
 from sim.experiments.sampled_parameters import SampledParameter, scenario_values
 from sim.inputs.base_year import BaseYearData, check_base_year
@@ -19,29 +19,6 @@ from sim.inputs.errors import InputError, validate
 from sim.inputs.scenario import Scenario, ScenarioData, with_values
 from sim.model.model import IndustryModel
 from sim.run.results import annual_frame
-
-# What each run reports, per year (base year included): output and the main indicators.
-RESULT_INDICATORS = (
-    "output_yi",
-    "value_added_yi",
-    "above_scale_output_yi",
-    "firms",
-    "above_scale_firms",
-    "tech_enterprises",
-    "employment",
-    "credit_yi",
-    "defaults",
-    "entries",
-    "exits",
-    "energy_intensity",
-    "output_per_mu_wan",
-    "land_in_use_mu",
-    "local_input_share",
-    "tier2_share",
-    "tier3_share",
-    "quality_index",
-    "fiscal_cost_yi",
-)
 
 _base_years: dict[str, BaseYearData] = {}
 

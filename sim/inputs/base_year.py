@@ -6,10 +6,12 @@ the schema makes sure each figure carries a source and sits in its documented ra
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, create_model, model_validator
+from pydantic import AfterValidator, Field, create_model, model_validator
 
 from sim.inputs.errors import InputError, read_toml, validate
 from sim.inputs.sections import Section
@@ -46,62 +48,96 @@ class ListFigure(Section):
     source: str = Field(min_length=3)
 
 
+@dataclass(frozen=True)
+class Domain:
+    """A figure's domain: its value (and the ends of its range, which are sampled) must satisfy it.
+
+    Outside it the world is meaningless (a negative land area, a share above 1) or cannot
+    be built (parcels of size 0 never fill an area), so the file is refused at load.
+    """
+
+    rule: str
+    holds: Callable[[float], bool]
+
+    def __call__(self, figure: Section) -> Section:
+        for name, number in figure.model_dump(exclude={"source"}).items():
+            items = enumerate(number) if isinstance(number, list) else [(None, number)]
+            for index, item in items:
+                if not self.holds(item):
+                    where = name if index is None else f"{name}[{index}]"
+                    raise ValueError(f"{where} {item} must be {self.rule}")
+        return figure
+
+
+def _domain(rule: str, holds: Callable[[float], bool]) -> AfterValidator:
+    return AfterValidator(Domain(rule, holds))
+
+
+POSITIVE = _domain("> 0", lambda x: x > 0)
+NON_NEGATIVE = _domain(">= 0", lambda x: x >= 0)
+SHARE = _domain("a share in [0, 1]", lambda x: 0 <= x <= 1)
+GROWTH = _domain("a growth rate above -1 (-100%)", lambda x: x > -1)
+AT_LEAST_ONE = _domain(">= 1", lambda x: x >= 1)
+POSITIVE_SHARE = _domain("a share in (0, 1]", lambda x: 0 < x <= 1)
+RATE = _domain("a rate in [0, 1]", lambda x: 0 <= x <= 1)
+
+
 class OutputData(Section):
-    gross_output_yi: RangedFigure
-    above_scale_share: RangedFigure
-    top50_share_of_above_scale: Figure
-    reported_above_scale_growth_2024: Figure
+    gross_output_yi: Annotated[RangedFigure, POSITIVE]
+    above_scale_share: Annotated[RangedFigure, SHARE]
+    top50_share_of_above_scale: Annotated[Figure, POSITIVE_SHARE]
+    reported_above_scale_growth_2024: Annotated[Figure, GROWTH]
 
 
 class FirmData(Section):
-    above_scale: RangedFigure
-    small: RangedFigure
-    above_scale_threshold_yi: Figure
-    largest_firm_yi: Figure
-    tech_enterprise_share_above_scale: Figure
-    tech_enterprises: RangedFigure
+    above_scale: Annotated[RangedFigure, AT_LEAST_ONE]
+    small: Annotated[RangedFigure, NON_NEGATIVE]
+    above_scale_threshold_yi: Annotated[Figure, POSITIVE]
+    largest_firm_yi: Annotated[Figure, POSITIVE]
+    tech_enterprise_share_above_scale: Annotated[Figure, SHARE]
+    tech_enterprises: Annotated[RangedFigure, NON_NEGATIVE]
 
 
 class EmploymentData(Section):
-    workers: RangedFigure
-    skilled_share: RangedFigure
-    annual_wage_yi: RangedFigure
-    skilled_wage_premium: Figure
+    workers: Annotated[RangedFigure, POSITIVE]
+    skilled_share: Annotated[RangedFigure, SHARE]
+    annual_wage_yi: Annotated[RangedFigure, POSITIVE]
+    skilled_wage_premium: Annotated[Figure, NON_NEGATIVE]
 
 
 class CreditData(Section):
-    industrial_loans_yi: RangedFigure
-    lending_headroom: Figure
-    loan_rate: Figure
+    industrial_loans_yi: Annotated[RangedFigure, POSITIVE]
+    lending_headroom: Annotated[Figure, NON_NEGATIVE]
+    loan_rate: Annotated[Figure, RATE]
 
 
 class LandData(Section):
-    occupied_mu: RangedFigure
-    vacant_mu: Figure
-    idle_mu: Figure
-    vacant_parcel_mu: Figure
+    occupied_mu: Annotated[RangedFigure, POSITIVE]
+    vacant_mu: Annotated[Figure, NON_NEGATIVE]
+    idle_mu: Annotated[Figure, NON_NEGATIVE]
+    vacant_parcel_mu: Annotated[Figure, POSITIVE]
 
 
 class EnergyData(Section):
-    price_yuan_per_tce: RangedFigure
+    price_yuan_per_tce: Annotated[RangedFigure, POSITIVE]
 
 
 class HeterogeneityData(Section):
     """How firms differ within the base year: dispersions and starting conditions."""
 
-    smallest_firm_yi: RangedFigure
-    small_firm_dispersion: RangedFigure
-    productivity_dispersion: RangedFigure
-    energy_dispersion: RangedFigure
-    quality_dispersion: RangedFigure
-    utilisation_low: RangedFigure
-    utilisation_high: RangedFigure
-    skilled_pool_share: RangedFigure
-    small_firm_credit_access: RangedFigure
+    smallest_firm_yi: Annotated[RangedFigure, POSITIVE]
+    small_firm_dispersion: Annotated[RangedFigure, NON_NEGATIVE]
+    productivity_dispersion: Annotated[RangedFigure, NON_NEGATIVE]
+    energy_dispersion: Annotated[RangedFigure, NON_NEGATIVE]
+    quality_dispersion: Annotated[RangedFigure, NON_NEGATIVE]
+    utilisation_low: Annotated[RangedFigure, POSITIVE_SHARE]
+    utilisation_high: Annotated[RangedFigure, POSITIVE_SHARE]
+    skilled_pool_share: Annotated[RangedFigure, SHARE]
+    small_firm_credit_access: Annotated[RangedFigure, SHARE]
 
 
 class DigitalData(Section):
-    tier_shares: ListFigure
+    tier_shares: Annotated[ListFigure, SHARE]
 
 
 class Cluster(Section):
@@ -167,6 +203,12 @@ class BaseYearData(Section):
             raise ValueError(f"cluster keys must be unique, got {keys}")
         if sum(c.task_forces for c in self.clusters) != 24:
             raise ValueError("clusters' task_forces must add up to the plan's 24 task forces")
+        fewest = self.firms.above_scale.low
+        if self.output.top50_share_of_above_scale.value <= min(50, fewest) / fewest:
+            raise ValueError(
+                "output.top50_share_of_above_scale must exceed the share 50 equal firms would have "
+                f"among the fewest above-scale firms sampled (50 / {fewest:g})"
+            )
         tiers = self.digital.tier_shares.value
         if len(tiers) != 4 or abs(sum(tiers) - 1.0) > 1e-3:
             raise ValueError("digital.tier_shares must be four shares (tiers 0-3) summing to 1")
@@ -253,16 +295,26 @@ def figure_at(data: BaseYearData, figure: str) -> RangedFigure:
 
 
 def resolve_base_year_path(name: str, relative_to: Path | None) -> Path:
-    """Find a base-year file: as given, next to the scenario, or among the shipped data."""
-    candidates = [Path(name)]
-    if relative_to is not None:
-        candidates.append(relative_to / name)
-    candidates.append(DATA_DIR / name)
+    """Find a base-year file: an absolute path, else next to the scenario naming it, else a shipped one.
+
+    Never in the working folder: a `base_year_2024.toml` that happens to lie there would
+    otherwise replace the shipped data without a word.
+    """
+    path = Path(name)
+    if path.is_absolute():
+        candidates = [path]
+    else:
+        candidates = [*([relative_to / path] if relative_to is not None else []), DATA_DIR / path]
     for candidate in candidates:
         if candidate.is_file():
             return candidate
     tried = ", ".join(str(c) for c in candidates)
     raise InputError(f"base-year file '{name}' not found (looked in: {tried})")
+
+
+def scenario_base_year_path(scenario: Scenario) -> Path:
+    """The base-year file a scenario uses (see resolve_base_year_path)."""
+    return resolve_base_year_path(scenario.data.world.base_year_file, scenario.directory)
 
 
 def load_base_year(path: Path = DEFAULT_BASE_YEAR_FILE) -> BaseYearData:
@@ -272,7 +324,7 @@ def load_base_year(path: Path = DEFAULT_BASE_YEAR_FILE) -> BaseYearData:
 
 def load_scenario_base_year(scenario: Scenario) -> BaseYearData:
     """The base-year data a scenario points at, checked against the scenario."""
-    path = resolve_base_year_path(scenario.data.world.base_year_file, scenario.directory)
+    path = scenario_base_year_path(scenario)
     return check_base_year(scenario, load_base_year(path), path)
 
 

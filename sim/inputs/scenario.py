@@ -70,7 +70,7 @@ class RunSettings(Section):
 class WorldSettings(Section):
     base_year_file: str = Field(
         "base_year_2024.toml",
-        description="base-year data file: a path, a name next to the scenario, or one in sim/data/",
+        description="base-year data file: absolute, relative to the scenario file, or a name in sim/data/",
     )
     gross_output_yi: float | None = Field(
         None, gt=0, description="override of the base-year gross output (must lie in the file's range)"
@@ -172,15 +172,22 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
 
 
 def with_values(data: dict[str, Any], values: dict[str, Any], origin: str) -> dict[str, Any]:
-    """A copy of raw scenario data with each 'section.field' path set to its value."""
-    merged = copy.deepcopy(data)
+    """A copy of raw scenario data with each 'section.field' path set to its value.
+
+    Only the tables on the paths are copied (the rest is shared with `data`, and never
+    changed): a batch checks and runs one copy per sampled row.
+    """
+    merged = dict(data)
     for key, value in values.items():
         *parents, last = key.split(".")
         node: Any = merged
         for part in parents:
-            child = node.setdefault(part, {})
+            child = node.get(part, {})
             if not isinstance(child, dict | list):
                 raise InputError(f"{origin} {key!r}: '{part}' is a value, not a section")
+            node[part] = child = (
+                dict(child) if isinstance(child, dict) else list(child)
+            )  # copy before changing
             node = child
         if isinstance(node, list):  # 'section.field.N': item N of a per-tier tuple
             if not (last.isdigit() and int(last) < len(node)):

@@ -14,9 +14,17 @@ CostRatio = Annotated[float, Ge(0), Le(2)]
 
 
 class Section(BaseModel):
-    """A strict, immutable block of a file (scenario, base year, experiment, ...): unknown keys are errors."""
+    """A strict, immutable block of a file (scenario, base year, experiment, ...): unknown keys are errors.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    Numbers must be finite numbers, booleans true or false: pydantic's lax mode would read
+    `"2000"` or `true` as a number and accept `inf` and `nan`, so a typo would run as a
+    silently different value. Files are validated as JSON (`sim.inputs.errors.validate`),
+    where strict mode still takes an array for a tuple, as TOML writes it.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, strict=True, allow_inf_nan=False
+    )
 
 
 def field_bounds(field: Any) -> tuple[float | None, float | None]:

@@ -71,7 +71,7 @@ def compare(first: Scenario, second: Scenario, seed: int) -> Comparison:
 
 
 def comparison_rows(comparison: Comparison) -> list[dict[str, object]]:
-    """One record per indicator and year: both values and their difference."""
+    """One record per indicator and year: both values and their difference (None where undefined)."""
     rows = []
     for label, column, _ in COMPARED:
         for a, b in zip(
@@ -83,12 +83,17 @@ def comparison_rows(comparison: Comparison) -> list[dict[str, object]]:
                     "indicator": label,
                     "column": column,
                     "year": int(a.year),
-                    "first": float(first),
-                    "second": float(second),
-                    "difference": float(second - first),
+                    "first": _number(first),
+                    "second": _number(second),
+                    "difference": _number(second - first),
                 }
             )
     return rows
+
+
+def _number(value: float) -> float | None:
+    """A value for JSON: None where it is undefined (e.g. an approval rate without requests), not NaN."""
+    return None if pd.isna(value) else float(value)
 
 
 def format_comparison(comparison: Comparison) -> str:

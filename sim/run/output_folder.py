@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from sim.inputs.errors import InputError  # noqa: E402
 from sim.run.results import annual_frame, cluster_frame, quarterly_frame, target_results  # noqa: E402
 
 if TYPE_CHECKING:
@@ -54,8 +55,11 @@ def plot_output(model: IndustryModel, path: Path) -> None:
 
 def write_atomically(directory: Path, writers: dict[str, Callable[[Path], object]]) -> list[Path]:
     """Call each writer on a staging path, then move all files into `directory` together."""
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".sim-run-", dir=directory.parent))
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".sim-run-", dir=directory.parent))
+    except OSError as exc:
+        raise InputError(f"--out {directory}: cannot be created ({exc.strerror})") from None
     try:
         for name, writer in writers.items():
             writer(staging / name)

@@ -27,7 +27,7 @@ import pandas as pd
 from optuna.trial import TrialState
 
 from sim.experiments.progress import ProgressBar
-from sim.experiments.results_folder import read_runs, shard_paths, write_shard
+from sim.experiments.results_folder import read_shards, shard_paths, write_shard
 from sim.experiments.run_into_folder import batch_size
 from sim.experiments.run_spec import Batch, RunSpec, ScenarioSpec, batches
 from sim.experiments.runner import run_batches
@@ -59,7 +59,7 @@ class _Phase:
         self.years = [year for year, _ in search.targets]
         self.outcomes: list[pd.DataFrame] = []
         if shard_paths(folder):
-            self.outcomes.append(RunOutcomes.of(read_runs(folder, RUN_COLUMNS), self.years).table)
+            self.outcomes.append(RunOutcomes.of(read_shards(folder, RUN_COLUMNS), self.years).table)
 
     def done(self) -> set[int]:
         return {int(i) for table in self.outcomes for i in table.index}

@@ -244,7 +244,9 @@ def load_search(path: Path) -> Search:
     futures = search_futures(spec.root_seed, parameters, spec.futures)
     verification = verification_futures(spec.root_seed, parameters, spec.verification_futures, futures)
     _check_corners(path, base, levers)
-    _check_runs(path, scenarios, parameters, np.vstack([futures.samples, verification.samples]))
+    _check_runs(
+        path, scenarios, parameters, np.vstack([futures.samples, verification.samples]), show_progress=False
+    )
     return Search(
         name=spec.name,
         description=spec.description,

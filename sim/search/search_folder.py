@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.experiments.results_folder import LOCK, MANIFEST, SHARDS, read_manifest, write_manifest
+from sim.experiments.results_folder import LOCK, MANIFEST, SHARDS, read_manifest_object, write_manifest
 from sim.experiments.run_into_folder import LIBRARIES, model_hash
 from sim.inputs.errors import InputError
 from sim.inputs.levers import lever_paths
@@ -53,7 +53,7 @@ IDENTITY = (
 def is_search_folder(folder: Path) -> bool:
     """Whether a results folder holds a search (rather than an experiment)."""
     try:
-        return read_manifest(folder).get("kind") == KIND
+        return read_manifest_object(folder).get("kind") == KIND
     except InputError:
         return False
 
@@ -129,7 +129,7 @@ def new_manifest(search: Search) -> dict[str, Any]:
 
 
 def _check_resumable(folder: Path, fresh: dict[str, Any]) -> dict[str, Any]:
-    old = read_manifest(folder)
+    old = read_manifest_object(folder)
     if old.get("kind") != KIND:
         raise InputError(f"{folder / MANIFEST}: holds an experiment, not a search; use another folder")
     changed = [key for key in IDENTITY if old.get(key) != fresh[key]]

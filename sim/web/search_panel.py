@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from sim.analysis.search_mixes import mix_levers
 from sim.analysis.search_report import VERIFIED, SearchReport, build_search_report
-from sim.experiments.results_folder import read_manifest
+from sim.experiments.results_folder import read_manifest_object
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import with_values
 from sim.search.search_folder import is_search_folder
@@ -56,7 +56,7 @@ def finished_searches(root: Path = RESULTS_DIR) -> list[Path]:
     if not root.is_dir():
         return []
     found = [folder for folder in sorted(root.iterdir()) if folder.is_dir() and is_search_folder(folder)]
-    return [folder for folder in found if read_manifest(folder).get("complete")]
+    return [folder for folder in found if read_manifest_object(folder).get("complete")]
 
 
 def mix_settings(report: SearchReport, number: int) -> Settings:

@@ -1,10 +1,10 @@
-"""`python -m sim web`: serve the page with everything it needs from this machine.
+"""`python -m sim web`: serve the page with everything it needs from this machine, to its own pages only.
 
-Solara's front end (scripts, styles, fonts) is served from the `solara-assets` package
-through Solara's asset proxy, which looks in its cache folder (where that package
-installs) before any CDN; `pyproject.toml` pins the versions that match. The server's
-own calls home are switched off: usage telemetry, and the check page that development
-mode embeds.
+What the server promises is in docs/server.md: it listens where `--host` says (127.0.0.1
+by default); Solara's front end comes read-only from the installed `solara-assets`
+package (sim/web/installed_assets.py; `pyproject.toml` pins the versions that match),
+never from a CDN; usage telemetry and development mode's check page are off; and a
+request must name an allowed host and come from a page of one (sim/web/request_guard.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ import os
 import socket
 import warnings
 
+import uvicorn
+
 from sim.inputs.errors import InputError
+from sim.web.request_guard import RequestGuard, allowed_hosts, check_host_names
 
 APP = "sim.web.app"
 
@@ -23,34 +26,63 @@ def configure_offline() -> None:
     import solara.server.settings
     import solara.settings
 
+    from sim.web.installed_assets import serve_installed_assets_only
+
     solara.settings.assets.proxy = True  # front end from the installed assets, not a CDN
     solara.server.settings.telemetry.mixpanel_enable = False
     solara.server.settings.main.mode = "production"  # no check page, no auto-reload
+    serve_installed_assets_only()
 
 
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, extra_hosts: tuple[str, ...] = ()) -> None:
     """Run the page's server until interrupted; an InputError if the port cannot be had.
 
-    The socket is bound before the "serving on" line is printed, so the line (which the
-    browser tests wait for) means the address is ours.
+    The "serving on" line (which the browser tests wait for) is printed once the server
+    accepts connections, so it means the page can be loaded.
     """
-    os.environ["SOLARA_APP"] = APP
+    check_host_names(extra_hosts)
+    hosts = allowed_hosts(host, extra_hosts)
+    sock = _bound_socket(host, port)
+    os.environ["SOLARA_APP"] = APP  # read when Solara's server module is first imported
     configure_offline()
     # Solara warns on every plain-http page load that cookies fall back to samesite=lax,
     # which is what a page served on an intranet without https wants.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
-    import uvicorn
+    import solara.server.starlette
 
+    config = uvicorn.Config(RequestGuard(solara.server.starlette.app, hosts), log_level="warning")
+    shown = f"[{host}]" if ":" in host else host
+    line = (
+        f"serving the Dazu web page on http://{shown}:{port} (Ctrl-C stops it); "
+        f"allowed host names: {', '.join(hosts)}"
+    )
+    _AnnouncingServer(config, line).run(sockets=[sock])
+
+
+def _bound_socket(host: str, port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
+        reason = exc.strerror or str(exc)
         raise InputError(
-            f"--host {host} --port {port}: cannot listen there ({exc.strerror}); "
-            "is another server using the port? Choose another with --port"
+            f"--host {host} --port {port}: cannot listen there ({reason}); "
+            "is another server using the port, or is the address not this machine's? "
+            "Choose another with --port or --host"
         ) from None
-    print(f"serving the Dazu web page on http://{host}:{port} (Ctrl-C stops it)", flush=True)
-    config = uvicorn.Config("solara.server.starlette:app", log_level="warning")
-    uvicorn.Server(config).run(sockets=[sock])
+    return sock
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that prints one line once it accepts connections."""
+
+    def __init__(self, config: uvicorn.Config, line: str) -> None:
+        super().__init__(config)
+        self.line = line
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if not self.should_exit:
+            print(self.line, flush=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import threading
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -26,7 +25,7 @@ import tomli_w
 from sim.analysis.odds import Cancelled, Odds, TargetOdds, estimate_odds
 from sim.analysis.probability import paired_difference
 from sim.inputs.base_year import load_scenario_base_year
-from sim.inputs.errors import InputError
+from sim.inputs.errors import InputError, parse_toml
 from sim.inputs.scenario import (
     Scenario,
     load_scenario,
@@ -152,12 +151,10 @@ def from_upload(filename: str, data: bytes) -> Settings:
     """
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise PageError(zh=f"{filename}：文件是空的", en=f"{filename}: the file is empty")
-    try:
-        raw = tomllib.loads(decode_upload(filename, data))
-    except tomllib.TOMLDecodeError as exc:
-        raise PageError(
-            zh=f"{filename}：不是有效的 TOML 格式（{exc}）", en=f"{filename}: not valid TOML: {exc}"
-        ) from None
+    try:  # the project's reader: bounded nesting and size, as for files on disk
+        raw = parse_toml(decode_upload(filename, data), filename)
+    except InputError as exc:
+        raise PageError(zh=f"{filename}：不是有效的 TOML 格式（{exc}）", en=str(exc)) from None
     parent = raw.get("extends")
     if parent is not None and (not isinstance(parent, str) or parent not in _names_in(SCENARIOS_DIR)):
         raise PageError(

@@ -18,8 +18,7 @@ from sim.analysis.probability import paired_difference_from_counts, wilson_inter
 from sim.analysis.report import build_report, report_json, report_markdown, write_report
 from sim.analysis.report_charts import chart_figures, fan_figure, png_bytes
 from sim.analysis.report_html import font_subset
-from sim.experiments.results_folder import parameter_column, write_manifest, write_shard
-from sim.experiments.worker import RESULT_INDICATORS
+from sim.experiments.results_folder import RESULT_INDICATORS, parameter_column, write_manifest, write_shard
 from sim.inputs.errors import InputError
 
 YEARS = list(range(2024, 2031))

@@ -26,8 +26,9 @@ def test_run_prints_the_annual_table_and_targets():
     code, out, err = run_cli("run", "scenarios/baseline.toml", "--seed", "1")
     assert code == 0, err
     lines = out.splitlines()
-    assert "output 亿元" in lines[1] and "above-scale" in lines[1] and "万元/mu" in lines[1]
-    years = [line.split()[0] for line in lines[2:9]]
+    assert lines[1] == "base-year data: sim/data/base_year_2024.toml"
+    assert "output 亿元" in lines[2] and "above-scale" in lines[2] and "万元/mu" in lines[2]
+    years = [line.split()[0] for line in lines[3:10]]
     assert years == [str(y) for y in range(2024, 2031)]
     assert any(line.startswith("target 2027: output >= 700 亿元") for line in lines)
     assert any(line.startswith("target 2030: output >= 1,000 亿元") for line in lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -18,7 +20,7 @@ from sim.inputs.scenario import (
     load_scenario,
     with_calibrated_defaults,
 )
-from tests.conftest import BASELINE
+from tests.conftest import BASELINE, run_cli
 
 HISTORY = load_history()
 TRUE = np.array([0.02, 0.045])  # demand_growth_shift, certification_rate
@@ -121,3 +123,41 @@ def test_a_calibration_file_naming_an_unknown_parameter_is_an_input_error(tmp_pa
     bad.write_text(text.replace("innovation.certification_rate", "innovation.certificaton_rate"), "utf-8")
     with pytest.raises(InputError, match="innovation.certificaton_rate.*not a scenario parameter"):
         load_calibration(bad)
+
+
+def _checkpoint_with(evaluation: dict) -> str:
+    from sim.credibility.msm import search_signature
+
+    return json.dumps({"seeds": [1, 2], "signature": search_signature(), "evaluations": [evaluation]})
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (bytes(range(256)), "not valid JSON"),
+        (b"[]", "a JSON object was expected"),
+        (b'{"seeds": [1, 2]}'.replace(b"}", b', "signature": null}'), "of another search"),
+        (_checkpoint_with({"x": [float("nan"), 0.0], "per_seed": [[0.0] * 5] * 2}).encode(), "finite number"),
+        (_checkpoint_with({"x": [0.0, 0.0], "per_seed": [[0.0]] * 2}).encode(), "seeds' moments"),
+    ],
+)
+def test_a_damaged_checkpoint_is_refused_before_any_run(tmp_path, content, fragment):
+    path = tmp_path / "checkpoint.json"
+    path.write_bytes(content)
+    args = (
+        "--replications",
+        "2",
+        "--checkpoint",
+        str(path),
+        "--resume",
+        "--output",
+        str(tmp_path / "c.toml"),
+    )
+    result = run_cli("calibrate", *args)
+    assert result.code == 2 and fragment in result.err, result.err
+    assert not (tmp_path / "c.toml").exists()
+
+
+def test_a_folder_is_no_checkpoint(tmp_path):
+    result = run_cli("calibrate", "--replications", "2", "--checkpoint", str(tmp_path))
+    assert result.code == 2 and "is not a file" in result.err

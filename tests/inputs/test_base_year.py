@@ -1,4 +1,4 @@
-"""The built base-year world reproduces the totals of the file it was given."""
+"""The built base-year world reproduces the totals of the file it was given; bad figures are refused."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import tomllib
 
 import numpy as np
 import pytest
+import tomli_w
+from pydantic import AfterValidator
 
-from sim.inputs.base_year import DEFAULT_BASE_YEAR_FILE, BaseYearData, load_base_year
+from sim.inputs.base_year import DEFAULT_BASE_YEAR_FILE, BaseYearData, Figure, ListFigure, load_base_year
 from sim.inputs.errors import InputError, validate
 from sim.inputs.scenario import ScenarioData, default_scenario
 from sim.model.model import IndustryModel
 from sim.model.parcels import ParcelStatus
+from tests.conftest import ROOT, run_cli
 
 DATA = load_base_year()
 
@@ -104,6 +107,17 @@ def _broken(mutate) -> dict:
         (lambda r: r["cluster_columns"].pop("demand_growth"), "lacks a source for ['demand_growth']"),
         (lambda r: r["clusters"][2].update(task_forces=9), "24 task forces"),
         (lambda r: r["firms"].update(extra={"value": 1, "source": "x"}), "unknown field 'firms.extra'"),
+        (lambda r: r["land"]["vacant_mu"].update(value=-1500.0), "value -1500.0 must be >= 0"),
+        (lambda r: r["land"]["vacant_parcel_mu"].update(value=0), "value 0.0 must be > 0"),
+        (
+            lambda r: r["digital"]["tier_shares"].update(value=[1.5, -0.33, -0.07, -0.1]),
+            "value[0] 1.5 must be a share in [0, 1]",
+        ),
+        (lambda r: r["firms"]["above_scale_threshold_yi"].update(value=float("nan")), "finite number"),
+        (lambda r: r["output"]["gross_output_yi"].update(high=float("inf")), "finite number"),
+        (lambda r: r["employment"]["workers"].update(low=-5.0), "low -5.0 must be > 0"),
+        (lambda r: r["land"]["idle_mu"].update(value="900"), "must be a number, not a string"),
+        (lambda r: r["firms"]["above_scale"].update(value=True), "must be a number, not true or false"),
     ],
 )
 def test_bad_base_year_file_is_rejected(mutate, expected):
@@ -111,3 +125,46 @@ def test_bad_base_year_file_is_rejected(mutate, expected):
         validate(BaseYearData, _broken(mutate), "my_base.toml")
     assert "my_base.toml" in str(error.value)
     assert expected in str(error.value)
+
+
+def test_every_figure_has_a_domain():
+    """A new figure without a domain could run with a negative area or a share above 1."""
+    for section_name, section in BaseYearData.model_fields.items():
+        block = section.annotation
+        if not (isinstance(block, type) and hasattr(block, "model_fields")):
+            continue
+        for name, field in block.model_fields.items():
+            if isinstance(field.annotation, type) and issubclass(field.annotation, Figure | ListFigure):
+                domains = [m for m in field.metadata if isinstance(m, AfterValidator)]
+                assert domains, f"{section_name}.{name} has no domain (POSITIVE, SHARE, ... in base_year.py)"
+
+
+def test_zero_parcel_size_is_refused_before_the_world_is_built(tmp_path):
+    """It used to hang the world build: parcels of size 0 never fill the vacant land."""
+    raw = _broken(lambda r: r["land"]["vacant_parcel_mu"].update(value=0.0))
+    (tmp_path / "zero.toml").write_text(tomli_w.dumps(raw), encoding="utf-8")
+    (tmp_path / "s.toml").write_text('name = "s"\n[world]\nbase_year_file = "zero.toml"\n', encoding="utf-8")
+    result = run_cli("run", str(tmp_path / "s.toml"), "--out", str(tmp_path / "out"))
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "land.vacant_parcel_mu" in result.err and not (tmp_path / "out").exists()
+
+
+def test_a_base_year_file_in_the_working_folder_does_not_replace_the_shipped_one(tmp_path):
+    raw = _broken(lambda r: r["output"]["gross_output_yi"].update(value=520.0))
+    (tmp_path / "base_year_2024.toml").write_text(tomli_w.dumps(raw), encoding="utf-8")
+    result = run_cli("run", "baseline", cwd=tmp_path)
+    assert result.code == 0, result.err
+    shipped = ROOT / "sim" / "data" / "base_year_2024.toml"
+    assert f"base-year data: {shipped}" in result.out
+    assert "2024        575.0" in result.out
+
+
+def test_a_base_year_file_next_to_the_scenario_is_used_and_named(tmp_path):
+    raw = _broken(lambda r: r["output"]["gross_output_yi"].update(value=520.0))
+    (tmp_path / "mine.toml").write_text(tomli_w.dumps(raw), encoding="utf-8")
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('name = "s"\n[world]\nbase_year_file = "mine.toml"\n', encoding="utf-8")
+    result = run_cli("run", str(scenario), cwd=ROOT)
+    assert result.code == 0, result.err
+    assert f"base-year data: {tmp_path / 'mine.toml'}" in result.out
+    assert "2024        520.0" in result.out

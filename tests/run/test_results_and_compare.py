@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import json
 
 import pytest
 
@@ -10,7 +10,7 @@ from sim.inputs.scenario import load_scenario
 from sim.model.indicators import FLOWS, STOCKS
 from sim.run.compare import COMPARED, compare, comparison_rows
 from sim.run.results import annual_frame, quarterly_frame, target_results
-from tests.conftest import BASELINE, ROOT
+from tests.conftest import BASELINE, ROOT, run_cli
 
 
 def test_annual_flows_sum_their_quarters_and_stocks_are_the_year_end(baseline_run):
@@ -44,11 +44,24 @@ def test_a_scenario_compared_with_itself_differs_by_nothing_and_another_by_its_l
     baseline = load_scenario(BASELINE)
     same = comparison_rows(compare(baseline, baseline, seed=5))
     assert len(same) == len(COMPARED) * 7  # every indicator in 2024..2030
-    assert all(row["difference"] == 0 or math.isnan(row["difference"]) for row in same)
+    assert all(row["difference"] in (0, None) for row in same)
 
     other = comparison_rows(compare(baseline, load_scenario(ROOT / "scenarios" / "all_plans.toml"), seed=5))
     for row in other:
-        if not math.isnan(row["difference"]):
+        if row["difference"] is not None:
             assert row["difference"] == pytest.approx(row["second"] - row["first"])
     output_2030 = next(r for r in other if r["column"] == "output_yi" and r["year"] == 2030)
     assert output_2030["difference"] > 0
+
+
+def test_compare_json_is_strict_json_with_null_where_a_value_is_undefined():
+    """`NaN` is not JSON: a strict parser (or another language's) refuses the whole output."""
+    result = run_cli("compare", "baseline", "all_plans", "--json")
+    assert result.code == 0, result.err
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    rows = json.loads(result.out, parse_constant=refuse)
+    undefined = [row for row in rows if row["first"] is None]
+    assert undefined and all(row["column"] == "loan_approval_rate" for row in undefined)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.experiments.results_folder import read_runs, shard_paths
+from sim.experiments.results_folder import read_shards, shard_paths
 from sim.search.optimiser import candidates, open_study
 from sim.search.search_file import load_search
 from sim.search.search_folder import SEARCH_RUNS, VERIFICATION_RUNS
@@ -46,8 +46,8 @@ def outcome(folder: Path) -> dict:
     return {
         "trials": trials,
         "frontier": manifest["frontier"],
-        "search": read_runs(folder / SEARCH_RUNS),
-        "verification": read_runs(folder / VERIFICATION_RUNS),
+        "search": read_shards(folder / SEARCH_RUNS),
+        "verification": read_shards(folder / VERIFICATION_RUNS),
     }
 
 

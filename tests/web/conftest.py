@@ -1,12 +1,12 @@
 """Browser fixtures: our server on a free local port, Debian's headless Chromium, one page a test.
 
 Every request the page makes is routed: anything not on 127.0.0.1/localhost is blocked
-and fails the test (the page must work without internet access). The server's own
-fallback for a front-end file missing from solara-assets (a fetch from a CDN) points at a
-closed local port, so a missing file fails here even on a machine with internet. Chromium
-sees no font of the machine but DejaVu (its own fontconfig file): the page must bring its
-Chinese font itself, as on a fresh machine. Each test leaves a screenshot in
-test-artifacts/screenshots/, which CI keeps.
+and fails the test (the page must work without internet access). The server has no CDN
+fallback (sim/web/installed_assets.py), and the CDN setting points at a closed local port
+besides, so a front-end file missing from solara-assets fails here even on a machine with
+internet. Chromium sees no font of the machine but DejaVu (its own fontconfig file): the
+page must bring its Chinese font itself, as on a fresh machine. Each test leaves a
+screenshot in test-artifacts/screenshots/, which CI keeps.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -80,36 +81,45 @@ def browser(tmp_path_factory):
         chromium.close()
 
 
-@pytest.fixture(scope="session")
-def web_url(browser) -> Iterator[str]:
-    """`python -m sim web` on a free port, as a user starts it."""
+@contextmanager
+def running_server(
+    *args: str, log_name: str = "web-server.log", env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`python -m sim web --port P ARGS` as a user starts it; its URL once it says it serves.
+
+    The "serving on" line is promised only once the server accepts connections, so the
+    first request goes out at once, with no retry.
+    """
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
-    log = (ROOT / "test-artifacts").joinpath("web-server.log")
+    log = ROOT / "test-artifacts" / log_name
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "sim", "web", "--port", str(port)],
+            [sys.executable, "-m", "sim", "web", "--port", str(port), *args],
             cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", "SOLARA_ASSETS_CDN": NO_CDN},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "SOLARA_ASSETS_CDN": NO_CDN, **(env or {})},
         )
         try:
             deadline = time.monotonic() + SERVER_START_SECONDS
-            while True:
-                try:
-                    urllib.request.urlopen(url, timeout=5).close()
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail(f"the web server did not start; see {log}")
-                    time.sleep(0.5)
-            assert f"http://127.0.0.1:{port}" in log.read_text(), "the server should say where it serves"
+            while f"serving the Dazu web page on http://127.0.0.1:{port}" not in log.read_text():
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the web server did not start; see {log}")
+                time.sleep(0.2)
+            urllib.request.urlopen(url, timeout=30).close()
             yield url
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def web_url(browser) -> Iterator[str]:
+    """`python -m sim web` on a free port, as a user starts it."""
+    with running_server() as url:
+        yield url
 
 
 @dataclass
