@@ -165,7 +165,8 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument(
         "--output",
         type=Path,
-        help="file to write (default sim/data/posterior.toml, msm: sim/data/calibration.toml)",
+        help="file to write (default sim/data/posterior.toml, msm: sim/data/calibration.toml); "
+        "abc with --output writes no defaults",
     )
     calibrate.add_argument(
         "--keep-defaults",
@@ -583,7 +584,7 @@ def _calibrate_posterior(args: argparse.Namespace) -> int:
     history_file = DEFAULT_HISTORY_FILE.name
     write_toml(posterior_document(fit, command, history_file), output, HEADER)
     print(f"\nwrote {os.path.relpath(output)}")
-    if not args.keep_defaults:
+    if not args.keep_defaults and args.output is None:
         write_toml(point_values_document(fit, command, history_file), DEFAULT_CALIBRATION_FILE, POINT_HEADER)
         print(f"wrote {os.path.relpath(DEFAULT_CALIBRATION_FILE)} (single runs' defaults: posterior medians)")
     return 0

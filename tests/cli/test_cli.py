@@ -75,6 +75,31 @@ def test_out_writes_series_and_chart(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".sim-run-")]
 
 
+def test_calibrate_by_abc_writes_the_posterior_to_output_and_leaves_the_shipped_files(tmp_path):
+    from sim.inputs.calibration_file import DEFAULT_CALIBRATION_FILE
+    from sim.inputs.posterior_file import DEFAULT_POSTERIOR_FILE, load_posterior
+
+    shipped = DEFAULT_CALIBRATION_FILE.read_bytes(), DEFAULT_POSTERIOR_FILE.read_bytes()
+    output = tmp_path / "posterior.toml"
+    budget = ["--population", "3", "--generations", "1", "--max-simulations", "10", "--predictive-draws", "3"]
+    args = [
+        "calibrate",
+        *budget,
+        "--workers",
+        "1",
+        "--checkpoint",
+        str(tmp_path / "abc.db"),
+        "--output",
+        str(output),
+    ]
+    result = run_cli(*args)
+    assert result.code == 0, result.err
+    assert "prior (uniform)" in result.out and "single runs' defaults" not in result.out
+    posterior = load_posterior(output)
+    assert posterior is not None and len(posterior.weights) == 3
+    assert (DEFAULT_CALIBRATION_FILE.read_bytes(), DEFAULT_POSTERIOR_FILE.read_bytes()) == shipped
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -144,7 +169,16 @@ def test_facts_prints_each_fact_with_reference():
 
 def test_calibrate_writes_a_file_and_resumes(tmp_path):
     checkpoint, output = tmp_path / "ck.json", tmp_path / "calibration.toml"
-    args = ["--replications", "2", "--max-evaluations", "2", "--checkpoint", str(checkpoint)]
+    args = [
+        "--method",
+        "msm",
+        "--replications",
+        "2",
+        "--max-evaluations",
+        "2",
+        "--checkpoint",
+        str(checkpoint),
+    ]
     first = run_cli("calibrate", *args, "--output", str(output))
     assert first.code == 0, first.err
     assert "innovation.certification_rate" in first.out and output.is_file()
