@@ -257,9 +257,10 @@ def _figure_overrides_schema() -> type[Section]:
             sections.setdefault(section, {})[name] = (float | None, Field(None, description=description))
     blocks: dict[str, Any] = {}
     for section, fields in sections.items():
-        block = create_model(f"{section.title()}Figures", __base__=Section, **fields)
+        block = create_model(f"{section.title()}Figures", __base__=Section, __module__=__name__, **fields)
+        globals()[block.__name__] = block  # importable by name, so scenarios pickle to worker processes
         blocks[section] = (block, block())
-    return create_model("FigureOverrides", __base__=Section, **blocks)
+    return create_model("FigureOverrides", __base__=Section, __module__=__name__, **blocks)
 
 
 if TYPE_CHECKING:

@@ -49,3 +49,15 @@ def test_a_tuple_item_is_a_path_of_its_own():
     assert value_at(changed, "digital.upgrade_cost.3") is None
     with pytest.raises(InputError, match="'3' is not an item"):
         with_values(raw, {"digital.upgrade_cost.3": 0.1}, "test")
+
+
+def test_a_scenario_with_figure_overrides_pickles_for_worker_processes():
+    """The overrides' schema is built at import; its classes must be importable by name, or a
+    scenario cannot be sent to a worker (the calibration's predictive runs failed so)."""
+    import pickle
+
+    from sim.inputs.scenario import load_scenario
+    from sim.paths import SCENARIOS_DIR
+
+    scenario = load_scenario(SCENARIOS_DIR / "baseline.toml", ["world.figures.land.occupied_mu=16000"])
+    assert pickle.loads(pickle.dumps(scenario)) == scenario
