@@ -70,12 +70,12 @@ def _parser() -> argparse.ArgumentParser:
         "report", help="probabilities, fan charts, plan effects, costs, sensitivity: report.md in the folder"
     )
     report.add_argument(
-        "--lang", choices=["zh", "en"], default="zh", help="language of the report (default zh: Chinese)"
+        "--lang", choices=["zh", "en"], default=None, help="language of the report (default zh: Chinese)"
     )
     report.add_argument(
         "--format",
         choices=["md", "html"],
-        default="md",
+        default=None,
         help="md: Markdown with PNG charts beside it; html: one self-contained file (charts and font inside)",
     )
     report.add_argument("folder", type=Path, help="results folder, e.g. results/target_probability")
@@ -430,8 +430,16 @@ def _report(args: argparse.Namespace) -> int:
     from sim.search.search_folder import is_search_folder
 
     if is_search_folder(args.folder):
+        if args.lang == "zh" or args.format == "html":
+            raise InputError(
+                f"{args.folder}: a search's report is written in English Markdown only "
+                "(no --lang zh, no --format html yet)"
+            )
         return _search_report(args)
     from sim.analysis.report import build_report, render_report, report_json, write_report
+
+    args.lang = args.lang or "zh"
+    args.format = args.format or "md"
 
     report = build_report(args.folder)
     if args.json:

@@ -107,7 +107,11 @@ def audit_summary(folder: Path, command: str) -> dict[str, Any]:
         )
     parameters = manifest["parameters"]
     notes = _current_notes(Path(manifest["experiment_file"]), parameters, Path(folder))
-    problem = salib_problem([SampledParameter(**p) for p in parameters])
+    # The posterior's dimension carries its particles' paths too: only the range matters here.
+    fields = ("name", "low", "high", "kind", "note", "integer")
+    problem = salib_problem(
+        [SampledParameter(**{key: p[key] for key in fields if key in p}) for p in parameters]
+    )
     x = outcomes[[parameter_column(name) for name in problem["names"]]].to_numpy(dtype=float)
     levels = int((manifest.get("salib") or {}).get("num_levels", 4))
     seed = int(manifest["root_seed"])

@@ -42,7 +42,6 @@ NAMES: dict[str, tuple[str, str]] = {
     "environment.macro_volatility": ("共同需求冲击的波动", "the volatility of common demand shocks"),
     "environment.cluster_volatility": ("各集群需求冲击的波动", "the volatility of cluster demand shocks"),
     "environment.shock_persistence": ("需求冲击的持续性", "the persistence of demand shocks"),
-    "environment.productivity_volatility": ("企业生产率冲击的波动", "the volatility of firms' productivity"),
     "innovation.certification_rate": ("科技型企业认定率", "the S&T certification rate"),
 }
 CLUSTER_SHIFT = "environment.cluster_demand_shift."

@@ -91,7 +91,7 @@ class OutputData(Section):
 
 class FirmData(Section):
     above_scale: Annotated[RangedFigure, AT_LEAST_ONE]
-    small: Annotated[RangedFigure, NON_NEGATIVE]
+    small: Annotated[RangedFigure, AT_LEAST_ONE]
     above_scale_threshold_yi: Annotated[Figure, POSITIVE]
     largest_firm_yi: Annotated[Figure, POSITIVE]
     tech_enterprise_share_above_scale: Annotated[Figure, SHARE]

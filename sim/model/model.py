@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from sim.inputs.base_year import BaseYearData, load_scenario_base_year, with_figures
+from sim.inputs.errors import InputError
 from sim.inputs.scenario import Scenario, default_scenario
 from sim.model.agents import Bank, Enterprise, LandParcel, TaskForce
 from sim.model.constants import BaseYearConstants
@@ -83,7 +84,12 @@ class IndustryModel(mesa.Model):
         self._entropy = int(self.rng.integers(2**63))
         self.scratch: QuarterScratch  # this quarter's; the base year's until the first step
         self._begin_quarter()
-        world = build_world(base, self.params, self.scratch.streams["world"])
+        try:
+            world = build_world(base, self.params, self.scratch.streams["world"])
+        except ValueError as exc:  # figures each in range but together impossible
+            raise InputError(
+                f"{scenario.name}: the base year cannot be built from these figures: {exc}"
+            ) from None
         self.firms = world.firms
         self.parcels: ParcelArrays = world.parcels
         self.clusters = world.clusters

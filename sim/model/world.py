@@ -210,7 +210,7 @@ def _firm_sizes(
     floor = data.heterogeneity.smallest_firm_yi.value
     small_sizes = _rescale_capped(small_sizes, gross - above_total, floor, threshold * 0.95)
     cluster_output = np.array([c.output_share for c in clusters]) * gross
-    small_cluster = _fit_small_firms_to_clusters(small_cluster, small_sizes, cluster_output, small_shares)
+    small_cluster = _fit_small_firms_to_clusters(small_cluster, small_sizes, cluster_output)
     small_by_cluster = np.bincount(small_cluster, weights=small_sizes, minlength=n_clusters)
 
     above_targets = cluster_output - small_by_cluster
@@ -234,30 +234,29 @@ SMALL_FIRM_CEILING = 0.8
 
 
 def _fit_small_firms_to_clusters(
-    small_cluster: np.ndarray, sizes: np.ndarray, cluster_output: np.ndarray, small_shares: np.ndarray
+    small_cluster: np.ndarray, sizes: np.ndarray, cluster_output: np.ndarray
 ) -> np.ndarray:
     """Clusters whose small firms would make more than `SMALL_FIRM_CEILING` of their output
-    hand their last-listed small firms to the other clusters (in proportion to their small-firm
-    shares), so every base year the figures' ranges allow can be built; totals are unchanged.
-    At the default figures no cluster is over its ceiling and nothing moves."""
+    hand their last-listed small firms to the clusters with the most room under theirs, so
+    every base year the figures' ranges allow can be built; totals are unchanged. At the
+    default figures no cluster is over its ceiling and nothing moves."""
     small_cluster = small_cluster.copy()
     ceiling = SMALL_FIRM_CEILING * cluster_output
     by_cluster = np.bincount(small_cluster, weights=sizes, minlength=len(cluster_output))
-    over = by_cluster > ceiling
-    if not over.any():
-        return small_cluster
-    weights = np.where(over, 0.0, small_shares)
-    if weights.sum() <= 0:
-        raise ValueError("small firms alone exceed every cluster's output share")
-    for cluster in np.flatnonzero(over):
-        members = np.flatnonzero(small_cluster == cluster)
+    over = np.flatnonzero(by_cluster > ceiling)
+    for cluster in over:
+        members = np.flatnonzero(small_cluster == cluster)[::-1]  # the last listed go first
         excess = by_cluster[cluster] - ceiling[cluster]
-        moved = members[::-1][: int(np.searchsorted(np.cumsum(sizes[members[::-1]]), excess)) + 1]
-        # Spread over the other clusters by cumulative weight (deterministic, no draws).
-        places = np.searchsorted(
-            np.cumsum(weights) / weights.sum(), (np.arange(len(moved)) + 0.5) / len(moved)
-        )
-        small_cluster[moved] = places
+        moved = members[: int(np.searchsorted(np.cumsum(sizes[members]), excess)) + 1]
+        for firm in moved:  # each to the cluster with the most room left under its ceiling
+            room = ceiling - by_cluster
+            room[over] = -np.inf
+            target = int(np.argmax(room))
+            if room[target] < sizes[firm]:
+                raise ValueError("small firms alone exceed what the clusters' output shares can hold")
+            small_cluster[firm] = target
+            by_cluster[target] += sizes[firm]
+            by_cluster[cluster] -= sizes[firm]
     return small_cluster
 
 

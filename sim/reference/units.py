@@ -14,7 +14,6 @@ EXPLICIT = {
     "environment.demand_growth_shift": "share / year",
     "environment.macro_volatility": "s.d. of log growth / quarter",
     "environment.cluster_volatility": "s.d. of log growth / quarter",
-    "environment.productivity_volatility": "s.d. of log productivity / quarter",
     "attraction.lead_median_output_yi": ANNUAL_OUTPUT,
     "attraction.new_firm_tier": "tier (0-3)",
     "attraction.newcomer_productivity": "log points",

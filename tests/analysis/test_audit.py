@@ -60,12 +60,6 @@ def test_every_sampled_range_names_its_source_or_the_reason_for_its_assumption()
         assert note.rstrip(".").lower() != "assumption", f"{parameter.name}: 'assumption' needs its reason"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13: the lead is making the fixed constants that move the answer sampled or mechanistic "
-    "(unserved-demand loss, staffing buffer, bank capacity growth, land supply, project leads...); "
-    "remove this mark once the re-run audit lists none",
-)
 def test_no_fixed_parameter_moves_the_answer(summary):
     moving = [f"{r['name']} ({r['output_mu_star_yi']:.0f} 亿元)" for r in influential(summary)]
     assert not moving, (

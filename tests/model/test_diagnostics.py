@@ -74,3 +74,19 @@ def test_status_quo_productivity_dispersion_stays_near_its_base_year_value():
             means = np.bincount(cluster, weights=log_a) / np.maximum(np.bincount(cluster), 1)
             spreads.append(float(np.sqrt(np.mean((log_a - means[cluster]) ** 2))))
         assert 0.8 * base <= min(spreads) and max(spreads) <= 1.25 * base, (base, min(spreads), max(spreads))
+
+
+
+def test_small_firms_over_a_clusters_ceiling_move_to_clusters_with_room():
+    """Sampled base-year figures can give a cluster more small-firm output than it holds:
+    its surplus firms go where there is room; with no room anywhere the build refuses."""
+    from sim.model.world import SMALL_FIRM_CEILING, _fit_small_firms_to_clusters
+
+    sizes = np.ones(10)
+    clusters = np.array([0] * 8 + [1, 2])
+    output = np.array([5.0, 10.0, 10.0])
+    fitted = _fit_small_firms_to_clusters(clusters, sizes, output)
+    held = np.bincount(fitted, weights=sizes, minlength=3)
+    assert held.sum() == 10 and (held <= SMALL_FIRM_CEILING * output).all(), held
+    with pytest.raises(ValueError):
+        _fit_small_firms_to_clusters(clusters, sizes, np.array([5.0, 2.0, 2.0]))

@@ -48,8 +48,9 @@ def reclaim_idle_land(model: IndustryModel) -> None:
     """Idle parcels come back on offer: the district buys a share back (盘活闲置土地), and of
     the rest a share is sold or re-let on the market, at no cost to the district.
 
-    One draw per parcel decides both, so a faster reclaiming lever takes over parcels the
-    market would have resold rather than changing other parcels' fate (common random numbers).
+    One draw per parcel decides both (common random numbers): a faster reclaiming lever
+    returns a superset of the parcels that come back without it, the first of them bought
+    by the district instead of resold.
     """
     parcels = model.parcels
     idle = np.flatnonzero(parcels.status == ParcelStatus.IDLE)
