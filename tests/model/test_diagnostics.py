@@ -76,7 +76,6 @@ def test_status_quo_productivity_dispersion_stays_near_its_base_year_value():
         assert 0.8 * base <= min(spreads) and max(spreads) <= 1.25 * base, (base, min(spreads), max(spreads))
 
 
-
 def test_small_firms_over_a_clusters_ceiling_move_to_clusters_with_room():
     """Sampled base-year figures can give a cluster more small-firm output than it holds:
     its surplus firms go where there is room; with no room anywhere the build refuses."""
