@@ -145,6 +145,8 @@ def test_a_damaged_checkpoint_is_refused_before_any_run(tmp_path, content, fragm
     path = tmp_path / "checkpoint.json"
     path.write_bytes(content)
     args = (
+        "--method",
+        "msm",
         "--replications",
         "2",
         "--checkpoint",
@@ -159,5 +161,5 @@ def test_a_damaged_checkpoint_is_refused_before_any_run(tmp_path, content, fragm
 
 
 def test_a_folder_is_no_checkpoint(tmp_path):
-    result = run_cli("calibrate", "--replications", "2", "--checkpoint", str(tmp_path))
+    result = run_cli("calibrate", "--method", "msm", "--replications", "2", "--checkpoint", str(tmp_path))
     assert result.code == 2 and "is not a file" in result.err
