@@ -25,6 +25,7 @@ import pandas as pd
 
 from sim.analysis.discovery import Box, Condition, discover
 from sim.analysis.language import Language
+from sim.experiments.posterior_sampling import POSTERIOR
 from sim.experiments.results_folder import PARAM_PREFIX
 from sim.inputs.base_year import load_base_year
 from sim.inputs.scenario import Target
@@ -43,6 +44,8 @@ NAMES: dict[str, tuple[str, str]] = {
     "environment.cluster_volatility": ("各集群需求冲击的波动", "the volatility of cluster demand shocks"),
     "environment.shock_persistence": ("需求冲击的持续性", "the persistence of demand shocks"),
     "innovation.certification_rate": ("科技型企业认定率", "the S&T certification rate"),
+    # The design dimension that picks a particle, ordered by its first structural parameter.
+    POSTERIOR: ("2021-24年校准后验的分位数", "the quantile of the 2021-24 calibrated posterior"),
 }
 CLUSTER_SHIFT = "environment.cluster_demand_shift."
 POINTS = ("environment.demand_growth_shift", "environment.inflation", CLUSTER_SHIFT)  # shown in points

@@ -106,3 +106,13 @@ def test_the_section_lists_one_sentence_per_headline_in_either_language():
     for language in ("en", "zh"):
         text = beliefs_markdown(beliefs, language)
         assert text.count("\n- ") == 4
+
+
+def test_the_posterior_dimension_is_named_in_words_not_by_its_column():
+    frame = outcomes().rename(columns={"param:environment.inflation": "param:posterior"})
+    frame["met_2027"] = frame["param:posterior"] > 0.5  # the posterior quantile alone decides
+    belief = next(b for b in what_you_must_believe(frame, ["baseline"], TARGETS) if b.target.year == 2027)
+    assert any(c.feature == "posterior" for c in belief.box.conditions)
+    assert "the quantile of the 2021-24 calibrated posterior" in belief_sentence(belief, "en")
+    assert "2021-24年校准后验的分位数" in belief_sentence(belief, "zh")
+    assert "`posterior`" not in belief_sentence(belief, "en")
