@@ -123,7 +123,7 @@ class Experiment:
         return plan_runs(list(self.scenarios), self.samples(), self.seeds())
 
 
-def _scenario_path(entry: str, experiment_path: Path) -> Path:
+def scenario_path(entry: str, experiment_path: Path) -> Path:
     """A scenario entry: a .toml path relative to the experiment file, or a scenario's name.
 
     A name is looked up in the `scenarios/` folder beside the experiment file's folder (a
@@ -138,7 +138,7 @@ def _scenario_path(entry: str, experiment_path: Path) -> Path:
 def _load_scenarios(spec: ExperimentFile, path: Path) -> dict[str, Scenario]:
     scenarios = {}
     for entry, label in zip(spec.scenarios, spec.labels(), strict=True):
-        file = _scenario_path(entry, path)
+        file = scenario_path(entry, path)
         if not file.is_file():
             raise InputError(
                 f"{path}: field 'scenarios' names {entry!r}: no scenario file {file} "
@@ -148,7 +148,7 @@ def _load_scenarios(spec: ExperimentFile, path: Path) -> dict[str, Scenario]:
     return scenarios
 
 
-def _check_runs(
+def check_runs(
     path: Path,
     scenarios: dict[str, Scenario],
     parameters: list[SampledParameter],
@@ -217,5 +217,5 @@ def load_experiment(path: Path, show_progress: bool = False) -> Experiment:
         parameters=tuple(parameters),
         targets=targets,
     )
-    _check_runs(path, scenarios, parameters, experiment.samples(), show_progress)
+    check_runs(path, scenarios, parameters, experiment.samples(), show_progress)
     return experiment

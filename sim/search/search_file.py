@@ -23,7 +23,7 @@ from sim.experiments.design import (
     common_targets,
     sampled_parameters,
 )
-from sim.experiments.experiment_file import _check_runs, _scenario_path
+from sim.experiments.experiment_file import check_runs, scenario_path
 from sim.experiments.run_spec import ScenarioSpec
 from sim.experiments.sampled_parameters import SampledParameter
 from sim.inputs.base_year import resolve_base_year_path
@@ -154,7 +154,7 @@ class Search:
 
 
 def _file(entry: str, path: Path, field: str) -> Path:
-    file = _scenario_path(entry, path)
+    file = scenario_path(entry, path)
     if not file.is_file():
         raise InputError(
             f"{path}: field '{field}' names {entry!r}: no scenario file {file} "
@@ -244,7 +244,7 @@ def load_search(path: Path) -> Search:
     futures = search_futures(spec.root_seed, parameters, spec.futures)
     verification = verification_futures(spec.root_seed, parameters, spec.verification_futures, futures)
     _check_corners(path, base, levers)
-    _check_runs(
+    check_runs(
         path, scenarios, parameters, np.vstack([futures.samples, verification.samples]), show_progress=False
     )
     return Search(
