@@ -155,7 +155,8 @@ def test_settings_are_kept_across_a_reload(page):
     move_the_leads_lever(page)
     page.get_by_role("button", name="English").click()
     expect(page.get_by_text("Levers", exact=True)).to_be_visible()
-    page.wait_for_url(re.compile(r"extra_leads_per_year=80"))
+    # Both changes must be in the address: the lever's (with lang=zh) may land before the language's.
+    page.wait_for_url(re.compile(r"lang=en.*extra_leads_per_year=80"))
     page.reload()
     expect(page.get_by_text("Levers", exact=True)).to_be_visible()
     expect(page.locator(".scenario-name")).to_have_text("Scenario: Status quo (baseline) (edited)")
