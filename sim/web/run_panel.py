@@ -19,9 +19,10 @@ import solara.lab
 
 from sim.model.model import IndustryModel
 from sim.run.results import FISCAL_COLUMNS, annual_frame, target_results
-from sim.web.charts import Comparison, cluster_figure, indicators_figure, output_figure, to_svg
+from sim.web.charts import Comparison, cluster_chart, frame_inputs, indicators_chart, output_chart, to_svg
 from sim.web.i18n import Language, fiscal_label, text
-from sim.web.land_chart import land_figure
+from sim.web.land_chart import land_chart
+from sim.web.live_figure import LiveFigure
 from sim.web.problems import message_in
 from sim.web.state import Settings, baseline_run, completed_years, scenario_of
 
@@ -92,7 +93,8 @@ def svg_chart(svg: str, name: str) -> None:
 
 @dataclass(frozen=True, eq=False)
 class Shown:
-    """What the panel draws: the model, the settings and seed it was built from, and its quarters then.
+    """What the panel draws: the model, the settings and seed it was built from, its quarters then,
+    and the years of the session's previous finished run (None before one).
 
     One value, set once per redraw: a step is one render, not three.
     """
@@ -101,6 +103,7 @@ class Shown:
     settings: Settings
     seed: int
     quarters: int
+    previous: pd.DataFrame | None
 
 
 @solara.component
@@ -119,10 +122,19 @@ def RunCharts(
     session's `lock`, which the stepping thread holds for each step.
     """
     model = shown.model
+    frame = frame_inputs(model)
+    output_live = solara.use_memo(lambda: output_chart(model, lang, comparisons), [frame, lang, comparisons])
+    dear_live = solara.use_memo(
+        lambda: [make(model, lang) for make in (cluster_chart, indicators_chart, land_chart)], [frame, lang]
+    )
 
     def drawn(make, *extra):
         with lock:
             return make(model, lang, *extra)
+
+    def svg_of(chart: LiveFigure) -> str:
+        with lock:
+            return to_svg(chart.draw(model))
 
     settled_at = solara.use_ref(shown.quarters)
     if not running or settled_at.current is None:
@@ -131,7 +143,7 @@ def RunCharts(
     settled = [model, settled_at.current, lang]
     output, line, ours = solara.use_memo(
         lambda: [
-            to_svg(drawn(output_figure, comparisons)),
+            svg_of(output_live),
             drawn(progress_line),
             drawn(lambda m, _: completed_years(m)),
         ],
@@ -139,9 +151,7 @@ def RunCharts(
     )
     clusters, indicators, land, fiscal = solara.use_memo(
         lambda: [
-            to_svg(drawn(cluster_figure)),
-            to_svg(drawn(indicators_figure)),
-            to_svg(drawn(land_figure)),
+            *(svg_of(chart) for chart in dear_live),
             drawn(fiscal_table_html),
         ],
         settled,
@@ -171,9 +181,6 @@ def RunCharts(
 def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
     """Run, step, reset one seeded run of the settings; draw it beside the baseline and the previous run."""
     view: solara.Reactive[Shown | None] = solara.use_reactive(None)  # the session's model, as last drawn
-    previous: solara.Reactive[pd.DataFrame | None] = solara.use_reactive(
-        None
-    )  # the last finished run's years
     error: solara.Reactive[str | None] = solara.use_reactive(None)
     lock = solara.use_memo(threading.Lock, [])  # held while the model steps or is drawn
 
@@ -185,10 +192,6 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
             error.set(message_in(exc, lang))
             return None
         error.set(None)
-        if view.value is not None and not view.value.model.running:
-            with lock:
-                finished = completed_years(view.value.model)
-            previous.set(finished)  # outside the lock: a set may redraw, and drawing takes the lock
         return built
 
     def model_to_continue(current: Settings) -> IndustryModel | None:
@@ -199,8 +202,16 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
         return shown.model
 
     def show(shown_model: IndustryModel, current: Settings) -> None:
-        """Draw the model as it is now: called outside the lock, since the set redraws at once."""
-        view.set(Shown(shown_model, current, seed.value, shown_model.steps))
+        """Draw the model as it is now: called outside the lock, since the set redraws at once.
+
+        A model that replaces a finished one makes that one the previous run, in the same set.
+        """
+        last = view.value
+        previous = None if last is None else last.previous
+        if last is not None and last.model is not shown_model and not last.model.running:
+            with lock:
+                previous = completed_years(last.model)
+        view.set(Shown(shown_model, current, seed.value, shown_model.steps, previous))
 
     def step_once(stepping: IndustryModel) -> None:
         with lock:
@@ -230,12 +241,13 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
     busy = runner.pending or stepper.pending or resetter.pending
     seed_used = view.value.seed if view.value is not None else seed.value
     baseline = solara.use_memo(lambda: baseline_run(seed_used), [seed_used])
+    previous = None if view.value is None else view.value.previous
     comparisons = solara.use_memo(
         lambda: (
             (Comparison("baseline", baseline),)
-            + (() if previous.value is None else (Comparison("previous", previous.value),))
+            + (() if previous is None else (Comparison("previous", previous),))
         ),
-        [baseline, previous.value],
+        [baseline, previous],
     )
 
     with solara.Card(text("one_run", lang), classes=["one-run"]):
@@ -254,8 +266,7 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
             solara.Button(
                 text("reset", lang), on_click=lambda: resetter(settings), disabled=busy, classes=["reset"]
             )
-        if busy:
-            solara.ProgressLinear(True)
+        solara.ProgressLinear(busy)  # always there (hidden when idle): see RunCharts' key below
         if error.value is not None:
             solara.Error(f"{text('invalid_settings', lang)}: {error.value}")
         for task in (runner, stepper, resetter):
@@ -266,4 +277,6 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
             return
         if (view.value.settings, view.value.seed) != (settings, seed.value):
             solara.Warning(text("stale", lang))
-        RunCharts(view.value, runner.pending, lock, lang, comparisons)
+        # Keyed, so the messages above coming and going do not make it a new component,
+        # which would lose its drawings and draw every chart again.
+        RunCharts(view.value, runner.pending, lock, lang, comparisons).key("run-charts")
