@@ -15,6 +15,8 @@ the package's own font (Dazu Sans SC, served from this server), none in a system
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import solara
 import solara.server.settings
 
@@ -29,10 +31,14 @@ from sim.web.server import configure_offline
 from sim.web.state import BASELINE, Settings, load_named
 
 configure_offline()
-# The shipped font is served with Solara's assets (/static/assets/<file>), from the package.
+# Served with Solara's assets (/static/assets/<file>), from the package: the shipped font, and
+# custom.js and custom.css, which Solara includes in its page to put its own messages in the
+# page's language (sim/web/assets/custom.js).
+ASSETS = Path(__file__).resolve().parent / "assets"
 _assets = solara.server.settings.assets
-if str(FONT_FILE.parent) not in _assets.extra_locations:
-    _assets.extra_locations = [*_assets.extra_locations, str(FONT_FILE.parent)]
+for _folder in (str(ASSETS), str(FONT_FILE.parent)):
+    if _folder not in _assets.extra_locations:
+        _assets.extra_locations = [*_assets.extra_locations, _folder]
 solara.server.settings.theme.show_banner = False  # it covered the charts' corners
 
 LANGUAGE_NAMES: dict[Language, str] = {"zh": "中文", "en": "English"}
@@ -76,6 +82,15 @@ html, body {{ overflow: visible !important; height: auto !important; }}
 """
 
 
+def solara_messages_css(lang: Language) -> str:
+    """Show Solara's own messages (sim/web/assets/custom.js) in the language chosen on the page."""
+    other = next(code for code in LANGUAGES if code != lang)
+    return (
+        f".solara-message-{other} {{ display: none !important; }}\n"
+        f".solara-message-{lang} {{ display: inline !important; }}\n"
+    )
+
+
 @solara.component
 def Layout(children=None):
     """No app bar, drawer or inner scroll box: the page scrolls (and prints) as one document."""
@@ -101,7 +116,7 @@ def Page():
 
     solara.use_effect(keep_in_address, [query])
     solara.Title(text("title", lang.value))
-    solara.Style(PAGE_CSS)
+    solara.Style(PAGE_CSS + solara_messages_css(lang.value))
     with solara.Column(classes=["page"], gap="4px"):
         with solara.Row(
             style={"align-items": "center", "justify-content": "space-between", "flex-wrap": "wrap"}
