@@ -57,6 +57,7 @@ html, body {{ overflow: visible !important; height: auto !important; }}
 .results {{ display: flex; flex-direction: column; gap: 12px; min-width: 0; }}
 .chart-grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 460px), 1fr)); gap: 8px; }}
 .chart svg {{ display: block; max-width: 100%; }}
+.downloads .v-btn {{ text-transform: none; font-size: 0.8em; }}
 .answer {{ font-size: 1.15em; font-weight: bold; color: #0b3d6b; margin: 6px 0; }}
 .answer-pending, .answer-progress {{ font-weight: normal; color: #333; }}
 .one-future {{ color: #8a4b00; }}
@@ -80,15 +81,6 @@ html, body {{ overflow: visible !important; height: auto !important; }}
     .chart {{ break-inside: avoid; }}
 }}
 """
-
-
-def solara_messages_css(lang: Language) -> str:
-    """Show Solara's own messages (sim/web/assets/custom.js) in the language chosen on the page."""
-    other = next(code for code in LANGUAGES if code != lang)
-    return (
-        f".solara-message-{other} {{ display: none !important; }}\n"
-        f".solara-message-{lang} {{ display: inline !important; }}\n"
-    )
 
 
 @solara.component
@@ -116,7 +108,7 @@ def Page():
 
     solara.use_effect(keep_in_address, [query])
     solara.Title(text("title", lang.value))
-    solara.Style(PAGE_CSS + solara_messages_css(lang.value))
+    solara.Style(PAGE_CSS)
     with solara.Column(classes=["page"], gap="4px"):
         with solara.Row(
             style={"align-items": "center", "justify-content": "space-between", "flex-wrap": "wrap"}

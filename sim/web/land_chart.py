@@ -17,6 +17,7 @@ from matplotlib.ticker import MaxNLocator
 from sim.analysis.palette import CLUSTER_COLOURS, LAND_COLOURS
 from sim.model.parcels import NO_OCCUPANT, ParcelStatus
 from sim.run.results import cluster_frame, quarterly_frame
+from sim.web.chart_tips import tip
 from sim.web.i18n import Language, cluster_name, text
 from sim.web.live_figure import LiveFigure
 
@@ -72,17 +73,22 @@ def plot_land(fig: Figure, model: IndustryModel, lang: Language) -> None:
         "vacant": quarters["land_vacant_mu"],
         "preparing": preparing.clip(lower=0),
     }
-    over_time.stackplot(
-        t,
-        *series.values(),
-        labels=[text(f"land_{key}", lang) for key in series],
-        colors=[LAND_COLOURS[key] for key in series],
+    names = [text(f"land_{key}", lang) for key in series]
+    bands = over_time.stackplot(
+        t, *series.values(), labels=names, colors=[LAND_COLOURS[key] for key in series]
     )
+    when = text("quarter_of", lang).format(year=model.year, quarter=model.quarter)
+    for band, name, values in zip(bands, names, series.values(), strict=True):
+        mu_now = f"{float(values.iloc[-1]):,.0f} {text('mu', lang)}"
+        tip(band, text("tip_latest", lang).format(name=name, when=when, value=mu_now))
     over_time.legend(loc="lower left", fontsize=8)
     mu, per_mu = land_by_cluster(model)
     rows = np.arange(len(mu))[::-1]
-    by_cluster.barh(rows, mu, color=CLUSTER_COLOURS[: len(mu)])
-    for row, area, value in zip(rows, mu, per_mu, strict=True):
+    bars = by_cluster.barh(rows, mu, color=CLUSTER_COLOURS[: len(mu)])
+    clusters = [cluster_name(spec, lang) for spec in model.base_year.clusters]
+    for bar, row, area, value, name in zip(bars, rows, mu, per_mu, clusters, strict=True):
+        shown = f"{value:,.0f}" if np.isfinite(value) else "–"
+        tip(bar, text("tip_land", lang).format(name=name, mu=f"{area:,.0f}", per_mu=shown))
         label = f" {value:,.0f} {text('wan_per_mu', lang)}" if np.isfinite(value) else ""
         by_cluster.text(area, row, label, va="center", fontsize=7)
     by_cluster.set_xlim(0, float(mu.max()) * 1.45 if mu.max() > 0 else 1)

@@ -18,6 +18,8 @@ from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+from sim.web.chart_tips import forget_tip
+
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
@@ -52,7 +54,10 @@ class LiveFigure:
     def draw(self, model: IndustryModel) -> Figure:
         """The figure with the model's data now; the frame and (mostly) its layout reused."""
         for artist in self._drawn:
+            forget_tip(artist)
             artist.remove()
+        for ax in self.figure.axes:  # a bar chart's container, its bars removed above
+            ax.containers.clear()
         before = {id(artist) for ax in self.figure.axes for artist in ax.get_children()}
         for ax in self.figure.axes:
             ax.ignore_existing_data_limits = True

@@ -11,6 +11,7 @@ The baseline's run for a seed is the server's (sim.web.state.baseline_run), comp
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,7 +20,15 @@ import solara.lab
 
 from sim.model.model import IndustryModel
 from sim.run.results import FISCAL_COLUMNS, annual_frame, target_results
-from sim.web.charts import Comparison, cluster_chart, frame_inputs, indicators_chart, output_chart, to_svg
+from sim.web.charts import (
+    Comparison,
+    chart_csv,
+    cluster_chart,
+    frame_inputs,
+    indicators_chart,
+    output_chart,
+    to_svg,
+)
 from sim.web.i18n import Language, fiscal_label, text
 from sim.web.land_chart import land_chart
 from sim.web.live_figure import LiveFigure
@@ -91,6 +100,23 @@ def svg_chart(svg: str, name: str) -> None:
     solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["chart", f"chart-{name}"])
 
 
+@solara.component
+def Downloads(name: str, svg: Callable[[], str], csv: Callable[[], bytes], lang: Language, seed: int):
+    """Links that download a chart as an SVG file and its numbers as CSV, made when clicked."""
+    stem = f"dazu_{name}_seed{seed}"
+    with solara.Row(classes=["downloads", f"downloads-{name}"], gap="4px"):
+        solara.FileDownload(
+            svg,
+            f"{stem}.svg",
+            text("download_svg", lang),
+            icon_name="mdi-image-outline",
+            mime_type="image/svg+xml",
+        )
+        solara.FileDownload(
+            csv, f"{stem}.csv", text("download_csv", lang), icon_name="mdi-table", mime_type="text/csv"
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class Shown:
     """What the panel draws: the model, the settings and seed it was built from, its quarters then,
@@ -136,6 +162,17 @@ def RunCharts(
         with lock:
             return to_svg(chart.draw(model))
 
+    def downloads(name: str, chart: LiveFigure) -> None:
+        def svg() -> str:
+            with lock:
+                return to_svg(chart.figure, standalone=True)
+
+        def csv() -> bytes:
+            with lock:
+                return chart_csv(name, model)
+
+        Downloads(name, svg, csv, lang, shown.seed)
+
     settled_at = solara.use_ref(shown.quarters)
     if not running or settled_at.current is None:
         settled_at.current = shown.quarters
@@ -160,8 +197,12 @@ def RunCharts(
         solara.Text(line, classes=["run-summary"], style=HEADING)
         solara.Text(text("one_future", lang).format(seed=shown.seed), classes=["one-future"])
         with solara.Div(classes=["chart-grid"]):
-            svg_chart(output, "output")
-            svg_chart(clusters, "clusters")
+            with solara.Column(gap="0px"):
+                svg_chart(output, "output")
+                downloads("output", output_live)
+            with solara.Column(gap="0px"):
+                svg_chart(clusters, "clusters")
+                downloads("clusters", dear_live[0])
         if len(ours) and comparisons:
             solara.Text(text("comparison", lang), style=HEADING)
             solara.HTML(
@@ -171,10 +212,12 @@ def RunCharts(
             )
         solara.Text(text("indicators", lang), style=HEADING)
         svg_chart(indicators, "indicators")
+        downloads("indicators", dear_live[1])
         solara.Text(text("fiscal", lang), style=HEADING)
         solara.HTML(tag="div", unsafe_innerHTML=fiscal, classes=["fiscal"])
         solara.Text(text("land", lang), style=HEADING)
         svg_chart(land, "land")
+        downloads("land", dear_live[2])
 
 
 @solara.component
