@@ -4,8 +4,10 @@
  * and the like in English only. Solara includes this file (static/assets/custom.js, from
  * the page's asset folder) after its scripts load and before its Vue app compiles the
  * template: each message of the template is replaced here by the message in both
- * languages, each in a span; custom.css shows the one of the address's language (Chinese
- * unless ?lang=en) and the page's own style then the one of the language chosen in it.
+ * languages, each in a span, and custom.css shows the one of the page's language, which
+ * the page keeps in its address (Chinese unless ?lang=en; the page writes it there when
+ * switched). The address is followed, not the page's widgets, because Solara's messages
+ * show when the widgets are gone (a lost connection, a session being restored).
  * tests/web/test_solara_messages.py checks that every English message below is still
  * Solara's.
  */
@@ -35,8 +37,17 @@
         return new RegExp(">(\\s*)" + escaped + "(\\s*)<", "g");
     }
 
-    var language = new URLSearchParams(window.location.search).get("lang") === "en" ? "en" : "zh";
-    document.documentElement.lang = language === "en" ? "en" : "zh-CN";
+    function follow_the_address() {
+        // The page keeps its language in the address (?lang=en), also once switched on the page.
+        var english = new URLSearchParams(window.location.search).get("lang") === "en";
+        var language = english ? "en" : "zh-CN";
+        if (document.documentElement.lang !== language) {
+            document.documentElement.lang = language;
+        }
+    }
+
+    follow_the_address();
+    window.setInterval(follow_the_address, 250);
     var template = document.getElementById("vue-app-template");
     if (!template) {
         return;
