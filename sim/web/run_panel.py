@@ -143,9 +143,12 @@ def RunCharts(
     """The charts of a run, redrawn when the quarters simulated change.
 
     While a run is going, only the summary, the output chart and the comparison follow it
-    year by year; the others (several times dearer to draw) keep the last drawing and catch
-    up when it ends, and a step or reset redraws them once. The model is read under the
-    session's `lock`, which the stepping thread holds for each step.
+    year by year; the others (together about three times dearer to draw) keep the last
+    drawing and catch up when it ends, and a step or reset redraws them once. Each chart is
+    kept (sim/web/live_figure.py) for as long as its frame holds (the same horizon, targets,
+    clusters and language; the output chart also the same comparisons), so a redraw draws
+    its data only. The model is read under the session's `lock`, which the stepping thread
+    holds for each step; a download is made under it too, when clicked.
     """
     model = shown.model
     frame = frame_inputs(model)
