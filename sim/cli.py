@@ -6,7 +6,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sim.credibility.fit_budget import Budget
 from sim.inputs.errors import InputError
@@ -70,12 +72,12 @@ def _parser() -> argparse.ArgumentParser:
         "report", help="probabilities, fan charts, plan effects, costs, sensitivity: report.md in the folder"
     )
     report.add_argument(
-        "--lang", choices=["zh", "en"], default=None, help="language of the report (default zh: Chinese)"
+        "--lang", choices=["zh", "en"], default="zh", help="language of the report (default zh: Chinese)"
     )
     report.add_argument(
         "--format",
         choices=["md", "html"],
-        default=None,
+        default="md",
         help="md: Markdown with PNG charts beside it; html: one self-contained file (charts and font inside)",
     )
     report.add_argument("folder", type=Path, help="results folder, e.g. results/target_probability")
@@ -406,48 +408,49 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _search_report(args: argparse.Namespace) -> int:
-    from sim.analysis.search_report import build_search_report
-    from sim.analysis.search_report_files import search_report_json, write_search_report
-    from sim.analysis.search_report_text import search_report_markdown
-
-    report = build_search_report(args.folder)
-    print(
-        json.dumps(search_report_json(report), ensure_ascii=False)
-        if args.json
-        else search_report_markdown(report)
-    )
-    try:
-        written = write_search_report(report, args.folder)
-    except OSError as exc:
-        raise InputError(f"{args.folder}: cannot write the report files ({exc.strerror})") from None
-    if not args.json:
-        print(f"wrote {', '.join(str(path) for path in written)}")
-    return 0
-
-
 def _report(args: argparse.Namespace) -> int:
+    """An experiment's report, or a search's: the same languages, formats and way of writing."""
     from sim.search.search_folder import is_search_folder
 
     if is_search_folder(args.folder):
-        if args.lang == "zh" or args.format == "html":
-            raise InputError(
-                f"{args.folder}: a search's report is written in English Markdown only "
-                "(no --lang zh, no --format html yet)"
-            )
-        return _search_report(args)
+        from sim.analysis.search_report import build_search_report
+        from sim.analysis.search_report_files import (
+            render_search_report,
+            search_report_json,
+            write_search_report,
+        )
+
+        search = build_search_report(args.folder)
+        return _show_and_write(
+            args,
+            lambda: search_report_json(search, args.lang),
+            lambda: render_search_report(search, args.lang),
+            lambda: write_search_report(search, args.folder, args.lang, args.format),
+        )
     from sim.analysis.report import build_report, render_report, report_json, write_report
 
-    args.lang = args.lang or "zh"
-    args.format = args.format or "md"
-
     report = build_report(args.folder)
+    return _show_and_write(
+        args,
+        lambda: report_json(report),
+        lambda: render_report(report, args.lang),
+        lambda: write_report(report, args.folder, args.lang, args.format),
+    )
+
+
+def _show_and_write(
+    args: argparse.Namespace,
+    as_json: Callable[[], dict[str, Any]],
+    markdown: Callable[[], str],
+    write: Callable[[], list[Path]],
+) -> int:
+    """Print the report's JSON or Markdown (not its HTML), write its files and say which."""
     if args.json:
-        print(json.dumps(report_json(report), ensure_ascii=False))
+        print(json.dumps(as_json(), ensure_ascii=False))
     elif args.format == "md":
-        print(render_report(report, args.lang))
+        print(markdown())
     try:
-        written = write_report(report, args.folder, args.lang, args.format)
+        written = write()
     except OSError as exc:
         raise InputError(f"{args.folder}: cannot write the report files ({exc.strerror})") from None
     if not args.json:

@@ -1,6 +1,7 @@
-"""The report as one self-contained HTML file, to send to the district's leaders.
+"""A report as one self-contained HTML file, to send to the district's leaders.
 
-The Markdown of sim/analysis/report_text.py rendered (markdown-it, with tables), its charts
+The Markdown of a report (the experiment's, sim/analysis/report_text.py, or the search's,
+sim/analysis/search_report_text.py) rendered (markdown-it, with tables), its charts
 embedded as PNG data, and the text's font embedded too: a subset of the shipped font cut
 to exactly the characters of this report, so the file reads the same on a machine without
 a Chinese font and fetches nothing. A print style sheet keeps tables and charts whole on
@@ -25,6 +26,8 @@ from sim.analysis.report_text import report_markdown
 from sim.inputs.errors import InputError
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from sim.analysis.report_data import Report
 
 STYLE = """
@@ -60,13 +63,13 @@ def font_subset(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def report_html(report: Report, lang: Language = "zh") -> str:
-    """The whole report as one HTML document with its charts and font inside."""
-    markdown = report_markdown(report, lang)
+def markdown_html(markdown: str, charts: dict[str, Figure], lang: Language) -> str:
+    """A report's Markdown as one HTML document, each chart (by the file name the Markdown
+    links) embedded as PNG data and the text's font inside, so it fetches nothing."""
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
-    for chart, figure in chart_figures(report, lang).items():
+    for file_name, figure in charts.items():
         data = base64.b64encode(png_bytes(figure)).decode("ascii")
-        body = body.replace(f'src="{chart_file(chart, lang)}"', f'src="data:image/png;base64,{data}"')
+        body = body.replace(f'src="{file_name}"', f'src="data:image/png;base64,{data}"')
     title = html.escape(markdown.splitlines()[0].lstrip("# "))
     visible = html.unescape(title + body)
     missing = undrawable(visible)
@@ -80,3 +83,9 @@ def report_html(report: Report, lang: Language = "zh") -> str:
     head = f'<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n<style>{style}</style>'
     document = f'<html lang="{language}">\n<head>\n{head}\n</head>\n<body>\n{body}</body>\n</html>\n'
     return "<!DOCTYPE html>\n" + document
+
+
+def report_html(report: Report, lang: Language = "zh") -> str:
+    """The whole experiment report as one HTML document with its charts and font inside."""
+    charts = {chart_file(chart, lang): figure for chart, figure in chart_figures(report, lang).items()}
+    return markdown_html(report_markdown(report, lang), charts, lang)

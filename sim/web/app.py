@@ -15,6 +15,8 @@ the package's own font (Dazu Sans SC, served from this server), none in a system
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import solara
 import solara.server.settings
 
@@ -29,10 +31,14 @@ from sim.web.server import configure_offline
 from sim.web.state import BASELINE, Settings, load_named
 
 configure_offline()
-# The shipped font is served with Solara's assets (/static/assets/<file>), from the package.
+# Served with Solara's assets (/static/assets/<file>), from the package: the shipped font, and
+# custom.js and custom.css, which Solara includes in its page to put its own messages in the
+# page's language (sim/web/assets/custom.js).
+ASSETS = Path(__file__).resolve().parent / "assets"
 _assets = solara.server.settings.assets
-if str(FONT_FILE.parent) not in _assets.extra_locations:
-    _assets.extra_locations = [*_assets.extra_locations, str(FONT_FILE.parent)]
+for _folder in (str(ASSETS), str(FONT_FILE.parent)):
+    if _folder not in _assets.extra_locations:
+        _assets.extra_locations = [*_assets.extra_locations, _folder]
 solara.server.settings.theme.show_banner = False  # it covered the charts' corners
 
 LANGUAGE_NAMES: dict[Language, str] = {"zh": "中文", "en": "English"}
@@ -51,6 +57,7 @@ html, body {{ overflow: visible !important; height: auto !important; }}
 .results {{ display: flex; flex-direction: column; gap: 12px; min-width: 0; }}
 .chart-grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 460px), 1fr)); gap: 8px; }}
 .chart svg {{ display: block; max-width: 100%; }}
+.downloads .v-btn {{ text-transform: none; font-size: 0.8em; }}
 .answer {{ font-size: 1.15em; font-weight: bold; color: #0b3d6b; margin: 6px 0; }}
 .answer-pending, .answer-progress {{ font-weight: normal; color: #333; }}
 .one-future {{ color: #8a4b00; }}

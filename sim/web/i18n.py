@@ -78,6 +78,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "mu": ("亩", "mu"),
     "wan_per_mu": ("万元/亩", "万元/mu"),
     "quarter_of": ("{year} 年第 {quarter} 季度", "{year} Q{quarter}"),
+    "tip_quarter": ("{when}：季度产值×4 = {value} 亿元", "{when}: quarterly output ×4 = {value} 亿元"),
+    "tip_year": ("{name}，{year} 年全年：{value} 亿元", "{name}, {year}: {value} 亿元"),
+    "tip_latest": ("{name}，{when}：{value}", "{name}, {when}: {value}"),
+    "tip_land": ("{name}：{mu} 亩，亩均产值 {per_mu} 万元/亩", "{name}: {mu} mu, {per_mu} 万元 per mu"),
+    "this_run": ("本次运行", "this run"),
+    "download_svg": ("下载图（SVG）", "Chart (SVG)"),
+    "download_csv": ("下载数据（CSV）", "Data (CSV)"),
     "one_future": (
         "这是一种可能的未来（随机种子 {seed}），不是概率：同样的设置换一个种子，结果会不同。概率见“目标实现概率”。",
         "This is one possible future (seed {seed}), not a probability: another seed gives another future. "

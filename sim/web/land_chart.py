@@ -17,7 +17,9 @@ from matplotlib.ticker import MaxNLocator
 from sim.analysis.palette import CLUSTER_COLOURS, LAND_COLOURS
 from sim.model.parcels import NO_OCCUPANT, ParcelStatus
 from sim.run.results import cluster_frame, quarterly_frame
+from sim.web.chart_tips import tip
 from sim.web.i18n import Language, cluster_name, text
+from sim.web.live_figure import LiveFigure
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
@@ -40,48 +42,68 @@ def land_by_cluster(model: IndustryModel) -> tuple[np.ndarray, np.ndarray]:
     return mu, per_mu
 
 
-def land_figure(model: IndustryModel, lang: Language) -> Figure:
+def land_frame(model: IndustryModel, lang: Language) -> Figure:
+    """The two panels' axes, titles and the clusters' names, which a step does not change."""
+    fig = Figure(figsize=(9.6, 4.2))
+    over_time, by_cluster = fig.subplots(1, 2, width_ratios=[1, 1.2])
+    run = model.params.run
+    over_time.set_xlim(run.first_year - 1.5, run.last_year + 1)
+    over_time.xaxis.set_major_locator(MaxNLocator(integer=True))
+    over_time.set_title(text("land_over_time", lang), fontsize=10)
+    over_time.set_ylabel(text("mu", lang))
+    over_time.grid(alpha=0.3)
+    names = [cluster_name(spec, lang) for spec in model.base_year.clusters]
+    by_cluster.set_yticks(np.arange(len(names))[::-1], names, fontsize=7)
+    by_cluster.set_xlabel(text("mu", lang))
+    by_cluster.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def plot_land(fig: Figure, model: IndustryModel, lang: Language) -> None:
     """Left: land by status each quarter (亩). Right: each cluster's land now, labelled with output per mu."""
+    over_time, by_cluster = fig.axes
     quarters = quarterly_frame(model)
     t = quarters["year"] + (quarters["quarter"] - 1) / 4
     preparing = quarters["land_total_mu"] - quarters[
         ["land_in_use_mu", "land_vacant_mu", "land_idle_mu"]
     ].sum(axis=1)
-    fig = Figure(figsize=(9.6, 4.2), layout="constrained")
-    over_time, by_cluster = fig.subplots(1, 2, width_ratios=[1, 1.2])
     series = {
         "in_use": quarters["land_in_use_mu"],
         "idle": quarters["land_idle_mu"],
         "vacant": quarters["land_vacant_mu"],
         "preparing": preparing.clip(lower=0),
     }
-    over_time.stackplot(
-        t,
-        *series.values(),
-        labels=[text(f"land_{key}", lang) for key in series],
-        colors=[LAND_COLOURS[key] for key in series],
+    names = [text(f"land_{key}", lang) for key in series]
+    bands = over_time.stackplot(
+        t, *series.values(), labels=names, colors=[LAND_COLOURS[key] for key in series]
     )
-    run = model.params.run
-    over_time.set_xlim(run.first_year - 1.5, run.last_year + 1)
-    over_time.xaxis.set_major_locator(MaxNLocator(integer=True))
-    over_time.set_title(text("land_over_time", lang), fontsize=10)
-    over_time.set_ylabel(text("mu", lang))
+    when = text("quarter_of", lang).format(year=model.year, quarter=model.quarter)
+    for band, name, values in zip(bands, names, series.values(), strict=True):
+        mu_now = f"{float(values.iloc[-1]):,.0f} {text('mu', lang)}"
+        tip(band, text("tip_latest", lang).format(name=name, when=when, value=mu_now))
     over_time.legend(loc="lower left", fontsize=8)
-    over_time.grid(alpha=0.3)
     mu, per_mu = land_by_cluster(model)
-    names = [cluster_name(spec, lang) for spec in model.base_year.clusters]
-    rows = np.arange(len(names))[::-1]
-    by_cluster.barh(rows, mu, color=CLUSTER_COLOURS[: len(names)])
-    for row, area, value in zip(rows, mu, per_mu, strict=True):
+    rows = np.arange(len(mu))[::-1]
+    bars = by_cluster.barh(rows, mu, color=CLUSTER_COLOURS[: len(mu)])
+    clusters = [cluster_name(spec, lang) for spec in model.base_year.clusters]
+    for bar, row, area, value, name in zip(bars, rows, mu, per_mu, clusters, strict=True):
+        shown = f"{value:,.0f}" if np.isfinite(value) else "–"
+        tip(bar, text("tip_land", lang).format(name=name, mu=f"{area:,.0f}", per_mu=shown))
         label = f" {value:,.0f} {text('wan_per_mu', lang)}" if np.isfinite(value) else ""
         by_cluster.text(area, row, label, va="center", fontsize=7)
-    by_cluster.set_yticks(rows, names, fontsize=7)
     by_cluster.set_xlim(0, float(mu.max()) * 1.45 if mu.max() > 0 else 1)
     by_cluster.set_title(
         f"{text('land_by_cluster', lang)}, "
         + text("quarter_of", lang).format(year=model.year, quarter=model.quarter),
         fontsize=10,
     )
-    by_cluster.set_xlabel(text("mu", lang))
-    by_cluster.grid(axis="x", alpha=0.3)
-    return fig
+
+
+def land_chart(model: IndustryModel, lang: Language) -> LiveFigure:
+    """The land chart, kept for redrawing as the run goes."""
+    return LiveFigure(land_frame(model, lang), lambda fig, m: plot_land(fig, m, lang))
+
+
+def land_figure(model: IndustryModel, lang: Language) -> Figure:
+    """Land by status over time, and each cluster's land now with its output per mu."""
+    return land_chart(model, lang).draw(model)

@@ -11,6 +11,7 @@ The baseline's run for a seed is the server's (sim.web.state.baseline_run), comp
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,9 +20,18 @@ import solara.lab
 
 from sim.model.model import IndustryModel
 from sim.run.results import FISCAL_COLUMNS, annual_frame, target_results
-from sim.web.charts import Comparison, cluster_figure, indicators_figure, output_figure, to_svg
+from sim.web.charts import (
+    Comparison,
+    chart_csv,
+    cluster_chart,
+    frame_inputs,
+    indicators_chart,
+    output_chart,
+    to_svg,
+)
 from sim.web.i18n import Language, fiscal_label, text
-from sim.web.land_chart import land_figure
+from sim.web.land_chart import land_chart
+from sim.web.live_figure import LiveFigure
 from sim.web.problems import message_in
 from sim.web.state import Settings, baseline_run, completed_years, scenario_of
 
@@ -90,9 +100,27 @@ def svg_chart(svg: str, name: str) -> None:
     solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["chart", f"chart-{name}"])
 
 
+@solara.component
+def Downloads(name: str, svg: Callable[[], str], csv: Callable[[], bytes], lang: Language, seed: int):
+    """Links that download a chart as an SVG file and its numbers as CSV, made when clicked."""
+    stem = f"dazu_{name}_seed{seed}"
+    with solara.Row(classes=["downloads", f"downloads-{name}"], gap="4px"):
+        solara.FileDownload(
+            svg,
+            f"{stem}.svg",
+            text("download_svg", lang),
+            icon_name="mdi-image-outline",
+            mime_type="image/svg+xml",
+        )
+        solara.FileDownload(
+            csv, f"{stem}.csv", text("download_csv", lang), icon_name="mdi-table", mime_type="text/csv"
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class Shown:
-    """What the panel draws: the model, the settings and seed it was built from, and its quarters then.
+    """What the panel draws: the model, the settings and seed it was built from, its quarters then,
+    and the years of the session's previous finished run (None before one).
 
     One value, set once per redraw: a step is one render, not three.
     """
@@ -101,6 +129,7 @@ class Shown:
     settings: Settings
     seed: int
     quarters: int
+    previous: pd.DataFrame | None
 
 
 @solara.component
@@ -114,15 +143,38 @@ def RunCharts(
     """The charts of a run, redrawn when the quarters simulated change.
 
     While a run is going, only the summary, the output chart and the comparison follow it
-    year by year; the others (several times dearer to draw) keep the last drawing and catch
-    up when it ends, and a step or reset redraws them once. The model is read under the
-    session's `lock`, which the stepping thread holds for each step.
+    year by year; the others (together about three times dearer to draw) keep the last
+    drawing and catch up when it ends, and a step or reset redraws them once. Each chart is
+    kept (sim/web/live_figure.py) for as long as its frame holds (the same horizon, targets,
+    clusters and language; the output chart also the same comparisons), so a redraw draws
+    its data only. The model is read under the session's `lock`, which the stepping thread
+    holds for each step; a download is made under it too, when clicked.
     """
     model = shown.model
+    frame = frame_inputs(model)
+    output_live = solara.use_memo(lambda: output_chart(model, lang, comparisons), [frame, lang, comparisons])
+    dear_live = solara.use_memo(
+        lambda: [make(model, lang) for make in (cluster_chart, indicators_chart, land_chart)], [frame, lang]
+    )
 
     def drawn(make, *extra):
         with lock:
             return make(model, lang, *extra)
+
+    def svg_of(chart: LiveFigure) -> str:
+        with lock:
+            return to_svg(chart.draw(model))
+
+    def downloads(name: str, chart: LiveFigure) -> None:
+        def svg() -> str:
+            with lock:
+                return to_svg(chart.figure, standalone=True)
+
+        def csv() -> bytes:
+            with lock:
+                return chart_csv(name, model)
+
+        Downloads(name, svg, csv, lang, shown.seed)
 
     settled_at = solara.use_ref(shown.quarters)
     if not running or settled_at.current is None:
@@ -131,7 +183,7 @@ def RunCharts(
     settled = [model, settled_at.current, lang]
     output, line, ours = solara.use_memo(
         lambda: [
-            to_svg(drawn(output_figure, comparisons)),
+            svg_of(output_live),
             drawn(progress_line),
             drawn(lambda m, _: completed_years(m)),
         ],
@@ -139,9 +191,7 @@ def RunCharts(
     )
     clusters, indicators, land, fiscal = solara.use_memo(
         lambda: [
-            to_svg(drawn(cluster_figure)),
-            to_svg(drawn(indicators_figure)),
-            to_svg(drawn(land_figure)),
+            *(svg_of(chart) for chart in dear_live),
             drawn(fiscal_table_html),
         ],
         settled,
@@ -150,8 +200,12 @@ def RunCharts(
         solara.Text(line, classes=["run-summary"], style=HEADING)
         solara.Text(text("one_future", lang).format(seed=shown.seed), classes=["one-future"])
         with solara.Div(classes=["chart-grid"]):
-            svg_chart(output, "output")
-            svg_chart(clusters, "clusters")
+            with solara.Column(gap="0px"):
+                svg_chart(output, "output")
+                downloads("output", output_live)
+            with solara.Column(gap="0px"):
+                svg_chart(clusters, "clusters")
+                downloads("clusters", dear_live[0])
         if len(ours) and comparisons:
             solara.Text(text("comparison", lang), style=HEADING)
             solara.HTML(
@@ -161,19 +215,18 @@ def RunCharts(
             )
         solara.Text(text("indicators", lang), style=HEADING)
         svg_chart(indicators, "indicators")
+        downloads("indicators", dear_live[1])
         solara.Text(text("fiscal", lang), style=HEADING)
         solara.HTML(tag="div", unsafe_innerHTML=fiscal, classes=["fiscal"])
         solara.Text(text("land", lang), style=HEADING)
         svg_chart(land, "land")
+        downloads("land", dear_live[2])
 
 
 @solara.component
 def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
     """Run, step, reset one seeded run of the settings; draw it beside the baseline and the previous run."""
     view: solara.Reactive[Shown | None] = solara.use_reactive(None)  # the session's model, as last drawn
-    previous: solara.Reactive[pd.DataFrame | None] = solara.use_reactive(
-        None
-    )  # the last finished run's years
     error: solara.Reactive[str | None] = solara.use_reactive(None)
     lock = solara.use_memo(threading.Lock, [])  # held while the model steps or is drawn
 
@@ -185,10 +238,6 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
             error.set(message_in(exc, lang))
             return None
         error.set(None)
-        if view.value is not None and not view.value.model.running:
-            with lock:
-                finished = completed_years(view.value.model)
-            previous.set(finished)  # outside the lock: a set may redraw, and drawing takes the lock
         return built
 
     def model_to_continue(current: Settings) -> IndustryModel | None:
@@ -199,8 +248,16 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
         return shown.model
 
     def show(shown_model: IndustryModel, current: Settings) -> None:
-        """Draw the model as it is now: called outside the lock, since the set redraws at once."""
-        view.set(Shown(shown_model, current, seed.value, shown_model.steps))
+        """Draw the model as it is now: called outside the lock, since the set redraws at once.
+
+        A model that replaces a finished one makes that one the previous run, in the same set.
+        """
+        last = view.value
+        previous = None if last is None else last.previous
+        if last is not None and last.model is not shown_model and not last.model.running:
+            with lock:
+                previous = completed_years(last.model)
+        view.set(Shown(shown_model, current, seed.value, shown_model.steps, previous))
 
     def step_once(stepping: IndustryModel) -> None:
         with lock:
@@ -230,12 +287,13 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
     busy = runner.pending or stepper.pending or resetter.pending
     seed_used = view.value.seed if view.value is not None else seed.value
     baseline = solara.use_memo(lambda: baseline_run(seed_used), [seed_used])
+    previous = None if view.value is None else view.value.previous
     comparisons = solara.use_memo(
         lambda: (
             (Comparison("baseline", baseline),)
-            + (() if previous.value is None else (Comparison("previous", previous.value),))
+            + (() if previous is None else (Comparison("previous", previous),))
         ),
-        [baseline, previous.value],
+        [baseline, previous],
     )
 
     with solara.Card(text("one_run", lang), classes=["one-run"]):
@@ -254,8 +312,7 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
             solara.Button(
                 text("reset", lang), on_click=lambda: resetter(settings), disabled=busy, classes=["reset"]
             )
-        if busy:
-            solara.ProgressLinear(True)
+        solara.ProgressLinear(busy)  # always there (hidden when idle): see RunCharts' key below
         if error.value is not None:
             solara.Error(f"{text('invalid_settings', lang)}: {error.value}")
         for task in (runner, stepper, resetter):
@@ -266,4 +323,6 @@ def RunPanel(settings: Settings, lang: Language, seed: solara.Reactive[int]):
             return
         if (view.value.settings, view.value.seed) != (settings, seed.value):
             solara.Warning(text("stale", lang))
-        RunCharts(view.value, runner.pending, lock, lang, comparisons)
+        # Keyed, so the messages above coming and going do not make it a new component,
+        # which would lose its drawings and draw every chart again.
+        RunCharts(view.value, runner.pending, lock, lang, comparisons).key("run-charts")

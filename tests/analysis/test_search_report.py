@@ -7,6 +7,7 @@ executor), so the folder is real and fast to make.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pandas as pd
@@ -60,12 +61,12 @@ def test_each_answer_is_the_cheapest_frontier_mix_that_reaches_the_stated_probab
 def test_the_report_writes_markdown_the_chart_and_mixes_that_load_as_scenarios(planted, tmp_path):
     folder = tmp_path / "results"
     shutil.copytree(planted, folder)
-    result = run_cli("report", str(folder))
+    result = run_cli("report", str(folder), "--lang", "en")
     assert result.code == 0, result.err
-    text = (folder / "report.md").read_text(encoding="utf-8")
+    text = (folder / "report_en.md").read_text(encoding="utf-8")
     assert text in result.out and "## Answers" in text and "optimiser's curse" in text
     assert "The cheapest mix found that reaches P(2030 >= 1,000 亿元) >= 50%" in text
-    assert (folder / "frontier.png").stat().st_size > 0
+    assert "![frontier](frontier_en.png)" in text and (folder / "frontier_en.png").stat().st_size > 0
     every = pd.read_csv(folder / "candidates.csv")
     assert len(every) == 48 and {PLATFORMS, BRAINS, "in_sample_p_2030_low", "verified_p_2030"} <= set(
         every.columns
@@ -77,9 +78,29 @@ def test_the_report_writes_markdown_the_chart_and_mixes_that_load_as_scenarios(p
     assert value_at(levers, PLATFORMS) == report.candidates.loc[first.number, PLATFORMS]
     assert value_at(levers, BRAINS) == report.candidates.loc[first.number, BRAINS]
     assert mix.target_pairs == ((2027, 700.0), (2030, 1000.0))
-    data = json.loads(run_cli("report", str(folder), "--json").out)
+    data = json.loads(run_cli("report", str(folder), "--json", "--lang", "en").out)
     assert data["header"]["verified"] and len(data["candidates"]) == 48
     assert data["answers"][0]["sentence"].startswith("The cheapest mix found")
+
+
+def test_the_report_in_chinese_by_default_and_as_one_html_file(planted, tmp_path):
+    folder = tmp_path / "results"
+    shutil.copytree(planted, folder)
+    result = run_cli("report", str(folder))
+    assert result.code == 0, result.err
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    assert text in result.out and text.startswith("# 实现目标需要什么：") and "## 答案" in text
+    assert "找到的达到 P(2030 >= 1,000 亿元) >= 50% 的最便宜组合" in text and "优化者的诅咒" in text
+    assert "![前沿](frontier.png)" in text and (folder / "frontier.png").stat().st_size > 0
+    words = re.sub(r"`[^`]*`|\(frontier\.png\)", "", text)  # file names aside
+    assert not re.search(r"\b(the|of|mix|mixes|frontier|futures)\b", words), words
+    result = run_cli("report", str(folder), "--format", "html")
+    assert result.code == 0, result.err
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in page
+    assert "data:image/png;base64," in page and "data:font/otf;base64," in page  # chart and font inside
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing fetched
+    assert "frontier.png" not in page
 
 
 def test_a_search_stopped_before_its_verification_reports_in_sample_numbers_and_says_so(planted, tmp_path):
@@ -88,7 +109,7 @@ def test_a_search_stopped_before_its_verification_reports_in_sample_numbers_and_
     shutil.rmtree(folder / VERIFICATION_RUNS)
     manifest = json.loads((folder / "manifest.json").read_text())
     (folder / "manifest.json").write_text(json.dumps(manifest | {"complete": False}))
-    result = run_cli("report", str(folder))
+    result = run_cli("report", str(folder), "--lang", "en")
     assert result.code == 0, result.err
     assert "not yet: the numbers below are in-sample only" in result.out
     assert "resume the search to finish it" in result.out

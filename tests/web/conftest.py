@@ -85,7 +85,16 @@ def browser(tmp_path_factory):
 def running_server(
     *args: str, log_name: str = "web-server.log", env: dict[str, str] | None = None
 ) -> Iterator[str]:
-    """`python -m sim web --port P ARGS` as a user starts it; its URL once it says it serves.
+    """`python -m sim web --port P ARGS` as a user starts it; its URL once it says it serves."""
+    with server_process(*args, log_name=log_name, env=env) as (url, _):
+        yield url
+
+
+@contextmanager
+def server_process(
+    *args: str, log_name: str = "web-server.log", env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The server's URL and process (which a test may stop), once it says it serves.
 
     The "serving on" line is promised only once the server accepts connections, so the
     first request goes out at once, with no retry.
@@ -109,7 +118,7 @@ def running_server(
                     pytest.fail(f"the web server did not start; see {log}")
                 time.sleep(0.2)
             urllib.request.urlopen(url, timeout=30).close()
-            yield url
+            yield url, server
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -58,7 +58,7 @@ def fonts_drawing_the_text(page) -> dict[str, int]:
             for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]:
                 used[font["familyName"]] = used.get(font["familyName"], 0) + font["glyphCount"]
         for child in children:
-            if child["nodeType"] == 1 and child["nodeName"] not in ("SCRIPT", "STYLE", "svg"):
+            if child["nodeType"] == 1 and child["nodeName"] not in ("SCRIPT", "STYLE", "title"):
                 visit(child)
 
     visit(cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"])
@@ -74,7 +74,38 @@ def test_the_page_loads_offline_and_draws_every_word_in_the_shipped_font(page, t
     assert any(url.endswith("DazuSansSC-Regular.otf") for url in traffic.local_assets)
     used = fonts_drawing_the_text(page)
     assert used.get(FAMILY, 0) > 1000 and set(used) - ICON_FONTS == {FAMILY}, used
-    assert page.locator(".chart svg").count() >= 4  # the charts: SVG, their text drawn as outlines
+    assert page.locator(".chart svg").count() >= 4
+    assert page.locator(".chart-output svg text").count() > 10  # the charts' words: text, in the same font
+
+
+def test_a_chart_says_its_values_on_hover_and_downloads_as_svg_and_csv(page, tmp_path):
+    run_to_the_end(page)
+    chart = page.locator(".chart-output svg")
+    point = chart.locator("title", has_text="本次运行，2030 年全年").locator("..")
+    box = point.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    said = page.evaluate(
+        """([x, y]) => {
+            const element = document.elementFromPoint(x, y);
+            const title = element && element.querySelector(':scope > title');
+            return title ? title.textContent : null;
+        }""",
+        [x, y],
+    )
+    annual = output_2030(page.locator(".run-summary").inner_text())
+    assert said == f"本次运行，2030 年全年：{annual:,.1f} 亿元", said  # what the point under the mouse says
+    with page.expect_download() as download:
+        page.locator(".downloads-output").get_by_text("下载数据（CSV）").click()
+    download.value.save_as(tmp_path / "output.csv")
+    lines = (tmp_path / "output.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "year,quarter,output_yi" and len(lines) == 1 + 25  # 2024 Q4 and 24 quarters
+    with page.expect_download() as download:
+        page.locator(".downloads-land").get_by_text("下载图（SVG）").click()
+    download.value.save_as(tmp_path / "land.svg")
+    svg = (tmp_path / "land.svg").read_text()
+    assert svg.startswith("<?xml") and "<svg" in svg and "<text" not in svg  # words as outlines
 
 
 def move_the_leads_lever(page) -> str:

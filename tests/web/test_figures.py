@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
 
 import numpy as np
@@ -10,8 +12,18 @@ import pytest
 
 from sim.analysis.odds import Odds, TargetOdds
 from sim.model.model import IndustryModel
-from sim.web.charts import Comparison, cluster_figure, indicators_figure, output_figure, to_svg
-from sim.web.land_chart import land_by_cluster, land_figure
+from sim.web.charts import (
+    Comparison,
+    chart_csv,
+    cluster_chart,
+    cluster_figure,
+    indicators_chart,
+    indicators_figure,
+    output_chart,
+    output_figure,
+    to_svg,
+)
+from sim.web.land_chart import land_by_cluster, land_chart, land_figure
 from sim.web.odds_panel import answer_sentences, fan_figure, odds_table_html, percent
 from sim.web.run_panel import comparison_table_html, fiscal_table_html, progress_line
 from sim.web.state import OddsComparison, completed_years
@@ -60,6 +72,53 @@ def test_land_by_cluster_adds_up_to_the_land_in_use(short_run):
     in_use = float(short_run.datacollector.model_vars["land_in_use_mu"][-1])
     assert mu.sum() == pytest.approx(in_use, rel=1e-9)
     assert len(mu) == 13 and np.all(per_mu[mu > 0] > 0)
+
+
+def drawn_data(figure) -> list[list[np.ndarray]]:
+    """Per axes: the data of every line and the vertices of every band, bar and point set."""
+    data = []
+    for ax in figure.axes:
+        shapes = [np.asarray(line.get_xydata()) for line in ax.get_lines()]
+        shapes += [np.asarray(c.get_offsets()) for c in ax.collections if len(c.get_offsets())]
+        shapes += [path.vertices for c in ax.collections for path in c.get_paths()]
+        shapes += [np.asarray(patch.get_bbox().get_points()) for patch in ax.patches]
+        data.append(shapes)
+    return data
+
+
+@pytest.mark.parametrize(
+    "make", [output_chart, cluster_chart, indicators_chart, land_chart], ids=lambda make: make.__name__
+)
+def test_a_chart_kept_between_steps_draws_what_a_fresh_one_draws(baseline_scenario, make):
+    model = IndustryModel(baseline_scenario, rng=5)
+    kept = make(model, "zh")
+    for _ in range(3):
+        to_svg(kept.draw(model))
+        model.step()
+    kept_data, fresh_data = drawn_data(kept.draw(model)), drawn_data(make(model, "zh").draw(model))
+    assert [len(shapes) for shapes in kept_data] == [len(shapes) for shapes in fresh_data]
+    for kept_shapes, fresh_shapes in zip(kept_data, fresh_data, strict=True):
+        for ours, theirs in zip(kept_shapes, fresh_shapes, strict=True):
+            np.testing.assert_allclose(ours, theirs)
+    fresh_limits = [ax.get_ylim() for ax in make(model, "zh").draw(model).axes]
+    np.testing.assert_allclose([ax.get_ylim() for ax in kept.figure.axes], fresh_limits)
+
+
+def test_the_output_chart_says_each_quarter_year_and_target_on_hover(short_run):
+    svg = to_svg(output_figure(short_run, "zh", comparisons_of(short_run)))
+    said = re.findall(r"<title>([^<]*)</title>", svg)
+    quarters = [tip for tip in said if "季度产值×4" in tip]
+    assert len(quarters) == short_run.steps + 1 and quarters[-1].startswith("2026 年第 1 季度")
+    assert "本次运行，2025 年全年" in " ".join(said) and "上一次运行，2025 年全年" in " ".join(said)
+    assert sum("目标" in tip for tip in said) == 2
+
+
+def test_each_run_chart_downloads_its_numbers_and_a_standalone_svg(short_run):
+    for name in ("output", "clusters", "indicators", "land"):
+        table = pd.read_csv(io.BytesIO(chart_csv(name, short_run)), encoding="utf-8-sig")
+        assert list(table.columns[:2]) == ["year", "quarter"] and len(table) >= short_run.steps + 1
+    svg = to_svg(land_figure(short_run, "zh"), standalone=True)
+    assert svg.startswith("<?xml") and "<text" not in svg and "亩均产值" in svg  # outlines, titles kept
 
 
 def test_progress_line_fiscal_and_comparison_tables(short_run):
