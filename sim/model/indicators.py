@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import mesa
 import numpy as np
 
 from sim.model.firms import Stage
@@ -71,11 +72,6 @@ CLUSTER_COLUMNS = (
 )
 
 
-def _share(mask: np.ndarray, within: np.ndarray) -> float:
-    total = np.count_nonzero(within)
-    return float(np.count_nonzero(mask & within) / total) if total else 0.0
-
-
 def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
     """District totals at the end of the current quarter."""
     firms, parcels = model.firms, model.parcels
@@ -84,12 +80,18 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
     output = float(firms.revenue.sum())  # flows include firms that exit at the quarter's end
     in_use = parcels.area_by_status(ParcelStatus.OCCUPIED)
     weights = firms.output[producing]
+    weight_total = weights.sum()
 
     def output_weighted(values: np.ndarray) -> float:
-        return float(np.average(values[producing], weights=weights)) if weights.sum() > 0 else 0.0
+        # np.average's own steps (weighted terms summed, over the weights' sum), without its checks.
+        if weight_total <= 0:
+            return 0.0
+        return float(np.multiply(values[producing], weights).sum() / weight_total)
 
-    tally = model.scratch.tally
+    tally = model.scratch.tally.totals()
     workers = float(firms.workers[alive].sum())
+    tiers = np.bincount(firms.tier[producing], minlength=4)
+    firm_count = int(np.count_nonzero(producing))
     values: dict[str, Any] = {
         "year": model.year,
         "quarter": model.quarter,
@@ -99,7 +101,7 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "entries": tally["projects_signed"] + tally["births"],
         "task_force_leads": sum(tf.leads_supported for tf in model.task_forces),
         "task_force_requests": sum(tf.requests_served for tf in model.task_forces),
-        "firms": int(np.count_nonzero(producing)),
+        "firms": firm_count,
         "above_scale_firms": int(np.count_nonzero(alive & firms.above_scale)),
         "projects_building": int(np.count_nonzero(alive & (firms.stage == Stage.BUILDING))),
         "tech_enterprises": int(np.count_nonzero(alive & firms.tech)),
@@ -118,17 +120,17 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "local_input_share": float(model.local_input_share),
         "channel_sales_yi": float(model.channel_sales_yi),
         "quality_index": output_weighted(firms.quality),
-        "fiscal_cost_yi": total_cost_yi(tally),
+        "fiscal_cost_yi": total_cost_yi(model.scratch.tally),
     }
     for tier in range(4):
-        values[f"tier{tier}_share"] = _share(firms.tier == tier, producing)
+        values[f"tier{tier}_share"] = float(tiers[tier] / firm_count) if firm_count else 0.0
     for name in (*COUNTS, *MONEY_FLOWS):
         values[name] = tally[name]
     return values
 
 
-def cluster_rows(model: IndustryModel) -> list[dict[str, Any]]:
-    """One row per cluster for the current quarter."""
+def cluster_columns(model: IndustryModel) -> dict[str, list[Any]]:
+    """This quarter's rows of the cluster table, one per cluster, as columns."""
     firms = model.firms
     alive = firms.alive
     n = model.clusters.n
@@ -157,17 +159,37 @@ def cluster_rows(model: IndustryModel) -> list[dict[str, Any]]:
         "capacity_yi": total(firms.capacity) * model.price_index,
         "energy_intensity": energy,
     }
-    year, quarter = model.year, model.quarter
-    names = list(columns)
-    by_cluster = zip(*(np.asarray(values, float).tolist() for values in columns.values()), strict=True)
-    return [
-        {"year": year, "quarter": quarter, "cluster": key, **dict(zip(names, row, strict=True))}
-        for key, row in zip(model.clusters.keys, by_cluster, strict=True)
-    ]
+    return {
+        "year": [model.year] * n,
+        "quarter": [model.quarter] * n,
+        "cluster": list(model.clusters.keys),
+        **{name: np.asarray(values, float).tolist() for name, values in columns.items()},
+    }
+
+
+class IndicatorCollector(mesa.DataCollector):
+    """Mesa's DataCollector of the quarter's indicators (`model.indicators`) and cluster table.
+
+    It stores what Mesa's `collect` and `add_table_row` would, without their per-value
+    deepcopy and per-row checks: every value is a Python number or string, which a copy
+    would return unchanged, and `cluster_columns` fills every column of the table.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            model_reporters={name: partial(_read, name=name) for name in INDICATORS},
+            tables={"clusters": list(CLUSTER_COLUMNS)},
+        )
+
+    def collect(self, model: Any) -> None:
+        self._collection_steps.append(model.time)
+        for name, values in self.model_vars.items():
+            values.append(model.indicators[name])
+
+    def add_cluster_columns(self, columns: dict[str, list[Any]]) -> None:
+        for name, values in self.tables["clusters"].items():
+            values.extend(columns[name])
 
 
 def _read(model: IndustryModel, name: str) -> Any:
     return model.indicators[name]
-
-
-MODEL_REPORTERS = {name: partial(_read, name=name) for name in INDICATORS}

@@ -21,7 +21,7 @@ from sim.model.agents import Bank, Enterprise, LandParcel, TaskForce
 from sim.model.constants import BaseYearConstants
 from sim.model.firms import Stage
 from sim.model.fiscal import pay_running_costs
-from sim.model.indicators import CLUSTER_COLUMNS, MODEL_REPORTERS, cluster_rows, quarter_indicators
+from sim.model.indicators import IndicatorCollector, cluster_columns, quarter_indicators
 from sim.model.mechanisms.accounts import (
     book_defaults,
     close_firms,
@@ -158,9 +158,7 @@ class IndustryModel(mesa.Model):
         self.initial_firms = int(np.count_nonzero(self.firms.alive))
         self.entries_total = 0
         self.exits_total = 0
-        self.datacollector = mesa.DataCollector(
-            model_reporters=MODEL_REPORTERS, tables={"clusters": list(CLUSTER_COLUMNS)}
-        )
+        self.datacollector = IndicatorCollector()
         self._record()
         self.running = True
 
@@ -234,8 +232,7 @@ class IndustryModel(mesa.Model):
     def _record(self) -> None:
         self.indicators = quarter_indicators(self)
         self.datacollector.collect(self)
-        for row in cluster_rows(self):
-            self.datacollector.add_table_row("clusters", row)
+        self.datacollector.add_cluster_columns(cluster_columns(self))
 
     # ----- population changes ---------------------------------------------------------------
     def add_firms(self, count: int, **columns: Any) -> np.ndarray:

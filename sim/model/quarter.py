@@ -124,6 +124,10 @@ class Tally:
         self._check(name)
         return self._totals[name]
 
+    def totals(self) -> dict[str, float]:
+        """Every count and money flow, by name (a copy)."""
+        return dict(self._totals)
+
     def _check(self, name: str) -> None:
         if name not in self._totals:
             raise KeyError(f"{name!r} is not a declared count or money flow (sim/model/quarter.py)")
