@@ -38,6 +38,11 @@ def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> n
     return means if fallback is None else np.where(counts > 0, means, fallback)
 
 
+def newcomer_means(model: IndustryModel) -> np.ndarray:
+    """The cluster means newcomers start around (the base year's where a cluster is empty)."""
+    return cluster_means(model, model.constants.base_cluster_means)
+
+
 def _grant_land(model: IndustryModel, first_row: int, need_mu: np.ndarray) -> np.ndarray:
     """Try to give each newcomer its land; returns the area each got (0 when refused).
 
@@ -56,6 +61,7 @@ def _newcomer_columns(
     productivity_edge: float,
     bank_draw: np.ndarray,
     spread_draw: np.ndarray,
+    means: np.ndarray | None,
 ) -> dict[str, ArrayLike]:
     """State shared by every kind of newcomer (an array, or a scalar for all); callers add
     stage, size and tier.
@@ -64,8 +70,9 @@ def _newcomer_columns(
     uniform draw per newcomer). Their productivity and output per worker spread around the
     cluster's means as the base year's firms do (`spread_draw`, two standard normals per
     newcomer): entrants all at the mean would narrow the dispersion with every exit.
+    `means` are this quarter's `newcomer_means`, if the caller has them.
     """
-    log_a, quality, per_worker = cluster_means(model, model.constants.base_cluster_means)
+    log_a, quality, per_worker = newcomer_means(model) if means is None else means
     capacities = np.array([bank.capacity_yi for bank in model.banks])
     bank = np.searchsorted(np.cumsum(capacities) / capacities.sum(), bank_draw, side="right")
     return {
@@ -89,9 +96,12 @@ def _newcomer_columns(
     }
 
 
-def convert_leads(model: IndustryModel, leads: Leads) -> None:
+def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None = None) -> None:
     """Leads sign with a chance raised by task-force support and incentives, if they pass the
-    land screen and get land; approvals reform and task-force help shorten the build."""
+    land screen and get land; approvals reform and task-force help shorten the build.
+
+    `means`: this quarter's `newcomer_means`, if the caller has them.
+    """
     params = model.params
     attraction, land = params.attraction, params.levers.land
     incentive = params.levers.attraction.incentive_share
@@ -123,6 +133,7 @@ def convert_leads(model: IndustryModel, leads: Leads) -> None:
         attraction.newcomer_productivity,
         leads.bank_draw[chosen],
         leads.spread_draw[chosen],
+        means,
     )
     columns.update(
         stage=Stage.BUILDING,
@@ -141,8 +152,11 @@ def convert_leads(model: IndustryModel, leads: Leads) -> None:
     spend(model, "subsidies", incentive * capital)
 
 
-def give_birth_to_small_firms(model: IndustryModel) -> None:
-    """Small firms are founded at a steady rate when land is available."""
+def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = None) -> None:
+    """Small firms are founded at a steady rate when land is available.
+
+    `means`: this quarter's `newcomer_means`, if the caller has them.
+    """
     params = model.params
     firms = model.firms
     rng = model.scratch.streams["births"]
@@ -168,7 +182,9 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
         return
     capacity = capacity[keep] * np.minimum(1.0, granted[keep] / need_mu[keep])
     cluster, granted, digitised = cluster[keep], granted[keep], digitised[keep]
-    columns = _newcomer_columns(model, cluster, capacity, granted, 0.0, bank_draw[keep], spread_draw[keep])
+    columns = _newcomer_columns(
+        model, cluster, capacity, granted, 0.0, bank_draw[keep], spread_draw[keep], means
+    )
     demand = capacity * utilisation
     workers = demand / np.asarray(columns["output_per_worker"])
     columns.update(
@@ -215,5 +231,7 @@ def advance_projects(model: IndustryModel) -> None:
 
 def attract_investment(model: IndustryModel, leads: Leads) -> None:
     advance_projects(model)
-    convert_leads(model, leads)
-    give_birth_to_small_firms(model)
+    # Signed projects join as BUILDING, which the means leave out: one computation serves both.
+    means = newcomer_means(model)
+    convert_leads(model, leads, means)
+    give_birth_to_small_firms(model, means)
