@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.agents.bank import answer_requests
 from sim.model.fiscal import spend
 from sim.model.mechanisms.digital import complete_upgrade
 from sim.model.mechanisms.green import complete_retrofit
@@ -90,10 +91,7 @@ def answer_loan_requests(model: IndustryModel, projects: Projects) -> LoanAnswer
     green_share = np.divide(projects.retrofit_cost, cost, out=np.zeros(firms.n), where=cost > 0)
     scores = credit_scores(model, green_share)
     coverage = loss_coverage(model)
-    approved = np.zeros(firms.n, bool)
-    for bank in model.banks:
-        candidates = np.flatnonzero(asking & (firms.bank == bank.index))
-        approved[candidates] = bank.approve(scores[candidates], loan[candidates], coverage[candidates])
+    approved = answer_requests(model, asking, scores, loan, coverage)
     refused = asking & ~approved
     projects.drop(refused)
     projects.rescue[refused] = 0.0

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
+from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
 from sim.model.mechanisms.cluster_totals import cluster_sum
 from sim.model.mechanisms.labour import required_skilled_share
@@ -71,18 +72,6 @@ def competitiveness(model: IndustryModel) -> np.ndarray:
     firms = model.firms
     effective = firms.productivity * skill_factor(model)
     return np.log(effective) + model.params.market.quality_weight * np.log(firms.quality)
-
-
-@numba.njit(cache=True, inline="always")
-def _minimum(a: float, b: float) -> float:
-    """np.minimum of two numbers (a NaN wins)."""
-    return a if a <= b or a != a else b
-
-
-@numba.njit(cache=True, inline="always")
-def _maximum(a: float, b: float) -> float:
-    """np.maximum of two numbers (a NaN wins)."""
-    return a if a >= b or a != a else b
 
 
 def produce(model: IndustryModel) -> None:
@@ -152,10 +141,10 @@ def _serve_orders(
     for i in range(n):
         cap = 0.0
         if producing[i]:
-            cap = _minimum(capacity[i], workers[i] * output_per_worker[i] * hours)
+            cap = minimum(capacity[i], workers[i] * output_per_worker[i] * hours)
             cap *= curtailed_share if curtailed[i] else 1.0
         orders[i] = demand[i] + backlog[i]
-        output[i] = _minimum(orders[i], cap)
+        output[i] = minimum(orders[i], cap)
         excess[i] = orders[i] - output[i]
         room[i] = cap - output[i]
         if producing[i]:
@@ -165,9 +154,9 @@ def _serve_orders(
     unserved = np.zeros(n_clusters)
     for c in range(n_clusters):
         if room_by_cluster[c] > 0:
-            fill[c] = _minimum(unmet[c] / room_by_cluster[c], 1.0)
+            fill[c] = minimum(unmet[c] / room_by_cluster[c], 1.0)
         if unmet[c] > 0:
-            unserved[c] = (unmet[c] - _minimum(unmet[c], room_by_cluster[c])) / unmet[c]
+            unserved[c] = (unmet[c] - minimum(unmet[c], room_by_cluster[c])) / unmet[c]
     for i in range(n):
         c = cluster[i]
         waiting = excess[i] * unserved[c]
@@ -218,7 +207,7 @@ def _share_tilt(
             weighted[cluster[i]] += demand[i] * z[i]
     mean_z = np.empty(n_clusters)
     for c in range(n_clusters):
-        mean_z[c] = weighted[c] / _maximum(total[c], 1e-12)
+        mean_z[c] = weighted[c] / maximum(total[c], 1e-12)
     tilt = np.empty(len(cluster))
     for i in range(len(cluster)):
         tilt[i] = elasticity * (z[i] - mean_z[cluster[i]])
@@ -252,8 +241,8 @@ def _mix_shares(
     merit_scale = np.empty(n_clusters)
     delivery_scale = np.empty(n_clusters)
     for c in range(n_clusters):
-        merit_scale[c] = total[c] / _maximum(tilted_total[c], 1e-12)
-        delivery_scale[c] = total[c] / _maximum(delivered[c], 1e-12)
+        merit_scale[c] = total[c] / maximum(tilted_total[c], 1e-12)
+        delivery_scale[c] = total[c] / maximum(delivered[c], 1e-12)
     for i in range(n):
         if operating[i]:
             by_merit = tilted[i] * merit_scale[cluster[i]]
@@ -295,7 +284,7 @@ def _mean_gain(
             gains[cluster[i]] += demand[i] * (z[i] - before)
     mean = np.empty(n_clusters)
     for c in range(n_clusters):
-        mean[c] = gains[c] / _maximum(weights[c], 1e-12)
+        mean[c] = gains[c] / maximum(weights[c], 1e-12)
     return mean
 
 
