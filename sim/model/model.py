@@ -30,6 +30,7 @@ from sim.model.mechanisms.accounts import (
     value_added,
 )
 from sim.model.mechanisms.attraction import attract_investment, cluster_means
+from sim.model.mechanisms.cluster_totals import share_out_demand
 from sim.model.mechanisms.commerce import open_channels
 from sim.model.mechanisms.digital import plan_digital_upgrades
 from sim.model.mechanisms.environment import draw_environment, stationary_shock_sd
@@ -283,11 +284,9 @@ class IndustryModel(mesa.Model):
         firms = self.firms
         retained = np.bincount(firms.cluster[rows], weights=firms.demand[rows], minlength=self.clusters.n)
         retained *= self.params.market.exit_demand_retention
-        stay = firms.producing.copy()
-        stay[rows] = False
-        held = np.bincount(firms.cluster[stay], weights=firms.demand[stay], minlength=self.clusters.n)
-        boost = 1 + np.divide(retained, held, out=np.zeros_like(held), where=held > 0)
-        firms.demand *= np.where(stay, boost[firms.cluster], 1.0)
+        staying = firms.producing
+        staying[rows] = False
+        share_out_demand(self, staying, retained)
 
     # ----- inspection -----------------------------------------------------------------------
     def enterprise(self, row: int) -> Enterprise:

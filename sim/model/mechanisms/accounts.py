@@ -203,18 +203,56 @@ def close_firms(model: IndustryModel, loans: LoanAnswers) -> None:
     """
     demography = model.params.demography
     firms = model.firms
-    draws = model.scratch.streams["exit"].random(firms.n)
-    hazard = np.where(firms.above_scale, demography.exit_hazard_above, demography.exit_hazard_small) / 4
-    operating = firms.alive & (firms.stage == Stage.OPERATING)
-    chance_exit = operating & (draws < hazard)
-    refused_rescue = loans.rescue_asked & (loans.offer == 0)
-    distress = (
-        operating & refused_rescue & (firms.cash < demography.distress_cash_ratio * firms.annual_revenue)
+    leaving, distress = _choose_exits(
+        model.scratch.streams["exit"].random(firms.n),
+        firms.alive,
+        firms.stage,
+        int(Stage.OPERATING),
+        firms.above_scale,
+        demography.exit_hazard_above,
+        demography.exit_hazard_small,
+        loans.rescue_asked,
+        loans.offer,
+        firms.cash,
+        demography.distress_cash_ratio,
+        firms.revenue_4q,
     )
-    leaving = np.flatnonzero(chance_exit | distress)
-    model.scratch.tally.add("distress_exits", int(np.count_nonzero(distress)))
+    model.scratch.tally.add("distress_exits", distress)
     if len(leaving):
         model.remove_firms(leaving)
+
+
+@numba.njit(cache=True)
+def _choose_exits(
+    draws: np.ndarray,
+    alive: np.ndarray,
+    stage: np.ndarray,
+    operating: int,
+    above_scale: np.ndarray,
+    hazard_above: float,
+    hazard_small: float,
+    rescue_asked: np.ndarray,
+    offer: np.ndarray,
+    cash: np.ndarray,
+    distress_cash_ratio: float,
+    revenue_4q: np.ndarray,
+) -> tuple[np.ndarray, int]:
+    """Operating firms that draw an exit (a yearly hazard by size, a quarter's share of it) or
+    are in distress; returns their rows, and how many were in distress."""
+    n = len(alive)
+    leaving = np.empty(n, np.int64)
+    count = distressed = 0
+    for i in range(n):
+        if not (alive[i] and stage[i] == operating):
+            continue
+        hazard = (hazard_above if above_scale[i] else hazard_small) / 4
+        annual = ((revenue_4q[i, 0] + revenue_4q[i, 1]) + revenue_4q[i, 2]) + revenue_4q[i, 3]
+        distress = rescue_asked[i] and offer[i] == 0 and cash[i] < distress_cash_ratio * annual
+        distressed += distress
+        if draws[i] < hazard or distress:
+            leaving[count] = i
+            count += 1
+    return leaving[:count], distressed
 
 
 def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
