@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
+from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
 from sim.model.fiscal import spend
-from sim.model.mechanisms.cluster_totals import cluster_sum
 from sim.model.mechanisms.investment import new_land_density
 from sim.model.world import OUTPUT_PER_WORKER_DISPERSION
 
@@ -204,29 +205,83 @@ def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = N
 
 def advance_projects(model: IndustryModel) -> None:
     """Building projects count down; ramping plants add capacity and bring customers."""
-    params = model.params
+    attraction = model.params.attraction
     firms = model.firms
-    building = firms.alive & (firms.stage == Stage.BUILDING)
-    firms.stage_timer[building] -= 1
-    done = building & (firms.stage_timer <= 0)
-    firms.stage[done] = Stage.RAMPING
-    firms.stage_timer[done] = params.attraction.ramp_quarters
+    _advance_projects(
+        firms.alive,
+        firms.cluster,
+        model.clusters.n,
+        int(Stage.BUILDING),
+        int(Stage.RAMPING),
+        int(Stage.OPERATING),
+        attraction.ramp_quarters,
+        attraction.new_plant_utilisation,
+        attraction.own_demand_share,
+        firms.stage,
+        firms.stage_timer,
+        firms.planned_capacity,
+        firms.capacity,
+        firms.demand,
+        firms.expected_demand,
+    )
 
-    ramping = firms.alive & (firms.stage == Stage.RAMPING)
-    step = firms.planned_capacity[ramping] / params.attraction.ramp_quarters
-    firms.capacity[ramping] += step
-    sold = step * params.attraction.new_plant_utilisation
-    taken_by_firm = np.zeros(firms.n)
-    taken_by_firm[ramping] = sold * (1 - params.attraction.own_demand_share)
-    taken = cluster_sum(model, ramping, taken_by_firm)
-    incumbents = firms.alive & ~ramping & (firms.stage == Stage.OPERATING)
-    incumbent_demand = cluster_sum(model, incumbents, firms.demand)
-    keep = 1 - np.divide(taken, incumbent_demand, out=np.zeros_like(taken), where=incumbent_demand > 0)
-    firms.demand *= np.where(incumbents, np.clip(keep, 0.0, 1.0)[firms.cluster], 1.0)
-    firms.demand[ramping] += sold
-    firms.expected_demand[ramping] += sold
-    firms.stage_timer[ramping] -= 1
-    firms.stage[ramping & (firms.stage_timer <= 0)] = Stage.OPERATING
+
+@numba.njit(cache=True)
+def _advance_projects(
+    alive: np.ndarray,
+    cluster: np.ndarray,
+    n_clusters: int,
+    building: int,
+    ramping: int,
+    operating: int,
+    ramp_quarters: int,
+    utilisation: float,
+    own_demand_share: float,
+    stage: np.ndarray,
+    stage_timer: np.ndarray,
+    planned_capacity: np.ndarray,
+    capacity: np.ndarray,
+    demand: np.ndarray,
+    expected_demand: np.ndarray,
+) -> None:
+    """A project whose build is done starts ramping up. A ramping plant adds a share of its
+    planned capacity each quarter and sells it at the new-plant utilisation: part of those
+    sales is demand of its own, the rest it takes from its cluster's operating incumbents in
+    proportion to their demand; when its ramp is over it operates."""
+    n = len(alive)
+    sold = np.zeros(n)
+    is_ramping = np.zeros(n, np.bool_)
+    taken = np.zeros(n_clusters)
+    incumbent_demand = np.zeros(n_clusters)
+    for i in range(n):
+        if not alive[i]:
+            continue
+        if stage[i] == building:
+            stage_timer[i] -= 1
+            if stage_timer[i] <= 0:
+                stage[i] = ramping
+                stage_timer[i] = ramp_quarters
+        if stage[i] == ramping:
+            is_ramping[i] = True
+            step = planned_capacity[i] / ramp_quarters
+            capacity[i] += step
+            sold[i] = step * utilisation
+            taken[cluster[i]] += sold[i] * (1 - own_demand_share)
+        elif stage[i] == operating:
+            incumbent_demand[cluster[i]] += demand[i]
+    keep = np.ones(n_clusters)
+    for c in range(n_clusters):
+        lost = taken[c] / incumbent_demand[c] if incumbent_demand[c] > 0 else 0.0
+        keep[c] = minimum(maximum(1 - lost, 0.0), 1.0)
+    for i in range(n):
+        if is_ramping[i]:
+            demand[i] += sold[i]
+            expected_demand[i] += sold[i]
+            stage_timer[i] -= 1
+            if stage_timer[i] <= 0:
+                stage[i] = operating
+        elif alive[i] and stage[i] == operating:
+            demand[i] *= keep[cluster[i]]
 
 
 def attract_investment(model: IndustryModel, leads: Leads) -> None:
