@@ -183,7 +183,8 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         )
     )
     output = totals["output"]
-    in_use = parcels.area_by_status(ParcelStatus.OCCUPIED)
+    land = parcels.areas_by_status().tolist()
+    in_use = land[ParcelStatus.OCCUPIED]
     weight = totals["weight"]
     workers = totals["workers"]
     firm_count = int(totals["producing"])
@@ -207,8 +208,8 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "credit_yi": totals["debt"],
         "bank_capacity_yi": float(sum(bank.capacity_yi for bank in model.banks)),
         "land_in_use_mu": in_use,
-        "land_vacant_mu": parcels.area_by_status(ParcelStatus.VACANT),
-        "land_idle_mu": parcels.area_by_status(ParcelStatus.IDLE),
+        "land_vacant_mu": land[ParcelStatus.VACANT],
+        "land_idle_mu": land[ParcelStatus.IDLE],
         "land_total_mu": parcels.total_area,
         "output_per_mu_wan": output * 4 * 1e4 / in_use if in_use else 0.0,
         "energy_intensity": totals["weighted_energy"] / weight if weight > 0 else 0.0,

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+import numba
 import numpy as np
 
+from sim.model.compiled import array_sum
 from sim.model.land_allocation import serve_requests
 
 NO_OCCUPANT = -1
@@ -25,6 +27,19 @@ class ParcelStatus(IntEnum):
 
 
 _COLUMNS = {"area": np.float64, "status": np.int8, "occupant": np.int64, "timer": np.int16}
+
+
+@numba.njit(cache=True)
+def _areas_by_status(area: np.ndarray, status: np.ndarray, statuses: int) -> np.ndarray:
+    picked = np.empty((statuses, len(area)))
+    counts = np.zeros(statuses, np.int64)
+    for i in range(len(area)):
+        picked[status[i], counts[status[i]]] = area[i]
+        counts[status[i]] += 1
+    totals = np.empty(statuses)
+    for s in range(statuses):
+        totals[s] = array_sum(picked[s], counts[s])
+    return totals
 
 
 class ParcelArrays:
@@ -80,6 +95,10 @@ class ParcelArrays:
 
     def area_by_status(self, status: ParcelStatus) -> float:
         return float(self.area[self.status == status].sum())
+
+    def areas_by_status(self) -> np.ndarray:
+        """The area in each status (indexed by ParcelStatus), each summed as `area_by_status` sums it."""
+        return _areas_by_status(self.area, self.status, len(ParcelStatus))
 
     @property
     def total_area(self) -> float:
