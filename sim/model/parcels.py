@@ -42,6 +42,21 @@ def _areas_by_status(area: np.ndarray, status: np.ndarray, statuses: int) -> np.
     return totals
 
 
+@numba.njit(cache=True)
+def _release(occupant: np.ndarray, status: np.ndarray, firms: np.ndarray, occupied: int, idle: int) -> None:
+    """Occupied parcels of the given firms become idle, with no occupant."""
+    if len(firms) == 0 or len(occupant) == 0:
+        return
+    # A lookup table of the leaving firms: one pass over the parcels.
+    leaving = np.zeros(max(occupant.max(), firms.max()) + 1, np.bool_)
+    for firm in firms:
+        leaving[firm] = True
+    for p in range(len(occupant)):
+        if status[p] == occupied and occupant[p] >= 0 and leaving[occupant[p]]:
+            status[p] = idle
+            occupant[p] = NO_OCCUPANT
+
+
 class ParcelArrays:
     """Columns `area`, `status`, `occupant`, `timer` (views of length `n`) and `supplied_mu`.
 
@@ -138,14 +153,13 @@ class ParcelArrays:
 
     def release(self, firms: np.ndarray) -> None:
         """Parcels of exited firms become idle until reclaimed."""
-        occupant = self.occupant
-        # A lookup table of the leaving firms (one slot more, for NO_OCCUPANT = -1 to find
-        # False): one pass over the parcels, where np.isin compares them with each firm.
-        leaving = np.zeros(max(int(occupant.max(initial=0)), int(np.max(firms, initial=0))) + 2, bool)
-        leaving[firms] = True
-        held = leaving[occupant] & (self.status == ParcelStatus.OCCUPIED)
-        self.status[held] = ParcelStatus.IDLE
-        self.occupant[held] = NO_OCCUPANT
+        _release(
+            self.occupant,
+            self.status,
+            np.asarray(firms, np.int64),
+            int(ParcelStatus.OCCUPIED),
+            int(ParcelStatus.IDLE),
+        )
 
     def surrender(self, firm: int, area_mu: float) -> float:
         """A firm gives back up to `area_mu` from its largest parcel, which is split if larger.

@@ -27,16 +27,40 @@ def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> n
     """
     firms = model.firms
     producing = firms.producing
-    cluster = firms.cluster[producing]
-    n = model.clusters.n
-    counts = np.bincount(cluster, minlength=n)
-    columns = (
-        np.log(np.maximum(firms.productivity[producing], 1e-12)),
-        firms.quality[producing],
-        firms.output_per_worker[producing],
+    log_a = np.log(np.maximum(firms.productivity[producing], 1e-12))
+    counts, means = _cluster_means(
+        producing, firms.cluster, model.clusters.n, log_a, firms.quality, firms.output_per_worker
     )
-    means = np.array([np.bincount(cluster, weights=c, minlength=n) for c in columns]) / np.maximum(counts, 1)
     return means if fallback is None else np.where(counts > 0, means, fallback)
+
+
+@numba.njit(cache=True)
+def _cluster_means(
+    producing: np.ndarray,
+    cluster: np.ndarray,
+    n_clusters: int,
+    log_a: np.ndarray,
+    quality: np.ndarray,
+    output_per_worker: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Producing firms per cluster, and the means of their log productivity (`log_a`, one per
+    producing firm in row order), quality and output per worker (summed in row order)."""
+    counts = np.zeros(n_clusters, np.int64)
+    sums = np.zeros((3, n_clusters))
+    k = 0
+    for i in range(len(producing)):
+        if producing[i]:
+            c = cluster[i]
+            counts[c] += 1
+            sums[0, c] += log_a[k]
+            sums[1, c] += quality[i]
+            sums[2, c] += output_per_worker[i]
+            k += 1
+    means = np.empty((3, n_clusters))
+    for c in range(n_clusters):
+        for column in range(3):
+            means[column, c] = sums[column, c] / max(counts[c], 1)
+    return counts, means
 
 
 def newcomer_means(model: IndustryModel) -> np.ndarray:
