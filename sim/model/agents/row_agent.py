@@ -69,11 +69,13 @@ class RowAgent(mesa.Agent):
     def remove_all(model: Any, agents: Iterable[mesa.Agent]) -> None:
         """Deregister the agents (of any Agent class), as `agent.remove()` for each would."""
         agents = list(agents)
-        if _observed(model, ModelSignals.AGENT_REMOVED) or any(agent._datasets for agent in agents):
+        kinds = {type(agent) for agent in agents}
+        if _observed(model, ModelSignals.AGENT_REMOVED) or any(kind._datasets for kind in kinds):
             for agent in agents:
                 agent.remove()
             return
         everyone = _members(model.agents)
+        of_kind = {kind: _members(model.agents_by_type[kind]) for kind in kinds}
         for agent in agents:
-            _members(model.agents_by_type[type(agent)]).pop(agent, None)
+            of_kind[type(agent)].pop(agent, None)
             everyone.pop(agent, None)

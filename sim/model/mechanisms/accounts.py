@@ -265,10 +265,11 @@ def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
     assets = np.maximum(firms.cash[leaving], 0.0) + finance.recovery_rate * firms.capital[leaving]
     loss = np.maximum(firms.debt[leaving] - assets, 0.0)
     covered = loss * firms.pool_coverage[leaving]
+    lender, unpaid = firms.bank[leaving], loss - covered
     for bank in model.banks:
-        mine = firms.bank[leaving] == bank.index
+        mine = lender == bank.index
         if mine.any():
-            bank.book_default(float((loss - covered)[mine].sum()))
+            bank.book_default(float(unpaid[mine].sum()))
     model.scratch.tally.add("defaults", int(np.count_nonzero(loss > 0)))
     model.scratch.tally.add("unpaid_trade_credit_yi", float(np.maximum(-firms.cash[leaving], 0.0).sum()))
     model.scratch.tally.add("default_losses_yi", float(loss.sum()))
