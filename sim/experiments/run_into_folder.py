@@ -59,7 +59,7 @@ IDENTITY = (
 # results, so changing it does not change any run's numbers.
 MODEL_PARTS = ("paths.py", "inputs", "model", "run", "experiments", "data")
 # Libraries whose upgrade can change the sample or the runs.
-LIBRARIES = ("numpy", "scipy", "SALib", "mesa", "pandas", "pydantic")
+LIBRARIES = ("numpy", "scipy", "SALib", "mesa", "pandas", "pydantic", "numba")
 
 
 def model_hash() -> str:

@@ -79,10 +79,13 @@ class FirmArrays:
     # Wants the next digital tier but lacks its skills: recruits for that tier meanwhile.
     preparing_upgrade: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     served: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # Per column, storage with room for more rows, whose first n rows the column is while no
+    # phase has replaced it with a new array: an append then copies nothing.
+    _storage: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def column_names(cls) -> list[str]:
-        return [f.name for f in fields(cls) if f.name != "n"]
+        return [f.name for f in fields(cls) if f.name not in ("n", "_storage")]
 
     def add(self, count: int, **columns: ArrayLike) -> np.ndarray:
         """Append `count` firms; unspecified columns start at zero, scalars fill every new row.
@@ -93,14 +96,20 @@ class FirmArrays:
         if unknown:
             raise KeyError(f"unknown firm columns {sorted(unknown)}")
         n = self.n
+        end = n + count
+        storage = self._storage
         for name in _COLUMN_NAMES:
             current = getattr(self, name)
-            grown = np.empty((n + count, *current.shape[1:]), current.dtype)  # one copy, no concatenate
-            grown[:n] = current
-            grown[n:] = columns.get(name, 0)
-            setattr(self, name, grown)
-        self.n += count
-        return np.arange(n, n + count)
+            room = storage.get(name)
+            if room is None or current.base is not room or len(current) != n or len(room) < end:
+                # A replaced column (or one out of room) moves to new storage, an eighth larger.
+                room = np.empty((end + max(64, end // 8), *current.shape[1:]), current.dtype)
+                room[:n] = current
+                storage[name] = room
+            room[n:end] = columns.get(name, 0)
+            setattr(self, name, room[:end])
+        self.n = end
+        return np.arange(n, end)
 
     @property
     def producing(self) -> np.ndarray:

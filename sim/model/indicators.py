@@ -9,8 +9,11 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import mesa
+import numba
 import numpy as np
 
+from sim.model.compiled import array_sum
 from sim.model.firms import Stage
 from sim.model.fiscal import total_cost_yi
 from sim.model.parcels import ParcelStatus
@@ -71,103 +74,253 @@ CLUSTER_COLUMNS = (
 )
 
 
-def _share(mask: np.ndarray, within: np.ndarray) -> float:
-    total = np.count_nonzero(within)
-    return float(np.count_nonzero(mask & within) / total) if total else 0.0
+# The district totals `_firm_totals` returns, in its order.
+_TOTALS = (
+    "output",
+    "above_scale_output",
+    "value_added",
+    "producing",
+    "above_scale_firms",
+    "building",
+    "tech",
+    "workers",
+    "skilled",
+    "debt",
+    "weight",
+    "weighted_energy",
+    "weighted_quality",
+    "tier0",
+    "tier1",
+    "tier2",
+    "tier3",
+)
+_AT = {name: k for k, name in enumerate(_TOTALS)}
+
+
+@numba.njit(cache=True)
+def _firm_totals(
+    alive: np.ndarray,
+    stage: np.ndarray,
+    above_scale: np.ndarray,
+    tech: np.ndarray,
+    tier: np.ndarray,
+    revenue: np.ndarray,
+    value_added: np.ndarray,
+    workers: np.ndarray,
+    skilled: np.ndarray,
+    debt: np.ndarray,
+    output: np.ndarray,
+    energy_intensity: np.ndarray,
+    quality: np.ndarray,
+    building: int,
+) -> np.ndarray:
+    """The district totals of `_TOTALS`: each sum over the firms it names, added in numpy's
+    order (`array_sum` of those firms' values in row order), as `values[mask].sum()` adds."""
+    n = len(alive)
+    totals = np.zeros(len(_TOTALS))
+    picked = np.empty((7, n))  # the values of the firms each sum is over, in row order
+    counts = np.zeros(5, np.int64)
+    for i in range(n):
+        producing = alive[i] and stage[i] != building
+        if above_scale[i]:
+            picked[0, counts[0]] = revenue[i]
+            counts[0] += 1
+        if alive[i]:
+            picked[1, counts[1]] = workers[i]
+            picked[2, counts[1]] = skilled[i]
+            picked[3, counts[1]] = debt[i]
+            counts[1] += 1
+            totals[4] += above_scale[i]
+            totals[5] += stage[i] == building
+            totals[6] += tech[i]
+        if producing:
+            k = counts[4]
+            picked[4, k] = output[i]
+            picked[5, k] = energy_intensity[i] * output[i]
+            picked[6, k] = quality[i] * output[i]
+            counts[4] += 1
+            totals[13 + tier[i]] += 1
+    totals[0] = array_sum(revenue, n)
+    totals[1] = array_sum(picked[0], counts[0])
+    totals[2] = array_sum(value_added, n)
+    totals[3] = counts[4]
+    totals[7] = array_sum(picked[1], counts[1])
+    totals[8] = array_sum(picked[2], counts[1])
+    totals[9] = array_sum(picked[3], counts[1])
+    totals[10] = array_sum(picked[4], counts[4])
+    totals[11] = array_sum(picked[5], counts[4])
+    totals[12] = array_sum(picked[6], counts[4])
+    return totals
 
 
 def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
-    """District totals at the end of the current quarter."""
+    """District totals at the end of the current quarter.
+
+    Flows include firms that exit at the quarter's end; output-weighted means are over
+    producing firms (np.average's steps: weighted terms summed, over the weights' sum).
+    """
     firms, parcels = model.firms, model.parcels
-    alive = firms.alive
-    producing = firms.producing
-    output = float(firms.revenue.sum())  # flows include firms that exit at the quarter's end
-    in_use = parcels.area_by_status(ParcelStatus.OCCUPIED)
-    weights = firms.output[producing]
-
-    def output_weighted(values: np.ndarray) -> float:
-        return float(np.average(values[producing], weights=weights)) if weights.sum() > 0 else 0.0
-
-    tally = model.scratch.tally
-    workers = float(firms.workers[alive].sum())
+    totals = dict(
+        zip(
+            _TOTALS,
+            _firm_totals(
+                firms.alive,
+                firms.stage,
+                firms.above_scale,
+                firms.tech,
+                firms.tier,
+                firms.revenue,
+                firms.value_added,
+                firms.workers,
+                firms.skilled,
+                firms.debt,
+                firms.output,
+                firms.energy_intensity,
+                firms.quality,
+                int(Stage.BUILDING),
+            ).tolist(),
+            strict=True,
+        )
+    )
+    output = totals["output"]
+    land = parcels.areas_by_status().tolist()
+    in_use = land[ParcelStatus.OCCUPIED]
+    weight = totals["weight"]
+    workers = totals["workers"]
+    firm_count = int(totals["producing"])
+    tally = model.scratch.tally.totals()
     values: dict[str, Any] = {
         "year": model.year,
         "quarter": model.quarter,
         "output_yi": output,
-        "above_scale_output_yi": float(firms.revenue[firms.above_scale].sum()),
-        "value_added_yi": float(firms.value_added.sum()),
+        "above_scale_output_yi": totals["above_scale_output"],
+        "value_added_yi": totals["value_added"],
         "entries": tally["projects_signed"] + tally["births"],
         "task_force_leads": sum(tf.leads_supported for tf in model.task_forces),
         "task_force_requests": sum(tf.requests_served for tf in model.task_forces),
-        "firms": int(np.count_nonzero(producing)),
-        "above_scale_firms": int(np.count_nonzero(alive & firms.above_scale)),
-        "projects_building": int(np.count_nonzero(alive & (firms.stage == Stage.BUILDING))),
-        "tech_enterprises": int(np.count_nonzero(alive & firms.tech)),
+        "firms": firm_count,
+        "above_scale_firms": int(totals["above_scale_firms"]),
+        "projects_building": int(totals["building"]),
+        "tech_enterprises": int(totals["tech"]),
         "employment": workers,
-        "skilled_share": float(firms.skilled[alive].sum() / workers) if workers else 0.0,
+        "skilled_share": totals["skilled"] / workers if workers else 0.0,
         "skilled_pool": float(model.skilled_pool),
-        "credit_yi": float(firms.debt[alive].sum()),
+        "credit_yi": totals["debt"],
         "bank_capacity_yi": float(sum(bank.capacity_yi for bank in model.banks)),
         "land_in_use_mu": in_use,
-        "land_vacant_mu": parcels.area_by_status(ParcelStatus.VACANT),
-        "land_idle_mu": parcels.area_by_status(ParcelStatus.IDLE),
+        "land_vacant_mu": land[ParcelStatus.VACANT],
+        "land_idle_mu": land[ParcelStatus.IDLE],
         "land_total_mu": parcels.total_area,
         "output_per_mu_wan": output * 4 * 1e4 / in_use if in_use else 0.0,
-        "energy_intensity": output_weighted(firms.energy_intensity),
+        "energy_intensity": totals["weighted_energy"] / weight if weight > 0 else 0.0,
         "price_index": float(model.price_index),
         "local_input_share": float(model.local_input_share),
         "channel_sales_yi": float(model.channel_sales_yi),
-        "quality_index": output_weighted(firms.quality),
-        "fiscal_cost_yi": total_cost_yi(tally),
+        "quality_index": totals["weighted_quality"] / weight if weight > 0 else 0.0,
+        "fiscal_cost_yi": total_cost_yi(model.scratch.tally),
     }
     for tier in range(4):
-        values[f"tier{tier}_share"] = _share(firms.tier == tier, producing)
+        values[f"tier{tier}_share"] = totals[f"tier{tier}"] / firm_count if firm_count else 0.0
     for name in (*COUNTS, *MONEY_FLOWS):
         values[name] = tally[name]
     return values
 
 
-def cluster_rows(model: IndustryModel) -> list[dict[str, Any]]:
-    """One row per cluster for the current quarter."""
+@numba.njit(cache=True)
+def _cluster_totals(
+    cluster: np.ndarray,
+    n_clusters: int,
+    alive: np.ndarray,
+    stage: np.ndarray,
+    above_scale: np.ndarray,
+    tech: np.ndarray,
+    revenue: np.ndarray,
+    value_added: np.ndarray,
+    workers: np.ndarray,
+    capacity: np.ndarray,
+    energy_intensity: np.ndarray,
+    output: np.ndarray,
+    building: int,
+) -> np.ndarray:
+    """Per cluster, in row order as `np.bincount` adds: revenue and value added of every firm
+    (flows include firms that exit at the quarter's end), producing, above-scale and tech
+    firms, and live firms' workers, capacity, energy x output and output."""
+    totals = np.zeros((9, n_clusters))
+    for i in range(len(cluster)):
+        c = cluster[i]
+        totals[0, c] += revenue[i]
+        totals[1, c] += value_added[i]
+        if alive[i]:
+            totals[2, c] += stage[i] != building
+            totals[3, c] += above_scale[i]
+            totals[4, c] += workers[i]
+            totals[5, c] += tech[i]
+            totals[6, c] += capacity[i]
+            totals[7, c] += energy_intensity[i] * output[i]
+            totals[8, c] += output[i]
+    return totals
+
+
+def cluster_columns(model: IndustryModel) -> dict[str, list[Any]]:
+    """This quarter's rows of the cluster table, one per cluster, as columns."""
     firms = model.firms
-    alive = firms.alive
     n = model.clusters.n
-
-    # Zeros for the rows left out rather than the rows picked out (as `cluster_sum` does):
-    # the same sums to the bit, at half the cost.
-    def total(values: np.ndarray) -> np.ndarray:
-        """Sum over live firms."""
-        return np.bincount(firms.cluster, weights=np.where(alive, values, 0.0), minlength=n)
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(firms.cluster, weights=mask, minlength=n)
-
-    def flow(values: np.ndarray) -> np.ndarray:
-        """Sum over every firm: flows include firms that exit at the quarter's end."""
-        return np.bincount(firms.cluster, weights=values, minlength=n)
-
-    energy = total(firms.energy_intensity * firms.output) / np.maximum(total(firms.output), 1e-12)
+    totals = _cluster_totals(
+        firms.cluster,
+        n,
+        firms.alive,
+        firms.stage,
+        firms.above_scale,
+        firms.tech,
+        firms.revenue,
+        firms.value_added,
+        firms.workers,
+        firms.capacity,
+        firms.energy_intensity,
+        firms.output,
+        int(Stage.BUILDING),
+    )
     columns = {
-        "output_yi": flow(firms.revenue),
-        "value_added_yi": flow(firms.value_added),
-        "firms": count(firms.producing),
-        "above_scale_firms": count(alive & firms.above_scale),
-        "employment": total(firms.workers),
-        "tech_enterprises": count(alive & firms.tech),
-        "capacity_yi": total(firms.capacity) * model.price_index,
-        "energy_intensity": energy,
+        "output_yi": totals[0],
+        "value_added_yi": totals[1],
+        "firms": totals[2],
+        "above_scale_firms": totals[3],
+        "employment": totals[4],
+        "tech_enterprises": totals[5],
+        "capacity_yi": totals[6] * model.price_index,
+        "energy_intensity": totals[7] / np.maximum(totals[8], 1e-12),
     }
-    year, quarter = model.year, model.quarter
-    names = list(columns)
-    by_cluster = zip(*(np.asarray(values, float).tolist() for values in columns.values()), strict=True)
-    return [
-        {"year": year, "quarter": quarter, "cluster": key, **dict(zip(names, row, strict=True))}
-        for key, row in zip(model.clusters.keys, by_cluster, strict=True)
-    ]
+    return {
+        "year": [model.year] * n,
+        "quarter": [model.quarter] * n,
+        "cluster": list(model.clusters.keys),
+        **{name: values.tolist() for name, values in columns.items()},
+    }
+
+
+class IndicatorCollector(mesa.DataCollector):
+    """Mesa's DataCollector of the quarter's indicators (`model.indicators`) and cluster table.
+
+    It stores what Mesa's `collect` and `add_table_row` would, without their per-value
+    deepcopy and per-row checks: every value is a Python number or string, which a copy
+    would return unchanged, and `cluster_columns` fills every column of the table.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            model_reporters={name: partial(_read, name=name) for name in INDICATORS},
+            tables={"clusters": list(CLUSTER_COLUMNS)},
+        )
+
+    def collect(self, model: Any) -> None:
+        self._collection_steps.append(model.time)
+        for name, values in self.model_vars.items():
+            values.append(model.indicators[name])
+
+    def add_cluster_columns(self, columns: dict[str, list[Any]]) -> None:
+        for name, values in self.tables["clusters"].items():
+            values.extend(columns[name])
 
 
 def _read(model: IndustryModel, name: str) -> Any:
     return model.indicators[name]
-
-
-MODEL_REPORTERS = {name: partial(_read, name=name) for name in INDICATORS}

@@ -21,7 +21,7 @@ from sim.model.agents import Bank, Enterprise, LandParcel, TaskForce
 from sim.model.constants import BaseYearConstants
 from sim.model.firms import Stage
 from sim.model.fiscal import pay_running_costs
-from sim.model.indicators import CLUSTER_COLUMNS, MODEL_REPORTERS, cluster_rows, quarter_indicators
+from sim.model.indicators import IndicatorCollector, cluster_columns, quarter_indicators
 from sim.model.mechanisms.accounts import (
     book_defaults,
     close_firms,
@@ -30,6 +30,7 @@ from sim.model.mechanisms.accounts import (
     value_added,
 )
 from sim.model.mechanisms.attraction import attract_investment, cluster_means
+from sim.model.mechanisms.cluster_totals import share_out_demand
 from sim.model.mechanisms.commerce import open_channels
 from sim.model.mechanisms.digital import plan_digital_upgrades
 from sim.model.mechanisms.environment import draw_environment, stationary_shock_sd
@@ -158,9 +159,7 @@ class IndustryModel(mesa.Model):
         self.initial_firms = int(np.count_nonzero(self.firms.alive))
         self.entries_total = 0
         self.exits_total = 0
-        self.datacollector = mesa.DataCollector(
-            model_reporters=MODEL_REPORTERS, tables={"clusters": list(CLUSTER_COLUMNS)}
-        )
+        self.datacollector = IndicatorCollector()
         self._record()
         self.running = True
 
@@ -234,8 +233,7 @@ class IndustryModel(mesa.Model):
     def _record(self) -> None:
         self.indicators = quarter_indicators(self)
         self.datacollector.collect(self)
-        for row in cluster_rows(self):
-            self.datacollector.add_table_row("clusters", row)
+        self.datacollector.add_cluster_columns(cluster_columns(self))
 
     # ----- population changes ---------------------------------------------------------------
     def add_firms(self, count: int, **columns: Any) -> np.ndarray:
@@ -286,11 +284,9 @@ class IndustryModel(mesa.Model):
         firms = self.firms
         retained = np.bincount(firms.cluster[rows], weights=firms.demand[rows], minlength=self.clusters.n)
         retained *= self.params.market.exit_demand_retention
-        stay = firms.producing.copy()
-        stay[rows] = False
-        held = np.bincount(firms.cluster[stay], weights=firms.demand[stay], minlength=self.clusters.n)
-        boost = 1 + np.divide(retained, held, out=np.zeros_like(held), where=held > 0)
-        firms.demand *= np.where(stay, boost[firms.cluster], 1.0)
+        staying = firms.producing
+        staying[rows] = False
+        share_out_demand(self, staying, retained)
 
     # ----- inspection -----------------------------------------------------------------------
     def enterprise(self, row: int) -> Enterprise:

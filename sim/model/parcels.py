@@ -7,10 +7,13 @@ their storage, so splitting a parcel does not copy every column each time.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
 from enum import IntEnum
 
+import numba
 import numpy as np
+
+from sim.model.compiled import array_sum
+from sim.model.land_allocation import serve_requests
 
 NO_OCCUPANT = -1
 SPLIT_ABOVE = 1.2  # a vacant parcel more than this multiple of the need is split, not given whole
@@ -24,6 +27,34 @@ class ParcelStatus(IntEnum):
 
 
 _COLUMNS = {"area": np.float64, "status": np.int8, "occupant": np.int64, "timer": np.int16}
+
+
+@numba.njit(cache=True)
+def _areas_by_status(area: np.ndarray, status: np.ndarray, statuses: int) -> np.ndarray:
+    picked = np.empty((statuses, len(area)))
+    counts = np.zeros(statuses, np.int64)
+    for i in range(len(area)):
+        picked[status[i], counts[status[i]]] = area[i]
+        counts[status[i]] += 1
+    totals = np.empty(statuses)
+    for s in range(statuses):
+        totals[s] = array_sum(picked[s], counts[s])
+    return totals
+
+
+@numba.njit(cache=True)
+def _release(occupant: np.ndarray, status: np.ndarray, firms: np.ndarray, occupied: int, idle: int) -> None:
+    """Occupied parcels of the given firms become idle, with no occupant."""
+    if len(firms) == 0 or len(occupant) == 0:
+        return
+    # A lookup table of the leaving firms: one pass over the parcels.
+    leaving = np.zeros(max(occupant.max(), firms.max()) + 1, np.bool_)
+    for firm in firms:
+        leaving[firm] = True
+    for p in range(len(occupant)):
+        if status[p] == occupied and occupant[p] >= 0 and leaving[occupant[p]]:
+            status[p] = idle
+            occupant[p] = NO_OCCUPANT
 
 
 class ParcelArrays:
@@ -80,6 +111,10 @@ class ParcelArrays:
     def area_by_status(self, status: ParcelStatus) -> float:
         return float(self.area[self.status == status].sum())
 
+    def areas_by_status(self) -> np.ndarray:
+        """The area in each status (indexed by ParcelStatus), each summed as `area_by_status` sums it."""
+        return _areas_by_status(self.area, self.status, len(ParcelStatus))
+
     @property
     def total_area(self) -> float:
         return float(self.area.sum())
@@ -96,60 +131,35 @@ class ParcelArrays:
         the first row of newcomers who are numbered in the order they succeed.
         Returns the area granted to each request (0 when refused or nothing is vacant).
         """
-        needs = np.asarray(needs, float).tolist()
-        granted = [0.0] * len(needs)
         vacant = np.flatnonzero(self.status == ParcelStatus.VACANT)
         areas = self.area[vacant]
         order = np.lexsort((vacant, areas))  # by area, then parcel number
-        free = list(zip(areas[order].tolist(), vacant[order].tolist(), strict=True))  # (area, parcel)
-        # The loop reads only `free`; what it decides is written to the arrays once, after it.
-        remaining: dict[int, float] = {}  # parcel -> area left after splits
-        taken: list[tuple[int, int]] = []  # (parcel, occupant) given whole
-        splits: list[tuple[float, int]] = []  # (area, occupant) split off
-        rows = None if isinstance(occupants, int) else np.asarray(occupants).tolist()
-        next_row = occupants if isinstance(occupants, int) else 0  # newcomers: numbered as they succeed
-        for k, need in enumerate(needs):
-            if not free or need <= 0:
-                continue
-            occupant = next_row if rows is None else rows[k]
-            pos = bisect_left(free, (need, -1))
-            if pos < len(free) and free[pos][0] > SPLIT_ABOVE * need:
-                area, parcel = free.pop(pos)
-                insort(free, (area - need, parcel))
-                remaining[parcel] = area - need
-                splits.append((need, occupant))
-                granted[k] = need
-            else:
-                if pos == len(free):  # nothing covers the need: the largest parcel
-                    pos = bisect_left(free, (free[-1][0], -1))
-                area, parcel = free[pos]
-                if area < min_share * need:
-                    continue
-                free.pop(pos)
-                taken.append((parcel, occupant))
-                granted[k] = area
-            next_row += 1
-        if remaining:
-            self.area[list(remaining)] = list(remaining.values())
-        if taken:
-            whole, takers = zip(*taken, strict=True)
-            self.status[list(whole)] = ParcelStatus.OCCUPIED
-            self.occupant[list(whole)] = takers
-        if splits:
-            split_areas, holders = zip(*splits, strict=True)
-            self.add(np.array(split_areas), ParcelStatus.OCCUPIED, np.array(holders))
-        return np.array(granted)
+        granted, split_area, holders = serve_requests(
+            areas[order],
+            vacant[order].astype(np.int64),
+            np.asarray(needs, float),
+            np.zeros(0, np.int64) if isinstance(occupants, int) else np.asarray(occupants, np.int64),
+            occupants if isinstance(occupants, int) else 0,
+            float(min_share),
+            SPLIT_ABOVE,
+            self.area,
+            self.status,
+            self.occupant,
+            int(ParcelStatus.OCCUPIED),
+        )
+        if len(split_area):
+            self.add(split_area, ParcelStatus.OCCUPIED, holders)
+        return granted
 
     def release(self, firms: np.ndarray) -> None:
         """Parcels of exited firms become idle until reclaimed."""
-        occupant = self.occupant
-        # A lookup table of the leaving firms (one slot more, for NO_OCCUPANT = -1 to find
-        # False): one pass over the parcels, where np.isin compares them with each firm.
-        leaving = np.zeros(max(int(occupant.max(initial=0)), int(np.max(firms, initial=0))) + 2, bool)
-        leaving[firms] = True
-        held = leaving[occupant] & (self.status == ParcelStatus.OCCUPIED)
-        self.status[held] = ParcelStatus.IDLE
-        self.occupant[held] = NO_OCCUPANT
+        _release(
+            self.occupant,
+            self.status,
+            np.asarray(firms, np.int64),
+            int(ParcelStatus.OCCUPIED),
+            int(ParcelStatus.IDLE),
+        )
 
     def surrender(self, firm: int, area_mu: float) -> float:
         """A firm gives back up to `area_mu` from its largest parcel, which is split if larger.

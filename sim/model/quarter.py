@@ -6,6 +6,7 @@ here: phases return it and `IndustryModel.step` passes it on.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,12 +72,38 @@ MONEY_FLOWS = (
 )
 
 
-def quarter_streams(entropy: int, step: int) -> dict[str, np.random.Generator]:
-    """Fresh generators for quarter `step`, keyed by (mechanism, quarter) under the run's seed."""
-    return {
-        name: np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(k, step)))
-        for k, name in enumerate(STREAMS)
-    }
+_STREAM_KEYS = {name: k for k, name in enumerate(STREAMS)}
+
+
+class QuarterStreams(Mapping[str, np.random.Generator]):
+    """Quarter `step`'s generators, keyed by (mechanism, quarter) under the run's seed.
+
+    Each is seeded when a phase first asks for it (a quarter that skips a mechanism, and
+    every quarter after the world build, seed fewer of them), the same generator
+    `np.random.default_rng(SeedSequence(entropy, spawn_key=(k, step)))` would make.
+    """
+
+    def __init__(self, entropy: int, step: int) -> None:
+        self._entropy, self._step = entropy, step
+        self._made: dict[str, np.random.Generator] = {}
+
+    def __getitem__(self, name: str) -> np.random.Generator:
+        made = self._made.get(name)
+        if made is None:
+            seed = np.random.SeedSequence(self._entropy, spawn_key=(_STREAM_KEYS[name], self._step))
+            made = self._made[name] = np.random.Generator(np.random.PCG64(seed))
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(STREAMS)
+
+    def __len__(self) -> int:
+        return len(STREAMS)
+
+
+def quarter_streams(entropy: int, step: int) -> QuarterStreams:
+    """Fresh generators for quarter `step`, one per mechanism."""
+    return QuarterStreams(entropy, step)
 
 
 class Tally:
@@ -97,6 +124,10 @@ class Tally:
         self._check(name)
         return self._totals[name]
 
+    def totals(self) -> dict[str, float]:
+        """Every count and money flow, by name (a copy)."""
+        return dict(self._totals)
+
     def _check(self, name: str) -> None:
         if name not in self._totals:
             raise KeyError(f"{name!r} is not a declared count or money flow (sim/model/quarter.py)")
@@ -106,7 +137,7 @@ class Tally:
 class QuarterScratch:
     """What lives for one quarter only; `IndustryModel.scratch` holds the current one."""
 
-    streams: dict[str, np.random.Generator]
+    streams: QuarterStreams
     tally: Tally
 
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.model.agents.bank import answer_requests
 from sim.model.fiscal import spend
 from sim.model.mechanisms.adoption import adoption_probability
 from sim.model.mechanisms.projects import Projects
@@ -33,10 +34,18 @@ def test_bank_approves_best_scores_within_threshold_and_room():
     model = IndustryModel(rng=1)
     bank = model.banks[0]
     room = bank.capacity_yi - bank.outstanding_yi
-    scores = np.array([0.9, 0.8, 0.1, 0.95])
-    amounts = np.array([room * 0.6, room * 0.3, 0.01, room * 0.5])
-    approved = bank.approve(scores, amounts, np.zeros(4))
-    assert approved.tolist() == [False, True, False, True]  # 0.95 then 0.8 fit; 0.9 does not; 0.1 too low
+    borrowers = np.flatnonzero(model.firms.bank == bank.index)[:4]
+    other = np.flatnonzero(model.firms.bank != bank.index)[0]  # another bank's borrower, its room untouched
+    asking = np.zeros(model.firms.n, bool)
+    asking[[*borrowers, other]] = True
+    scores, amounts = np.zeros(model.firms.n), np.zeros(model.firms.n)
+    scores[borrowers] = [0.9, 0.8, 0.1, 0.95]
+    amounts[borrowers] = [room * 0.6, room * 0.3, 0.01, room * 0.5]
+    scores[other], amounts[other] = 1.0, 1e-3
+    approved = answer_requests(model, asking, scores, amounts, np.zeros(model.firms.n))
+    # 0.95 then 0.8 fit; 0.9 does not; 0.1 is below the threshold
+    assert approved[borrowers].tolist() == [False, True, False, True]
+    assert approved[other] and np.count_nonzero(approved) == 3
 
 
 def test_adoption_rises_with_benefit_and_is_capped():

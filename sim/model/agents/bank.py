@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numba
 import numpy as np
+
+from sim.model.compiled import array_sum
 
 if TYPE_CHECKING:
     from sim.inputs.parameters import Finance
@@ -46,25 +49,6 @@ class Bank(mesa.Agent):
         firms = self.model.firms
         return float(firms.debt[firms.alive & (firms.bank == self.index)].sum())
 
-    def effective_threshold(self, coverage: np.ndarray) -> np.ndarray:
-        """Pools that cover part of a default loss lower the score a bank asks for."""
-        return self.score_threshold - self.model.params.finance.risk_sensitivity * coverage
-
-    def approve(self, scores: np.ndarray, amounts: np.ndarray, coverage: np.ndarray) -> np.ndarray:
-        """Approve requests above the threshold in score order, each if it still fits the room.
-
-        `coverage` is the share of each borrower's default loss that a district pool covers.
-        """
-        approved = np.zeros(len(scores), bool)
-        room = max(0.0, self.capacity_yi - self.outstanding_yi)
-        eligible = np.flatnonzero(scores >= self.effective_threshold(coverage))
-        order = eligible[np.argsort(-scores[eligible], kind="stable")]
-        for k, amount in zip(order.tolist(), amounts[order].tolist(), strict=True):  # Python floats: faster
-            if amount <= room:
-                approved[k] = True
-                room -= amount
-        return approved
-
     def grow_capacity(self) -> None:
         """Deposits and capital grow along the credit path; losses already booked stay deducted."""
         params = self.model.params
@@ -77,3 +61,69 @@ class Bank(mesa.Agent):
         """A default's loss (after any risk-compensation share) reduces lending capacity."""
         self.losses_yi += loss_yi
         self.capacity_yi = max(0.0, self.capacity_yi - loss_yi)
+
+
+def answer_requests(
+    model: IndustryModel, asking: np.ndarray, scores: np.ndarray, amounts: np.ndarray, coverage: np.ndarray
+) -> np.ndarray:
+    """Every bank answers its own borrowers' requests (`asking`): which it approves.
+
+    A bank approves requests whose score reaches its threshold, which pools that cover part
+    of a default loss lower (`coverage`, the covered share of each borrower's loss), in
+    score order (the lower row first among equals), each if it still fits the room its
+    capacity leaves above the debt it holds.
+    """
+    firms = model.firms
+    banks = model.banks
+    return _approve(
+        asking,
+        firms.bank,
+        scores,
+        amounts,
+        coverage,
+        firms.alive,
+        firms.debt,
+        np.array([bank.capacity_yi for bank in banks]),
+        np.array([bank.score_threshold for bank in banks]),
+        model.params.finance.risk_sensitivity,
+    )
+
+
+@numba.njit(cache=True)
+def _approve(
+    asking: np.ndarray,
+    bank: np.ndarray,
+    scores: np.ndarray,
+    amounts: np.ndarray,
+    coverage: np.ndarray,
+    alive: np.ndarray,
+    debt: np.ndarray,
+    capacity: np.ndarray,
+    threshold: np.ndarray,
+    risk_sensitivity: float,
+) -> np.ndarray:
+    n = len(asking)
+    approved = np.zeros(n, np.bool_)
+    held = np.empty(n)
+    eligible = np.empty(n, np.int64)
+    for b in range(len(capacity)):
+        count = 0
+        chosen = 0
+        for i in range(n):
+            if bank[i] != b:
+                continue
+            if alive[i]:
+                held[count] = debt[i]
+                count += 1
+            if asking[i] and scores[i] >= threshold[b] - risk_sensitivity * coverage[i]:
+                eligible[chosen] = i
+                chosen += 1
+        room = capacity[b] - array_sum(held, count)  # the debt it holds, summed as `outstanding_yi` sums it
+        room = room if room > 0.0 else 0.0
+        rows = eligible[:chosen]
+        # A stable sort: the lower row first among equal scores.
+        for k in rows[np.argsort(-scores[rows], kind="mergesort")]:
+            if amounts[k] <= room:
+                approved[k] = True
+                room -= amounts[k]
+    return approved

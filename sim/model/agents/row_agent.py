@@ -24,6 +24,15 @@ def _observed(model: mesa.Model, signal: Any) -> bool:
     return ("agents", signal) in model.subscribers or getattr(model, "_batch_context", None) is not None
 
 
+def _members(agent_set: _HardKeyAgentSet) -> dict[Any, None]:
+    """The insertion-ordered dict that holds a Mesa registry's agents (`add` and `discard`
+    write one key at a time into it), so a batch is one dict update."""
+    members = agent_set._agents
+    if type(members) is not dict:  # a Mesa whose registry is not a plain dict
+        raise TypeError(f"unexpected Mesa agent registry {type(members).__name__}")
+    return members
+
+
 class RowAgent(mesa.Agent):
     """An agent whose state lives in the model's arrays at row `index`."""
 
@@ -51,19 +60,22 @@ class RowAgent(mesa.Agent):
         registry = model.agents_by_type
         if cls not in registry:
             registry[cls] = _HardKeyAgentSet([], random=model.random)
+        added = dict.fromkeys(agents)
         for agent_set in (model.agents, registry[cls]):
-            for agent in agents:
-                agent_set.add(agent)
+            _members(agent_set).update(added)
         return agents
 
     @staticmethod
     def remove_all(model: Any, agents: Iterable[mesa.Agent]) -> None:
         """Deregister the agents (of any Agent class), as `agent.remove()` for each would."""
         agents = list(agents)
-        if _observed(model, ModelSignals.AGENT_REMOVED) or any(agent._datasets for agent in agents):
+        kinds = {type(agent) for agent in agents}
+        if _observed(model, ModelSignals.AGENT_REMOVED) or any(kind._datasets for kind in kinds):
             for agent in agents:
                 agent.remove()
             return
+        everyone = _members(model.agents)
+        of_kind = {kind: _members(model.agents_by_type[kind]) for kind in kinds}
         for agent in agents:
-            model.agents_by_type[type(agent)].discard(agent)
-            model.agents.discard(agent)
+            of_kind[type(agent)].pop(agent, None)
+            everyone.pop(agent, None)

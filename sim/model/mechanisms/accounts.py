@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
+from sim.model.compiled import array_sum, maximum, minimum
 from sim.model.firms import Stage
 from sim.model.fiscal import spend
 from sim.model.mechanisms.green import annual_energy_bill, tariff_surcharge
@@ -94,25 +96,92 @@ def settle_accounts(model: IndustryModel) -> None:
     va = value_added(model)
     spending, refunds = rd_and_quality_spending(model)
     wear = depreciation(model)
-    firms.value_added = np.where(alive, va, 0.0)
-    firms.profit = np.where(alive, _profit(model, va, spending, wear), 0.0)
-    spend(model, "subsidies", float(refunds[alive].sum()))
-    spend(model, "interest_support", float((firms.debt * firms.interest_support)[alive].sum()) / 4)
-    spend(model, "tariff_revenue", -float(tariff_surcharge(model)[alive].sum()) / 4)
-    due = firms.debt / (params.finance.maturity_years * 4)
-    principal = np.minimum(due, np.maximum(firms.cash, 0.0))
-    payout = params.accounts.payout_ratio * np.maximum(firms.profit, 0.0)
-    firms.cash += np.where(alive, firms.profit - payout + wear - principal, 0.0)
-    firms.debt = np.where(alive, firms.debt - principal, firms.debt)
-    producing = firms.producing
-    margin = np.divide(firms.profit, firms.revenue, out=np.zeros(firms.n), where=firms.revenue > 0)
-    firms.margin = np.where(
-        producing, (1 - MARGIN_SMOOTHING) * firms.margin + MARGIN_SMOOTHING * margin, firms.margin
+    profit = _profit(model, va, spending, wear)
+    refunded, supported, surcharged = _close_books(
+        alive,
+        firms.stage,
+        int(Stage.BUILDING),
+        va,
+        profit,
+        refunds,
+        tariff_surcharge(model),
+        wear,
+        params.finance.maturity_years * 4,
+        params.accounts.payout_ratio,
+        MARGIN_SMOOTHING,
+        firms.value_added,
+        firms.profit,
+        firms.cash,
+        firms.debt,
+        firms.interest_support,
+        firms.revenue,
+        firms.margin,
+        firms.revenue_4q,
     )
-    firms.revenue_4q = np.roll(firms.revenue_4q, -1, axis=1)
-    firms.revenue_4q[:, -1] = np.where(alive, firms.revenue, 0.0)
+    spend(model, "subsidies", refunded)
+    spend(model, "interest_support", supported / 4)
+    spend(model, "tariff_revenue", -surcharged / 4)
     if model.quarter == 4:
         update_above_scale_list(model)
+
+
+@numba.njit(cache=True)
+def _close_books(
+    alive: np.ndarray,
+    stage: np.ndarray,
+    building: int,
+    va: np.ndarray,
+    profit: np.ndarray,
+    refunds: np.ndarray,
+    surcharge: np.ndarray,
+    wear: np.ndarray,
+    repayment_quarters: float,
+    payout_ratio: float,
+    smoothing: float,
+    value_added: np.ndarray,
+    booked_profit: np.ndarray,
+    cash: np.ndarray,
+    debt: np.ndarray,
+    interest_support: np.ndarray,
+    revenue: np.ndarray,
+    margin: np.ndarray,
+    revenue_4q: np.ndarray,
+) -> tuple[float, float, float]:
+    """Live firms book value added and profit, pay out dividends, repay debt / repayment
+    quarters from the cash they have and keep the rest; producing firms' margins move toward
+    this quarter's; the four-quarter revenue window rolls on (exited firms add nothing).
+
+    Returns the district's refunds of R&D and quality spending, its interest support (a
+    year's) and the tariff surcharges (a year's) of live firms, each summed in numpy's order.
+    """
+    n = len(alive)
+    picked = np.empty((3, n))
+    count = 0
+    for i in range(n):
+        if alive[i]:
+            value_added[i] = va[i]
+            booked_profit[i] = profit[i]
+            picked[0, count] = refunds[i]
+            picked[1, count] = debt[i] * interest_support[i]
+            picked[2, count] = surcharge[i]
+            count += 1
+            principal = minimum(debt[i] / repayment_quarters, maximum(cash[i], 0.0))
+            payout = payout_ratio * maximum(booked_profit[i], 0.0)
+            cash[i] += booked_profit[i] - payout + wear[i] - principal
+            debt[i] = debt[i] - principal
+        else:
+            value_added[i] = 0.0
+            booked_profit[i] = 0.0
+        if alive[i] and stage[i] != building:
+            latest = booked_profit[i] / revenue[i] if revenue[i] > 0 else 0.0
+            margin[i] = (1 - smoothing) * margin[i] + smoothing * latest
+        revenue_4q[i, 0], revenue_4q[i, 1], revenue_4q[i, 2] = (
+            revenue_4q[i, 1],
+            revenue_4q[i, 2],
+            revenue_4q[i, 3],
+        )
+        revenue_4q[i, 3] = revenue[i] if alive[i] else 0.0
+    return array_sum(picked[0], count), array_sum(picked[1], count), array_sum(picked[2], count)
 
 
 def update_above_scale_list(model: IndustryModel) -> None:
@@ -134,18 +203,56 @@ def close_firms(model: IndustryModel, loans: LoanAnswers) -> None:
     """
     demography = model.params.demography
     firms = model.firms
-    draws = model.scratch.streams["exit"].random(firms.n)
-    hazard = np.where(firms.above_scale, demography.exit_hazard_above, demography.exit_hazard_small) / 4
-    operating = firms.alive & (firms.stage == Stage.OPERATING)
-    chance_exit = operating & (draws < hazard)
-    refused_rescue = loans.rescue_asked & (loans.offer == 0)
-    distress = (
-        operating & refused_rescue & (firms.cash < demography.distress_cash_ratio * firms.annual_revenue)
+    leaving, distress = _choose_exits(
+        model.scratch.streams["exit"].random(firms.n),
+        firms.alive,
+        firms.stage,
+        int(Stage.OPERATING),
+        firms.above_scale,
+        demography.exit_hazard_above,
+        demography.exit_hazard_small,
+        loans.rescue_asked,
+        loans.offer,
+        firms.cash,
+        demography.distress_cash_ratio,
+        firms.revenue_4q,
     )
-    leaving = np.flatnonzero(chance_exit | distress)
-    model.scratch.tally.add("distress_exits", int(np.count_nonzero(distress)))
+    model.scratch.tally.add("distress_exits", distress)
     if len(leaving):
         model.remove_firms(leaving)
+
+
+@numba.njit(cache=True)
+def _choose_exits(
+    draws: np.ndarray,
+    alive: np.ndarray,
+    stage: np.ndarray,
+    operating: int,
+    above_scale: np.ndarray,
+    hazard_above: float,
+    hazard_small: float,
+    rescue_asked: np.ndarray,
+    offer: np.ndarray,
+    cash: np.ndarray,
+    distress_cash_ratio: float,
+    revenue_4q: np.ndarray,
+) -> tuple[np.ndarray, int]:
+    """Operating firms that draw an exit (a yearly hazard by size, a quarter's share of it) or
+    are in distress; returns their rows, and how many were in distress."""
+    n = len(alive)
+    leaving = np.empty(n, np.int64)
+    count = distressed = 0
+    for i in range(n):
+        if not (alive[i] and stage[i] == operating):
+            continue
+        hazard = (hazard_above if above_scale[i] else hazard_small) / 4
+        annual = ((revenue_4q[i, 0] + revenue_4q[i, 1]) + revenue_4q[i, 2]) + revenue_4q[i, 3]
+        distress = rescue_asked[i] and offer[i] == 0 and cash[i] < distress_cash_ratio * annual
+        distressed += distress
+        if draws[i] < hazard or distress:
+            leaving[count] = i
+            count += 1
+    return leaving[:count], distressed
 
 
 def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
@@ -158,10 +265,11 @@ def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
     assets = np.maximum(firms.cash[leaving], 0.0) + finance.recovery_rate * firms.capital[leaving]
     loss = np.maximum(firms.debt[leaving] - assets, 0.0)
     covered = loss * firms.pool_coverage[leaving]
+    lender, unpaid = firms.bank[leaving], loss - covered
     for bank in model.banks:
-        mine = firms.bank[leaving] == bank.index
+        mine = lender == bank.index
         if mine.any():
-            bank.book_default(float((loss - covered)[mine].sum()))
+            bank.book_default(float(unpaid[mine].sum()))
     model.scratch.tally.add("defaults", int(np.count_nonzero(loss > 0)))
     model.scratch.tally.add("unpaid_trade_credit_yi", float(np.maximum(-firms.cash[leaving], 0.0).sum()))
     model.scratch.tally.add("default_losses_yi", float(loss.sum()))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
+from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
 from sim.model.fiscal import spend
-from sim.model.mechanisms.cluster_totals import cluster_sum
 from sim.model.mechanisms.investment import new_land_density
 from sim.model.world import OUTPUT_PER_WORKER_DISPERSION
 
@@ -26,16 +27,45 @@ def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> n
     """
     firms = model.firms
     producing = firms.producing
-    cluster = firms.cluster[producing]
-    n = model.clusters.n
-    counts = np.bincount(cluster, minlength=n)
-    columns = (
-        np.log(np.maximum(firms.productivity[producing], 1e-12)),
-        firms.quality[producing],
-        firms.output_per_worker[producing],
+    log_a = np.log(np.maximum(firms.productivity[producing], 1e-12))
+    counts, means = _cluster_means(
+        producing, firms.cluster, model.clusters.n, log_a, firms.quality, firms.output_per_worker
     )
-    means = np.array([np.bincount(cluster, weights=c, minlength=n) for c in columns]) / np.maximum(counts, 1)
     return means if fallback is None else np.where(counts > 0, means, fallback)
+
+
+@numba.njit(cache=True)
+def _cluster_means(
+    producing: np.ndarray,
+    cluster: np.ndarray,
+    n_clusters: int,
+    log_a: np.ndarray,
+    quality: np.ndarray,
+    output_per_worker: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Producing firms per cluster, and the means of their log productivity (`log_a`, one per
+    producing firm in row order), quality and output per worker (summed in row order)."""
+    counts = np.zeros(n_clusters, np.int64)
+    sums = np.zeros((3, n_clusters))
+    k = 0
+    for i in range(len(producing)):
+        if producing[i]:
+            c = cluster[i]
+            counts[c] += 1
+            sums[0, c] += log_a[k]
+            sums[1, c] += quality[i]
+            sums[2, c] += output_per_worker[i]
+            k += 1
+    means = np.empty((3, n_clusters))
+    for c in range(n_clusters):
+        for column in range(3):
+            means[column, c] = sums[column, c] / max(counts[c], 1)
+    return counts, means
+
+
+def newcomer_means(model: IndustryModel) -> np.ndarray:
+    """The cluster means newcomers start around (the base year's where a cluster is empty)."""
+    return cluster_means(model, model.constants.base_cluster_means)
 
 
 def _grant_land(model: IndustryModel, first_row: int, need_mu: np.ndarray) -> np.ndarray:
@@ -56,6 +86,7 @@ def _newcomer_columns(
     productivity_edge: float,
     bank_draw: np.ndarray,
     spread_draw: np.ndarray,
+    means: np.ndarray | None,
 ) -> dict[str, ArrayLike]:
     """State shared by every kind of newcomer (an array, or a scalar for all); callers add
     stage, size and tier.
@@ -64,8 +95,9 @@ def _newcomer_columns(
     uniform draw per newcomer). Their productivity and output per worker spread around the
     cluster's means as the base year's firms do (`spread_draw`, two standard normals per
     newcomer): entrants all at the mean would narrow the dispersion with every exit.
+    `means` are this quarter's `newcomer_means`, if the caller has them.
     """
-    log_a, quality, per_worker = cluster_means(model, model.constants.base_cluster_means)
+    log_a, quality, per_worker = newcomer_means(model) if means is None else means
     capacities = np.array([bank.capacity_yi for bank in model.banks])
     bank = np.searchsorted(np.cumsum(capacities) / capacities.sum(), bank_draw, side="right")
     return {
@@ -89,9 +121,12 @@ def _newcomer_columns(
     }
 
 
-def convert_leads(model: IndustryModel, leads: Leads) -> None:
+def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None = None) -> None:
     """Leads sign with a chance raised by task-force support and incentives, if they pass the
-    land screen and get land; approvals reform and task-force help shorten the build."""
+    land screen and get land; approvals reform and task-force help shorten the build.
+
+    `means`: this quarter's `newcomer_means`, if the caller has them.
+    """
     params = model.params
     attraction, land = params.attraction, params.levers.land
     incentive = params.levers.attraction.incentive_share
@@ -123,6 +158,7 @@ def convert_leads(model: IndustryModel, leads: Leads) -> None:
         attraction.newcomer_productivity,
         leads.bank_draw[chosen],
         leads.spread_draw[chosen],
+        means,
     )
     columns.update(
         stage=Stage.BUILDING,
@@ -141,8 +177,11 @@ def convert_leads(model: IndustryModel, leads: Leads) -> None:
     spend(model, "subsidies", incentive * capital)
 
 
-def give_birth_to_small_firms(model: IndustryModel) -> None:
-    """Small firms are founded at a steady rate when land is available."""
+def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = None) -> None:
+    """Small firms are founded at a steady rate when land is available.
+
+    `means`: this quarter's `newcomer_means`, if the caller has them.
+    """
     params = model.params
     firms = model.firms
     rng = model.scratch.streams["births"]
@@ -168,7 +207,9 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
         return
     capacity = capacity[keep] * np.minimum(1.0, granted[keep] / need_mu[keep])
     cluster, granted, digitised = cluster[keep], granted[keep], digitised[keep]
-    columns = _newcomer_columns(model, cluster, capacity, granted, 0.0, bank_draw[keep], spread_draw[keep])
+    columns = _newcomer_columns(
+        model, cluster, capacity, granted, 0.0, bank_draw[keep], spread_draw[keep], means
+    )
     demand = capacity * utilisation
     workers = demand / np.asarray(columns["output_per_worker"])
     columns.update(
@@ -188,32 +229,88 @@ def give_birth_to_small_firms(model: IndustryModel) -> None:
 
 def advance_projects(model: IndustryModel) -> None:
     """Building projects count down; ramping plants add capacity and bring customers."""
-    params = model.params
+    attraction = model.params.attraction
     firms = model.firms
-    building = firms.alive & (firms.stage == Stage.BUILDING)
-    firms.stage_timer[building] -= 1
-    done = building & (firms.stage_timer <= 0)
-    firms.stage[done] = Stage.RAMPING
-    firms.stage_timer[done] = params.attraction.ramp_quarters
+    _advance_projects(
+        firms.alive,
+        firms.cluster,
+        model.clusters.n,
+        int(Stage.BUILDING),
+        int(Stage.RAMPING),
+        int(Stage.OPERATING),
+        attraction.ramp_quarters,
+        attraction.new_plant_utilisation,
+        attraction.own_demand_share,
+        firms.stage,
+        firms.stage_timer,
+        firms.planned_capacity,
+        firms.capacity,
+        firms.demand,
+        firms.expected_demand,
+    )
 
-    ramping = firms.alive & (firms.stage == Stage.RAMPING)
-    step = firms.planned_capacity[ramping] / params.attraction.ramp_quarters
-    firms.capacity[ramping] += step
-    sold = step * params.attraction.new_plant_utilisation
-    taken_by_firm = np.zeros(firms.n)
-    taken_by_firm[ramping] = sold * (1 - params.attraction.own_demand_share)
-    taken = cluster_sum(model, ramping, taken_by_firm)
-    incumbents = firms.alive & ~ramping & (firms.stage == Stage.OPERATING)
-    incumbent_demand = cluster_sum(model, incumbents, firms.demand)
-    keep = 1 - np.divide(taken, incumbent_demand, out=np.zeros_like(taken), where=incumbent_demand > 0)
-    firms.demand *= np.where(incumbents, np.clip(keep, 0.0, 1.0)[firms.cluster], 1.0)
-    firms.demand[ramping] += sold
-    firms.expected_demand[ramping] += sold
-    firms.stage_timer[ramping] -= 1
-    firms.stage[ramping & (firms.stage_timer <= 0)] = Stage.OPERATING
+
+@numba.njit(cache=True)
+def _advance_projects(
+    alive: np.ndarray,
+    cluster: np.ndarray,
+    n_clusters: int,
+    building: int,
+    ramping: int,
+    operating: int,
+    ramp_quarters: int,
+    utilisation: float,
+    own_demand_share: float,
+    stage: np.ndarray,
+    stage_timer: np.ndarray,
+    planned_capacity: np.ndarray,
+    capacity: np.ndarray,
+    demand: np.ndarray,
+    expected_demand: np.ndarray,
+) -> None:
+    """A project whose build is done starts ramping up. A ramping plant adds a share of its
+    planned capacity each quarter and sells it at the new-plant utilisation: part of those
+    sales is demand of its own, the rest it takes from its cluster's operating incumbents in
+    proportion to their demand; when its ramp is over it operates."""
+    n = len(alive)
+    sold = np.zeros(n)
+    is_ramping = np.zeros(n, np.bool_)
+    taken = np.zeros(n_clusters)
+    incumbent_demand = np.zeros(n_clusters)
+    for i in range(n):
+        if not alive[i]:
+            continue
+        if stage[i] == building:
+            stage_timer[i] -= 1
+            if stage_timer[i] <= 0:
+                stage[i] = ramping
+                stage_timer[i] = ramp_quarters
+        if stage[i] == ramping:
+            is_ramping[i] = True
+            step = planned_capacity[i] / ramp_quarters
+            capacity[i] += step
+            sold[i] = step * utilisation
+            taken[cluster[i]] += sold[i] * (1 - own_demand_share)
+        elif stage[i] == operating:
+            incumbent_demand[cluster[i]] += demand[i]
+    keep = np.ones(n_clusters)
+    for c in range(n_clusters):
+        lost = taken[c] / incumbent_demand[c] if incumbent_demand[c] > 0 else 0.0
+        keep[c] = minimum(maximum(1 - lost, 0.0), 1.0)
+    for i in range(n):
+        if is_ramping[i]:
+            demand[i] += sold[i]
+            expected_demand[i] += sold[i]
+            stage_timer[i] -= 1
+            if stage_timer[i] <= 0:
+                stage[i] = operating
+        elif alive[i] and stage[i] == operating:
+            demand[i] *= keep[cluster[i]]
 
 
 def attract_investment(model: IndustryModel, leads: Leads) -> None:
     advance_projects(model)
-    convert_leads(model, leads)
-    give_birth_to_small_firms(model)
+    # Signed projects join as BUILDING, which the means leave out: one computation serves both.
+    means = newcomer_means(model)
+    convert_leads(model, leads, means)
+    give_birth_to_small_firms(model, means)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 from sim.model.firms import Stage
@@ -25,9 +26,32 @@ def add_cluster_demand(model: IndustryModel, added: np.ndarray) -> float:
     Returns the demand actually placed (a cluster with no operating firm gets none).
     """
     firms = model.firms
-    operating = firms.alive & (firms.stage == Stage.OPERATING)
-    held = cluster_sum(model, operating, firms.demand)
-    placed = np.where(held > 0, added, 0.0)
-    factor = 1 + np.divide(placed, held, out=np.zeros_like(held), where=held > 0)
-    firms.demand *= np.where(operating, factor[firms.cluster], 1.0)  # x 1.0 leaves the others as they are
-    return float(placed.sum())
+    held = share_out_demand(model, firms.alive & (firms.stage == Stage.OPERATING), added)
+    return float(np.where(held > 0, added, 0.0).sum())
+
+
+def share_out_demand(model: IndustryModel, receivers: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """Give each cluster `added` real demand, shared among its `receivers` by their demand.
+
+    Returns the demand each cluster's receivers held before (where they held none, the
+    cluster's demand is not placed).
+    """
+    return _share_out(model.firms.cluster, model.clusters.n, receivers, added, model.firms.demand)
+
+
+@numba.njit(cache=True)
+def _share_out(
+    cluster: np.ndarray, n_clusters: int, receivers: np.ndarray, added: np.ndarray, demand: np.ndarray
+) -> np.ndarray:
+    held = np.zeros(n_clusters)
+    for i in range(len(cluster)):
+        if receivers[i]:
+            held[cluster[i]] += demand[i]
+    factor = np.ones(n_clusters)
+    for c in range(n_clusters):
+        if held[c] > 0:
+            factor[c] = 1 + added[c] / held[c]
+    for i in range(len(cluster)):
+        if receivers[i]:
+            demand[i] *= factor[cluster[i]]
+    return held

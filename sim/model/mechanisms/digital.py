@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
+from sim.model.compiled import maximum
 from sim.model.firms import Stage
 from sim.model.mechanisms.adoption import adoption_probability
-from sim.model.mechanisms.labour import required_skilled_share
 
 if TYPE_CHECKING:
     from sim.inputs.parameters import Digital
@@ -27,36 +28,146 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
     """Firms below the top tier consider the next one; the skill requirement must be met."""
     settings = model.params.digital
     firms = model.firms
-    rng = model.scratch.streams["digital"]
-    draws = rng.random(firms.n)
-    candidates = firms.alive & (firms.stage == Stage.OPERATING) & (firms.tier < TOP_TIER)
-    step = np.minimum(firms.tier, TOP_TIER - 1)  # index of the next tier's parameters
-    gain = _productivity_gains(settings)[step]
-    materials = firms.revenue * 4 * model.clusters.materials_share[firms.cluster] / firms.productivity
-    wages = model.annual_wage * firms.workers
-    benefit = settings.horizon_years * (gain * materials + _labour_saving_step(model) * wages)
-    # Priced on capacity, so a firm with no sales yet does not upgrade for free.
-    scale = firms.capacity * 4 * model.price_index
-    brain = industry_brain_clusters(model)[firms.cluster]
-    full_cost = np.asarray(settings.upgrade_cost)[step] * scale * (1 - settings.platform_cost_cut * brain)
+    draws = model.scratch.streams["digital"].random(firms.n)
     subsidy_rate = model.params.levers.ai.upgrade_subsidy_rate
+    benefit, full_cost, peers = _weigh_upgrades(
+        firms.alive,
+        firms.stage,
+        int(Stage.OPERATING),
+        firms.tier,
+        firms.cluster,
+        model.clusters.n,
+        _productivity_gains(settings),
+        _cumulative_savings(model),
+        np.asarray(settings.upgrade_cost, float),
+        industry_brain_clusters(model),
+        settings.platform_cost_cut,
+        settings.horizon_years,
+        model.clusters.materials_share,
+        model.annual_wage,
+        model.price_index,
+        firms.revenue,
+        firms.productivity,
+        firms.workers,
+        firms.capacity,
+    )
     cost = full_cost * (1 - subsidy_rate)
-    peers = _share_at_or_above(model, firms.tier + 1)
     chance = adoption_probability(
         benefit, cost, settings.decision_sharpness, settings.base_rate, settings.peer_effect * peers
     )
-    next_required = required_skilled_share(model, tiers_ahead=1)
-    skilled_share = firms.skilled / np.maximum(firms.workers, 1e-9)
-    skills_ok = skilled_share >= settings.skill_tolerance * next_required
-    wants = candidates & (draws < chance)
-    firms.needs_talent |= wants & ~skills_ok
-    # A firm keeps preparing (recruiting for the next tier) only while the upgrade still pays.
-    still_worth_it = candidates & (benefit >= cost)
-    firms.preparing_upgrade = (firms.preparing_upgrade & still_worth_it) | (wants & ~skills_ok)
-    chosen = wants & skills_ok
-    projects.digital[:] = chosen
-    projects.digital_cost[:] = np.where(chosen, cost, 0.0)
-    projects.subsidy[:] = np.where(chosen, full_cost * subsidy_rate, 0.0)
+    _decide_upgrades(
+        firms.alive,
+        firms.stage,
+        int(Stage.OPERATING),
+        firms.tier,
+        np.asarray(model.params.labour.required_skilled_share, float),
+        settings.skill_tolerance,
+        firms.skilled,
+        firms.workers,
+        draws,
+        chance,
+        benefit,
+        cost,
+        full_cost * subsidy_rate,
+        firms.needs_talent,
+        firms.preparing_upgrade,
+        projects.digital,
+        projects.digital_cost,
+        projects.subsidy,
+    )
+
+
+@numba.njit(cache=True)
+def _weigh_upgrades(
+    alive: np.ndarray,
+    stage: np.ndarray,
+    operating_stage: int,
+    tier: np.ndarray,
+    cluster: np.ndarray,
+    n_clusters: int,
+    gains: np.ndarray,
+    savings: np.ndarray,
+    upgrade_cost: np.ndarray,
+    brain: np.ndarray,
+    platform_cost_cut: float,
+    horizon_years: float,
+    materials_share: np.ndarray,
+    annual_wage: float,
+    price_index: float,
+    revenue: np.ndarray,
+    productivity: np.ndarray,
+    workers: np.ndarray,
+    capacity: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each firm's next tier: its benefit over the horizon (productivity gain on materials,
+    labour saved on wages), its full cost (priced on capacity, so a firm with no sales yet
+    does not upgrade for free; cheaper where an industry brain serves the cluster), and the
+    share of its cluster's operating firms already at that tier or higher."""
+    n = len(tier)
+    width = TOP_TIER + 2
+    counts = np.zeros((n_clusters, width))
+    for i in range(n):
+        if alive[i] and stage[i] == operating_stage:
+            counts[cluster[i], tier[i]] += 1.0
+    at_or_above = np.zeros((n_clusters, width))
+    totals = np.empty(n_clusters)
+    for c in range(n_clusters):
+        running = 0.0
+        for t in range(width - 1, -1, -1):
+            running += counts[c, t]
+            at_or_above[c, t] = running
+        totals[c] = maximum(running, 1.0)
+    benefit = np.empty(n)
+    full_cost = np.empty(n)
+    peers = np.empty(n)
+    for i in range(n):
+        c = cluster[i]
+        step = min(tier[i], TOP_TIER - 1)  # index of the next tier's parameters
+        materials = revenue[i] * 4 * materials_share[c] / productivity[i]
+        saving = 1 - (1 - savings[min(tier[i] + 1, TOP_TIER)]) / (1 - savings[tier[i]])
+        benefit[i] = horizon_years * (gains[step] * materials + saving * (annual_wage * workers[i]))
+        scale = capacity[i] * 4 * price_index
+        full_cost[i] = upgrade_cost[step] * scale * (1 - platform_cost_cut * brain[c])
+        peers[i] = at_or_above[c, min(tier[i] + 1, TOP_TIER + 1)] / totals[c]
+    return benefit, full_cost, peers
+
+
+@numba.njit(cache=True)
+def _decide_upgrades(
+    alive: np.ndarray,
+    stage: np.ndarray,
+    operating_stage: int,
+    tier: np.ndarray,
+    required_skilled_share: np.ndarray,
+    skill_tolerance: float,
+    skilled: np.ndarray,
+    workers: np.ndarray,
+    draws: np.ndarray,
+    chance: np.ndarray,
+    benefit: np.ndarray,
+    cost: np.ndarray,
+    subsidy: np.ndarray,
+    needs_talent: np.ndarray,
+    preparing: np.ndarray,
+    chosen: np.ndarray,
+    chosen_cost: np.ndarray,
+    chosen_subsidy: np.ndarray,
+) -> None:
+    """Operating firms below the top tier that draw an upgrade take it if they have the skilled
+    share the next tier needs; if not they ask for talent and prepare (recruit for it), and
+    keep preparing only while the upgrade still pays."""
+    top_required = len(required_skilled_share) - 1
+    for i in range(len(tier)):
+        candidate = alive[i] and stage[i] == operating_stage and tier[i] < TOP_TIER
+        share = skilled[i] / maximum(workers[i], 1e-9)
+        skills_ok = share >= skill_tolerance * required_skilled_share[min(tier[i] + 1, top_required)]
+        wants = candidate and draws[i] < chance[i]
+        if wants and not skills_ok:
+            needs_talent[i] = True
+        preparing[i] = (preparing[i] and candidate and benefit[i] >= cost[i]) or (wants and not skills_ok)
+        chosen[i] = wants and skills_ok
+        chosen_cost[i] = cost[i] if chosen[i] else 0.0
+        chosen_subsidy[i] = subsidy[i] if chosen[i] else 0.0
 
 
 def industry_brain_clusters(model: IndustryModel) -> np.ndarray:
@@ -67,16 +178,16 @@ def industry_brain_clusters(model: IndustryModel) -> np.ndarray:
     return covered
 
 
-def _cumulative_saving(model: IndustryModel, tier: np.ndarray) -> np.ndarray:
-    """Cut in workers per unit of output at `tier`, relative to tier 0."""
-    return np.concatenate([[0.0], model.params.digital.labour_saving])[tier]
+def _cumulative_savings(model: IndustryModel) -> np.ndarray:
+    """Cut in workers per unit of output at each tier, relative to tier 0."""
+    return np.concatenate([[0.0], model.params.digital.labour_saving])
 
 
-def _labour_saving_step(model: IndustryModel) -> np.ndarray:
-    """Share of its current workers a firm saves by moving up one tier."""
-    tier = model.firms.tier
-    now = _cumulative_saving(model, tier)
-    after = _cumulative_saving(model, np.minimum(tier + 1, TOP_TIER))
+def _labour_saving_step(model: IndustryModel, tier: np.ndarray) -> np.ndarray:
+    """Share of its current workers a firm at `tier` saves by moving up one tier."""
+    savings = _cumulative_savings(model)
+    now = savings[tier]
+    after = savings[np.minimum(tier + 1, TOP_TIER)]
     return 1 - (1 - after) / (1 - now)
 
 
@@ -99,7 +210,7 @@ def complete_upgrade(model: IndustryModel, upgraded: np.ndarray) -> None:
     firms = model.firms
     step = firms.tier[upgraded]
     firms.productivity[upgraded] *= 1 + _productivity_gains(settings)[step]
-    firms.output_per_worker[upgraded] /= 1 - _labour_saving_step(model)[upgraded]
+    firms.output_per_worker[upgraded] /= 1 - _labour_saving_step(model, step)
     firms.tier[upgraded] += 1
     firms.preparing_upgrade[upgraded] = False
     model.scratch.tally.add("digital_upgrades", int(np.count_nonzero(upgraded)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 if TYPE_CHECKING:
@@ -89,13 +90,37 @@ def shock_productivity(model: IndustryModel) -> None:
     firms = model.firms
     alive = firms.alive
     log_a = np.log(firms.productivity[alive])
-    cluster = firms.cluster[alive]
-    counts = np.bincount(cluster, minlength=model.clusters.n)
-    means = np.bincount(cluster, weights=log_a, minlength=model.clusters.n) / np.maximum(counts, 1)
-    rho = env.productivity_persistence
-    sd = model.constants.productivity_shock_sd
-    noise = model.scratch.streams["productivity"].normal(0.0, sd, firms.n)[alive]
-    firms.productivity[alive] = np.exp(rho * log_a + (1 - rho) * means[cluster] + noise)
+    noise = model.scratch.streams["productivity"].normal(0.0, model.constants.productivity_shock_sd, firms.n)
+    drift = _productivity_drift(
+        alive, firms.cluster, model.clusters.n, log_a, noise, env.productivity_persistence
+    )
+    firms.productivity[alive] = np.exp(drift)
+
+
+@numba.njit(cache=True)
+def _productivity_drift(
+    alive: np.ndarray, cluster: np.ndarray, n_clusters: int, log_a: np.ndarray, noise: np.ndarray, rho: float
+) -> np.ndarray:
+    """New log productivity of each live firm (in row order): `rho` of its own, the rest its
+    cluster's mean among live firms, plus its shock."""
+    counts = np.zeros(n_clusters, np.int64)
+    sums = np.zeros(n_clusters)
+    k = 0
+    for i in range(len(alive)):
+        if alive[i]:
+            counts[cluster[i]] += 1
+            sums[cluster[i]] += log_a[k]
+            k += 1
+    means = np.empty(n_clusters)
+    for c in range(n_clusters):
+        means[c] = sums[c] / max(counts[c], 1)
+    drift = np.empty(k)
+    k = 0
+    for i in range(len(alive)):
+        if alive[i]:
+            drift[k] = rho * log_a[k] + (1 - rho) * means[cluster[i]] + noise[i]
+            k += 1
+    return drift
 
 
 def draw_leads(model: IndustryModel) -> Leads:

@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
+from sim.model.agents.bank import answer_requests
+from sim.model.compiled import maximum, minimum
 from sim.model.fiscal import spend
 from sim.model.mechanisms.digital import complete_upgrade
 from sim.model.mechanisms.green import complete_retrofit
@@ -48,18 +51,50 @@ def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
     """Bank scores in [0, 1]: profitability, leverage, size, tier, green credit, service, noise."""
     finance = model.params.finance
     firms = model.firms
-    leverage = firms.debt / np.maximum(firms.capital, 1e-9)
-    score = (
-        0.5
-        + finance.profit_weight * (firms.margin - REFERENCE_MARGIN)
-        - finance.leverage_weight * (leverage - REFERENCE_LEVERAGE)
-        + finance.above_scale_bonus * firms.above_scale
-        + finance.tier_bonus * firms.tier
-        + model.params.levers.green.green_credit_bonus * green_share
-        + model.params.task_forces.loan_score_bonus * firms.served
-        + model.scratch.streams["finance"].normal(0.0, finance.score_noise, firms.n)
+    weights = (finance.profit_weight, finance.leverage_weight, finance.above_scale_bonus, finance.tier_bonus)
+    bonuses = model.params.levers.green.green_credit_bonus, model.params.task_forces.loan_score_bonus
+    return _scores(
+        firms.debt,
+        firms.capital,
+        firms.margin,
+        firms.above_scale,
+        firms.tier,
+        green_share,
+        firms.served,
+        model.scratch.streams["finance"].normal(0.0, finance.score_noise, firms.n),
+        np.array([*weights, *bonuses]),
     )
-    return np.clip(score, 0.0, 1.0)
+
+
+@numba.njit(cache=True)
+def _scores(
+    debt: np.ndarray,
+    capital: np.ndarray,
+    margin: np.ndarray,
+    above_scale: np.ndarray,
+    tier: np.ndarray,
+    green_share: np.ndarray,
+    served: np.ndarray,
+    noise: np.ndarray,
+    weights: np.ndarray,
+) -> np.ndarray:
+    """The score of each firm, clipped to [0, 1]; `weights` are the profit and leverage weights,
+    the above-scale and tier bonuses, and the green-credit and task-force bonuses."""
+    scores = np.empty(len(debt))
+    for i in range(len(debt)):
+        leverage = debt[i] / maximum(capital[i], 1e-9)
+        score = (
+            0.5
+            + weights[0] * (margin[i] - REFERENCE_MARGIN)
+            - weights[1] * (leverage - REFERENCE_LEVERAGE)
+            + weights[2] * above_scale[i]
+            + weights[3] * tier[i]
+            + weights[4] * green_share[i]
+            + weights[5] * served[i]
+            + noise[i]
+        )
+        scores[i] = minimum(maximum(score, 0.0), 1.0)
+    return scores
 
 
 def cash_reserve(model: IndustryModel) -> np.ndarray:
@@ -73,27 +108,22 @@ def answer_loan_requests(model: IndustryModel, projects: Projects) -> LoanAnswer
     Adds the rescue loans asked for to `projects`.
     """
     firms = model.firms
-    reserve = cash_reserve(model)
-    spare_cash = np.maximum(firms.cash - reserve, 0.0)
-    cost = projects.cost
-    short_of_equity = cost > 0
-    short_of_equity &= spare_cash < model.params.investment.own_funds_share * cost
-    projects.drop(short_of_equity)
-    firms.needs_finance |= short_of_equity
-    model.scratch.tally.add("projects_short_of_equity", int(np.count_nonzero(short_of_equity)))
-
-    cost = projects.cost
-    projects.rescue[:] = np.where(firms.alive & (firms.cash < 0), reserve - firms.cash, 0.0)
-    rescue_asked = projects.rescue > 0
-    loan = np.maximum(cost - spare_cash, 0.0) + projects.rescue
-    asking = firms.alive & (loan > 0)
-    green_share = np.divide(projects.retrofit_cost, cost, out=np.zeros(firms.n), where=cost > 0)
+    loan, asking, green_share, rescue_asked, short = _screen_requests(
+        firms.alive,
+        firms.cash,
+        cash_reserve(model),
+        model.params.investment.own_funds_share,
+        projects.capacity_cost,
+        projects.digital_cost,
+        projects.retrofit_cost,
+        projects.rescue,
+        firms.needs_finance,
+    )
+    projects.drop(short)
+    model.scratch.tally.add("projects_short_of_equity", int(np.count_nonzero(short)))
     scores = credit_scores(model, green_share)
     coverage = loss_coverage(model)
-    approved = np.zeros(firms.n, bool)
-    for bank in model.banks:
-        candidates = np.flatnonzero(asking & (firms.bank == bank.index))
-        approved[candidates] = bank.approve(scores[candidates], loan[candidates], coverage[candidates])
+    approved = answer_requests(model, asking, scores, loan, coverage)
     refused = asking & ~approved
     projects.drop(refused)
     projects.rescue[refused] = 0.0
@@ -104,46 +134,135 @@ def answer_loan_requests(model: IndustryModel, projects: Projects) -> LoanAnswer
     return LoanAnswers(offer=np.where(approved, loan, 0.0), score=scores, rescue_asked=rescue_asked)
 
 
+@numba.njit(cache=True)
+def _screen_requests(
+    alive: np.ndarray,
+    cash: np.ndarray,
+    reserve: np.ndarray,
+    own_funds_share: float,
+    capacity_cost: np.ndarray,
+    digital_cost: np.ndarray,
+    retrofit_cost: np.ndarray,
+    rescue: np.ndarray,
+    needs_finance: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Firms pay their own share of a project from the cash above their reserve and ask for
+    the rest; a firm without that share drops its projects (and needs finance). A live firm
+    whose cash is below zero asks for a rescue loan up to its reserve. Returns each firm's
+    request, whether it asks, the retrofit share of its projects' cost, whether it asks for a
+    rescue, and which firms were short of their own share (whose projects the caller drops)."""
+    n = len(alive)
+    loan = np.zeros(n)
+    asking = np.zeros(n, np.bool_)
+    green_share = np.zeros(n)
+    rescue_asked = np.zeros(n, np.bool_)
+    short = np.zeros(n, np.bool_)
+    for i in range(n):
+        spare = maximum(cash[i] - reserve[i], 0.0)
+        cost = capacity_cost[i] + digital_cost[i] + retrofit_cost[i]
+        if cost > 0 and spare < own_funds_share * cost:
+            short[i] = True
+            needs_finance[i] = True
+            cost = 0.0  # its projects are dropped
+            retrofit = 0.0
+        else:
+            retrofit = retrofit_cost[i]
+        rescue[i] = reserve[i] - cash[i] if alive[i] and cash[i] < 0 else 0.0
+        rescue_asked[i] = rescue[i] > 0
+        loan[i] = maximum(cost - spare, 0.0) + rescue[i]
+        asking[i] = alive[i] and loan[i] > 0
+        green_share[i] = retrofit / cost if cost > 0 else 0.0
+    return loan, asking, green_share, rescue_asked, short
+
+
 def start_projects(model: IndustryModel, projects: Projects, loans: LoanAnswers) -> None:
     """Funded projects are paid (cash first, then the approved loan) and take effect."""
     finance = model.params.finance
-    subsidy = model.params.levers.finance.interest_subsidy
+    levers = model.params.levers
     firms = model.firms
-    cost = projects.cost
-    from_cash = np.minimum(np.maximum(firms.cash - cash_reserve(model), 0.0), cost)
-    borrowed = np.minimum(loans.offer, np.maximum(cost - from_cash, 0.0) + projects.rescue)
-    rate = (
-        model.constants.policy_rate
-        + np.array([b.spread for b in model.banks])[firms.bank]
-        + finance.risk_premium * (1 - loans.score)
-        - subsidy
-    )
-    new_debt = firms.debt + borrowed
-    firms.loan_rate = _blend(firms.debt, firms.loan_rate, borrowed, rate, new_debt)
-    firms.interest_support = _blend(firms.debt, firms.interest_support, borrowed, subsidy, new_debt)
-    firms.pool_coverage = _blend(firms.debt, firms.pool_coverage, borrowed, loss_coverage(model), new_debt)
-    firms.debt = new_debt
-    firms.cash += borrowed - cost  # the cost is paid from cash and the loan together
-
-    expanding = projects.capacity_add > 0
-    firms.pending_capacity[expanding] += projects.capacity_add[expanding]
     # +1: production later this quarter counts the first quarter of building down.
-    build = max(
-        1, model.params.investment.build_quarters - model.params.levers.attraction.approval_quarters_cut
+    build = max(1, model.params.investment.build_quarters - levers.attraction.approval_quarters_cut)
+    cost, borrowed, expansions = _fund(
+        firms.cash,
+        cash_reserve(model),
+        projects.capacity_cost,
+        projects.digital_cost,
+        projects.retrofit_cost,
+        projects.rescue,
+        projects.capacity_add,
+        loans.offer,
+        loans.score,
+        model.constants.policy_rate + np.array([b.spread for b in model.banks])[firms.bank],
+        finance.risk_premium,
+        levers.finance.interest_subsidy,
+        loss_coverage(model),
+        build + 1,
+        firms.debt,
+        firms.loan_rate,
+        firms.interest_support,
+        firms.pool_coverage,
+        firms.pending_capacity,
+        firms.pending_timer,
+        firms.capital,
     )
-    firms.pending_timer[expanding] = build + 1
-    firms.capital += projects.capacity_cost
     complete_upgrade(model, projects.digital)
     complete_retrofit(model, projects.retrofit)
     spend(model, "subsidies", float(projects.subsidy.sum()))
     model.scratch.tally.add("investment_yi", float(cost.sum()) + float(projects.subsidy.sum()))
     model.scratch.tally.add("new_loans_yi", float(borrowed.sum()))
-    model.scratch.tally.add("expansions", int(np.count_nonzero(expanding)))
+    model.scratch.tally.add("expansions", expansions)
 
 
-def _blend(
-    debt: np.ndarray, rate: np.ndarray, borrowed: np.ndarray, new_rate: np.ndarray | float, total: np.ndarray
-) -> np.ndarray:
-    """Debt-weighted average of the old loans' rate and the new loans' rate."""
-    mixed = debt * rate + borrowed * np.asarray(new_rate)
-    return np.divide(mixed, total, out=rate.copy(), where=total > 0)
+@numba.njit(cache=True)
+def _fund(
+    cash: np.ndarray,
+    reserve: np.ndarray,
+    capacity_cost: np.ndarray,
+    digital_cost: np.ndarray,
+    retrofit_cost: np.ndarray,
+    rescue: np.ndarray,
+    capacity_add: np.ndarray,
+    offer: np.ndarray,
+    score: np.ndarray,
+    base_rate: np.ndarray,
+    risk_premium: float,
+    subsidy: float,
+    coverage: np.ndarray,
+    build_quarters: int,
+    debt: np.ndarray,
+    loan_rate: np.ndarray,
+    interest_support: np.ndarray,
+    pool_coverage: np.ndarray,
+    pending_capacity: np.ndarray,
+    pending_timer: np.ndarray,
+    capital: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each firm pays its projects from the cash above its reserve, then borrows up to its
+    approved offer (the rescue loan too). New loans are priced on the bank's rate (`base_rate`,
+    policy rate plus the bank's spread), a premium for a low score, less the interest
+    subsidy; the firm's rate, interest support and pool coverage become debt-weighted
+    averages of its old and new loans. Expansions start building; capital grows by what the
+    firm spent on capacity. Returns the projects' cost and the borrowing of each firm, and
+    the number of expansions."""
+    n = len(cash)
+    cost = np.empty(n)
+    borrowed = np.empty(n)
+    expansions = 0
+    for i in range(n):
+        cost[i] = capacity_cost[i] + digital_cost[i] + retrofit_cost[i]
+        from_cash = minimum(maximum(cash[i] - reserve[i], 0.0), cost[i])
+        borrowed[i] = minimum(offer[i], maximum(cost[i] - from_cash, 0.0) + rescue[i])
+        rate = base_rate[i] + risk_premium * (1 - score[i]) - subsidy
+        new_debt = debt[i] + borrowed[i]
+        if new_debt > 0:  # else the old terms stay
+            loan_rate[i] = (debt[i] * loan_rate[i] + borrowed[i] * rate) / new_debt
+            interest_support[i] = (debt[i] * interest_support[i] + borrowed[i] * subsidy) / new_debt
+            pool_coverage[i] = (debt[i] * pool_coverage[i] + borrowed[i] * coverage[i]) / new_debt
+        debt[i] = new_debt
+        cash[i] += borrowed[i] - cost[i]  # the cost is paid from cash and the loan together
+        if capacity_add[i] > 0:
+            pending_capacity[i] += capacity_add[i]
+            pending_timer[i] = build_quarters
+            expansions += 1
+        capital[i] += capacity_cost[i]
+    return cost, borrowed, expansions

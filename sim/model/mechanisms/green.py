@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 from sim.model.firms import Stage
@@ -39,14 +40,16 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
     settings = model.params.green
     levers = model.params.levers.green
     firms = model.firms
-    rng = model.scratch.streams["green"]
-    draws = rng.random(firms.n)
-    firms.energy_intensity *= np.where(firms.alive, (1 - settings.autonomous_improvement) ** 0.25, 1.0)
-
-    ceiling = levers.intensity_cap * model.clusters.base_energy_intensity[firms.cluster]
-    over = firms.alive & (levers.intensity_cap > 0) & (firms.energy_intensity > ceiling)
-    firms.curtailed[:] = over
-
+    draws = model.scratch.streams["green"].random(firms.n)
+    _curtail(
+        firms.alive,
+        firms.cluster,
+        (1 - settings.autonomous_improvement) ** 0.25,
+        levers.intensity_cap,
+        model.clusters.base_energy_intensity,
+        firms.energy_intensity,
+        firms.curtailed,
+    )
     saving = settings.retrofit_saving * annual_energy_bill(model)
     full_cost = settings.retrofit_cost_per_saving * saving
     cost = full_cost * (1 - levers.retrofit_subsidy_rate)
@@ -55,12 +58,61 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
         cost,
         settings.decision_sharpness,
         settings.base_rate,
-        settings.mandate_pressure * over,
+        settings.mandate_pressure * firms.curtailed,
     )
-    chosen = firms.alive & (firms.stage == Stage.OPERATING) & (saving > 0) & (draws < chance)
-    projects.retrofit[:] = chosen
-    projects.retrofit_cost[:] = np.where(chosen, cost, 0.0)
-    projects.subsidy[:] += np.where(chosen, full_cost * levers.retrofit_subsidy_rate, 0.0)
+    _choose_retrofits(
+        firms.alive,
+        firms.stage,
+        int(Stage.OPERATING),
+        saving,
+        draws,
+        chance,
+        cost,
+        full_cost * levers.retrofit_subsidy_rate,
+        projects.retrofit,
+        projects.retrofit_cost,
+        projects.subsidy,
+    )
+
+
+@numba.njit(cache=True)
+def _curtail(
+    alive: np.ndarray,
+    cluster: np.ndarray,
+    improvement: float,
+    intensity_cap: float,
+    base_energy_intensity: np.ndarray,
+    energy_intensity: np.ndarray,
+    curtailed: np.ndarray,
+) -> None:
+    """Live firms' energy intensity improves by itself; where a mandate caps intensity (a
+    multiple of the cluster's base-year intensity), firms above the cap are curtailed."""
+    for i in range(len(alive)):
+        if alive[i]:
+            energy_intensity[i] *= improvement
+        ceiling = intensity_cap * base_energy_intensity[cluster[i]]
+        curtailed[i] = alive[i] and intensity_cap > 0 and energy_intensity[i] > ceiling
+
+
+@numba.njit(cache=True)
+def _choose_retrofits(
+    alive: np.ndarray,
+    stage: np.ndarray,
+    operating: int,
+    saving: np.ndarray,
+    draws: np.ndarray,
+    chance: np.ndarray,
+    cost: np.ndarray,
+    subsidy: np.ndarray,
+    chosen: np.ndarray,
+    chosen_cost: np.ndarray,
+    chosen_subsidy: np.ndarray,
+) -> None:
+    """Operating firms with a saving to make retrofit if they draw it; the district pays its share."""
+    for i in range(len(alive)):
+        chosen[i] = alive[i] and stage[i] == operating and saving[i] > 0 and draws[i] < chance[i]
+        chosen_cost[i] = cost[i] if chosen[i] else 0.0
+        chosen_subsidy[i] += subsidy[i] if chosen[i] else 0.0
 
 
 def complete_retrofit(model: IndustryModel, retrofitted: np.ndarray) -> None:

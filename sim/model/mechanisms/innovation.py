@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
+from sim.model.compiled import maximum
 from sim.model.firms import Stage
 from sim.model.fiscal import WAN_PER_YI, spend
 
@@ -38,22 +40,78 @@ def innovate(model: IndustryModel) -> None:
     cert_draws = rng.random(firms.n)
     lapse_draws = rng.random(firms.n)
 
-    active = firms.alive & (firms.stage != Stage.BUILDING)
     platforms = 1 + settings.boost_per_platform * levers.platforms
     chance = 1 - np.exp(-settings.success_scale * rd_intensity(model) * platforms)
-    success = active & (draws < chance)
-    firms.productivity[success] *= 1 + steps[success]
+    award = 1 + settings.award_response * levers.certification_award_wan / AWARD_RESPONSE_UNIT_WAN
+    successes, certified, first_time = _innovate(
+        firms.alive,
+        firms.stage,
+        int(Stage.BUILDING),
+        draws,
+        chance,
+        steps,
+        cert_draws,
+        lapse_draws,
+        settings.certification_rate,
+        model.constants.base_skilled_share,
+        settings.success_certification_boost,
+        award,
+        settings.lapse_rate,
+        firms.productivity,
+        firms.skilled,
+        firms.workers,
+        firms.tech,
+        firms.ever_certified,
+    )
+    model.scratch.tally.add("innovations", successes)
+    model.scratch.tally.add("certifications", certified)
+    spend(model, "subsidies", levers.certification_award_wan * first_time / WAN_PER_YI)
 
-    skilled_share = firms.skilled / np.maximum(firms.workers, 1e-9)
-    propensity = settings.certification_rate * skilled_share / model.constants.base_skilled_share
-    propensity *= np.where(success, settings.success_certification_boost, 1.0)
-    propensity *= 1 + settings.award_response * levers.certification_award_wan / AWARD_RESPONSE_UNIT_WAN
-    certified = active & ~firms.tech & (cert_draws < propensity)
-    lapsed = active & firms.tech & (lapse_draws < settings.lapse_rate)
-    first_time = certified & ~firms.ever_certified
-    firms.tech[certified] = True
-    firms.ever_certified[certified] = True
-    firms.tech[lapsed] = False
-    model.scratch.tally.add("innovations", int(np.count_nonzero(success)))
-    model.scratch.tally.add("certifications", int(np.count_nonzero(certified)))
-    spend(model, "subsidies", levers.certification_award_wan * np.count_nonzero(first_time) / WAN_PER_YI)
+
+@numba.njit(cache=True)
+def _innovate(
+    alive: np.ndarray,
+    stage: np.ndarray,
+    building: int,
+    draws: np.ndarray,
+    chance: np.ndarray,
+    steps: np.ndarray,
+    cert_draws: np.ndarray,
+    lapse_draws: np.ndarray,
+    certification_rate: float,
+    base_skilled_share: float,
+    success_boost: float,
+    award: float,
+    lapse_rate: float,
+    productivity: np.ndarray,
+    skilled: np.ndarray,
+    workers: np.ndarray,
+    tech: np.ndarray,
+    ever_certified: np.ndarray,
+) -> tuple[int, int, int]:
+    """Producing firms' R&D succeeds with `chance` (a productivity step); those not certified
+    become tech enterprises with a propensity that rises with their skilled share, a success
+    and the award; certified ones lapse at the lapse rate. Returns the successes, the
+    certifications and the first certifications (the award is paid once)."""
+    successes = certified = first_time = 0
+    for i in range(len(alive)):
+        if not (alive[i] and stage[i] != building):
+            continue
+        success = draws[i] < chance[i]
+        if success:
+            productivity[i] *= 1 + steps[i]
+            successes += 1
+        skilled_share = skilled[i] / maximum(workers[i], 1e-9)
+        propensity = certification_rate * skilled_share / base_skilled_share
+        propensity *= success_boost if success else 1.0
+        propensity *= award
+        if tech[i]:
+            if lapse_draws[i] < lapse_rate:
+                tech[i] = False
+        elif cert_draws[i] < propensity:
+            tech[i] = True
+            certified += 1
+            if not ever_certified[i]:
+                first_time += 1
+            ever_certified[i] = True
+    return successes, certified, first_time

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
+from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
 
 if TYPE_CHECKING:
@@ -30,22 +32,71 @@ def plan_capacity_investment(model: IndustryModel, projects: Projects) -> None:
     """Expand by the gap to expected demand (grown a year ahead) plus a buffer, past a trigger."""
     settings = model.params.investment
     firms = model.firms
-    installed = firms.capacity + firms.pending_capacity
     # Plan for the market a year after the new capacity comes on line.
     lookahead = model.clusters.trend_q[firms.cluster] * (settings.build_quarters + 4)
     desired = firms.expected_demand * (1 + settings.capacity_buffer) * np.exp(lookahead)
-    reviewing = model.scratch.streams["investment"].random(firms.n) < settings.review_rate
-    eligible = (
-        reviewing
-        & firms.alive
-        & (firms.stage == Stage.OPERATING)
-        & (firms.pending_timer == 0)
-        & (firms.margin >= settings.min_margin)
-        & (desired > installed * (1 + settings.trigger_gap))
+    _plan_expansions(
+        model.scratch.streams["investment"].random(firms.n) < settings.review_rate,
+        firms.alive,
+        firms.stage,
+        int(Stage.OPERATING),
+        firms.pending_timer,
+        firms.margin,
+        settings.min_margin,
+        desired,
+        firms.capacity,
+        firms.pending_capacity,
+        1 + settings.trigger_gap,
+        settings.max_expansion,
+        4 * model.clusters.capital_output * model.price_index,
+        land_capacity(model),
+        new_land_density(model),
+        firms.cluster,
+        projects.capacity_add,
+        projects.capacity_cost,
+        projects.land_need_mu,
     )
-    add = np.where(eligible, np.minimum(desired - installed, settings.max_expansion * firms.capacity), 0.0)
-    projects.capacity_add[:] = add
-    cost_per_unit = 4 * model.clusters.capital_output[firms.cluster] * model.price_index
-    projects.capacity_cost[:] = add * cost_per_unit
-    beyond_land = np.maximum(installed + add - land_capacity(model), 0.0)
-    projects.land_need_mu[:] = np.where(add > 0, beyond_land / new_land_density(model)[firms.cluster], 0.0)
+
+
+@numba.njit(cache=True)
+def _plan_expansions(
+    reviewing: np.ndarray,
+    alive: np.ndarray,
+    stage: np.ndarray,
+    operating: int,
+    pending_timer: np.ndarray,
+    margin: np.ndarray,
+    min_margin: float,
+    desired: np.ndarray,
+    capacity: np.ndarray,
+    pending_capacity: np.ndarray,
+    trigger: float,
+    max_expansion: float,
+    cost_per_unit: np.ndarray,
+    land_capacity: np.ndarray,
+    new_density: np.ndarray,
+    cluster: np.ndarray,
+    capacity_add: np.ndarray,
+    capacity_cost: np.ndarray,
+    land_need_mu: np.ndarray,
+) -> None:
+    """Operating firms under review, with no expansion building and a margin at least the
+    minimum, whose desired capacity is past the trigger above what they have installed or
+    building, plan to add the gap (at most a share of their capacity), at the cluster's
+    capital cost, and ask for the land beyond what their land can hold."""
+    for i in range(len(alive)):
+        installed = capacity[i] + pending_capacity[i]
+        add = 0.0
+        if (
+            reviewing[i]
+            and alive[i]
+            and stage[i] == operating
+            and pending_timer[i] == 0
+            and margin[i] >= min_margin
+            and desired[i] > installed * trigger
+        ):
+            add = minimum(desired[i] - installed, max_expansion * capacity[i])
+        capacity_add[i] = add
+        capacity_cost[i] = add * cost_per_unit[cluster[i]]
+        beyond_land = maximum(installed + add - land_capacity[i], 0.0)
+        land_need_mu[i] = beyond_land / new_density[cluster[i]] if add > 0 else 0.0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
+from sim.model.compiled import array_sum, maximum, minimum
 from sim.model.firms import Stage
 
 if TYPE_CHECKING:
@@ -45,37 +47,102 @@ def hire(model: IndustryModel) -> None:
     labour = model.params.labour
     firms = model.firms
     firms.output_per_worker *= (1 + labour.productivity_growth) ** 0.25
-    active = firms.alive & (firms.stage != Stage.BUILDING)
-    ramp_target = np.where(firms.stage == Stage.RAMPING, firms.planned_capacity, firms.capacity)
-    expected_orders = firms.expected_demand * np.exp(model.clusters.trend_q[firms.cluster]) + firms.backlog
-    planned_output = np.minimum(ramp_target, expected_orders * labour.staffing_buffer)
-    target = np.where(active, planned_output / firms.output_per_worker, 0.0)
-    aims = firms.preparing_upgrade.astype(int)  # firms preparing an upgrade staff for the next tier
-    skilled_target = target * required_skilled_share(model, tiers_ahead=aims)
+    hired = _staff(
+        firms.alive,
+        firms.stage,
+        int(Stage.BUILDING),
+        int(Stage.RAMPING),
+        firms.planned_capacity,
+        firms.capacity,
+        firms.expected_demand * np.exp(model.clusters.trend_q[firms.cluster]),
+        firms.backlog,
+        labour.staffing_buffer,
+        firms.output_per_worker,
+        firms.preparing_upgrade,
+        firms.tier,
+        np.asarray(labour.required_skilled_share, float),
+        firms.served,
+        model.skilled_pool,
+        labour.unskilled_fill_rate,
+        labour.overstaff_release,
+        firms.workers,
+        firms.skilled,
+        firms.needs_talent,
+    )
+    model.skilled_pool -= hired
+    model.scratch.tally.add("skilled_hired", hired)
 
-    unskilled = firms.workers - firms.skilled
-    shortfall = np.where(active, np.maximum(skilled_target - firms.skilled, 0.0), 0.0)
-    hired = _ration(shortfall, firms.served, model.skilled_pool)
-    model.skilled_pool -= float(hired.sum())
-    firms.skilled += hired
 
-    # Headcount the skilled pool cannot supply is filled with unskilled workers.
-    gap = np.maximum(target - firms.skilled, 0.0) - unskilled
-    change = np.where(gap > 0, labour.unskilled_fill_rate * gap, labour.overstaff_release * gap)
-    unskilled = np.where(active, np.maximum(unskilled + change, 0.0), unskilled)
-    firms.workers = unskilled + firms.skilled
-    firms.needs_talent |= active & (shortfall - hired > 0.1 * skilled_target + 1e-9)
-    model.scratch.tally.add("skilled_hired", float(hired.sum()))
-
-
-def _ration(wanted: np.ndarray, priority: np.ndarray, available: float) -> np.ndarray:
-    """Fill priority requests first, then the rest pro rata, within what is available."""
-    granted = np.zeros_like(wanted)
-    for group in (priority, ~priority):
-        asked = float(wanted[group].sum())
-        if asked <= 0 or available <= 0:
+@numba.njit(cache=True)
+def _staff(
+    alive: np.ndarray,
+    stage: np.ndarray,
+    building: int,
+    ramping: int,
+    planned_capacity: np.ndarray,
+    capacity: np.ndarray,
+    trend_demand: np.ndarray,
+    backlog: np.ndarray,
+    staffing_buffer: float,
+    output_per_worker: np.ndarray,
+    preparing_upgrade: np.ndarray,
+    tier: np.ndarray,
+    required_skilled_share: np.ndarray,
+    served: np.ndarray,
+    pool: float,
+    unskilled_fill_rate: float,
+    overstaff_release: float,
+    workers: np.ndarray,
+    skilled: np.ndarray,
+    needs_talent: np.ndarray,
+) -> float:
+    """Producing firms' staff targets (the output they plan: expected demand on its trend plus
+    the backlog, with a buffer, up to their plant, or the planned plant while ramping up),
+    skilled vacancies filled from the pool (task-force-served firms first, then the rest pro
+    rata), unskilled headcount moved toward the rest of the target. Returns the skilled
+    workers hired (summed in numpy's order)."""
+    n = len(alive)
+    top = len(required_skilled_share) - 1
+    target = np.zeros(n)
+    skilled_target = np.empty(n)
+    shortfall = np.zeros(n)
+    unskilled = np.empty(n)
+    for i in range(n):
+        active = alive[i] and stage[i] != building
+        if active:
+            ramp_target = planned_capacity[i] if stage[i] == ramping else capacity[i]
+            expected_orders = trend_demand[i] + backlog[i]
+            target[i] = minimum(ramp_target, expected_orders * staffing_buffer) / output_per_worker[i]
+        # Firms preparing an upgrade staff for the next tier.
+        skilled_target[i] = target[i] * required_skilled_share[min(tier[i] + preparing_upgrade[i], top)]
+        unskilled[i] = workers[i] - skilled[i]
+        if active:
+            shortfall[i] = maximum(skilled_target[i] - skilled[i], 0.0)
+    hired = np.zeros(n)
+    wanted = np.empty(n)
+    for priority in (True, False):
+        count = 0
+        for i in range(n):
+            if served[i] == priority:
+                wanted[count] = shortfall[i]
+                count += 1
+        asked = array_sum(wanted, count)
+        if asked <= 0 or pool <= 0:
             continue
-        fraction = min(1.0, available / asked)
-        granted[group] = wanted[group] * fraction
-        available -= asked * fraction
-    return granted
+        share = pool / asked
+        fraction = share if share < 1.0 else 1.0
+        for i in range(n):
+            if served[i] == priority:
+                hired[i] = shortfall[i] * fraction
+        pool -= asked * fraction
+    for i in range(n):
+        skilled[i] += hired[i]
+        if alive[i] and stage[i] != building:
+            # Headcount the skilled pool cannot supply is filled with unskilled workers.
+            gap = maximum(target[i] - skilled[i], 0.0) - unskilled[i]
+            change = unskilled_fill_rate * gap if gap > 0 else overstaff_release * gap
+            unskilled[i] = maximum(unskilled[i] + change, 0.0)
+            if shortfall[i] - hired[i] > 0.1 * skilled_target[i] + 1e-9:
+                needs_talent[i] = True
+        workers[i] = unskilled[i] + skilled[i]
+    return array_sum(hired, n)

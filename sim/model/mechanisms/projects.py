@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 
@@ -46,8 +47,33 @@ class Projects:
 
     def drop(self, mask: np.ndarray) -> None:
         """Cancel every project of the masked firms."""
-        money = ("capacity_add", "capacity_cost", "land_need_mu", "digital_cost", "retrofit_cost", "subsidy")
-        for name in money:
-            getattr(self, name)[mask] = 0.0
-        self.digital[mask] = False
-        self.retrofit[mask] = False
+        _drop(
+            mask,
+            self.capacity_add,
+            self.capacity_cost,
+            self.land_need_mu,
+            self.digital_cost,
+            self.retrofit_cost,
+            self.subsidy,
+            self.digital,
+            self.retrofit,
+        )
+
+
+@numba.njit(cache=True)
+def _drop(
+    mask: np.ndarray,
+    capacity_add: np.ndarray,
+    capacity_cost: np.ndarray,
+    land_need_mu: np.ndarray,
+    digital_cost: np.ndarray,
+    retrofit_cost: np.ndarray,
+    subsidy: np.ndarray,
+    digital: np.ndarray,
+    retrofit: np.ndarray,
+) -> None:
+    for i in range(len(mask)):
+        if mask[i]:
+            capacity_add[i] = capacity_cost[i] = land_need_mu[i] = 0.0
+            digital_cost[i] = retrofit_cost[i] = subsidy[i] = 0.0
+            digital[i] = retrofit[i] = False

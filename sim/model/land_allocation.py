@@ -1,0 +1,93 @@
+"""Land requests served one after another from the vacant parcels, as a compiled loop.
+
+The rule is `ParcelArrays.allocate_many`'s (which calls this): each request gets the
+smallest vacant parcel that covers it (the lowest-numbered among equals), split off if
+much larger; when none is large enough, the largest one (the lowest-numbered among the
+largest), whole, unless that is less than `min_share` of the need. Each request sees what
+the earlier ones left, so the loop is sequential; in Python it cost ~2 microseconds a
+request (bisect and insort on a list of tuples), a twentieth of a run. Compiled with
+numba (cached on disk, so a worker loads it instead of compiling it); only comparisons
+and one subtraction per split, so the decisions and areas are the ones the Python loop
+made, to the bit.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True)
+def _first_at_or_above(areas: np.ndarray, parcels: np.ndarray, count: int, area: float, parcel: int) -> int:
+    """First position whose (area, parcel) is not below (area, parcel) in the sorted free list."""
+    low, high = 0, count
+    while low < high:
+        middle = (low + high) // 2
+        if areas[middle] < area or (areas[middle] == area and parcels[middle] < parcel):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+@numba.njit(cache=True)
+def serve_requests(
+    free_areas: np.ndarray,
+    free_parcels: np.ndarray,
+    needs: np.ndarray,
+    occupants: np.ndarray,
+    next_row: int,
+    min_share: float,
+    split_above: float,
+    parcel_area: np.ndarray,
+    parcel_status: np.ndarray,
+    parcel_occupant: np.ndarray,
+    occupied: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Serve `needs` in order from the free list (areas and parcel numbers sorted by area,
+    then number; both changed in place), writing what it decides into the parcel arrays.
+
+    `occupants` names each request's firm; if it is empty, the firms are newcomers numbered
+    from `next_row` in the order they succeed. A parcel given whole gets status `occupied`
+    and its occupant; a split one keeps the area left. Returns the area granted to each
+    request, and the areas split off with their holders (for the caller to append).
+    """
+    count = len(free_areas)
+    requests = len(needs)
+    granted = np.zeros(requests)
+    split_area = np.empty(requests)
+    holders = np.empty(requests, np.int64)
+    splits = 0
+    numbered = len(occupants) == 0
+    for k in range(requests):
+        need = needs[k]
+        if count == 0 or need <= 0:
+            continue
+        occupant = next_row if numbered else occupants[k]
+        pos = _first_at_or_above(free_areas, free_parcels, count, need, -1)
+        if pos < count and free_areas[pos] > split_above * need:
+            area, parcel = free_areas[pos], free_parcels[pos]
+            left = area - need
+            # Move the parcel down the sorted list to its place with its smaller area.
+            to = _first_at_or_above(free_areas, free_parcels, pos, left, parcel)
+            free_areas[to + 1 : pos + 1] = free_areas[to:pos].copy()
+            free_parcels[to + 1 : pos + 1] = free_parcels[to:pos].copy()
+            free_areas[to], free_parcels[to] = left, parcel
+            parcel_area[parcel] = left
+            split_area[splits], holders[splits] = need, occupant
+            splits += 1
+            granted[k] = need
+        else:
+            if pos == count:  # nothing covers the need: the largest parcel
+                pos = _first_at_or_above(free_areas, free_parcels, count, free_areas[count - 1], -1)
+            area, parcel = free_areas[pos], free_parcels[pos]
+            if area < min_share * need:
+                continue
+            free_areas[pos : count - 1] = free_areas[pos + 1 : count].copy()
+            free_parcels[pos : count - 1] = free_parcels[pos + 1 : count].copy()
+            count -= 1
+            parcel_status[parcel] = occupied
+            parcel_occupant[parcel] = occupant
+            granted[k] = area
+        next_row += 1
+    return granted, split_area[:splits], holders[:splits]
