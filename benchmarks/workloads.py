@@ -10,6 +10,9 @@ with that copy's `sim` first on the path), so both sides run exactly the same wo
 - `candidate`: a full run of the all-plans scenario, every lever active, as a policy
   search's candidates are.
 
+Each run ends, as every run of an experiment, a search and a calibration does, with its
+annual table (`sim.run.results.annual_frame`), which the workers return.
+
 Base-year files are read once per process (as the experiment worker does), not per run,
 and, as a worker does after its imports, the objects alive then are frozen for the garbage
 collector (`sim/experiments/executors.py`), so a run pays for collecting its own garbage only.
@@ -27,6 +30,7 @@ from sim.inputs.base_year import load_scenario_base_year
 from sim.inputs.scenario import load_scenario
 from sim.model.model import IndustryModel
 from sim.paths import SCENARIOS_DIR
+from sim.run.results import annual_frame
 
 WORKLOADS = ("default", "hindcast", "candidate")
 
@@ -48,9 +52,10 @@ def _inputs(workload: str) -> tuple[Any, Any]:
 
 
 def time_workload(workload: str, seed: int) -> tuple[float, float]:
-    """Seconds one run of `workload` takes from the given seed (world build included): wall
-    clock, and this process's CPU time (which other processes on a shared machine move less)."""
+    """Seconds one run of `workload` takes from the given seed (world build and annual table
+    included): wall clock, and this process's CPU time (which other processes on a shared
+    machine move less)."""
     scenario, base = _inputs(workload)
     start, start_cpu = time.perf_counter(), time.process_time()
-    IndustryModel(scenario, rng=seed, base_year=base).run()
+    annual_frame(IndustryModel(scenario, rng=seed, base_year=base).run())
     return time.perf_counter() - start, time.process_time() - start_cpu

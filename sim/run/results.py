@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from sim.model.indicators import FLOWS, STOCKS
@@ -66,21 +68,48 @@ def annual_frame(model: IndustryModel) -> pd.DataFrame:
     """Annual table: flows summed over quarters, stocks at year end, base year first.
 
     The base year has only its end-of-year state; its flows are that quarter times four,
-    which reproduces the base-year file's annual totals.
+    which reproduces the base-year file's annual totals. Every run of an experiment ends
+    here, so the table is built from the recorded columns with numpy rather than through
+    pandas' groupby, which cost a tenth of a run. Flows are summed exactly rounded
+    (`math.fsum`; groupby's sum could be one unit in the last place off), stocks are the
+    year's last value that is not NaN; NaN is skipped as groupby skips it.
     """
-    quarterly = quarterly_frame(model)
-    base = quarterly.iloc[[0]].copy()
-    base[list(FLOWS)] = base[list(FLOWS)] * 4
-    simulated = quarterly.iloc[1:]
-    flows = simulated.groupby("year")[list(FLOWS)].sum()
-    stocks = simulated.groupby("year")[list(STOCKS)].last()
-    years = pd.concat([flows, stocks], axis=1).reset_index()
-    table = pd.concat([base[years.columns], years], ignore_index=True)
-    table["output_per_mu_wan"] = table["output_yi"] * 1e4 / table["land_in_use_mu"]
-    table["output_growth"] = table["output_yi"].pct_change()
-    int_columns = ["year", "firms", "above_scale_firms", "tech_enterprises", "entries", "exits"]
-    table[int_columns] = table[int_columns].astype(int)
-    return table
+    recorded = model.datacollector.model_vars
+    years = np.asarray(recorded["year"][1:])
+    ends = [*np.flatnonzero(years[1:] != years[:-1]) + 1, len(years)]
+    blocks = list(zip([0, *ends[:-1]], ends, strict=True))  # each simulated year's quarters
+    table: dict[str, np.ndarray] = {"year": np.array([recorded["year"][0], *years[[s for s, _ in blocks]]])}
+    for name in FLOWS:
+        column = np.asarray(recorded[name])
+        table[name] = np.concatenate([column[:1] * 4, _sums(column[1:], blocks)])
+    for name in STOCKS:
+        column = np.asarray(recorded[name])
+        table[name] = np.concatenate([column[:1], _lasts(column[1:], blocks)])
+    output, land = table["output_yi"], table["land_in_use_mu"]
+    table["output_per_mu_wan"] = output * 1e4 / land
+    table["output_growth"] = np.concatenate([[np.nan], output[1:] / output[:-1] - 1])
+    for name in ("year", "firms", "above_scale_firms", "tech_enterprises", "entries", "exits"):
+        table[name] = table[name].astype(int)
+    return pd.DataFrame(table)
+
+
+def _sums(column: np.ndarray, blocks: list[tuple[int, int]]) -> np.ndarray:
+    """Each block's sum, NaN skipped as pandas skips it; floats summed exactly rounded."""
+    if column.dtype.kind != "f":
+        return np.array([column[start:end].sum() for start, end in blocks], dtype=column.dtype)
+    return np.array([math.fsum(v for v in column[start:end].tolist() if v == v) for start, end in blocks])
+
+
+def _lasts(column: np.ndarray, blocks: list[tuple[int, int]]) -> np.ndarray:
+    """Each block's last value that is not NaN (NaN if it has none), as groupby's last."""
+    if column.dtype.kind != "f":
+        return np.array([column[end - 1] for _, end in blocks], dtype=column.dtype)
+    lasts = np.full(len(blocks), np.nan)
+    for index, (start, end) in enumerate(blocks):
+        present = column[start:end][~np.isnan(column[start:end])]
+        if len(present):
+            lasts[index] = present[-1]
+    return lasts
 
 
 def target_results(model: IndustryModel, annual: pd.DataFrame | None = None) -> list[TargetResult]:
