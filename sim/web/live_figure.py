@@ -79,14 +79,15 @@ class LiveFigure:
     `draw(model)` replaces the data `plot` drew last time with the model's data now. Axes'
     data limits are reset first, so autoscaling follows the new data alone. `frame`
     names everything the frame shows (the chart, its language, horizon, targets, clusters,
-    comparisons): charts with the same `frame` share their layouts through `layouts`.
+    comparisons): charts with the same `frame` share their layouts through `layouts`
+    (by default the server's `LAYOUTS`, as it is when the chart is made).
     """
 
-    def __init__(self, figure: Figure, plot: Plot, frame: Hashable, layouts: Layouts = LAYOUTS) -> None:
+    def __init__(self, figure: Figure, plot: Plot, frame: Hashable, layouts: Layouts | None = None) -> None:
         self.figure = figure
         self.plot = plot
         self.frame = frame
-        self._layouts = layouts
+        self._layouts = LAYOUTS if layouts is None else layouts
         self._engine = ConstrainedLayoutEngine()
         figure.set_layout_engine("none")  # laid out here, when the scale changes, not at every save
         self._drawn: list[Artist] = []

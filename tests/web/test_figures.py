@@ -13,6 +13,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from sim.analysis.odds import Odds, TargetOdds
 from sim.model.model import IndustryModel
+from sim.web import live_figure
 from sim.web.charts import (
     Comparison,
     chart_csv,
@@ -110,9 +111,8 @@ def test_a_chart_kept_between_steps_draws_what_a_fresh_one_draws(baseline_scenar
     "make", [output_chart, cluster_chart, indicators_chart, land_chart], ids=lambda make: make.__name__
 )
 def test_a_layout_measured_in_one_session_places_another_sessions_chart(short_run, make, monkeypatch):
-    layouts = Layouts()
+    monkeypatch.setattr(live_figure, "LAYOUTS", Layouts())  # none measured yet
     first, second = make(short_run, "zh"), make(short_run, "zh")
-    first._layouts = second._layouts = layouts
     first.draw(short_run)
     measured = [ax.get_position().bounds for ax in first.figure.axes]
     monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda *_: pytest.fail("measured again"))
