@@ -195,7 +195,8 @@ def output_chart(
     model: IndustryModel, lang: Language, comparisons: tuple[Comparison, ...] = ()
 ) -> LiveFigure:
     """Output against the targets and the comparisons, kept for redrawing as the run goes."""
-    return LiveFigure(output_frame(model, lang, comparisons), lambda fig, m: plot_output(fig, m, lang))
+    frame = ("output", lang, frame_inputs(model), tuple(comparison.kind for comparison in comparisons))
+    return LiveFigure(output_frame(model, lang, comparisons), lambda fig, m: plot_output(fig, m, lang), frame)
 
 
 def output_figure(model: IndustryModel, lang: Language, comparisons: tuple[Comparison, ...] = ()) -> Figure:
@@ -230,7 +231,8 @@ def plot_clusters(fig: Figure, model: IndustryModel, lang: Language) -> None:
 
 
 def cluster_chart(model: IndustryModel, lang: Language) -> LiveFigure:
-    return LiveFigure(cluster_frame_figure(model, lang), lambda fig, m: plot_clusters(fig, m, lang))
+    frame = ("clusters", lang, frame_inputs(model))
+    return LiveFigure(cluster_frame_figure(model, lang), lambda fig, m: plot_clusters(fig, m, lang), frame)
 
 
 def cluster_figure(model: IndustryModel, lang: Language) -> Figure:
@@ -295,7 +297,8 @@ def plot_indicators(fig: Figure, model: IndustryModel, lang: Language) -> None:
 
 
 def indicators_chart(model: IndustryModel, lang: Language) -> LiveFigure:
-    return LiveFigure(indicators_frame(model, lang), lambda fig, m: plot_indicators(fig, m, lang))
+    frame = ("indicators", lang, frame_inputs(model))
+    return LiveFigure(indicators_frame(model, lang), lambda fig, m: plot_indicators(fig, m, lang), frame)
 
 
 def indicators_figure(model: IndustryModel, lang: Language) -> Figure:

@@ -18,6 +18,7 @@ from sim.analysis.palette import CLUSTER_COLOURS, LAND_COLOURS
 from sim.model.parcels import NO_OCCUPANT, ParcelStatus
 from sim.run.results import cluster_frame, quarterly_frame
 from sim.web.chart_tips import tip
+from sim.web.charts import frame_inputs
 from sim.web.i18n import Language, cluster_name, text
 from sim.web.live_figure import LiveFigure
 
@@ -101,7 +102,8 @@ def plot_land(fig: Figure, model: IndustryModel, lang: Language) -> None:
 
 def land_chart(model: IndustryModel, lang: Language) -> LiveFigure:
     """The land chart, kept for redrawing as the run goes."""
-    return LiveFigure(land_frame(model, lang), lambda fig, m: plot_land(fig, m, lang))
+    frame = ("land", lang, frame_inputs(model))
+    return LiveFigure(land_frame(model, lang), lambda fig, m: plot_land(fig, m, lang), frame)
 
 
 def land_figure(model: IndustryModel, lang: Language) -> Figure:

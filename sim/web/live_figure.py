@@ -7,16 +7,23 @@ every chart of the run, so a `LiveFigure` keeps the figure with what does not ch
 data drew, draws the new data, and lays the figure out again only when an axis's longest
 tick label changes length. A step then costs about a third of a fresh figure
 (`python -m benchmarks.web_page`).
+
+A layout is the same for every session whose chart has the same frame and tick label
+lengths, so the axes' places it finds are kept per server (`LAYOUTS`) and a session's
+first run reuses what an earlier session measured.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.transforms import Bbox
 
 from sim.web.chart_tips import forget_tip
 
@@ -24,6 +31,36 @@ if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
 Plot = Callable[[Figure, "IndustryModel"], None]
+
+
+class Layouts:
+    """Axes' places found by constrained layout, by frame and tick label lengths; shared by sessions.
+
+    Sessions run on threads of their own, so the table is read and written under a lock;
+    what it holds is frozen (immutable) boxes. Bounded: uploaded scenarios add frames.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._places: OrderedDict[Hashable, tuple[Bbox, ...]] = OrderedDict()
+        self._size = size
+        self._guard = threading.Lock()
+
+    def get(self, key: Hashable) -> tuple[Bbox, ...] | None:
+        with self._guard:
+            places = self._places.get(key)
+            if places is not None:
+                self._places.move_to_end(key)
+            return places
+
+    def put(self, key: Hashable, places: tuple[Bbox, ...]) -> None:
+        with self._guard:
+            self._places[key] = places
+            self._places.move_to_end(key)
+            while len(self._places) > self._size:
+                self._places.popitem(last=False)
+
+
+LAYOUTS = Layouts()
 
 
 def _tick_label_lengths(figure: Figure) -> tuple[int, ...]:
@@ -40,16 +77,35 @@ class LiveFigure:
     """A figure framed once (`figure`, laid out by constrained layout) and `plot` drawing its data.
 
     `draw(model)` replaces the data `plot` drew last time with the model's data now. Axes'
-    data limits are reset first, so autoscaling follows the new data alone.
+    data limits are reset first, so autoscaling follows the new data alone. `frame`
+    names everything the frame shows (the chart, its language, horizon, targets, clusters,
+    comparisons): charts with the same `frame` share their layouts through `layouts`
+    (by default the server's `LAYOUTS`, as it is when the chart is made).
     """
 
-    def __init__(self, figure: Figure, plot: Plot) -> None:
+    def __init__(self, figure: Figure, plot: Plot, frame: Hashable, layouts: Layouts | None = None) -> None:
         self.figure = figure
         self.plot = plot
+        self.frame = frame
+        self._layouts = LAYOUTS if layouts is None else layouts
         self._engine = ConstrainedLayoutEngine()
         figure.set_layout_engine("none")  # laid out here, when the scale changes, not at every save
         self._drawn: list[Artist] = []
         self._laid_out_for: tuple[int, ...] | None = None
+
+    def _lay_out(self, lengths: tuple[int, ...]) -> None:
+        """Place the axes for these tick label lengths: as measured before, else measured now."""
+        key = (self.frame, lengths)
+        places = self._layouts.get(key)
+        if places is None:
+            self._engine.execute(self.figure)
+            places = tuple(ax.get_position(original=True).frozen() for ax in self.figure.axes)
+            self._layouts.put(key, places)
+        else:
+            for ax, place in zip(self.figure.axes, places, strict=True):
+                ax.set_position(place, which="both")
+                ax.set_in_layout(True)  # set_position takes it out; a later measure needs it in
+        self._laid_out_for = lengths
 
     def draw(self, model: IndustryModel) -> Figure:
         """The figure with the model's data now; the frame and (mostly) its layout reused."""
@@ -67,6 +123,5 @@ class LiveFigure:
         ]
         lengths = _tick_label_lengths(self.figure)
         if lengths != self._laid_out_for:
-            self._engine.execute(self.figure)
-            self._laid_out_for = lengths
+            self._lay_out(lengths)
         return self.figure

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 import solara
@@ -101,8 +102,28 @@ def svg_chart(svg: str, name: str) -> None:
 
 
 @solara.component
-def Downloads(name: str, svg: Callable[[], str], csv: Callable[[], bytes], lang: Language, seed: int):
-    """Links that download a chart as an SVG file and its numbers as CSV, made when clicked."""
+def Downloads(
+    name: str, chart: LiveFigure, model: IndustryModel, lock: threading.Lock, lang: Language, seed: int
+):
+    """Links that download a chart as an SVG file and its numbers as CSV, made when clicked.
+
+    The makers are kept while the chart and the model are (a whole run): Solara's download
+    starts a thread and redraws its button whenever its maker changes, eight at each redraw.
+    A download is made under the session's lock, from the chart and model as they are then.
+    """
+
+    def makers() -> tuple[Callable[[], str], Callable[[], bytes]]:
+        def svg() -> str:
+            with lock:
+                return to_svg(chart.figure, standalone=True)
+
+        def csv() -> bytes:
+            with lock:
+                return chart_csv(name, model)
+
+        return svg, csv
+
+    svg, csv = solara.use_memo(makers, [name, chart, model, lock])
     stem = f"dazu_{name}_seed{seed}"
     with solara.Row(classes=["downloads", f"downloads-{name}"], gap="4px"):
         solara.FileDownload(
@@ -144,11 +165,12 @@ def RunCharts(
 
     While a run is going, only the summary, the output chart and the comparison follow it
     year by year; the others (together about three times dearer to draw) keep the last
-    drawing and catch up when it ends, and a step or reset redraws them once. Each chart is
+    drawing, or none if the run began with this component, and catch up with the run's
+    last year, drawn in the same redraw; a step or reset redraws them once. Each chart is
     kept (sim/web/live_figure.py) for as long as its frame holds (the same horizon, targets,
     clusters and language; the output chart also the same comparisons), so a redraw draws
     its data only. The model is read under the session's `lock`, which the stepping thread
-    holds for each step; a download is made under it too, when clicked.
+    holds for each step.
     """
     model = shown.model
     frame = frame_inputs(model)
@@ -157,44 +179,41 @@ def RunCharts(
         lambda: [make(model, lang) for make in (cluster_chart, indicators_chart, land_chart)], [frame, lang]
     )
 
-    def drawn(make, *extra):
+    def drawn(make, *extra, of: IndustryModel = model):
         with lock:
-            return make(model, lang, *extra)
+            return make(of, lang, *extra)
 
-    def svg_of(chart: LiveFigure) -> str:
+    def svg_of(chart: LiveFigure, of: IndustryModel = model) -> str:
         with lock:
-            return to_svg(chart.draw(model))
+            return to_svg(chart.draw(of))
 
-    def downloads(name: str, chart: LiveFigure) -> None:
-        def svg() -> str:
-            with lock:
-                return to_svg(chart.figure, standalone=True)
+    # The model and quarters the dear charts show: the last shown with no run midway. None
+    # (not drawn) while the first run of this component goes, or if its frame is not theirs.
+    settled_ref = solara.use_ref(cast(tuple[IndustryModel, int] | None, None))
+    if not running or not model.running:
+        settled_ref.current = (model, shown.quarters)
+    settled = settled_ref.current
+    if settled is not None and frame_inputs(settled[0]) != frame:
+        settled = None
+    settled_model = model if settled is None else settled[0]
 
-        def csv() -> bytes:
-            with lock:
-                return chart_csv(name, model)
+    def downloads(name: str, chart: LiveFigure, of: IndustryModel = model) -> None:
+        Downloads(name, chart, of, lock, lang, shown.seed)
 
-        Downloads(name, svg, csv, lang, shown.seed)
-
-    settled_at = solara.use_ref(shown.quarters)
-    if not running or settled_at.current is None:
-        settled_at.current = shown.quarters
-    live = [model, shown.quarters, lang, comparisons]
-    settled = [model, settled_at.current, lang]
     output, line, ours = solara.use_memo(
         lambda: [
             svg_of(output_live),
             drawn(progress_line),
             drawn(lambda m, _: completed_years(m)),
         ],
-        live,
+        [model, shown.quarters, lang, comparisons],
     )
     clusters, indicators, land, fiscal = solara.use_memo(
         lambda: [
-            *(svg_of(chart) for chart in dear_live),
-            drawn(fiscal_table_html),
+            *(("" if settled is None else svg_of(chart, settled_model)) for chart in dear_live),
+            drawn(fiscal_table_html, of=settled_model),
         ],
-        settled,
+        [settled, lang, dear_live],
     )
     with solara.Column(classes=["run-charts"]):
         solara.Text(line, classes=["run-summary"], style=HEADING)
@@ -205,7 +224,8 @@ def RunCharts(
                 downloads("output", output_live)
             with solara.Column(gap="0px"):
                 svg_chart(clusters, "clusters")
-                downloads("clusters", dear_live[0])
+                if clusters:
+                    downloads("clusters", dear_live[0], settled_model)
         if len(ours) and comparisons:
             solara.Text(text("comparison", lang), style=HEADING)
             solara.HTML(
@@ -214,13 +234,17 @@ def RunCharts(
                 classes=["comparison"],
             )
         solara.Text(text("indicators", lang), style=HEADING)
-        svg_chart(indicators, "indicators")
-        downloads("indicators", dear_live[1])
+        with solara.Column(gap="0px"):
+            svg_chart(indicators, "indicators")
+            if indicators:
+                downloads("indicators", dear_live[1], settled_model)
         solara.Text(text("fiscal", lang), style=HEADING)
         solara.HTML(tag="div", unsafe_innerHTML=fiscal, classes=["fiscal"])
         solara.Text(text("land", lang), style=HEADING)
-        svg_chart(land, "land")
-        downloads("land", dear_live[2])
+        with solara.Column(gap="0px"):
+            svg_chart(land, "land")
+            if land:
+                downloads("land", dear_live[2], settled_model)
 
 
 @solara.component

@@ -9,9 +9,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from sim.analysis.odds import Odds, TargetOdds
 from sim.model.model import IndustryModel
+from sim.web import live_figure
 from sim.web.charts import (
     Comparison,
     chart_csv,
@@ -24,6 +26,7 @@ from sim.web.charts import (
     to_svg,
 )
 from sim.web.land_chart import land_by_cluster, land_chart, land_figure
+from sim.web.live_figure import Layouts
 from sim.web.odds_panel import answer_sentences, fan_figure, odds_table_html, percent
 from sim.web.run_panel import comparison_table_html, fiscal_table_html, progress_line
 from sim.web.state import OddsComparison, completed_years
@@ -102,6 +105,20 @@ def test_a_chart_kept_between_steps_draws_what_a_fresh_one_draws(baseline_scenar
             np.testing.assert_allclose(ours, theirs)
     fresh_limits = [ax.get_ylim() for ax in make(model, "zh").draw(model).axes]
     np.testing.assert_allclose([ax.get_ylim() for ax in kept.figure.axes], fresh_limits)
+
+
+@pytest.mark.parametrize(
+    "make", [output_chart, cluster_chart, indicators_chart, land_chart], ids=lambda make: make.__name__
+)
+def test_a_layout_measured_in_one_session_places_another_sessions_chart(short_run, make, monkeypatch):
+    monkeypatch.setattr(live_figure, "LAYOUTS", Layouts())  # none measured yet
+    first, second = make(short_run, "zh"), make(short_run, "zh")
+    first.draw(short_run)
+    measured = [ax.get_position().bounds for ax in first.figure.axes]
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda *_: pytest.fail("measured again"))
+    second.draw(short_run)
+    assert [ax.get_position().bounds for ax in second.figure.axes] == measured
+    assert all(ax.get_in_layout() for ax in second.figure.axes)  # a later change of scale lays it out
 
 
 def test_the_output_chart_says_each_quarter_year_and_target_on_hover(short_run):
