@@ -76,8 +76,7 @@ def annual_frame(model: IndustryModel) -> pd.DataFrame:
     """
     recorded = model.datacollector.model_vars
     years = np.asarray(recorded["year"][1:])
-    ends = [*np.flatnonzero(years[1:] != years[:-1]) + 1, len(years)]
-    blocks = list(zip([0, *ends[:-1]], ends, strict=True))  # each simulated year's quarters
+    blocks = _year_blocks(years)
     table: dict[str, np.ndarray] = {"year": np.array([recorded["year"][0], *years[[s for s, _ in blocks]]])}
     for name in FLOWS:
         column = np.asarray(recorded[name])
@@ -91,6 +90,14 @@ def annual_frame(model: IndustryModel) -> pd.DataFrame:
     for name in ("year", "firms", "above_scale_firms", "tech_enterprises", "entries", "exits"):
         table[name] = table[name].astype(int)
     return pd.DataFrame(table)
+
+
+def _year_blocks(years: np.ndarray) -> list[tuple[int, int]]:
+    """Each simulated year's quarters as (start, end) rows; none before the first step."""
+    if not len(years):
+        return []
+    starts = [0, *(np.flatnonzero(years[1:] != years[:-1]) + 1).tolist()]
+    return list(zip(starts, [*starts[1:], len(years)], strict=True))
 
 
 def _sums(column: np.ndarray, blocks: list[tuple[int, int]]) -> np.ndarray:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from sim.inputs.scenario import load_scenario
 from sim.model.indicators import FLOWS, STOCKS
+from sim.model.model import IndustryModel
+from sim.paths import SCENARIOS_DIR
 from sim.run.compare import COMPARED, compare, comparison_rows
 from sim.run.results import annual_frame, quarterly_frame, target_results
 from tests.conftest import BASELINE, ROOT, run_cli
@@ -65,3 +68,33 @@ def test_compare_json_is_strict_json_with_null_where_a_value_is_undefined():
     rows = json.loads(result.out, parse_constant=refuse)
     undefined = [row for row in rows if row["first"] is None]
     assert undefined and all(row["column"] == "loan_approval_rate" for row in undefined)
+
+
+def _annual_by_pandas(model: IndustryModel) -> pd.DataFrame:
+    """The annual table as pandas' groupby builds it: the reference for the numpy version."""
+    quarterly = quarterly_frame(model)
+    base = quarterly.iloc[[0]].copy()
+    base[list(FLOWS)] = base[list(FLOWS)] * 4
+    simulated = quarterly.iloc[1:]
+    flows = simulated.groupby("year")[list(FLOWS)].sum()
+    stocks = simulated.groupby("year")[list(STOCKS)].last()
+    years = pd.concat([flows, stocks], axis=1).reset_index()
+    table = pd.concat([base[years.columns], years], ignore_index=True)
+    table["output_per_mu_wan"] = table["output_yi"] * 1e4 / table["land_in_use_mu"]
+    table["output_growth"] = table["output_yi"].pct_change()
+    int_columns = ["year", "firms", "above_scale_firms", "tech_enterprises", "entries", "exits"]
+    table[int_columns] = table[int_columns].astype(int)
+    return table
+
+
+@pytest.mark.parametrize("quarters", [0, 1, 5, 24])
+def test_the_annual_table_is_pandas_groupby_one_to_the_last_digits_at_any_point_of_a_run(quarters):
+    """Before any step (the page after Reset), within a year and at the end."""
+    model = IndustryModel(load_scenario(SCENARIOS_DIR / "all_plans.toml"), rng=3)
+    for _ in range(quarters):
+        model.step()
+    annual, reference = annual_frame(model), _annual_by_pandas(model)
+    assert len(annual) == 1 + (quarters + 3) // 4
+    assert list(annual.columns) == list(reference.columns)
+    assert list(annual.dtypes) == list(reference.dtypes)
+    pd.testing.assert_frame_equal(annual, reference, check_exact=False, rtol=1e-13, atol=1e-14)
