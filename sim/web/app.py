@@ -28,7 +28,7 @@ from sim.web.odds_panel import Answer, Estimate, OddsPanel, Progress
 from sim.web.run_panel import RunPanel
 from sim.web.search_panel import SearchPanel
 from sim.web.server import configure_offline
-from sim.web.state import BASELINE, Settings, load_named
+from sim.web.state import BASELINE, FIRST_SEED, Settings, load_named
 
 configure_offline()
 # Served with Solara's assets (/static/assets/<file>), from the package: the shipped font, and
@@ -93,7 +93,9 @@ def Layout(children=None):
 def Page():
     """The whole page: title, the answer, the language switch; the levers beside one run and the odds."""
     router = solara.use_router()
-    start = solara.use_memo(lambda: from_query(router.search, Address("zh", 1, load_named(BASELINE))), [])
+    start = solara.use_memo(
+        lambda: from_query(router.search, Address("zh", FIRST_SEED, load_named(BASELINE))), []
+    )
     lang: solara.Reactive[Language] = solara.use_reactive(start.lang)
     settings: solara.Reactive[Settings] = solara.use_reactive(start.settings)
     seed = solara.use_reactive(start.seed)

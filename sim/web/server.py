@@ -50,6 +50,9 @@ def serve(host: str, port: int, extra_hosts: tuple[str, ...] = ()) -> None:
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     import solara.server.starlette
 
+    from sim.web.state import warm_up
+
+    warm_up()
     config = uvicorn.Config(RequestGuard(solara.server.starlette.app, hosts), log_level="warning")
     shown = f"[{host}]" if ":" in host else host
     line = (

@@ -268,3 +268,15 @@ def test_the_shared_baseline_odds_are_the_ones_a_session_computes():
     shared = state.SharedOdds().get(baseline, 4, 1, lambda *_: None, threading.Event())
     own = state.estimate_odds(baseline, 4, 1)
     pd.testing.assert_frame_equal(shared.annual, own.annual)
+
+
+def test_the_servers_warm_up_computes_the_first_pages_baseline_run_in_the_background():
+    state.baseline_run.cache_clear()
+    thread = state.warm_up()
+    assert thread.daemon
+    thread.join(timeout=120)
+    assert state.baseline_run.cache_info().currsize == 1
+    before = state.baseline_run.cache_info().hits
+    warmed = state.baseline_run(state.FIRST_SEED)  # what the first visitor's page asks for
+    assert state.baseline_run.cache_info().hits == before + 1
+    assert warmed["year"].iloc[-1] == 2030
