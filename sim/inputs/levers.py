@@ -164,10 +164,10 @@ class QualityPlan(Plan):
         ge=0,
         le=0.5,
         unit="share of spend",
-        mechanism="quality: subsidised quality and brand spending builds firms' quality index, which raises "
-        "competitiveness in the market-share dynamics and the cluster's demand (sim/model/mechanisms/quality.py)",
+        mechanism="quality: subsidised quality and brand spending builds firms' quality capital, a price premium "
+        "customers pay that wins share in the cluster and sales against outside competitors (sim/model/mechanisms/quality.py)",
         description="share of firms' quality, standards and brand spending paid by the district",
-        effects=("quality.subsidy_elasticity", "quality.effectiveness", "market.quality_weight"),
+        effects=("quality.subsidy_elasticity", "quality.sales_elasticity"),
         cost="rate x quality and brand spending",
     )
 

@@ -289,7 +289,13 @@ class Digital(Section):
         3.0, ge=1.5, le=4.5, description="how sharply adoption responds to net benefit; assumption"
     )
     base_rate: float = Field(
-        0.025, ge=0, le=1, description="largest quarterly chance a firm upgrades; assumption"
+        0.065,
+        ge=0,
+        le=1,
+        description="largest quarterly chance a firm for which an upgrade clearly pays takes it; ranged by "
+        "Chongqing's 2027 targets (news.cqnews.net 2023-09-05): 0.106 would take the base year's 50% of "
+        "firms at tier 1 or above to the 87% digital-design-tool target by the end of 2027 if every tier-0 "
+        "firm upgraded at this rate; 0.025, the previous assumption, is the slow end",
     )
     horizon_years: float = Field(
         4.0, gt=0, le=15, description="payback horizon firms use to judge an upgrade; assumption"
@@ -367,16 +373,24 @@ class Innovation(Section):
 
 
 class Quality(Section):
-    """Quality and brand investment feeding competitiveness (phase 4)."""
+    """Quality and brand capital: a premium customers pay, which wins sales (phase 4)."""
 
     spend_share: float = Field(
         0.004, ge=0, le=0.1, description="quality and brand spending over revenue; assumption"
     )
-    effectiveness: float = Field(
-        2.0, ge=1, le=3, description="quarterly quality-index gain per unit of spend share x 100; assumption"
+    sales_elasticity: float = Field(
+        0.18,
+        ge=0.12,
+        le=0.24,
+        description="long-run elasticity of a firm's sales to its quality and brand spending: the quality "
+        "premium it buys is this over the trade elasticity, in log price; assumption ranged by the "
+        "advertising meta-analysis of Sethuraman, Tellis & Briesch (2011): 0.12 short-run, 0.24 long-run",
     )
     depreciation: float = Field(
-        0.02, ge=0, le=0.3, description="quarterly decay of the quality index toward its floor; assumption"
+        0.02,
+        ge=0,
+        le=0.3,
+        description="quarterly wear of quality and brand capital (spending keeps it at its steady state); assumption",
     )
     subsidy_elasticity: float = Field(
         1.0,
@@ -541,22 +555,48 @@ class Market(Section):
     """Market shares, competitiveness and agglomeration (phase 6)."""
 
     share_elasticity: float = Field(
-        0.3,
+        0.15,
         ge=0,
-        le=5,
-        description="quarterly replicator speed of shares on competitiveness gaps; assumption",
+        le=2,
+        description="quarterly speed at which shares within a cluster move toward their Armington shares "
+        "(exp(trade elasticity x competitiveness)); assumption: 0.15 keeps the previous reallocation speed "
+        "(0.3 per log point of productivity) at the default trade elasticity, pass-through and the "
+        "output-weighted materials share (0.76)",
     )
     delivery_weight: float = Field(
         0.3, ge=0, le=1, description="quarterly shift of share toward what firms delivered; assumption"
     )
-    quality_weight: float = Field(
-        0.5, ge=0.25, le=0.75, description="weight of log quality in competitiveness; assumption"
+    trade_elasticity: float = Field(
+        4.0,
+        ge=1,
+        le=12,
+        description="elasticity of a cluster's sales to its quality-adjusted price relative to outside "
+        "competitors (Armington/trade elasticity): micro Armington estimates 3-4 (Feenstra, Luck, Obstfeld & "
+        "Russ 2018), ~4 (Simonovska & Waugh 2014), ~8 (Eaton & Kortum 2002)",
     )
-    competitiveness_demand_elasticity: float = Field(
-        0.6,
+    cost_pass_through: float = Field(
+        0.65,
         ge=0,
-        le=3,
-        description="cluster demand response to its firms' average competitiveness; assumption",
+        le=1,
+        description="share of a unit-cost change firms pass into their prices: incomplete, ~0.3-0.4 for Indian "
+        "manufacturers (De Loecker, Goldberg, Khandelwal & Pavcnik 2016) to ~0.65 for the median firm and "
+        "near-complete for small ones (Amiti, Itskhoki & Konings 2019)",
+    )
+    frontier_growth: float = Field(
+        0.0125,
+        ge=-0.02,
+        le=0.06,
+        description="annual productivity growth of the outside competitors Dazu's clusters sell against, the "
+        "same kind of productivity as the firms' (it cuts materials per unit of output); assumption within "
+        "published Chinese manufacturing TFP growth: 2.85%/yr for incumbent firms 1998-2007 (Brandt, Van "
+        "Biesebroeck & Zhang 2012), much slower after 2008 (World Bank Policy Research WP 9298, 2020)",
+    )
+    frontier_growth_spread: float = Field(
+        0.005,
+        ge=0,
+        le=0.03,
+        description="s.d. across clusters of their outside competitors' productivity growth around "
+        "frontier_growth, drawn once per run; assumption",
     )
     agglomeration_elasticity: float = Field(
         0.04,

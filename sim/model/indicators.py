@@ -57,6 +57,8 @@ STOCKS = (
     "local_input_share",
     "channel_sales_yi",
     "quality_index",
+    "quality_premium_pct",
+    "competitive_position_pct",
 )
 INDICATORS = ("year", "quarter", *FLOWS, *STOCKS)
 CLUSTER_COLUMNS = (
@@ -153,6 +155,15 @@ def _firm_totals(
     return totals
 
 
+def competitive_position(model: IndustryModel) -> float:
+    """Output-weighted mean change since the base year of the clusters' log price advantage over
+    outside competitors (sim/model/mechanisms/production.py)."""
+    last = model.cluster_output
+    weights = np.asarray(last if last is not None else model.constants.lead_weights)
+    total = float(weights.sum())
+    return float(model.competitive_position @ weights) / total if total > 0 else 0.0
+
+
 def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
     """District totals at the end of the current quarter.
 
@@ -188,6 +199,9 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
     weight = totals["weight"]
     workers = totals["workers"]
     firm_count = int(totals["producing"])
+    params = model.params
+    quality = totals["weighted_quality"] / weight if weight > 0 else 0.0
+    premium_per_log_capital = params.quality.sales_elasticity / params.market.trade_elasticity
     tally = model.scratch.tally.totals()
     values: dict[str, Any] = {
         "year": model.year,
@@ -216,7 +230,9 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "price_index": float(model.price_index),
         "local_input_share": float(model.local_input_share),
         "channel_sales_yi": float(model.channel_sales_yi),
-        "quality_index": totals["weighted_quality"] / weight if weight > 0 else 0.0,
+        "quality_index": quality,
+        "quality_premium_pct": 100 * (quality**premium_per_log_capital - 1),
+        "competitive_position_pct": 100 * competitive_position(model),
         "fiscal_cost_yi": total_cost_yi(model.scratch.tally),
     }
     for tier in range(4):

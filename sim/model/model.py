@@ -58,7 +58,9 @@ class IndustryModel(mesa.Model):
       (per-cluster constants) and `constants` (figures of the base year);
     - district state, carried from quarter to quarter and updated by the phases: the firm
       and parcel arrays, banks, task forces, prices and wage, the skilled pool, demand
-      shocks, the local input share, channel sales, cluster output and task-force effort
+      shocks, the local input share, channel sales, cluster output, each cluster's price
+      advantage gained over its outside competitors (`competitive_position`; their
+      productivity growth `frontier_growth` is drawn once per run) and task-force effort
       (and the run totals `initial_firms`, `entries_total`, `exits_total`);
     - this quarter's scratch, made fresh at its start: `scratch` (random streams and the
       tally of counts and money flows). What one phase hands the next is passed in `step`:
@@ -127,6 +129,11 @@ class IndustryModel(mesa.Model):
         self.channel_sales_yi = 0.0  # yearly sales the plan's new channels have reached
         self.demand_shock = np.zeros(self.clusters.n)
         self.cluster_output: np.ndarray | None = None  # last quarter's, for the spillover
+        # Outside competitors' annual productivity growth, one per cluster, drawn once per run.
+        market = self.params.market
+        spread = self.scratch.streams["frontier"].normal(0.0, 1.0, self.clusters.n)
+        self.frontier_growth = market.frontier_growth + market.frontier_growth_spread * spread
+        self.competitive_position = np.zeros(self.clusters.n)  # log price advantage gained since base year
         self.cluster_output_growth = np.zeros(self.clusters.n)  # last year's, for the evaluation
         self._output_last_year = base_output
         self.banks = [

@@ -30,6 +30,7 @@ STREAMS = (
     "reclaim",
     "exit",
     "investment",
+    "frontier",
 )
 
 # What the phases count this quarter (events, and quantities in workers or mu).

@@ -360,11 +360,8 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
     materials = (non_energy - va_ratio * out_c) / per_productivity
     weighted_intensity = np.bincount(cluster, weights=annual * energy, minlength=n_clusters) / out_c
 
-    quality_settings = params.quality
-    steady_quality = (
-        1 + quality_settings.effectiveness * quality_settings.spend_share / quality_settings.depreciation
-    )
-    quality = steady_quality * _lognormal_unit_mean(rng, heterogeneity.quality_dispersion.value, n)
+    # Quality capital relative to the steady state of status-quo spending (mechanisms/quality.py).
+    quality = _lognormal_unit_mean(rng, heterogeneity.quality_dispersion.value, n)
     tier = _quota_tiers(size_rank + rng.normal(0, 1.5, n), data.digital.tier_shares.value)
     tech = _tech_status(data, above, rng)
     workers, skilled, output_per_worker = _staff(data, params, quarterly, cluster, tier, rng)

@@ -23,7 +23,7 @@ COMPARED = (
     ("[2] S&T enterprises", "tech_enterprises", "{:,.0f}"),
     ("[2] innovations", "innovations", "{:,.0f}"),
     ("[3] skilled share", "skilled_share", "{:.3f}"),
-    ("[4] quality index", "quality_index", "{:.3f}"),
+    ("[4] quality premium %", "quality_premium_pct", "{:.2f}"),
     ("[5] firms at tier 2+", "tier2plus_share", "{:.3f}"),
     ("[6] projects signed", "projects_signed", "{:,.0f}"),
     ("[6] output signed 亿元/yr", "signed_output_yi", "{:,.1f}"),

@@ -237,11 +237,15 @@ class ReferenceEnterprise(mesa.Agent):
         self.demand *= self.model.demand_growth_factor[self.cluster]
 
     def shock_productivity(self) -> None:
-        """Persistent around the cluster mean of log productivity, with an idiosyncratic shock."""
+        """Persistent around the cluster mean of log productivity, with an idiosyncratic shock to
+        overall efficiency (output per worker moves with it)."""
         rho = self.model.params.environment.productivity_persistence
         mean = self.model.cluster_log_productivity[self.cluster]
         noise = self.model.draws["productivity"][self.index]
-        self.productivity = math.exp(rho * math.log(self.productivity) + (1 - rho) * mean + noise)
+        log_a = math.log(self.productivity)
+        drift = rho * log_a + (1 - rho) * mean + noise
+        self.output_per_worker *= math.exp(drift - log_a)  # Hicks-neutral: labour productivity moves too
+        self.productivity = math.exp(drift)
 
     # ----- 3 project pipeline -----------------------------------------------------------------
     def advance_project(self) -> None:
@@ -378,7 +382,8 @@ class ReferenceEnterprise(mesa.Agent):
         levers = model.params.levers.innovation
         draws = model.draws
         platforms = 1 + settings.boost_per_platform * levers.platforms
-        chance = 1 - math.exp(-settings.success_scale * self.rd_intensity() * platforms)
+        staffing = min(self.skilled_share / self.required_skilled_share(), 1.0)
+        chance = 1 - math.exp(-settings.success_scale * (self.rd_intensity() * platforms * staffing))
         success = draws["innovation"][self.index] < chance
         if success:
             self.productivity *= 1 + draws["innovation_step"][self.index]
@@ -398,15 +403,11 @@ class ReferenceEnterprise(mesa.Agent):
                 model.first_certifications += 1
 
     def build_quality(self) -> None:
-        """The quality index decays toward 1 and grows with quality spending."""
+        """Quality capital wears out and is rebuilt by this quarter's spending."""
         if self.stage == BUILDING:
             return
-        settings = self.model.params.quality
-        self.quality = (
-            1
-            + (self.quality - 1) * (1 - settings.depreciation)
-            + settings.effectiveness * self.model.quality_share
-        )
+        wear = self.model.params.quality.depreciation
+        self.quality = (1 - wear) * self.quality + wear * self.model.quality_response
 
     def consider_retrofit(self) -> None:
         """Energy use improves; a retrofit is weighed on its saved bill; mandates add pressure."""
@@ -536,14 +537,18 @@ class ReferenceEnterprise(mesa.Agent):
         return max(1 - self.model.params.labour.skill_gap_penalty * gap, 0.5)
 
     def competitiveness_now(self) -> float:
-        """Log competitiveness: effective productivity plus weighted log quality."""
+        """Log quality-adjusted price advantage: passed-through cost cut plus quality premium."""
+        params = self.model.params
         effective = self.productivity * self.skill_factor()
-        return math.log(effective) + self.model.params.market.quality_weight * math.log(self.quality)
+        cost_elasticity = params.market.cost_pass_through * self.model.clusters.materials_share[self.cluster]
+        premium = params.quality.sales_elasticity / params.market.trade_elasticity * math.log(self.quality)
+        return cost_elasticity * math.log(effective) + premium
 
     def tilt_share(self) -> None:
         """Replicator step: demand tilted toward firms more competitive than the cluster."""
         if self.stage == OPERATING:
-            elasticity = self.model.params.market.share_elasticity
+            market = self.model.params.market
+            elasticity = market.share_elasticity * market.trade_elasticity
             self.tilted = self.demand * math.exp(elasticity * (self.z - self.model.mean_z[self.cluster]))
 
     def settle_share(self) -> None:
@@ -899,7 +904,8 @@ class PerAgentIndustryModel(IndustryModel):
         """Quality spending over revenue, raised by the subsidy through its net price."""
         settings = self.params.quality
         net_price = 1 - self.params.levers.quality.quality_subsidy_rate
-        self.quality_share = settings.spend_share * net_price ** (-settings.subsidy_elasticity)
+        self.quality_response = net_price ** (-settings.subsidy_elasticity)
+        self.quality_share = settings.spend_share * self.quality_response
         self.enterprises.do("build_quality")
 
     def plan_retrofits(self) -> None:
@@ -1016,10 +1022,15 @@ class PerAgentIndustryModel(IndustryModel):
         continuing = lambda a: a.producing and not math.isnan(a.competitiveness)  # noqa: E731
         weights = self._cluster_totals(lambda a: a.demand, continuing)
         gains = self._cluster_totals(lambda a: a.demand * (a.z - a.competitiveness), continuing)
-        elasticity = market.competitiveness_demand_elasticity
-        self.cluster_demand_change = [
-            math.exp(elasticity * (g / max(w, 1e-12))) for g, w in zip(gains, weights, strict=True)
+        # The cluster's gain over its outside competitors, whose prices fall with their productivity.
+        gaps = [
+            g / max(w, 1e-12) - market.cost_pass_through * share * math.log1p(growth) / 4
+            for g, w, share, growth in zip(
+                gains, weights, self.clusters.materials_share, self.frontier_growth, strict=True
+            )
         ]
+        self.competitive_position += np.array(gaps)
+        self.cluster_demand_change = [math.exp(market.trade_elasticity * gap) for gap in gaps]
         firms.do("respond_to_cluster")
 
         output = self._cluster_totals(lambda a: a.output, lambda a: a.producing)

@@ -85,7 +85,11 @@ def stationary_shock_sd(dispersion: float, persistence: float) -> float:
 
 
 def shock_productivity(model: IndustryModel) -> None:
-    """Firm productivity drifts: persistent around the cluster mean, with idiosyncratic shocks."""
+    """Firm productivity drifts: persistent around the cluster mean, with idiosyncratic shocks.
+
+    The shocks are to the firm's overall efficiency (Hicks-neutral): output per worker moves
+    with them, so labour productivity is as persistent as the data show, not a fixed trait.
+    """
     env = model.params.environment
     firms = model.firms
     alive = firms.alive
@@ -94,6 +98,7 @@ def shock_productivity(model: IndustryModel) -> None:
     drift = _productivity_drift(
         alive, firms.cluster, model.clusters.n, log_a, noise, env.productivity_persistence
     )
+    firms.output_per_worker[alive] *= np.exp(drift - log_a)
     firms.productivity[alive] = np.exp(drift)
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from sim.model.compiled import maximum
 from sim.model.firms import Stage
 from sim.model.fiscal import WAN_PER_YI, spend
+from sim.model.mechanisms.labour import required_skilled_share
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
@@ -25,8 +26,18 @@ def rd_intensity(model: IndustryModel) -> np.ndarray:
     return own * net_price ** (-settings.rd_price_elasticity)
 
 
+def research_staffing(model: IndustryModel) -> np.ndarray:
+    """Share of the R&D a firm pays for that its skilled staff can carry out: its skilled share
+    over the share its digital tier needs, at most 1 (a firm short of engineers and
+    technicians gets less from its R&D budget; one fully staffed gets all of it)."""
+    firms = model.firms
+    share = firms.skilled / np.maximum(firms.workers, 1e-9)
+    return np.minimum(share / required_skilled_share(model), 1.0)
+
+
 def innovate(model: IndustryModel) -> None:
-    """R&D gives a chance of a productivity step (platforms raise it); tech status follows.
+    """R&D gives a chance of a productivity step (platforms raise it, a shortage of skilled
+    staff lowers it); tech status follows.
 
     Certification is likelier for firms with more skilled staff, after a success, and
     with an award for newly certified firms.
@@ -41,7 +52,8 @@ def innovate(model: IndustryModel) -> None:
     lapse_draws = rng.random(firms.n)
 
     platforms = 1 + settings.boost_per_platform * levers.platforms
-    chance = 1 - np.exp(-settings.success_scale * rd_intensity(model) * platforms)
+    effort = rd_intensity(model) * platforms * research_staffing(model)
+    chance = 1 - np.exp(-settings.success_scale * effort)
     award = 1 + settings.award_response * levers.certification_award_wan / AWARD_RESPONSE_UNIT_WAN
     successes, certified, first_time = _innovate(
         firms.alive,

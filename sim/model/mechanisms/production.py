@@ -4,9 +4,10 @@ Output is the lesser of a firm's orders (this quarter's demand plus its order ba
 its effective capacity (capital, staff, mandates). Orders a firm cannot serve go to cluster
 peers with spare capacity; those nobody can serve wait in the backlog, and customers cancel
 a share of them each quarter, taking their custom out of the district. Shares
-then move toward more competitive firms (replicator dynamics) and toward those that
-delivered; a cluster's total demand responds to its firms' average competitiveness, and
-cluster growth feeds productivity through local linkages (agglomeration).
+then move toward more competitive firms (replicator dynamics toward Armington shares) and
+toward those that delivered; a cluster's total demand follows its firms' quality-adjusted
+price against outside competitors whose productivity drifts (the frontier), and cluster
+growth feeds productivity through local linkages (agglomeration).
 
 The per-firm passes are compiled loops (numba, cached on disk), each doing one step of the
 rule for every firm in row order, with the same arithmetic as the array expressions they
@@ -25,6 +26,7 @@ from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
 from sim.model.mechanisms.cluster_totals import cluster_sum
 from sim.model.mechanisms.labour import required_skilled_share
+from sim.model.mechanisms.quality import log_quality_premium
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
@@ -68,10 +70,25 @@ def skill_factor(model: IndustryModel) -> np.ndarray:
 
 
 def competitiveness(model: IndustryModel) -> np.ndarray:
-    """Log competitiveness: effective productivity plus weighted log quality."""
+    """Log quality-adjusted price advantage: the cost cut productivity buys, as far as firms pass
+    it into prices, plus the quality premium customers pay.
+
+    A 1% higher effective productivity cuts materials per unit of output by 1%, so unit cost by
+    the cluster's materials share; `cost_pass_through` of that reaches the price.
+    """
+    market = model.params.market
     firms = model.firms
     effective = firms.productivity * skill_factor(model)
-    return np.log(effective) + model.params.market.quality_weight * np.log(firms.quality)
+    cost_elasticity = market.cost_pass_through * model.clusters.materials_share[firms.cluster]
+    return cost_elasticity * np.log(effective) + log_quality_premium(model)
+
+
+def frontier_price_cut_q(model: IndustryModel) -> np.ndarray:
+    """Quarterly log fall in each cluster's outside competitors' prices: their productivity
+    growth, passed into prices as Dazu's firms pass theirs."""
+    market = model.params.market
+    growth_q = np.log1p(model.frontier_growth) / 4
+    return market.cost_pass_through * model.clusters.materials_share * growth_q
 
 
 def produce(model: IndustryModel) -> None:
@@ -176,7 +193,8 @@ def _move_shares(model: IndustryModel, producing: np.ndarray, z: np.ndarray) -> 
     market = model.params.market
     firms = model.firms
     operating = producing & (firms.stage == Stage.OPERATING)
-    tilt = _share_tilt(firms.cluster, model.clusters.n, operating, firms.demand, z, market.share_elasticity)
+    speed = market.share_elasticity * market.trade_elasticity
+    tilt = _share_tilt(firms.cluster, model.clusters.n, operating, firms.demand, z, speed)
     _mix_shares(
         firms.cluster,
         model.clusters.n,
@@ -251,13 +269,17 @@ def _mix_shares(
 
 
 def _respond_cluster_demand(model: IndustryModel, producing: np.ndarray, z: np.ndarray) -> None:
-    """A cluster whose firms grew more competitive wins demand from outside the district.
+    """A cluster's sales outside the district follow its price advantage over outside competitors.
 
-    The change is measured on continuing firms, so entry and exit do not count as gains.
+    Its firms' gain in competitiveness this quarter, less the price cut the outside frontier
+    made, moves the cluster's demand by the trade elasticity (Armington). The gain is measured
+    on continuing firms, so entry and exit do not count as gains.
     """
     firms = model.firms
     mean_gain = _mean_gain(firms.cluster, model.clusters.n, producing, firms.demand, z, firms.competitiveness)
-    change = np.exp(model.params.market.competitiveness_demand_elasticity * mean_gain)
+    gap_change = mean_gain - frontier_price_cut_q(model)
+    model.competitive_position += gap_change
+    change = np.exp(model.params.market.trade_elasticity * gap_change)
     _scale_rows(firms.cluster, producing, change, firms.demand)
     _take_where(producing, z, firms.competitiveness)
 

@@ -1,27 +1,44 @@
-"""Phase 4e: quality and brand spending builds a quality index that wins market share."""
+"""Phase 4e: quality and brand spending builds quality capital, a price premium customers pay.
+
+Each firm's quality capital is measured against the steady state that status-quo spending
+keeps (1): it wears out at `depreciation` a quarter and is rebuilt by spending, so a subsidy
+that raises spending by x% raises it toward 1 + x% over time. The premium customers pay for
+it is `sales_elasticity / trade_elasticity` in log price per log unit of capital, so in the
+long run a firm's sales rise by `sales_elasticity` per log unit of spending (the unit a
+planner can check against marketing studies); it enters competitiveness
+(sim/model/mechanisms/production.py).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
 
-def quality_spend_share(model: IndustryModel) -> float:
-    """Quality and brand spending over revenue, raised by the subsidy through its net price."""
-    settings = model.params.quality
+def spending_response(model: IndustryModel) -> float:
+    """Firms' quality spending relative to the status quo's, raised by the subsidy through its net price."""
     net_price = 1 - model.params.levers.quality.quality_subsidy_rate
-    return settings.spend_share * net_price ** (-settings.subsidy_elasticity)
+    return net_price ** (-model.params.quality.subsidy_elasticity)
+
+
+def quality_spend_share(model: IndustryModel) -> float:
+    """Quality and brand spending over revenue."""
+    return model.params.quality.spend_share * spending_response(model)
+
+
+def log_quality_premium(model: IndustryModel) -> np.ndarray:
+    """Each firm's quality premium in log price: sales elasticity / trade elasticity x log capital."""
+    params = model.params
+    return params.quality.sales_elasticity / params.market.trade_elasticity * np.log(model.firms.quality)
 
 
 def build_quality(model: IndustryModel) -> None:
-    """The index decays toward 1 and grows with quality spending."""
-    settings = model.params.quality
+    """Producing firms' quality capital wears out and is rebuilt by this quarter's spending."""
+    wear = model.params.quality.depreciation
     firms = model.firms
-    alive = firms.producing  # only firms with sales spend on quality
-    firms.quality[alive] = (
-        1
-        + (firms.quality[alive] - 1) * (1 - settings.depreciation)
-        + settings.effectiveness * quality_spend_share(model)
-    )
+    selling = firms.producing  # only firms with sales spend on quality
+    firms.quality[selling] = (1 - wear) * firms.quality[selling] + wear * spending_response(model)
