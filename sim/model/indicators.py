@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.model.compiled import array_sum
 from sim.model.firms import Stage
-from sim.model.fiscal import total_cost_yi
+from sim.model.fiscal import FISCAL_TOTALS, budget_totals
 from sim.model.parcels import ParcelStatus
 from sim.model.quarter import COUNTS, MONEY_FLOWS
 
@@ -31,7 +31,7 @@ FLOWS = (
     "task_force_requests",
     *COUNTS,
     *MONEY_FLOWS,
-    "fiscal_cost_yi",
+    *FISCAL_TOTALS,
 )
 STOCKS = (
     "firms",
@@ -217,7 +217,7 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "local_input_share": float(model.local_input_share),
         "channel_sales_yi": float(model.channel_sales_yi),
         "quality_index": totals["weighted_quality"] / weight if weight > 0 else 0.0,
-        "fiscal_cost_yi": total_cost_yi(model.scratch.tally),
+        **budget_totals(model.scratch.tally),
     }
     for tier in range(4):
         values[f"tier{tier}_share"] = totals[f"tier{tier}"] / firm_count if firm_count else 0.0
