@@ -712,7 +712,7 @@ def _run(args: argparse.Namespace) -> int:
     annual = annual_frame(model)
     print(format_table(annual))
     print()
-    print("fiscal cost to the district, 亿元")
+    print("district budget: cost, revenue and net cost, 亿元")
     print(format_fiscal_table(annual))
     print()
     print(format_targets(target_results(model, annual)))

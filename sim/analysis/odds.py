@@ -48,7 +48,7 @@ class TargetOdds:
 class Odds:
     scenario: str
     targets: tuple[TargetOdds, ...]
-    annual: pd.DataFrame  # one row per run and year: replication, year, output_yi, fiscal_cost_yi
+    annual: pd.DataFrame  # one row per run and year: replication, year, output_yi, fiscal_net_cost_yi
 
     def fan(self) -> pd.DataFrame:
         """Median (p50), 50% (p25-p75) and 90% (p5-p95) bands of annual output, as in the report."""
@@ -97,7 +97,7 @@ def estimate_odds(
 
     def collect(batch: Batch, rows: pd.DataFrame) -> None:
         nonlocal done
-        frames.append(rows[["replication", "year", "output_yi", "fiscal_cost_yi"]])
+        frames.append(rows[["replication", "year", "output_yi", "fiscal_net_cost_yi"]])
         done += len(batch.runs)
         if on_progress is not None:
             on_progress(done, replications)

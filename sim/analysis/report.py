@@ -2,7 +2,8 @@
 
 How likely is the district to reach the plan's targets (工业总产值 >= 700 亿元 in 2027,
 >= 1000 亿元 in 2030) under each scenario; what each scenario adds over the reference and
-what it costs the district budget; how the answer depends on the uncertain 2024 base; which
+what it costs the district budget, what it brings back and what each plan buys per 亿元 of
+extra net cost; how the answer depends on the uncertain 2024 base; which
 parameters drive it (when the design is a sensitivity design); and which combinations of
 parameters and levers lead to meeting the 2030 target.
 
@@ -30,6 +31,7 @@ from sim.analysis.report_data import Header, Report, Sensitivity
 from sim.analysis.report_html import report_html
 from sim.analysis.report_text import report_markdown
 from sim.analysis.sensitivity import morris_indices, sobol_indices
+from sim.analysis.value_for_money import Interval, mean_interval, measure_rows, rank
 from sim.experiments.results_folder import PARAM_PREFIX, parameter_column, read_results
 from sim.experiments.sampled_parameters import SampledParameter
 from sim.experiments.sampling import salib_problem
@@ -40,11 +42,17 @@ BASE_OUTPUT = parameter_column("world.gross_output_yi")  # the uncertain 2024 ou
 BASE_BINS = 4  # quartiles of the 2024 base
 FAN_QUANTILES = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
 SENSITIVITY_METHODS = {"saltelli": "sobol", "morris": "morris"}  # design -> analysis
+BUDGET_COLUMNS = (  # annual result column -> the run's cumulative total over the simulated years
+    ("fiscal_gross_cost_yi", "gross_cost_yi"),
+    ("fiscal_revenue_yi", "revenue_yi"),
+    ("fiscal_net_cost_yi", "net_cost_yi"),
+)
 
 
 def run_outcomes(runs: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
     """One row per run: scenario, replication, parameters, output and target met in each
-    target year, and the cumulative fiscal cost of the simulated years (after the base year)."""
+    target year, and the cumulative gross cost, revenue and net cost to the district budget
+    of the simulated years (after the base year)."""
     missing = sorted({t.year for t in targets} - set(runs["year"]))
     if missing:
         raise InputError(f"the results have no rows for the target years {missing}")
@@ -55,7 +63,9 @@ def run_outcomes(runs: pd.DataFrame, targets: list[Target]) -> pd.DataFrame:
         table[target.output_column] = output[target.year]
         table[target.met_column] = output[target.year] >= target.threshold_yi
     simulated = runs[runs["year"] > runs["year"].min()]
-    table["cost_yi"] = simulated.groupby("run_id")["fiscal_cost_yi"].sum()
+    sums = simulated.groupby("run_id")[[column for column, _ in BUDGET_COLUMNS]].sum()
+    for column, name in BUDGET_COLUMNS:
+        table[name] = sums[column]
     return table
 
 
@@ -124,41 +134,58 @@ def marginal_effects(
     return pd.DataFrame(rows)
 
 
-def fiscal_costs(
-    outcomes: pd.DataFrame,
-    scenarios: list[str],
-    reference: str | None,
-    effects: pd.DataFrame | None,
-    final: Target,
-    simulated_years: int,
+def budget(
+    outcomes: pd.DataFrame, scenarios: list[str], reference: str | None, simulated_years: int
 ) -> pd.DataFrame:
-    """Mean annual cost per scenario and, against the reference on paired runs, the extra
-    cumulative cost and the percentage points of P(final target) gained per 亿元 of it
-    (nan when the scenario costs no more than the reference)."""
+    """Per scenario, the mean annual gross cost, revenue and net cost to the district budget
+    and, against the reference on paired runs, the mean extra cumulative net cost with its
+    95% bootstrap interval (nan for the reference, or without one)."""
     rows = []
     for scenario in scenarios:
-        cost = outcomes.loc[outcomes["scenario"] == scenario, "cost_yi"]
-        row = {
-            "scenario": scenario,
-            "runs": len(cost),
-            "mean_annual_cost_yi": float(cost.mean()) / simulated_years if len(cost) else math.nan,
-            "extra_cumulative_cost_yi": math.nan,
-            "probability_gain_pp": math.nan,
-            "pp_per_yi": math.nan,
-        }
-        # `effects` exists only with a reference (see build_report), so both are set here.
-        if effects is not None and reference is not None and scenario != reference:
+        runs = outcomes[outcomes["scenario"] == scenario]
+        row: dict[str, Any] = {"scenario": scenario, "runs": len(runs)}
+        for _, name in BUDGET_COLUMNS:
+            annual = float(runs[name].mean()) / simulated_years if len(runs) else math.nan
+            row[f"mean_annual_{name}"] = annual
+        extra = Interval(math.nan, math.nan, math.nan)
+        if reference is not None and scenario != reference:
             own, base = _pairs(outcomes, scenario, reference)
-            extra = float((own["cost_yi"] - base["cost_yi"]).mean()) if len(own) else math.nan
-            chosen = (effects["scenario"] == scenario) & (effects["year"] == final.year)
-            gain = 100.0 * float(effects.loc[chosen, "difference"].iloc[0])
-            row |= {
-                "extra_cumulative_cost_yi": extra,
-                "probability_gain_pp": gain,
-                "pp_per_yi": gain / extra if extra > 0 else math.nan,
-            }
+            extra = mean_interval((own["net_cost_yi"] - base["net_cost_yi"]).to_numpy())
+        row |= {
+            "extra_net_cost_yi": extra.value,
+            "extra_net_cost_low_yi": extra.low,
+            "extra_net_cost_high_yi": extra.high,
+        }
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def value_for_money(
+    outcomes: pd.DataFrame, scenarios: list[str], reference: str, targets: list[Target]
+) -> pd.DataFrame:
+    """Each scenario against the reference on paired runs, per measure (percentage points of
+    each target's probability, extra output in the final target year): the gain per 亿元 of
+    extra cumulative net cost with its 95% bootstrap interval, and the ranking
+    (sim/analysis/value_for_money.py says how a plan that pays for itself ranks)."""
+    final = targets[-1]
+    rows = []
+    for scenario in scenarios:
+        if scenario == reference:
+            continue
+        own, base = _pairs(outcomes, scenario, reference)
+        gains = {
+            f"probability_{t.year}": (
+                (own[t.met_column].astype(float) - base[t.met_column]).to_numpy(),
+                100.0,
+            )
+            for t in targets
+        }
+        gains[f"output_{final.year}"] = (
+            (own[final.output_column] - base[final.output_column]).to_numpy(),
+            1.0,
+        )
+        rows += measure_rows(scenario, (own["net_cost_yi"] - base["net_cost_yi"]).to_numpy(), gains)
+    return rank(pd.DataFrame(rows))
 
 
 def probability_by_base_output(
@@ -278,7 +305,8 @@ def build_report(folder: Path) -> Report:
         probabilities=probabilities,
         fan=output_fan(runs, scenarios),
         effects=effects,
-        costs=fiscal_costs(outcomes, scenarios, reference, effects, final, final_year - base_year),
+        budget=budget(outcomes, scenarios, reference, final_year - base_year),
+        value_for_money=value_for_money(outcomes, scenarios, reference, targets) if reference else None,
         by_base_output=probability_by_base_output(outcomes, scenarios, targets),
         sensitivity=global_sensitivity(manifest, outcomes, final),
         discovery=discover(discovery_features(outcomes, manifest["scenarios"]), outcomes[final.met_column]),
@@ -310,7 +338,8 @@ def report_json(report: Report) -> dict[str, Any]:
             "probabilities": report.probabilities,
             "fan": report.fan,
             "effects": report.effects,
-            "costs": report.costs,
+            "budget": report.budget,
+            "value_for_money": report.value_for_money,
             "by_base_output": report.by_base_output,
             "sensitivity": None if report.sensitivity is None else asdict(report.sensitivity),
             "discovery": asdict(report.discovery),

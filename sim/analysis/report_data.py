@@ -44,7 +44,8 @@ class Report:
     probabilities: pd.DataFrame  # scenario x target: runs, met, probability, Wilson interval
     fan: pd.DataFrame  # scenario x year: quantiles of annual output
     effects: pd.DataFrame | None  # scenario x target against the reference; None without a reference
-    costs: pd.DataFrame  # scenario: fiscal cost, extra cost and probability gained per 亿元
+    budget: pd.DataFrame  # scenario: mean annual gross cost, revenue, net cost; extra net cost
+    value_for_money: pd.DataFrame | None  # measure x scenario: gain per 亿元 of extra net cost, ranked
     by_base_output: pd.DataFrame | None  # scenario x 2024-base bin x target; None if the base is not sampled
     sensitivity: Sensitivity | None  # None unless the design is saltelli or morris
     discovery: Discovery  # on the final target

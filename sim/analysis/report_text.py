@@ -14,6 +14,7 @@ from sim.analysis.beliefs import beliefs_markdown
 from sim.analysis.discovery import MAX_DEPTH, MIN_LEAF_SHARE, Condition
 from sim.analysis.language import Language, pick
 from sim.analysis.report_charts import FAN_CHART, SENSITIVITY_CHART, chart_file
+from sim.analysis.value_for_money import BOOTSTRAP_RESAMPLES, GAINS_AND_PAYS, PAYS_WITHOUT_GAIN, Interval
 from sim.experiments.sampling import SENSITIVITY_DESIGNS
 
 if TYPE_CHECKING:
@@ -94,23 +95,68 @@ WORDS: dict[str, tuple[str, str]] = {
         "the mean gain in 工业总产值 in {year}.",
     ),
     "mean_gain": ("{year} 年工业总产值平均增加（亿元）", "mean Δ 工业总产值 {year} (亿元)"),
-    "costs": ("## 区财政成本", "## Fiscal cost to the district budget"),
-    "costs_text": (
-        "{years} 年各情景年均成本（亿元/年，各次运行的平均）。",
-        "Mean annual cost {years} per scenario (亿元/yr, mean over runs).",
+    "budget": ("## 区财政：支出、收入与净支出", "## The district budget: cost, revenue and net cost"),
+    "budget_text": (
+        "{years} 年各情景的区财政年均总支出（各项计划的成本）、收入（区级分享的增值税和企业所得税、土地出让收入、"
+        "差别电价收入）和净支出（总支出减收入），亿元/年，各次运行的平均。收入是全部工业企业的，不只是计划带来的部分："
+        "计划带来的是它与参照情景之差。",
+        "Mean annual gross cost (what the plans pay for), revenue (the district's shares of VAT and "
+        "enterprise income tax, land-transfer income, differential-tariff surcharges) and net cost (gross "
+        "cost less revenue) to the district budget {years} per scenario, 亿元/yr, mean over runs. Revenue "
+        "is that of the whole industry, not only what the plans add: a plan's part is its difference "
+        "from the reference.",
     ),
-    "per_yi_text": (
-        " **每亿元提高的概率** = P(工业总产值 {target}) 相对 {reference} 提高的百分点，除以 {years} 年相对 {reference} "
-        "多出的累计财政成本（亿元，同一成对运行的平均）；情景成本不高于 {reference} 时为“{na}”。",
-        " **Probability gained per 亿元** = percentage points of P(工业总产值 {target}) "
-        "gained over {reference}, divided by the extra cumulative fiscal cost {years} over "
-        "{reference} (亿元, mean over the same paired runs); {na} when the scenario "
-        "costs no more than {reference}.",
+    "extra_text": (
+        " **增加的净支出** = 情景 {years} 年累计净支出减去 {reference} 的累计净支出（亿元，同一成对运行的平均，"
+        "括号内为成对自助法 95% 区间）；为负表示该情景带回的收入多于其支出。",
+        " **Extra net cost** = the scenario's cumulative net cost {years} less {reference}'s "
+        "(亿元, mean over the same paired runs, with a 95% paired bootstrap interval); negative when "
+        "the scenario brings back more than it spends.",
     ),
-    "mean_cost": ("{years} 年年均成本（亿元）", "mean annual cost {years} (亿元)"),
-    "extra_cost": ("{years} 年累计增加成本（亿元）", "extra cumulative cost {years} (亿元)"),
-    "per_yi": ("每亿元提高的概率", "probability gained per 亿元"),
+    "gross_cost": ("年均总支出（亿元）", "gross cost (亿元/yr)"),
+    "revenue": ("年均收入（亿元）", "revenue (亿元/yr)"),
+    "net_cost": ("年均净支出（亿元）", "net cost (亿元/yr)"),
+    "extra_cost": ("{years} 年累计增加净支出（亿元）", "extra net cost {years} (亿元)"),
+    "vfm": (
+        "## 每亿元增加净支出的效果（相对 {reference}）",
+        "## What each scenario buys per 亿元 of extra net cost (against {reference})",
+    ),
+    "vfm_text": (
+        "每个情景按三项指标排序：各目标年达到目标的概率提高的百分点，以及 {year} 年工业总产值的增加（亿元），"
+        "各除以 {years} 年累计增加的净支出（亿元）。比值为成对运行上两个平均数之比；括号内为对成对运行重抽样"
+        "（scipy.stats.bootstrap，百分位法，{resamples} 次，固定种子）得到的 95% 区间。"
+        "增加的净支出不大于 0 的情景不增加区财政负担（它带回的收入足以抵消支出），不计算比值："
+        "有收益的排在所有需要花钱的情景之前（按收益大小），没有收益的排在最后。"
+        "增加的净支出为正但其区间包含 0 时，比值的区间无界（成本可能为零），标为“区间无界”。",
+        "Each scenario is ranked by three measures: the percentage points of each target's probability "
+        "gained, and the extra 工业总产值 in {year} (亿元), each divided by the extra cumulative net cost "
+        "{years} (亿元). A ratio is of two means over the paired runs; its 95% interval comes from "
+        "resampling the pairs (scipy.stats.bootstrap, percentile method, {resamples} resamples, fixed "
+        "seed). A scenario whose extra net cost is zero or below costs the budget nothing (its extra "
+        "revenue covers its spending) and gets no ratio: it ranks above every scenario that costs money "
+        "if it gains (by its gain), last if it does not. When the extra net cost is positive but its "
+        "interval reaches zero, the ratio's interval is unbounded (the cost could be nil) and is shown "
+        "as such.",
+    ),
+    "vfm_probability": (
+        "### 按 P({target}) 每亿元提高的百分点",
+        "### By percentage points of P({target}) per 亿元",
+    ),
+    "vfm_output": (
+        "### 按 {year} 年工业总产值每亿元的增加",
+        "### By extra 工业总产值 {year} per 亿元",
+    ),
+    "rank": ("排序", "rank"),
+    "gain_pp": ("ΔP（个百分点）", "ΔP (pp)"),
+    "gain_output": ("Δ 工业总产值 {year}（亿元）", "Δ 工业总产值 {year} (亿元)"),
+    "per_yi": ("每亿元（95% 区间）", "per 亿元 (95% interval)"),
     "pp_per_yi": ("{value:.2f} 个百分点/亿元", "{value:.2f} pp/亿元"),
+    "output_per_yi": ("{value:.2f} 亿元/亿元", "{value:.2f} 亿元/亿元"),
+    "interval": ("（{low} 至 {high}）", " ({low} to {high})"),
+    "unbounded": ("（区间无界）", " (interval unbounded)"),
+    "pays_and_gains": ("不增加净支出即有收益", "pays for itself, and gains"),
+    "pays_without_gain": ("不增加净支出，也无收益", "pays for itself, no gain"),
+    "pays_and_loses": ("不增加净支出，但效果为负", "pays for itself, but loses"),
     "is_reference": ("（参照）", "(reference)"),
     "by_base": (
         "## 结论如何取决于不确定的 2024 年基数",
@@ -303,46 +349,95 @@ def _effects(report: Report, lang: Language) -> str:
     )
 
 
-def _costs(report: Report, lang: Language) -> str:
+def _budget(report: Report, lang: Language) -> str:
     h = report.header
     years = f"{h.base_year + 1}–{h.final_year}"
-    final = report.targets[-1]
-    costs = report.costs
-    lines = [say("costs", lang), "", say("costs_text", lang, years=years)]
-    if h.reference is None:
-        rows = [[r.scenario, _number(r.mean_annual_cost_yi, lang, "{:,.2f}")] for r in costs.itertuples()]
-        return "\n".join(
-            [*lines, "", _table([say("scenario", lang), say("mean_cost", lang, years=years)], rows)]
-        )
-    lines[-1] += say(
-        "per_yi_text",
-        lang,
-        target=_target_label(final, lang),
-        reference=h.reference,
-        years=years,
-        na=say("n/a", lang),
-    )
+    text = say("budget_text", lang, years=years)
+    headings = [say(key, lang) for key in ("scenario", "runs", "gross_cost", "revenue", "net_cost")]
     rows = []
-    for r in costs.itertuples():
-        per_yi = say("n/a", lang) if math.isnan(r.pp_per_yi) else say("pp_per_yi", lang, value=r.pp_per_yi)
-        compared = (
-            [say("is_reference", lang)] * 3
-            if r.scenario == h.reference
-            else [
-                _number(r.extra_cumulative_cost_yi, lang, "{:+,.2f}"),
-                _number(r.probability_gain_pp, lang, "{:+.1f} " + say("pp", lang)),
-                per_yi,
-            ]
+    for r in report.budget.itertuples():
+        cells = [
+            _number(value, lang, "{:,.2f}")
+            for value in (r.mean_annual_gross_cost_yi, r.mean_annual_revenue_yi, r.mean_annual_net_cost_yi)
+        ]
+        rows.append([r.scenario, f"{r.runs:,}", *cells])
+    if h.reference is not None:
+        text += say("extra_text", lang, years=years, reference=h.reference)
+        headings.append(say("extra_cost", lang, years=years))
+        for row, r in zip(rows, report.budget.itertuples(), strict=True):
+            extra = Interval(r.extra_net_cost_yi, r.extra_net_cost_low_yi, r.extra_net_cost_high_yi)
+            row.append(
+                say("is_reference", lang) if r.scenario == h.reference else _ranged(extra, "{:+,.2f}", lang)
+            )
+    return "\n".join([say("budget", lang), "", text, "", _table(headings, rows)])
+
+
+def _ranged(interval: Interval, fmt: str, lang: Language) -> str:
+    """A value with its interval in brackets ("n/a" for nan; the bounds left out when nan)."""
+    if math.isnan(interval.value):
+        return say("n/a", lang)
+    text = fmt.format(interval.value)
+    if math.isnan(interval.low):
+        return text
+    return text + say("interval", lang, low=fmt.format(interval.low), high=fmt.format(interval.high))
+
+
+def _per_yi(row: Any, key: str, lang: Language) -> str:
+    """The ratio cell of a ranking row: the ratio with its interval, or the scenario's standing."""
+    if row.pairs == 0:
+        return say("no_pairs", lang)
+    if row.standing == GAINS_AND_PAYS:
+        return say("pays_and_gains", lang)
+    if row.standing == PAYS_WITHOUT_GAIN:
+        return say("pays_and_loses" if row.gain < 0 else "pays_without_gain", lang)
+    value = say(key, lang, value=row.per_yi)
+    if row.unbounded:
+        return value + say("unbounded", lang)
+    bounds = say("interval", lang, low=f"{row.per_yi_low:.2f}", high=f"{row.per_yi_high:.2f}")
+    return value + bounds
+
+
+def _value_for_money(report: Report, lang: Language) -> str:
+    table, h = report.value_for_money, report.header
+    if table is None or table.empty:
+        return ""
+    years = f"{h.base_year + 1}–{h.final_year}"
+    final = report.targets[-1]
+    text = say("vfm_text", lang, year=final.year, years=years, resamples=f"{BOOTSTRAP_RESAMPLES:,}")
+    lines = [say("vfm", lang, reference=h.reference), "", text]
+    measures = [
+        (
+            f"probability_{t.year}",
+            say("vfm_probability", lang, target=_target_label(t, lang)),
+            "gain_pp",
+            "pp_per_yi",
         )
-        rows.append([r.scenario, _number(r.mean_annual_cost_yi, lang, "{:,.2f}"), *compared])
-    headings = [
-        say("scenario", lang),
-        say("mean_cost", lang, years=years),
-        say("extra_cost", lang, years=years),
-        f"ΔP({final.year})",
-        say("per_yi", lang),
+        for t in report.targets
     ]
-    return "\n".join([*lines, "", _table(headings, rows)])
+    measures.append(
+        (f"output_{final.year}", say("vfm_output", lang, year=final.year), "gain_output", "output_per_yi")
+    )
+    for measure, title, gain_key, ratio_key in measures:
+        gain_format = "{:+.1f}" if gain_key == "gain_pp" else "{:+,.1f}"
+        rows = [
+            [
+                str(r.rank),
+                r.scenario,
+                _number(r.extra_net_cost_yi, lang, "{:+,.2f}"),
+                _number(r.gain, lang, gain_format),
+                _per_yi(r, ratio_key, lang),
+            ]
+            for r in table[table["measure"] == measure].itertuples()
+        ]
+        headings = [
+            say("rank", lang),
+            say("scenario", lang),
+            say("extra_cost", lang, years=years),
+            say(gain_key, lang, year=final.year),
+            say("per_yi", lang),
+        ]
+        lines += ["", title, "", _table(headings, rows)]
+    return "\n".join(lines)
 
 
 def _by_base_output(report: Report, lang: Language) -> str:
@@ -448,7 +543,8 @@ def report_markdown(report: Report, lang: Language = "zh") -> str:
         _probabilities,
         _beliefs,
         _effects,
-        _costs,
+        _budget,
+        _value_for_money,
         _by_base_output,
         _sensitivity,
         _discovery,

@@ -54,7 +54,9 @@ RESULT_INDICATORS = (
     "tier2_share",
     "tier3_share",
     "quality_index",
-    "fiscal_cost_yi",
+    "fiscal_gross_cost_yi",
+    "fiscal_revenue_yi",
+    "fiscal_net_cost_yi",
 )
 
 

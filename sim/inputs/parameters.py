@@ -727,6 +727,59 @@ class Fiscal(Section):
     )
 
 
+class Revenue(Section):
+    """What the district's budget collects from the firms and the land the plans bring (revenue
+    side of the fiscal accounts; booked only, never seen by firms)."""
+
+    vat_local_share: Share = Field(
+        0.5,
+        description="local governments' part of domestic VAT; 国发〔2016〕26号 (全面推开营改增后"
+        "中央与地方增值税收入划分过渡方案): 50:50 centre:local",
+    )
+    vat_district_share_of_local: Share = Field(
+        0.5,
+        description="district's part of the local VAT, the rest going to Chongqing municipality; "
+        "assumption: the municipal-district sharing rule for Dazu was not found",
+    )
+    income_tax_rate: Share = Field(
+        0.25, description="enterprise income tax on positive profit; statutory (企业所得税法 art. 4): 25%"
+    )
+    income_tax_rate_high_tech: Share = Field(
+        0.15,
+        description="income tax rate of certified high-tech enterprises (the model's S&T firms); "
+        "statutory (企业所得税法 art. 28): 15%",
+    )
+    small_profit_threshold_yi: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="annual taxable profit up to which a firm pays the small-profit rate, 亿元; "
+        "财政部 税务总局公告2023年第12号: 300万元 (to 2027)",
+    )
+    small_profit_rate: Share = Field(
+        0.05,
+        description="effective income tax rate of small low-profit firms (25% of profit taxed at 20%); "
+        "财政部 税务总局公告2023年第12号",
+    )
+    income_tax_local_share: Share = Field(
+        0.4,
+        description="local governments' part of enterprise income tax (60:40 centre:local since 2003); 国发〔2003〕26号",
+    )
+    income_tax_district_share_of_local: Share = Field(
+        0.5,
+        description="district's part of the local income tax, the rest going to Chongqing municipality; "
+        "assumption: the municipal-district sharing rule for Dazu was not found",
+    )
+    land_price_wan_per_mu: float = Field(
+        8.8,
+        ge=4,
+        le=56,
+        description="transfer price of industrial land (土地出让收入) per mu, 万元; 国土资发〔2006〕307号 "
+        "全国工业用地出让最低价标准 grades 10-13 (96-168 元/m2, 6.4-11.2 万元/mu at 666.7 m2/mu); "
+        "assumption: which grade Dazu is in, and that land sells at the floor",
+    )
+
+
 class Demography(Section):
     """Births and exits of small firms, and exit rules (phases 3 and 7)."""
 

@@ -34,6 +34,7 @@ from sim.inputs.parameters import (
     Land,
     Market,
     Quality,
+    Revenue,
     TaskForces,
 )
 from sim.inputs.sections import Section
@@ -105,6 +106,7 @@ class ScenarioData(Section):
     demography: Demography = Demography()
     accounts: Accounts = Accounts()
     fiscal: Fiscal = Fiscal()
+    revenue: Revenue = Revenue()
     levers: Levers = Levers()
 
     @model_validator(mode="after")

@@ -1,13 +1,20 @@
-"""The district budget's cost of a scenario, booked where each lever acts, in 亿元.
+"""The district budget both ways, booked where each lever acts, in 亿元: what the plans
+cost, and what the firms and the land bring back.
 
 Mechanisms book what the plan pays for as it happens (a subsidy when a project starts, a
 pool payout when a firm defaults); running costs (platforms, task-force staff, promotion)
 are booked once a quarter here. Unit costs are the assumptions of the [fiscal] section.
+Revenue is booked as it arises too (the district's share of VAT and income tax when the
+books close, land-transfer income when a parcel is granted, tariff surcharges), at the
+rates of the [revenue] section. Revenue is only counted: no firm sees it, so it cannot
+change what the model's firms do.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
@@ -21,15 +28,58 @@ CATEGORIES = (
     "land",  # preparing new land and reclaiming idle land
     "talent_training",
     "task_forces",
-    "tariff_revenue",  # differential-tariff surcharges collected (a negative cost)
 )
-FISCAL_FLOWS = tuple(f"fiscal_{category}_yi" for category in CATEGORIES)
+# The sources of revenue, each a per-quarter flow `revenue_<source>_yi`.
+SOURCES = (
+    "vat",  # the district's share of VAT on value added
+    "income_tax",  # the district's share of enterprise income tax on positive profit
+    "land_transfer",  # land-transfer income (土地出让收入) from parcels granted to firms
+    "tariffs",  # differential-tariff surcharges collected
+)
+COST_FLOWS = tuple(f"fiscal_{category}_yi" for category in CATEGORIES)
+REVENUE_FLOWS = tuple(f"revenue_{source}_yi" for source in SOURCES)
+FISCAL_FLOWS = (*COST_FLOWS, *REVENUE_FLOWS)
+# The budget's totals per quarter, as the indicators report them.
+FISCAL_TOTALS = ("fiscal_gross_cost_yi", "fiscal_revenue_yi", "fiscal_net_cost_yi")
 WAN_PER_YI = 1e4
 
 
 def spend(model: IndustryModel, category: str, amount_yi: float) -> None:
     """Book `amount_yi` of this quarter's spending under `category` (the tally refuses unknown ones)."""
     model.scratch.tally.add(f"fiscal_{category}_yi", float(amount_yi))
+
+
+def collect(model: IndustryModel, source: str, amount_yi: float) -> None:
+    """Book `amount_yi` of this quarter's revenue from `source` (the tally refuses unknown ones)."""
+    model.scratch.tally.add(f"revenue_{source}_yi", float(amount_yi))
+
+
+def district_vat(model: IndustryModel, taxes_on_value_added: float) -> float:
+    """The district's part of the taxes firms pay on value added (all read as VAT)."""
+    revenue = model.params.revenue
+    return taxes_on_value_added * revenue.vat_local_share * revenue.vat_district_share_of_local
+
+
+def district_income_tax(model: IndustryModel, profit: np.ndarray, tech: np.ndarray) -> float:
+    """The district's part of enterprise income tax on this quarter's positive profits.
+
+    A firm whose profit, at this quarter's rate for a year, stays under the small-profit
+    threshold pays the small-profit rate; certified S&T firms pay the high-tech rate; the
+    rest the statutory rate. Each quarter is taxed on its own, so losses are not carried
+    forward (which overstates the tax of firms whose profit swings).
+    """
+    revenue = model.params.revenue
+    taxable = np.maximum(profit, 0.0)
+    rate = np.where(tech, revenue.income_tax_rate_high_tech, revenue.income_tax_rate)
+    rate = np.where(4 * taxable <= revenue.small_profit_threshold_yi, revenue.small_profit_rate, rate)
+    share = revenue.income_tax_local_share * revenue.income_tax_district_share_of_local
+    return float((rate * taxable).sum()) * share
+
+
+def sell_land(model: IndustryModel, granted_mu: np.ndarray) -> None:
+    """Book the land-transfer income of the parcels just granted to firms."""
+    price = model.params.revenue.land_price_wan_per_mu / WAN_PER_YI
+    collect(model, "land_transfer", float(granted_mu.sum()) * price)
 
 
 def pay_running_costs(model: IndustryModel) -> None:
@@ -55,6 +105,8 @@ def pay_running_costs(model: IndustryModel) -> None:
     spend(model, "task_forces", staff / WAN_PER_YI)
 
 
-def total_cost_yi(tally: Tally) -> float:
-    """Net cost to the budget of one quarter's fiscal flows."""
-    return sum(tally[name] for name in FISCAL_FLOWS)
+def budget_totals(tally: Tally) -> dict[str, float]:
+    """One quarter's gross cost, revenue and net cost (gross cost less revenue) to the budget."""
+    gross = sum(tally[name] for name in COST_FLOWS)
+    revenue = sum(tally[name] for name in REVENUE_FLOWS)
+    return dict(zip(FISCAL_TOTALS, (gross, revenue, gross - revenue), strict=True))

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.model.compiled import array_sum
 from sim.model.firms import Stage
-from sim.model.fiscal import total_cost_yi
+from sim.model.fiscal import FISCAL_TOTALS, budget_totals
 from sim.model.parcels import ParcelStatus
 from sim.model.quarter import COUNTS, MONEY_FLOWS
 
@@ -31,7 +31,7 @@ FLOWS = (
     "task_force_requests",
     *COUNTS,
     *MONEY_FLOWS,
-    "fiscal_cost_yi",
+    *FISCAL_TOTALS,
 )
 STOCKS = (
     "firms",
@@ -233,7 +233,7 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "quality_index": quality,
         "quality_premium_pct": 100 * (quality**premium_per_log_capital - 1),
         "competitive_position_pct": 100 * competitive_position(model),
-        "fiscal_cost_yi": total_cost_yi(model.scratch.tally),
+        **budget_totals(model.scratch.tally),
     }
     for tier in range(4):
         values[f"tier{tier}_share"] = totals[f"tier{tier}"] / firm_count if firm_count else 0.0

@@ -87,6 +87,16 @@ EXPLICIT = {
     "banks.credit_share": "share of the credit stock",
     "banks.score_threshold": "score (0-1)",
     "banks.spread": "share / year (interest)",
+    # the revenue side of the district budget
+    "revenue.vat_local_share": "share of VAT",
+    "revenue.vat_district_share_of_local": "share of the local VAT",
+    "revenue.income_tax_rate": "share of profit",
+    "revenue.income_tax_rate_high_tech": "share of profit",
+    "revenue.small_profit_threshold_yi": "亿元 / year",
+    "revenue.small_profit_rate": "share of profit",
+    "revenue.income_tax_local_share": "share of income tax",
+    "revenue.income_tax_district_share_of_local": "share of the local income tax",
+    "revenue.land_price_wan_per_mu": "万元 / mu",
 }
 
 NAME_RULES: tuple[tuple[str, str], ...] = (

@@ -38,7 +38,9 @@ COMPARED = (
     ("[TF] cases served", "task_force_cases", "{:,.0f}"),
     ("entries", "entries", "{:,.0f}"),
     ("exits", "exits", "{:,.0f}"),
-    ("fiscal cost 亿元", "fiscal_cost_yi", "{:,.2f}"),
+    ("gross fiscal cost 亿元", "fiscal_gross_cost_yi", "{:,.2f}"),
+    ("fiscal revenue 亿元", "fiscal_revenue_yi", "{:,.2f}"),
+    ("net fiscal cost 亿元", "fiscal_net_cost_yi", "{:,.2f}"),
 )
 
 

@@ -31,7 +31,8 @@ TABLE_COLUMNS = (
 )
 
 
-# The fiscal-cost table: (column, header); one row per simulated year, 亿元.
+# The budget table: (column, header); one row per simulated year, 亿元: the costs by
+# category and their total, the revenue by source and its total, and the net cost.
 FISCAL_COLUMNS = (
     ("fiscal_subsidies_yi", "subsidies"),
     ("fiscal_interest_support_yi", "interest"),
@@ -39,8 +40,13 @@ FISCAL_COLUMNS = (
     ("fiscal_land_yi", "land"),
     ("fiscal_talent_training_yi", "talent"),
     ("fiscal_task_forces_yi", "task forces"),
-    ("fiscal_tariff_revenue_yi", "tariffs (-)"),
-    ("fiscal_cost_yi", "total"),
+    ("fiscal_gross_cost_yi", "gross cost"),
+    ("revenue_vat_yi", "VAT"),
+    ("revenue_income_tax_yi", "income tax"),
+    ("revenue_land_transfer_yi", "land sales"),
+    ("revenue_tariffs_yi", "tariffs"),
+    ("fiscal_revenue_yi", "revenue"),
+    ("fiscal_net_cost_yi", "net cost"),
 )
 
 
@@ -165,7 +171,8 @@ def align_left(text: str, width: int) -> str:
 
 
 def format_fiscal_table(annual: pd.DataFrame) -> str:
-    """The scenario's yearly cost to the district budget by category, 亿元 (simulated years)."""
+    """The scenario's yearly cost to the district budget by category, its revenue by source
+    and the net cost, 亿元 (simulated years)."""
     columns = (("year", "year", "{:d}"), *((c, h, "{:,.2f}") for c, h in FISCAL_COLUMNS))
     return format_table(annual.iloc[1:], columns)
 

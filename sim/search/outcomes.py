@@ -1,9 +1,10 @@
 """What a search measures of a mix on a set of futures: its net fiscal cost and its odds.
 
-The net fiscal cost is read in one place, `net_fiscal_cost_by_year`: today the model's
-fiscal accounting (sim/model/fiscal.py: spending booked where each lever acts, less the
-differential-tariff revenue). A revenue side (taxes on the output the plans add) would
-change this one function and nothing else.
+The net fiscal cost is read in one place, `net_fiscal_cost_by_year`: the model's budget
+accounting (sim/model/fiscal.py: spending booked where each lever acts, less the revenue
+the district collects: its shares of VAT and income tax, land-transfer income and the
+differential-tariff surcharges). The revenue is that of the whole industry, so only the
+difference between mixes on the same futures is the plans' own.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 # The annual result columns a search needs of every run.
-RUN_COLUMNS = ["run_id", "scenario", "replication", "year", "output_yi", "fiscal_cost_yi"]
+RUN_COLUMNS = ["run_id", "scenario", "replication", "year", "output_yi", "fiscal_net_cost_yi"]
 
 
 def net_fiscal_cost_by_year(rows: pd.DataFrame) -> pd.Series:
@@ -22,7 +23,7 @@ def net_fiscal_cost_by_year(rows: pd.DataFrame) -> pd.Series:
     The base year is not simulated (its rows restate the data), so it carries no cost.
     """
     simulated = rows[rows["year"] > rows["year"].min()]
-    return simulated.set_index(["run_id", "year"])["fiscal_cost_yi"].sort_index()
+    return simulated.set_index(["run_id", "year"])["fiscal_net_cost_yi"].sort_index()
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ class Comparison:
     """Another run's annual output and fiscal cost, drawn faint behind this one: 'baseline', 'previous'."""
 
     kind: str
-    annual: pd.DataFrame  # year, output_yi, fiscal_cost_yi (completed years only)
+    annual: pd.DataFrame  # year, output_yi, fiscal_net_cost_yi (completed years only)
 
 
 COMPARISON_STYLES = {"baseline": (BASELINE, "-"), "previous": (PREVIOUS, "--")}

@@ -105,10 +105,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Against the baseline and the previous run (annual, 亿元)",
     ),
     "output_col": ("工业总产值", "output"),
-    "fiscal_col": ("财政成本", "fiscal cost"),
+    "fiscal_col": ("财政净支出", "net fiscal cost"),
     "vs_baseline": ("比基准", "vs baseline"),
     "vs_previous": ("比上次", "vs previous"),
-    "fiscal": ("财政成本（亿元）", "Fiscal cost (亿元)"),
+    "fiscal": ("区财政：支出、收入与净支出（亿元）", "District budget: cost, revenue and net cost (亿元)"),
     "year": ("年份", "year"),
     "total": ("合计", "total"),
     "odds": ("目标实现概率", "The odds"),
@@ -186,8 +186,13 @@ FISCAL_ZH: dict[str, str] = {
     "fiscal_land_yi": "土地",
     "fiscal_talent_training_yi": "人才培训",
     "fiscal_task_forces_yi": "专班",
-    "fiscal_tariff_revenue_yi": "差别电价收入（-）",
-    "fiscal_cost_yi": "合计",
+    "fiscal_gross_cost_yi": "总支出",
+    "revenue_vat_yi": "增值税",
+    "revenue_income_tax_yi": "企业所得税",
+    "revenue_land_transfer_yi": "土地出让",
+    "revenue_tariffs_yi": "差别电价",
+    "fiscal_revenue_yi": "总收入",
+    "fiscal_net_cost_yi": "净支出",
 }
 
 
@@ -197,7 +202,7 @@ def text(key: str, lang: Language) -> str:
 
 
 def fiscal_label(column: str, lang: Language) -> str:
-    """A fiscal cost column's name: 中文 here, English as the command line's tables say it."""
+    """A budget column's name: 中文 here, English as the command line's tables say it."""
     return FISCAL_ZH[column] if lang == "zh" else dict(FISCAL_COLUMNS)[column]
 
 

@@ -40,7 +40,8 @@ HEADING = {"font-weight": "bold"}
 
 
 def fiscal_table_html(model: IndustryModel, lang: Language) -> str:
-    """Yearly fiscal cost by category of the simulated years so far, 亿元, with a total row."""
+    """Yearly cost by category, revenue by source and net cost of the simulated years so far,
+    亿元, with a total row."""
     annual = annual_frame(model).iloc[1:]
     columns = [column for column, _ in FISCAL_COLUMNS]
     table = annual.set_index("year")[columns]
@@ -51,10 +52,10 @@ def fiscal_table_html(model: IndustryModel, lang: Language) -> str:
 
 
 def comparison_table_html(ours: pd.DataFrame, comparisons: tuple[Comparison, ...], lang: Language) -> str:
-    """Per completed year: output and fiscal cost, and their differences from each comparison run."""
+    """Per completed year: output and net fiscal cost, and their differences from each comparison run."""
     table = pd.DataFrame({"year": ours["year"]})
     header = [text("year", lang)]
-    for column, label in (("output_yi", "output_col"), ("fiscal_cost_yi", "fiscal_col")):
+    for column, label in (("output_yi", "output_col"), ("fiscal_net_cost_yi", "fiscal_col")):
         table[column] = ours[column].map(lambda value: f"{value:,.2f}")
         header.append(text(label, lang))
         for comparison in comparisons:

@@ -204,7 +204,7 @@ def _same_settings(scenario: Scenario, other: Scenario) -> bool:
     return scenario.data.model_dump(exclude={"name"}) == other.data.model_dump(exclude={"name"})
 
 
-ANNUAL_COMPARED = ["year", "output_yi", "fiscal_cost_yi"]
+ANNUAL_COMPARED = ["year", "output_yi", "fiscal_net_cost_yi"]
 
 
 def completed_years(model: IndustryModel) -> pd.DataFrame:

@@ -33,9 +33,16 @@ def output_path(in_2027: float, in_2030: float) -> list[float]:
 
 
 def run_rows(
-    run_id: int, scenario: str, replication: int, output: list[float], cost: float, params: dict[str, float]
+    run_id: int,
+    scenario: str,
+    replication: int,
+    output: list[float],
+    cost: float,
+    params: dict[str, float],
+    revenue: float = 0.0,
 ) -> pd.DataFrame:
-    """One run's rows as the experiment runner writes them; `cost` is the yearly fiscal cost after 2024."""
+    """One run's rows as the experiment runner writes them; `cost` and `revenue` are the
+    yearly gross fiscal cost and revenue after 2024."""
     rows = pd.DataFrame({name: 0.0 for name in RESULT_INDICATORS}, index=range(len(YEARS)))
     rows.insert(0, "run_id", run_id)
     rows.insert(1, "scenario", scenario)
@@ -43,7 +50,10 @@ def run_rows(
     rows.insert(3, "seed", 1000 + replication)
     rows.insert(4, "year", YEARS)
     rows["output_yi"] = output
-    rows["fiscal_cost_yi"] = [0.0] + [cost] * (len(YEARS) - 1)
+    after_base = [0.0] + [1.0] * (len(YEARS) - 1)
+    rows["fiscal_gross_cost_yi"] = [cost * year for year in after_base]
+    rows["fiscal_revenue_yi"] = [revenue * year for year in after_base]
+    rows["fiscal_net_cost_yi"] = [(cost - revenue) * year for year in after_base]
     for name, value in params.items():
         rows[parameter_column(name)] = float(value)
     return rows.astype({"run_id": "int64", "replication": "int64", "seed": "int64", "year": "int64"})
@@ -80,10 +90,13 @@ def write_experiment(
 
 
 # Two scenarios, 8 paired runs. 2030 target met by runs 0-1 of the baseline and 0-2 of the plan;
-# 2027 target by run 0 of the baseline and runs 0-3 of the plan. The plan costs 2 亿元 a year.
+# 2027 target by run 0 of the baseline and runs 0-3 of the plan. The plan costs 2 亿元 a year
+# and brings back 1.5 against the baseline's 1 (which costs nothing): its net cost is 0.5 a year
+# against the baseline's -1, so its extra net cost is 1.5 a year, 9 in 2025-30.
 MET_2030 = {"baseline": {0, 1}, "plan": {0, 1, 2}}
 MET_2027 = {"baseline": {0}, "plan": {0, 1, 2, 3}}
 COST = {"baseline": 0.0, "plan": 2.0}
+REVENUE = {"baseline": 1.0, "plan": 1.5}
 SCENARIOS = [
     {
         "name": "baseline",
@@ -113,7 +126,9 @@ def paired_runs(scenario_runs: dict[str, range]) -> list[pd.DataFrame]:
                 720.0 if i in MET_2027[scenario] else 680.0, 1050.0 if i in MET_2030[scenario] else 950.0
             )
             params = {"world.gross_output_yi": 500.0 + 20.0 * i, "environment.demand_growth_shift": 0.001 * i}
-            runs.append(run_rows(number * 8 + i, scenario, i, output, COST[scenario], params))
+            runs.append(
+                run_rows(number * 8 + i, scenario, i, output, COST[scenario], params, REVENUE[scenario])
+            )
     return runs
 
 
@@ -152,13 +167,45 @@ def test_marginal_effects_are_paired_against_the_reference(paired_report):
     assert effects[2027]["difference"] == pytest.approx(3 / 8)
 
 
-def test_fiscal_cost_and_probability_gained_per_yi(paired_report):
-    costs = {r["scenario"]: r for r in report_json(paired_report)["costs"]}
-    assert costs["plan"]["mean_annual_cost_yi"] == pytest.approx(2.0)
-    assert costs["plan"]["extra_cumulative_cost_yi"] == pytest.approx(12.0)
-    assert costs["plan"]["pp_per_yi"] == pytest.approx(12.5 / 12.0)
-    assert costs["baseline"]["mean_annual_cost_yi"] == 0.0
-    assert costs["baseline"]["pp_per_yi"] is None
+def test_budget_shows_gross_cost_revenue_and_net_cost_and_the_extra_net_cost(paired_report):
+    budget = {r["scenario"]: r for r in report_json(paired_report)["budget"]}
+    plan, baseline = budget["plan"], budget["baseline"]
+    assert plan["mean_annual_gross_cost_yi"] == pytest.approx(2.0)
+    assert plan["mean_annual_revenue_yi"] == pytest.approx(1.5)
+    assert plan["mean_annual_net_cost_yi"] == pytest.approx(0.5)
+    assert baseline["mean_annual_net_cost_yi"] == pytest.approx(-1.0)
+    assert plan["extra_net_cost_yi"] == pytest.approx(9.0)
+    assert plan["extra_net_cost_low_yi"] == pytest.approx(9.0) == plan["extra_net_cost_high_yi"]
+    assert baseline["extra_net_cost_yi"] is None
+
+
+def test_scenarios_are_ranked_per_yi_of_extra_net_cost_on_each_target_and_on_output(paired_report):
+    rows = {r["measure"]: r for r in report_json(paired_report)["value_for_money"]}
+    assert set(rows) == {"probability_2027", "probability_2030", "output_2030"}
+    expected = {"probability_2027": 37.5 / 9, "probability_2030": 12.5 / 9, "output_2030": 100.0 / 8 / 9}
+    for measure, value in expected.items():
+        row = rows[measure]
+        assert row["scenario"] == "plan" and row["rank"] == 1 and row["standing"] == "costs"
+        assert row["per_yi"] == pytest.approx(value)
+        assert row["per_yi_low"] <= row["per_yi"] <= row["per_yi_high"]
+        assert row["per_yi_low"] < row["per_yi_high"]  # the gains differ between pairs
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_report_tables_show_the_budget_both_ways_and_the_ranking_with_intervals(paired_report, lang):
+    text = report_markdown(paired_report, lang)
+    words = {
+        "en": ("gross cost (亿元/yr)", "revenue (亿元/yr)", "net cost (亿元/yr)", "extra net cost 2025–2030"),
+        "zh": ("年均总支出", "年均收入", "年均净支出", "累计增加净支出"),
+    }[lang]
+    assert all(word in text for word in words)
+    assert "| plan | 8 | 2.00 | 1.50 | 0.50 | +9.00" in text
+    per_yi = "pp/亿元 (" if lang == "en" else "个百分点/亿元（"
+    assert text.count(per_yi) == 2  # one ratio with its interval per target
+    assert "亿元/亿元" in text
+    assert (
+        "By extra 工业总产值 2030 per 亿元" if lang == "en" else "按 2030 年工业总产值每亿元的增加"
+    ) in text
 
 
 def test_probability_by_quartile_of_the_2024_base(paired_report):
@@ -196,7 +243,7 @@ def test_report_files_and_markdown(paired_report, paired_folder):
         "plan",
         "工业总产值",
         "37.5% (13.7–69.4%)",
-        "1.04 pp/亿元",
+        "1.39 pp/亿元",
         "output_fan_en.png",
     ):
         assert expected in text
@@ -378,9 +425,9 @@ def test_the_chinese_report_is_the_default_and_says_the_same_numbers(paired_repo
     for expected in (
         "## 实现目标的概率",
         "37.5% (13.7–69.4%)",
-        "1.04 个百分点/亿元",
+        "1.39 个百分点/亿元",
         "output_fan.png",
-        "## 区财政成本",
+        "## 区财政：支出、收入与净支出",
     ):
         assert expected in text
     english = report_markdown(paired_report, "en")

@@ -14,7 +14,7 @@ import pytest
 from sim.cli import main
 from sim.inputs.levers import plans
 from sim.inputs.scenario import load_scenario
-from sim.model.fiscal import FISCAL_FLOWS
+from sim.model.fiscal import COST_FLOWS, FISCAL_FLOWS, REVENUE_FLOWS
 from sim.model.model import IndustryModel
 from sim.reference.lever_docs import lever_rows, levers_markdown
 from sim.run.results import quarterly_frame
@@ -196,12 +196,14 @@ def test_fiscal_costs_follow_their_rules():
         + base["land_reclaimed_mu"] * unit.reclaim_wan_per_mu
     ) / 1e4
     assert base["fiscal_land_yi"].to_numpy() == pytest.approx(land.to_numpy())
-    assert base["fiscal_cost_yi"].to_numpy() == pytest.approx(base[list(FISCAL_FLOWS)].sum(axis=1).to_numpy())
+    gross, revenue = base[list(COST_FLOWS)].sum(axis=1), base[list(REVENUE_FLOWS)].sum(axis=1)
+    assert base["fiscal_gross_cost_yi"].to_numpy() == pytest.approx(gross.to_numpy())
+    assert base["fiscal_revenue_yi"].to_numpy() == pytest.approx(revenue.to_numpy())
+    assert base["fiscal_net_cost_yi"].to_numpy() == pytest.approx((gross - revenue).to_numpy())
 
     plan = quarterly("all_plans.toml")
     for column in FISCAL_FLOWS:
-        sign = -1 if column == "fiscal_tariff_revenue_yi" else 1
-        assert sign * total(plan, column) > 0, column
+        assert total(plan, column) > 0, column
     talent = load_scenario(SCENARIOS / "all_plans.toml").data.levers.talent
     yearly = (
         talent.recruited_talent_per_year * unit.settling_allowance_wan
@@ -213,16 +215,17 @@ def test_fiscal_costs_follow_their_rules():
 def test_run_prints_the_fiscal_table(capsys):
     assert main(["run", str(SCENARIOS / "plan_08_finance.toml"), "--seed", "2"]) == 0
     out = capsys.readouterr().out
-    assert "fiscal cost to the district, 亿元" in out
+    assert "district budget: cost, revenue and net cost, 亿元" in out
     header = next(line for line in out.splitlines() if line.lstrip().startswith("year  subsidies"))
-    assert "interest" in header and "risk pool" in header and "total" in header
+    wanted = ("interest", "gross cost", "VAT", "income tax", "land sales", "revenue", "net cost")
+    assert all(column in header for column in wanted) and "risk pool" in header
 
 
 def test_compare_prints_both_scenarios_and_differences(capsys):
     args = ["compare", str(BASELINE), str(SCENARIOS / "all_plans.toml"), "--seed", str(SEED)]
     assert main(args) == 0
     out = capsys.readouterr().out
-    for label in ("output 亿元", "[1] local input share", "[8] loan approval rate", "fiscal cost 亿元"):
+    for label in ("output 亿元", "[1] local input share", "[8] loan approval rate", "net fiscal cost 亿元"):
         assert label in out
     assert "  all_plans" in out and "  difference" in out
     assert main([*args, "--json"]) == 0

@@ -78,7 +78,7 @@ import numpy as np
 
 from sim.inputs.scenario import Scenario
 from sim.model.firms import FirmArrays, Stage
-from sim.model.fiscal import WAN_PER_YI, spend
+from sim.model.fiscal import WAN_PER_YI, collect, district_income_tax, district_vat, spend
 from sim.model.mechanisms.accounts import MARGIN_SMOOTHING
 from sim.model.mechanisms.attraction import convert_leads, give_birth_to_small_firms
 from sim.model.mechanisms.commerce import channel_target_yi
@@ -609,6 +609,9 @@ class ReferenceEnterprise(mesa.Agent):
         model.refunds += refund
         model.interest_support_paid += self.debt * self.interest_support
         model.tariff_collected += self.tariff_surcharge()
+        model.taxes_on_value_added += taxes
+        own = district_income_tax(model, np.array([self.profit]), np.array([self.tech]))
+        model.income_tax_collected += own
 
         due = self.debt / (params.finance.maturity_years * 4)
         principal = min(due, max(self.cash, 0.0))
@@ -1047,10 +1050,13 @@ class PerAgentIndustryModel(IndustryModel):
     # 7 accounts and exits ---------------------------------------------------------------------
     def settle_accounts(self) -> None:
         self.refunds = self.interest_support_paid = self.tariff_collected = 0.0
+        self.taxes_on_value_added = self.income_tax_collected = 0.0
         self.enterprises.do("settle_accounts")
         spend(self, "subsidies", self.refunds)
         spend(self, "interest_support", self.interest_support_paid / 4)
-        spend(self, "tariff_revenue", -self.tariff_collected / 4)
+        collect(self, "tariffs", self.tariff_collected / 4)
+        collect(self, "vat", district_vat(self, self.taxes_on_value_added))
+        collect(self, "income_tax", self.income_tax_collected)
         if self.quarter == 4:
             self.enterprises.do("update_above_scale")
 

@@ -21,7 +21,7 @@ def test_annual_flows_sum_their_quarters_and_stocks_are_the_year_end(baseline_ru
     annual = annual_frame(baseline_run).set_index("year")
     for year, quarters in quarterly.groupby("year"):
         assert annual.loc[year, "output_yi"] == pytest.approx(quarters["output_yi"].sum())
-        for column in ("investment_yi", "fiscal_cost_yi"):
+        for column in ("investment_yi", "fiscal_gross_cost_yi", "fiscal_revenue_yi", "fiscal_net_cost_yi"):
             assert column in FLOWS
             assert annual.loc[year, column] == pytest.approx(quarters[column].sum())
         for column in ("firms", "credit_yi"):

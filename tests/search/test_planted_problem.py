@@ -74,7 +74,7 @@ def planted_batch(batch: Batch) -> pd.DataFrame:
                     parameter_column(BASE): base,
                     "year": year,
                     "output_yi": base + (final - base) * (year - 2024) / 6,
-                    "fiscal_cost_yi": 0.0 if year == 2024 else planted_cost(platforms, brains),
+                    "fiscal_net_cost_yi": 0.0 if year == 2024 else planted_cost(platforms, brains),
                 }
             )
     return pd.DataFrame(rows)

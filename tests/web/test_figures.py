@@ -155,7 +155,7 @@ def odds(name: str, probability: float, targets=((2027, 700.0), (2030, 1000.0)),
                 "replication": r,
                 "year": year,
                 "output_yi": 600 + 50 * (year - 2024) + 10 * r,
-                "fiscal_cost_yi": 1,
+                "fiscal_net_cost_yi": 1,
             }
             for r in range(runs)
             for year in range(2024, 2031)

@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.model.compiled import array_sum, maximum, minimum
 from sim.model.firms import Stage
-from sim.model.fiscal import spend
+from sim.model.fiscal import collect, district_income_tax, district_vat, spend
 from sim.model.mechanisms.green import annual_energy_bill, tariff_surcharge
 from sim.model.mechanisms.innovation import rd_intensity
 from sim.model.mechanisms.quality import quality_spend_share
@@ -72,15 +72,18 @@ def operating_profit(model: IndustryModel) -> np.ndarray:
 def _profit(model: IndustryModel, va: np.ndarray, spending: np.ndarray, wear: np.ndarray) -> np.ndarray:
     """Profit from this quarter's value added, the firms' own R&D and quality spending and
     depreciation (computed once by the caller that needs them again)."""
-    params = model.params
     firms = model.firms
     wages = model.annual_wage / 4 * (firms.workers + model.constants.skilled_wage_premium * firms.skilled)
     wages += overtime_pay(model)
     overdraft = np.maximum(-firms.cash, 0.0)  # unpaid suppliers and arrears cost interest too
     # Arrears pay the full rate: the district's interest support is only on bank debt.
     interest = (firms.debt + overdraft) * firms.loan_rate / 4 + overdraft * firms.interest_support / 4
-    taxes = params.accounts.tax_rate_on_value_added * np.maximum(va, 0.0)
-    return va - wages - wear - interest - taxes - spending
+    return va - wages - wear - interest - taxes_on_value_added(model, va) - spending
+
+
+def taxes_on_value_added(model: IndustryModel, va: np.ndarray) -> np.ndarray:
+    """Each firm's taxes on this quarter's positive value added (VAT net of refunds, surcharges)."""
+    return model.params.accounts.tax_rate_on_value_added * np.maximum(va, 0.0)
 
 
 def settle_accounts(model: IndustryModel) -> None:
@@ -120,7 +123,9 @@ def settle_accounts(model: IndustryModel) -> None:
     )
     spend(model, "subsidies", refunded)
     spend(model, "interest_support", supported / 4)
-    spend(model, "tariff_revenue", -surcharged / 4)
+    collect(model, "tariffs", surcharged / 4)
+    collect(model, "vat", district_vat(model, float(taxes_on_value_added(model, va[alive]).sum())))
+    collect(model, "income_tax", district_income_tax(model, profit[alive], firms.tech[alive]))
     if model.quarter == 4:
         update_above_scale_list(model)
 

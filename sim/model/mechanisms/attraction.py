@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike
 
 from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
-from sim.model.fiscal import spend
+from sim.model.fiscal import sell_land, spend
 from sim.model.mechanisms.investment import new_land_density
 from sim.model.world import OUTPUT_PER_WORKER_DISPERSION
 
@@ -75,6 +75,7 @@ def _grant_land(model: IndustryModel, first_row: int, need_mu: np.ndarray) -> np
     """
     granted = model.parcels.allocate_many(first_row, need_mu, model.params.attraction.min_land_share)
     model.scratch.tally.add("land_refusals", int(np.count_nonzero(granted == 0)))
+    sell_land(model, granted)
     return granted
 
 

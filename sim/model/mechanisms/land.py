@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model.firms import Stage
-from sim.model.fiscal import WAN_PER_YI, spend
+from sim.model.fiscal import WAN_PER_YI, sell_land, spend
 from sim.model.mechanisms.investment import land_capacity, new_land_density
 from sim.model.parcels import ParcelStatus
 
@@ -108,6 +108,7 @@ def allocate_expansion_land(model: IndustryModel, projects: Projects) -> None:
     order = needing[np.lexsort((-firms.annual_revenue[needing], ~firms.served[needing]))]
     asked = np.maximum(projects.land_need_mu[order], model.params.land.min_allocation_mu)
     granted = model.parcels.allocate_many(order, asked)
+    sell_land(model, granted)
     held = firms.land_mu[order] + granted
     blended = firms.density[order] * firms.land_mu[order] + new_density[firms.cluster[order]] * granted
     firms.density[order] = np.divide(blended, held, out=firms.density[order], where=held > 0)
