@@ -396,7 +396,7 @@ class GreenPlan(Plan):
     intensity_cap: float = lever(
         0.0,
         ge=0,
-        le=2,
+        le=0.9,  # about twice Chongqing's 2027 average: hardly binding on ordinary firms
         unit="tce / 万元 VA",
         mechanism="green: a firm using more energy than the quota allows for its value added is cut back by "
         "the share of its energy use above quota (up to green.max_curtailment) and pushed to retrofit",
@@ -409,7 +409,7 @@ class GreenPlan(Plan):
         0.0,
         ge=0,
         le=0.1,
-        unit="share per year",
+        unit="share/yr",
         mechanism="green: the value added the quota asks per tce rises by this share a year from 2027, so the "
         "ceiling is looser before 2027 and tighter after",
         description="yearly tightening of the energy quota (Chongqing: value added per tce up at least 3% a "
