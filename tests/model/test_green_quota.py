@@ -34,6 +34,15 @@ def test_the_share_of_firms_over_the_quota_falls_as_it_loosens(seed):
     assert shares[0] > 0.3 and shares[-1] > 0  # the recycled cluster stays over a loose general quota
 
 
+def test_the_share_over_the_quota_by_2030_rises_as_it_tightens_faster():
+    def share_at_the_end(tightening: float) -> float:
+        overrides = ["levers.green.intensity_cap=0.446", f"levers.green.cap_tightening={tightening}"]
+        return share_over(IndustryModel(load_scenario(BASELINE, overrides), rng=2).run())
+
+    shares = [share_at_the_end(t) for t in (0.0, 0.03, 0.06)]
+    assert shares[0] < shares[1] < shares[2], shares
+
+
 def test_a_firm_is_cut_by_the_share_of_its_energy_use_above_quota():
     overrides = ["levers.green.intensity_cap=0.446", "levers.green.tariff_surcharge=0.1"]
     before = stepped(overrides, seed=3, quarters=0)  # what the first quarter's quota check reads

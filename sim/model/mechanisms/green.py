@@ -31,7 +31,7 @@ def energy_at_base_price(model: IndustryModel) -> np.ndarray:
 
 
 def tariff_surcharge(model: IndustryModel) -> np.ndarray:
-    """Yearly differential-tariff surcharge (差别电价) paid by firms above the intensity ceiling."""
+    """Yearly differential-tariff surcharge (差别电价) firms pay on the energy they use above quota."""
     return _surcharge_on(model, energy_at_base_price(model))
 
 
