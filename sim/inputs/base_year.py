@@ -162,6 +162,9 @@ class Cluster(Section):
     input_supply_share: float = Field(
         0.0, ge=0, le=1, description="share of output that is inputs other district industries could buy"
     )
+    energy_intensive: bool = Field(
+        False, description="an energy-intensive sector, whose energy quota is a multiple of the general one"
+    )
 
 
 class BankRow(Section):

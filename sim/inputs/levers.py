@@ -396,20 +396,33 @@ class GreenPlan(Plan):
     intensity_cap: float = lever(
         0.0,
         ge=0,
-        le=5,
-        unit="x cluster mean",
-        mechanism="green: firms above the energy-intensity ceiling are curtailed and pushed to retrofit",
-        description="mandated ceiling on energy intensity as a multiple of the cluster's base mean; 0 = none",
-        effects=("green.curtailment", "green.mandate_pressure"),
+        le=0.9,  # about twice Chongqing's 2027 average: hardly binding on ordinary firms
+        unit="tce / 万元 VA",
+        mechanism="green: a firm using more energy than the quota allows for its value added is cut back by "
+        "the share of its energy use above quota (up to green.max_curtailment) and pushed to retrofit",
+        description="energy quota in 2027: most energy a firm may use per 万元 of value added "
+        "(Chongqing's 2027 average is 0.446, 22,400 CNY per tce); energy-intensive sectors get "
+        "green.energy_intensive_allowance times it; 0 = none",
+        effects=("green.max_curtailment", "green.mandate_pressure"),
+    )
+    cap_tightening: float = lever(
+        0.0,
+        ge=0,
+        le=0.1,
+        unit="share/yr",
+        mechanism="green: the value added the quota asks per tce rises by this share a year from 2027, so the "
+        "ceiling is looser before 2027 and tighter after",
+        description="yearly tightening of the energy quota (Chongqing: value added per tce up at least 3% a "
+        "year); needs a ceiling",
     )
     tariff_surcharge: float = lever(
         0.0,
         ge=0,
         le=0.5,
         unit="share of price",
-        mechanism="green: differential tariffs (差别电价) raise the energy price of firms above the ceiling, "
-        "cutting their margins and raising the value of a retrofit",
-        description="energy-price surcharge for firms above the intensity ceiling (needs a ceiling)",
+        mechanism="green: differential tariffs (差别电价) raise the price of the energy firms use above their "
+        "quota, cutting their margins and raising the value of a retrofit",
+        description="energy-price surcharge on the energy firms use above their quota (needs a ceiling)",
         cost="negative: surcharge revenue",
     )
     green_credit_bonus: float = lever(

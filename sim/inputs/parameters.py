@@ -427,8 +427,21 @@ class Green(Section):
     decision_sharpness: float = Field(
         3.0, ge=1.5, le=4.5, description="how sharply retrofits respond to net benefit; assumption"
     )
-    curtailment: float = Field(
-        0.10, ge=0.05, le=0.15, description="output cut imposed on firms above the ceiling; assumption"
+    max_curtailment: float = Field(
+        0.3,
+        ge=0.1,
+        le=0.5,
+        description="largest share of its capacity a firm over the energy quota is cut back by (it is cut "
+        "by the share of its energy use above quota, up to this); assumption: enforcement of energy "
+        "quotas (有序用电, energy dual control) has ranged from trimming output to halting lines; a full "
+        "stop is a closure, left to the exit rules",
+    )
+    energy_intensive_allowance: float = Field(
+        4.0,
+        ge=1,
+        le=8,
+        description="energy-intensive sectors' quota limit as a multiple of the general ceiling; "
+        "assumption: sector limit values (单位产品能耗限额) are not in the model's data",
     )
 
     mandate_pressure: float = Field(

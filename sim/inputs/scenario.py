@@ -120,13 +120,15 @@ class ScenarioData(Section):
         return self
 
     @model_validator(mode="after")
-    def _surcharge_needs_ceiling(self) -> ScenarioData:
+    def _quota_settings_need_ceiling(self) -> ScenarioData:
         green = self.levers.green
-        if green.tariff_surcharge > 0 and green.intensity_cap == 0:
-            raise ValueError(
-                f"levers.green.tariff_surcharge = {green.tariff_surcharge} needs an energy-intensity "
-                "ceiling: set levers.green.intensity_cap above 0"
-            )
+        for name in ("tariff_surcharge", "cap_tightening"):
+            value = getattr(green, name)
+            if value > 0 and green.intensity_cap == 0:
+                raise ValueError(
+                    f"levers.green.{name} = {value} needs an energy-intensity ceiling: set "
+                    "levers.green.intensity_cap above 0 (tce per 万元 of value added)"
+                )
         return self
 
 

@@ -72,7 +72,10 @@ class FirmArrays:
     pool_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     land_mu: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     density: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
-    curtailed: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # Share of the firm's energy use above what the intensity quota allows (0 under it), and
+    # the share of its capacity the mandate cuts this quarter (that, up to the largest cut).
+    energy_excess: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
+    curtailment: np.ndarray = field(default_factory=lambda: np.zeros(0, _FLOAT))
     needs_land: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     needs_finance: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     needs_talent: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))

@@ -33,6 +33,7 @@ class ClusterTable:
     trend_q: np.ndarray  # real quarterly log demand trend
     materials_share: np.ndarray  # material cost over output for a firm with productivity 1
     base_energy_intensity: np.ndarray  # output-weighted mean at the base year, tce per 万元
+    energy_intensive: np.ndarray  # sectors whose energy quota is a multiple of the general one
     capital_output: np.ndarray
     new_density: np.ndarray  # real quarterly output capacity per mu on new land
     task_forces: np.ndarray
@@ -419,6 +420,7 @@ def build_world(data: BaseYearData, params: ScenarioData, rng: np.random.Generat
         trend_q=trend_q,
         materials_share=materials,
         base_energy_intensity=weighted_intensity,
+        energy_intensive=np.array([c.energy_intensive for c in clusters]),
         capital_output=capital_output,
         new_density=new_density,
         task_forces=np.array([c.task_forces for c in clusters]),

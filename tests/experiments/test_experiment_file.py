@@ -129,7 +129,7 @@ BAD_FILES = {
     "sampled rows that break a rule between two levers": (
         f"{scenario_line('baseline')}\nreplications = 10\ndesign = 'morris'\n"
         '[sample]\nuncertainties = "none"\neffect_sizes = false\n[sample.ranges]\n'
-        '"levers.green.intensity_cap" = [0.0, 1.0]\n"levers.green.tariff_surcharge" = [0.0, 0.2]',
+        '"levers.green.intensity_cap" = [0.0, 0.9]\n"levers.green.tariff_surcharge" = [0.0, 0.2]',
         "needs an energy-intensity ceiling",
     ),
     "a scenario's own setting of a sampled parameter": (

@@ -85,6 +85,7 @@ from sim.model.mechanisms.commerce import channel_target_yi
 from sim.model.mechanisms.digital import industry_brain_clusters
 from sim.model.mechanisms.environment import draw_leads, drift_correction, move_prices
 from sim.model.mechanisms.finance import answer_loan_requests
+from sim.model.mechanisms.green import intensity_ceiling
 from sim.model.mechanisms.innovation import AWARD_RESPONSE_UNIT_WAN
 from sim.model.mechanisms.land import allocate_expansion_land, manage_land
 from sim.model.mechanisms.projects import Projects
@@ -160,7 +161,7 @@ class ClusterConstants:
 
     trend_q: list[float]
     materials_share: list[float]
-    base_energy_intensity: list[float]
+    quota_allowance: list[float]  # the energy quota's multiple for each cluster's sector
     capital_output: list[float]
     new_density: list[float]
     channel_share: list[float]
@@ -213,7 +214,7 @@ class ReferenceEnterprise(mesa.Agent):
 
     def tariff_surcharge(self) -> float:
         surcharge = self.model.params.levers.green.tariff_surcharge
-        return surcharge * self.curtailed * self.energy_at_base_price()
+        return surcharge * self.energy_excess * self.energy_at_base_price()
 
     def annual_energy_bill(self) -> float:
         return self.energy_at_base_price() + self.tariff_surcharge()
@@ -415,9 +416,13 @@ class ReferenceEnterprise(mesa.Agent):
         settings = model.params.green
         levers = model.params.levers.green
         self.energy_intensity *= model.energy_improvement
-        ceiling = levers.intensity_cap * model.cluster_constants.base_energy_intensity[self.cluster]
-        over = levers.intensity_cap > 0 and self.energy_intensity > ceiling
-        self.curtailed = over
+        self.energy_excess = 0.0
+        if model.quota_ceiling > 0 and self.revenue > 0:
+            quota = model.quota_ceiling * model.cluster_constants.quota_allowance[self.cluster]
+            allowed = quota * self.value_added / self.revenue / self.energy_intensity
+            self.energy_excess = min(max(1 - allowed, 0.0), 1.0)
+        self.curtailment = min(self.energy_excess, settings.max_curtailment)
+        over = self.energy_excess > 0
         saving = settings.retrofit_saving * self.annual_energy_bill()
         full_cost = settings.retrofit_cost_per_saving * saving
         cost = full_cost * (1 - levers.retrofit_subsidy_rate)
@@ -507,7 +512,7 @@ class ReferenceEnterprise(mesa.Agent):
             return 0.0
         staffed = self.workers * self.output_per_worker * (1 + self.model.params.labour.overtime_limit)
         capacity = min(self.capacity, staffed)
-        return capacity * (1 - self.model.params.green.curtailment) if self.curtailed else capacity
+        return capacity * (1 - self.curtailment)
 
     def offer_output(self) -> None:
         """Sell up to the orders (demand and backlog) within capacity; note the excess and the room."""
@@ -671,7 +676,9 @@ class PerAgentIndustryModel(IndustryModel):
         self.cluster_constants = ClusterConstants(
             trend_q=clusters.trend_q.tolist(),
             materials_share=clusters.materials_share.tolist(),
-            base_energy_intensity=clusters.base_energy_intensity.tolist(),
+            quota_allowance=np.where(
+                clusters.energy_intensive, self.params.green.energy_intensive_allowance, 1.0
+            ).tolist(),
             capital_output=clusters.capital_output.tolist(),
             new_density=clusters.new_density.tolist(),
             channel_share=clusters.channel_share.tolist(),
@@ -914,6 +921,7 @@ class PerAgentIndustryModel(IndustryModel):
     def plan_retrofits(self) -> None:
         self.draws["green"] = self._draw("green", "random")
         self.energy_improvement = (1 - self.params.green.autonomous_improvement) ** 0.25
+        self.quota_ceiling = intensity_ceiling(self)
         self.enterprises.do("consider_retrofit")
 
     # 5 banks and land (shared) ----------------------------------------------------------------

@@ -80,6 +80,6 @@ def test_quality_spending_raises_the_quality_index(base):
 
 
 def test_intensity_mandate_curtails_output(base):
-    mandated = totals(["levers.green.intensity_cap=0.7", "green.curtailment=0.15"])
-    assert mandated["model"].firms.curtailed.any()
+    mandated = totals(["levers.green.intensity_cap=0.446", "green.max_curtailment=0.5"])
+    assert mandated["model"].firms.curtailment.any()
     assert mandated["sum"]["output_yi"] < base["sum"]["output_yi"]

@@ -25,7 +25,7 @@ population = 2
 root_seed = 1
 
 [lever_ranges]
-"levers.green.intensity_cap" = [1.0, 5.0]
+"levers.green.intensity_cap" = [0.4, 0.9]
 """
 
 
@@ -46,7 +46,7 @@ def test_a_valid_file_loads_with_its_levers_in_their_ranges(tmp_path):
     ranges = {lever.path: (lever.low, lever.high) for lever in search.levers}
     assert ranges == {
         "levers.attraction.extra_leads_per_year": (0, 100),
-        "levers.green.intensity_cap": (1.0, 5.0),
+        "levers.green.intensity_cap": (0.4, 0.9),
         "levers.green.tariff_surcharge": (0, 0.5),
     }
     assert [o.direction for o in search.objectives] == ["minimize", "maximize"]
@@ -61,8 +61,12 @@ BAD = [
     ),
     (
         "range outside the bounds",
-        VALID.replace("[1.0, 5.0]", "[1.0, 9.0]"),
-        ["field 'lever_ranges.\"levers.green.intensity_cap\"'", "[1, 9]", "within the lever's bounds [0, 5]"],
+        VALID.replace("[0.4, 0.9]", "[0.4, 9.0]"),
+        [
+            "field 'lever_ranges.\"levers.green.intensity_cap\"'",
+            "[0.4, 9]",
+            "within the lever's bounds [0, 0.9]",
+        ],
     ),
     (
         "impossible probability",
@@ -90,7 +94,7 @@ BAD = [
     ),
     (
         "a range that allows an invalid mix",
-        VALID.replace('"levers.green.intensity_cap" = [1.0, 5.0]', ""),
+        VALID.replace('"levers.green.intensity_cap" = [0.4, 0.9]', ""),
         ["levers.green.tariff_surcharge", "needs an energy-intensity ceiling", "lever_ranges"],
     ),
     (

@@ -106,8 +106,7 @@ def produce(model: IndustryModel) -> None:
         firms.workers,
         firms.output_per_worker,
         1 + params.labour.overtime_limit,
-        firms.curtailed,
-        1 - params.green.curtailment,
+        firms.curtailment,
         params.market.unserved_demand_loss,
         firms.demand,
         firms.backlog,
@@ -137,8 +136,7 @@ def _serve_orders(
     workers: np.ndarray,
     output_per_worker: np.ndarray,
     hours: float,
-    curtailed: np.ndarray,
-    curtailed_share: float,
+    curtailment: np.ndarray,
     cancel_rate: float,
     demand: np.ndarray,
     backlog: np.ndarray,
@@ -159,7 +157,7 @@ def _serve_orders(
         cap = 0.0
         if producing[i]:
             cap = minimum(capacity[i], workers[i] * output_per_worker[i] * hours)
-            cap *= curtailed_share if curtailed[i] else 1.0
+            cap *= 1 - curtailment[i]
         orders[i] = demand[i] + backlog[i]
         output[i] = minimum(orders[i], cap)
         excess[i] = orders[i] - output[i]
