@@ -79,16 +79,14 @@ def _mean_over_years(column: str) -> Callable[[IndustryModel, dict[str, np.ndarr
     return lambda model, annual: float(annual[column][1:].mean())
 
 
-def _producing_mean(
-    values: Callable[[IndustryModel], np.ndarray], weighted: bool = True
-) -> Callable[..., float]:
-    """Output-weighted (or plain) mean of a firm column over the firms producing at the end."""
+def _producing_mean(values: Callable[[IndustryModel], np.ndarray]) -> Callable[..., float]:
+    """Plain mean of a firm column over the firms producing at the end (an output-weighted
+    mean would move with the mix of firms as much as with the firms' own values)."""
 
     def read(model: IndustryModel, annual: dict[str, np.ndarray]) -> float:
         firms = model.firms
         producing = firms.alive & (firms.stage != Stage.BUILDING)
-        weights = firms.output[producing] if weighted else None
-        return float(np.average(values(model)[producing], weights=weights))
+        return float(np.mean(values(model)[producing]))
 
     return read
 
@@ -123,7 +121,7 @@ MEASURES: dict[str, Measure] = {
     "local_input_share": Measure("local input share, last year", _last("local_input_share"), "{:+.4f}"),
     "mean_productivity": Measure(
         "mean productivity of producing firms at the end",
-        _producing_mean(lambda model: model.firms.productivity, weighted=False),
+        _producing_mean(lambda model: model.firms.productivity),
         "{:+.4f}",
     ),
     "innovations": Measure("innovations, all years", _summed("innovations"), "{:+,.0f}"),
@@ -131,7 +129,6 @@ MEASURES: dict[str, Measure] = {
         "first-time S&T certifications, all years", _summed("certifications"), "{:+,.0f}"
     ),
     "skilled_hired": Measure("skilled workers hired, all years", _summed("skilled_hired"), "{:+,.0f}"),
-    "skilled_share": Measure("skilled share of employment, last year", _last("skilled_share"), "{:+.4f}"),
     "quality_index": Measure("output-weighted quality index, last year", _last("quality_index"), "{:+.4f}"),
     "digital_upgrades": Measure("digital upgrades, all years", _summed("digital_upgrades"), "{:+,.0f}"),
     "projects_signed": Measure("projects signed, all years", _summed("projects_signed"), "{:+,.1f}"),
@@ -147,9 +144,6 @@ MEASURES: dict[str, Measure] = {
         "land given back, all years (mu)", _summed("land_surrendered_mu"), "{:+,.0f}"
     ),
     "retrofits": Measure("energy retrofits, all years", _summed("retrofits"), "{:+,.0f}"),
-    "energy_intensity": Measure(
-        "energy intensity, last year (tce/万元)", _last("energy_intensity"), "{:+.4f}"
-    ),
     "task_force_cases": Measure(
         "task-force cases (leads and requests), all years",
         lambda model, annual: float(
@@ -175,7 +169,7 @@ MEASURES: dict[str, Measure] = {
     ),
     "curtailed_share": Measure(
         "share of producing firms curtailed at the end",
-        _producing_mean(lambda model: model.firms.curtailed.astype(float), weighted=False),
+        _producing_mean(lambda model: model.firms.curtailed.astype(float)),
         "{:.3f}",
     ),
 }
