@@ -1,4 +1,4 @@
-"""Command line: `python -m sim run|compare|experiment|report|levers|hindcast|...|web`."""
+"""Command line: `python -m sim run|compare|experiment|report|levers|plan-response|hindcast|...|web`."""
 
 from __future__ import annotations
 
@@ -181,6 +181,16 @@ def _parser() -> argparse.ArgumentParser:
     facts.add_argument("scenario", type=scenario_file, nargs="?", help="scenario (default: baseline)")
     _add_replications(facts, 5)
     _add_overrides(facts)
+    response = commands.add_parser(
+        "plan-response",
+        help="paired runs of each plan over its effect sizes' ranges: indicator, output and what binds",
+    )
+    response.add_argument(
+        "--markdown", action="store_true", help="print the Markdown of docs/plan_response.md"
+    )
+    response.add_argument(
+        "--workers", type=positive, default=None, help="worker processes (default: all cores; same numbers)"
+    )
     params = commands.add_parser("parameters", help="list every parameter with default, bounds and source")
     params.add_argument("--markdown", action="store_true", help="print the Markdown of docs/parameters.md")
     params.add_argument(
@@ -673,6 +683,15 @@ def _parameters(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_response(args: argparse.Namespace) -> int:
+    from sim.analysis.plan_response import computed_responses
+    from sim.analysis.plan_response_page import plan_response_markdown, plan_response_text
+
+    responses = computed_responses(workers=args.workers)
+    print(plan_response_markdown(responses) if args.markdown else plan_response_text(responses))
+    return 0
+
+
 def _web(args: argparse.Namespace) -> int:
     from sim.web.server import serve
 
@@ -733,6 +752,7 @@ COMMANDS = {
     "calibrate": _calibrate,
     "facts": _facts,
     "parameters": _parameters,
+    "plan-response": _plan_response,
     "web": _web,
 }
 

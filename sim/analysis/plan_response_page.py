@@ -1,0 +1,191 @@
+"""docs/plan_response.md: each plan's paired response to its effect sizes, and what binds.
+
+The words on what binds come from the diagnostics of the plan's runs at the top of the
+effect size's range, against the reference's, by the rules of `binding_constraints`.
+Their thresholds are assumptions of this page (named in it), not of the model.
+"""
+
+from __future__ import annotations
+
+from sim.analysis.plan_response import (
+    LITTLE_OUTPUT_SHARE,
+    MEASURES,
+    PAIRINGS,
+    POINTS,
+    SEEDS,
+    EffectResponse,
+)
+from sim.inputs.levers import plans
+from sim.run.results import align_left, display_width
+
+COMMAND = "python -m sim plan-response --markdown > docs/plan_response.md"
+
+# Thresholds of the rules (assumptions of this page).
+DEMAND_UTILISATION = 0.95  # plants below this share of capacity ...
+DEMAND_BACKLOG = 0.05  # ... with unserved orders below this many quarters of output: demand binds
+IDLE_POOL_RATIO = 2.0  # skilled pool at least this many times the reference's: labour is slack
+SKILL_GAP_POINTS = 0.02  # share of firms short of skills this much above the reference: the skill gate holds
+LAND_REFUSAL_RATIO = 2.0  # land refusals at least this many times the reference's (and 10 more): land binds
+LOAN_REFUSAL_POINTS = 0.02  # share of loan requests refused this much above the reference: credit binds
+TOP_TIER_SHARE = 0.5  # this share of firms at the top digital tier or more: the ladder is nearly climbed
+CURTAILED_SHARE = 0.01  # this share of producing firms curtailed or more
+
+
+def binding_constraints(response: EffectResponse) -> list[str]:
+    """What holds the plan's output back, from its runs at the top of the range, in words."""
+    plan, reference = response.diagnostics[-1], response.reference_diagnostics[-1]
+    found = []
+    if plan["capacity_utilisation"] < DEMAND_UTILISATION and plan["backlog_quarters"] < DEMAND_BACKLOG:
+        found.append(
+            f"demand: plants run at {plan['capacity_utilisation']:.0%} of capacity with unserved orders "
+            f"of {plan['backlog_quarters']:.2f} quarters of output, so output follows demand: a supply-side "
+            "gain adds output only as far as it wins demand"
+        )
+    if plan["skilled_pool"] >= IDLE_POOL_RATIO * max(reference["skilled_pool"], 1.0):
+        found.append(
+            f"labour does not bind: {plan['skilled_pool']:,.0f} skilled workers are left unhired in the pool "
+            f"(reference {reference['skilled_pool']:,.0f}) while {plan['short_of_skills']:.1%} of firms "
+            "are short of skilled staff"
+        )
+    if plan["short_of_skills"] >= reference["short_of_skills"] + SKILL_GAP_POINTS:
+        found.append(
+            f"the skill gate holds firms back: {plan['short_of_skills']:.1%} of firms are short of "
+            f"skilled staff (reference {reference['short_of_skills']:.1%})"
+        )
+    if plan["land_refusals"] >= LAND_REFUSAL_RATIO * reference["land_refusals"] + 10:
+        found.append(
+            f"land: {plan['land_refusals']:,.0f} land requests refused over the years "
+            f"(reference {reference['land_refusals']:,.0f})"
+        )
+    if plan["loans_refused_share"] >= reference["loans_refused_share"] + LOAN_REFUSAL_POINTS:
+        found.append(
+            f"credit: {plan['loans_refused_share']:.0%} of loan requests refused "
+            f"(reference {reference['loans_refused_share']:.0%})"
+        )
+    if plan["tier3_share"] >= TOP_TIER_SHARE:
+        found.append(
+            f"the digital ladder is nearly climbed: {plan['tier3_share']:.0%} of firms at the top tier"
+        )
+    if plan["curtailed_share"] >= CURTAILED_SHARE:
+        found.append(
+            f"the intensity ceiling curtails {plan['curtailed_share']:.1%} of producing firms "
+            f"(reference {reference['curtailed_share']:.1%})"
+        )
+    return found
+
+
+def _monotone_word(values_ok: bool, direction: int, values: list[float]) -> str:
+    if direction == 0:
+        if not values_ok:
+            return "no (no direction implied)"
+        return f"{'up' if values[-1] >= values[0] else 'down'} (no direction implied)"
+    expected = "up" if direction > 0 else "down"
+    return f"yes, {expected}" if values_ok else f"no (expected {expected})"
+
+
+def _series(values: list[float], fmt: str) -> str:
+    return " / ".join(fmt.format(v) for v in values)
+
+
+def _range_source(response: EffectResponse) -> str:
+    parameter = response.parameter
+    return f"{parameter.low:g} .. {parameter.high:g} ({response.range_origin})"
+
+
+def _needs_words(response: EffectResponse) -> bool:
+    return response.output_moves_little or not response.output_monotone or not response.indicator_monotone
+
+
+def plan_response_markdown(responses: list[EffectResponse]) -> str:
+    """The page: a table per plan, then what binds where output moves little or does not follow."""
+    lines = [
+        "# Does each plan respond to how strongly it works?",
+        "",
+        f"Generated by `{COMMAND}` (a test checks this page against the command). For each of the ten "
+        "plans and the task forces, each effect size of its levers (docs/levers.md) is set to "
+        f"{POINTS} values spanning its documented range (its sampled range in sim/data/uncertainties.toml "
+        "where it has one, else its schema bounds), every other parameter at its default, and the plan's "
+        f"scenario and its reference are run on the same {len(SEEDS)} seeds ({', '.join(map(str, SEEDS))}): "
+        "the baseline for each plan, no_task_forces.toml for the task forces (what the baseline's task "
+        "forces add). Each cell is the mean plan-minus-reference difference over the seeds: of the "
+        "indicator the plan's mechanism moves first, and of output in the last year (2030). Flows are "
+        "summed over 2025-30; stocks are at the end of 2030.",
+        "",
+        "*monotone* says whether the difference follows the direction the mechanism implies "
+        "(sim/analysis/plan_response.py, `CHECKS`, says why for each); tests/analysis/test_plan_response.py "
+        "checks the same, and marks as expected failures (issue 14) the ones that do not. Output *moves "
+        f"little* when its difference at every value is below {LITTLE_OUTPUT_SHARE:.0%} of the reference's "
+        "2030 output. Where output moves little, or a response does not follow its direction, the "
+        "constraints that bind are named from the plan's runs at the top of the range against the "
+        f"reference's: demand (capacity utilisation below {DEMAND_UTILISATION:.0%} with unserved orders "
+        f"below {DEMAND_BACKLOG} quarters of output), slack labour (a skilled pool at least "
+        f"{IDLE_POOL_RATIO:g} times the reference's), the skill gate (a share of firms short of skills "
+        f"{SKILL_GAP_POINTS * 100:g} percentage points above the reference's), land (refusals at least "
+        f"{LAND_REFUSAL_RATIO:g} times the reference's and 10 more), credit (a share of loan requests "
+        f"refused {LOAN_REFUSAL_POINTS * 100:g} percentage points above the reference's), the digital "
+        f"ladder (at least {TOP_TIER_SHARE:.0%} of firms at the top tier) and curtailment (at least "
+        f"{CURTAILED_SHARE:.0%} of producing firms). These thresholds are assumptions of this page.",
+        "",
+    ]
+    plan_classes = plans()
+    for key, (plan_scenario, reference) in PAIRINGS.items():
+        plan = plan_classes[key]
+        title = "The task forces" if plan.number == "TF" else f"Plan {plan.number}"
+        lines += [
+            f"## {title}: {plan.title_en}",
+            "",
+            f"`scenarios/{plan_scenario}.toml` against `scenarios/{reference}.toml`",
+            "",
+            "| effect size | range | values tried | indicator | Δ indicator | monotone "
+            "| Δ output 2030 (亿元) | monotone |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        own = [r for r in responses if r.check.plan == key]
+        for response in own:
+            check = response.check
+            measure = MEASURES[check.indicator]
+            cells = [
+                f"`{check.effect}`",
+                _range_source(response),
+                " / ".join(f"{v:g}" for v in response.values),
+                measure.label,
+                _series(response.indicator, measure.fmt),
+                _monotone_word(response.indicator_monotone, check.direction, response.indicator),
+                _series(response.output, MEASURES["output_2030"].fmt),
+                _monotone_word(response.output_monotone, check.output_direction, response.output)
+                + (", moves little" if response.output_moves_little else ""),
+            ]
+            lines.append("| " + " | ".join(cell.replace("|", "/") for cell in cells) + " |")
+        lines.append("")
+        explained = [r for r in own if _needs_words(r)]
+        if explained:
+            lines.append("What binds:")
+            lines.append("")
+            for response in explained:
+                found = binding_constraints(response) or ["none of the page's rules holds"]
+                lines.append(f"- `{response.check.effect}` ({response.check.why}): " + "; ".join(found) + ".")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def plan_response_text(responses: list[EffectResponse]) -> str:
+    """One line per effect size: the plan, the parameter, the indicator's and output's responses."""
+    rows = [("plan", "effect size", "values", "Δ indicator", "Δ output 2030", "binds")]
+    for response in responses:
+        check = response.check
+        rows.append(
+            (
+                check.plan,
+                check.effect,
+                " / ".join(f"{v:g}" for v in response.values),
+                f"{check.indicator}: " + _series(response.indicator, MEASURES[check.indicator].fmt),
+                _series(response.output, MEASURES["output_2030"].fmt),
+                "; ".join(c.split(":")[0] for c in binding_constraints(response))
+                if _needs_words(response)
+                else "",
+            )
+        )
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(align_left(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
