@@ -129,7 +129,12 @@ MEASURES: dict[str, Measure] = {
         "first-time S&T certifications, all years", _summed("certifications"), "{:+,.0f}"
     ),
     "skilled_hired": Measure("skilled workers hired, all years", _summed("skilled_hired"), "{:+,.0f}"),
-    "quality_index": Measure("output-weighted quality index, last year", _last("quality_index"), "{:+.4f}"),
+    "quality_index": Measure(
+        "output-weighted quality capital (status quo = 1), last year", _last("quality_index"), "{:+.4f}"
+    ),
+    "quality_premium_pct": Measure(
+        "output-weighted quality premium, last year (%)", _last("quality_premium_pct"), "{:+.3f}"
+    ),
     "digital_upgrades": Measure("digital upgrades, all years", _summed("digital_upgrades"), "{:+,.0f}"),
     "projects_signed": Measure("projects signed, all years", _summed("projects_signed"), "{:+,.1f}"),
     "signed_output_yi": Measure(
@@ -168,8 +173,8 @@ MEASURES: dict[str, Measure] = {
         "share of firms at the top digital tier, last year", _last("tier3_share"), "{:.3f}"
     ),
     "curtailed_share": Measure(
-        "share of producing firms curtailed at the end",
-        _producing_mean(lambda model: model.firms.curtailed.astype(float)),
+        "share of producing firms cut back by the energy quota at the end",
+        _producing_mean(lambda model: (model.firms.curtailment > 0).astype(float)),
         "{:.3f}",
     ),
 }
@@ -291,19 +296,11 @@ CHECKS = (
     ),
     EffectCheck(
         "quality",
-        "quality.effectiveness",
-        "quality_index",
+        "quality.sales_elasticity",
+        "quality_premium_pct",
         1,
         1,
-        "each yuan of quality spending builds more quality",
-    ),
-    EffectCheck(
-        "quality",
-        "market.quality_weight",
-        "output_2030",
-        1,
-        1,
-        "the plan's quality gain weighs more in competitiveness and demand",
+        "the quality capital the subsidy builds buys a larger premium, which wins more sales",
     ),
     EffectCheck(
         "ai",
@@ -433,11 +430,11 @@ CHECKS = (
     ),
     EffectCheck(
         "green",
-        "green.curtailment",
+        "green.max_curtailment",
         "output_2030",
         -1,
         -1,
-        "firms above the ceiling lose more of their capacity",
+        "firms far above the quota may be cut back further",
     ),
     EffectCheck(
         "green", "green.mandate_pressure", "retrofits", 1, 0, "curtailed firms are pushed harder to retrofit"

@@ -68,7 +68,7 @@ def binding_constraints(response: EffectResponse) -> list[str]:
         )
     if plan["curtailed_share"] >= CURTAILED_SHARE:
         found.append(
-            f"the intensity ceiling curtails {plan['curtailed_share']:.1%} of producing firms "
+            f"the energy quota cuts back {plan['curtailed_share']:.1%} of producing firms "
             f"(reference {reference['curtailed_share']:.1%})"
         )
     return found
