@@ -533,27 +533,37 @@ class EffectResponse:
     reference_output: list[float]
     diagnostics: list[dict[str, float]]
     reference_diagnostics: list[dict[str, float]]
+    indicator_by_seed: list[list[float]]
+    output_by_seed: list[list[float]]
 
     @property
     def indicator_monotone(self) -> bool:
-        return monotone(self.indicator, self.check.direction)
+        return monotone_within_noise(self.indicator_by_seed, self.check.direction)
 
     @property
     def output_monotone(self) -> bool:
-        return monotone(self.output, self.check.output_direction)
+        return monotone_within_noise(self.output_by_seed, self.check.output_direction)
 
     @property
     def output_moves_little(self) -> bool:
         return max(abs(v) for v in self.output) < LITTLE_OUTPUT_SHARE * float(np.mean(self.reference_output))
 
 
-def monotone(values: Sequence[float], direction: int) -> bool:
-    """Non-decreasing (direction +1), non-increasing (-1), or either (0); rounding noise allowed."""
+NOISE_SE = 2.0  # a step against the direction within this many standard errors counts as flat
+
+
+def monotone_within_noise(by_seed: Sequence[Sequence[float]], direction: int) -> bool:
+    """Monotone up to sampling noise: every step between neighbouring values, measured seed by
+    seed (the runs share seeds, so the step's own spread is its noise), goes the way of
+    `direction` or against it by less than NOISE_SE standard errors of its mean."""
     if direction == 0:
-        return monotone(values, 1) or monotone(values, -1)
-    steps = np.diff(np.asarray(values, float)) * direction
+        return monotone_within_noise(by_seed, 1) or monotone_within_noise(by_seed, -1)
+    values = np.asarray(by_seed, float)  # (values tried, seeds)
+    steps = np.diff(values, axis=0) * direction
+    mean = steps.mean(axis=1)
+    spread = steps.std(axis=1, ddof=1) / np.sqrt(values.shape[1]) if values.shape[1] > 1 else 0.0
     tolerance = 1e-9 * max(1.0, float(np.max(np.abs(values))))
-    return bool((steps >= -tolerance).all())
+    return bool((mean >= -NOISE_SE * spread - tolerance).all())
 
 
 def plan_responses(
@@ -590,11 +600,14 @@ def plan_responses(
     for check in checks:
         rows = [(value, pairs) for c, value, pairs in grid if c is check]
         indicator, output, reference_output, diagnostics, reference_diagnostics = [], [], [], [], []
+        indicator_by_seed, output_by_seed = [], []
         for _, pairs in rows:
             plan_runs = [tasks[p] for p, _ in pairs]
             reference_runs = [tasks[r] for _, r in pairs]
-            indicator.append(_mean_difference(plan_runs, reference_runs, check.indicator))
-            output.append(_mean_difference(plan_runs, reference_runs, "output_2030"))
+            indicator_by_seed.append(_differences(plan_runs, reference_runs, check.indicator))
+            output_by_seed.append(_differences(plan_runs, reference_runs, "output_2030"))
+            indicator.append(float(np.mean(indicator_by_seed[-1])))
+            output.append(float(np.mean(output_by_seed[-1])))
             reference_output.append(float(np.mean([r["output_2030"] for r in reference_runs])))
             diagnostics.append(_mean_diagnostics(plan_runs))
             reference_diagnostics.append(_mean_diagnostics(reference_runs))
@@ -608,6 +621,8 @@ def plan_responses(
                 reference_output,
                 diagnostics,
                 reference_diagnostics,
+                indicator_by_seed,
+                output_by_seed,
             )
         )
     return responses
@@ -617,10 +632,10 @@ def _mean_diagnostics(runs: list[dict[str, float]]) -> dict[str, float]:
     return {name: float(np.mean([run[name] for run in runs])) for name in DIAGNOSTICS}
 
 
-def _mean_difference(
+def _differences(
     plan_runs: list[dict[str, float]], reference_runs: list[dict[str, float]], name: str
-) -> float:
-    return float(np.mean([p[name] - r[name] for p, r in zip(plan_runs, reference_runs, strict=True)]))
+) -> list[float]:
+    return [p[name] - r[name] for p, r in zip(plan_runs, reference_runs, strict=True)]
 
 
 def computed_responses(seeds: Sequence[int] = SEEDS, workers: int | None = None) -> list[EffectResponse]:

@@ -20,7 +20,7 @@ from sim.analysis.plan_response import (
     EffectResponse,
     computed_responses,
     effect_ranges,
-    monotone,
+    monotone_within_noise,
     plan_effects,
     plan_responses,
     tried_values,
@@ -103,9 +103,16 @@ def test_values_tried_span_the_documented_range():
 
 
 def test_monotone_reads_direction_and_allows_flat_steps():
-    assert monotone([1, 1, 2], 1) and not monotone([1, 2, 1.5], 1)
-    assert monotone([3, 2, 2], -1) and not monotone([1, 2], -1)
-    assert monotone([3, 2, 1], 0) and not monotone([1, 3, 2], 0)
+    def same(values):  # four seeds that agree: no noise
+        return [[v] * 4 for v in values]
+
+    assert monotone_within_noise(same([1, 1, 2]), 1) and not monotone_within_noise(same([1, 2, 1.5]), 1)
+    assert monotone_within_noise(same([3, 2, 2]), -1) and not monotone_within_noise(same([1, 2]), -1)
+    assert monotone_within_noise(same([3, 2, 1]), 0) and not monotone_within_noise(same([1, 3, 2]), 0)
+    # A step back the seeds disagree on is within noise; one they all show is not.
+    noisy = [[1, 1, 1, 1], [2, 2, 2, 2], [0.5, 3.5, 0.5, 3.5]]
+    assert monotone_within_noise(noisy, 1)
+    assert not monotone_within_noise([[1, 1, 1, 1], [2, 2, 2, 2], [1.9, 1.9, 1.8, 1.9]], 1)
 
 
 def test_a_small_computation_is_paired_and_shown_by_the_command(monkeypatch):
@@ -162,7 +169,7 @@ def test_docs_page_is_in_sync(responses):
 def test_the_intermediate_indicator_follows_the_effect_size(responses, effect):
     response = responses[effect]
     check = response.check
-    assert monotone(response.indicator, check.direction) and _moved(response.indicator, check.direction), (
+    assert response.indicator_monotone and _moved(response.indicator, check.direction), (
         f"plan {check.plan}: {MEASURES[check.indicator].label} minus the reference's, at {check.effect} = "
         f"{response.values}: {response.indicator}; expected it to "
         f"{'rise' if check.direction > 0 else 'fall'} ({check.why})"
@@ -173,9 +180,7 @@ def test_the_intermediate_indicator_follows_the_effect_size(responses, effect):
 def test_2030_output_follows_the_effect_size(responses, effect):
     response = responses[effect]
     check = response.check
-    assert monotone(response.output, check.output_direction) and _moved(
-        response.output, check.output_direction
-    ), (
+    assert response.output_monotone and _moved(response.output, check.output_direction), (
         f"plan {check.plan}: 2030 output minus the reference's (亿元), at {check.effect} = "
         f"{response.values}: {[round(v, 2) for v in response.output]}; expected it to "
         f"{'rise' if check.output_direction > 0 else 'fall'} ({check.why})"
