@@ -107,13 +107,13 @@ class LiveFigure:
     def _labels_by_tick_labels(self) -> None:
         """Undo `set_label_coords`: matplotlib places each axis label by its tick labels again."""
         for axis, own in self._labelled:
-            axis._autolabelpos = True
+            axis._autolabelpos = True  # type: ignore[attr-defined]  # what set_label_coords turns off
             axis.label.set_transform(own)
 
     def _measure_labels(self) -> tuple[tuple[float, float], ...]:
         """Where matplotlib puts each axis label now, clear of the tick labels, in axes coordinates."""
         self._labels_by_tick_labels()
-        renderer = self.figure._get_renderer()  # what constrained layout measures with
+        renderer = self.figure._get_renderer()  # type: ignore[attr-defined]  # constrained layout's
         coords = []
         for axis, _ in self._labelled:
             axis.get_tightbbox(renderer)  # moves the label clear of the tick labels
