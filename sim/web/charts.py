@@ -245,22 +245,25 @@ INDICATOR_TITLES = (
     "digital_tiers",
     "energy_intensity",
     "output_per_mu",
-    "credit",
+    "credit_defaults",
     "entries_exits",
 )
 
 
 def indicators_frame(model: IndustryModel, lang: Language) -> Figure:
-    """Six small panels with their titles; the credit panel's twin axis for defaults."""
+    """Six small panels with their titles; the credit panel's twin axis for defaults.
+
+    The twin axis has no label of its own (which, rotated beside its tick labels, ran over
+    them): the panel's title says what its line and its bars are.
+    """
     fig = Figure(figsize=(9.6, 5.2))
-    axes = fig.subplots(2, 3).ravel()
+    axes = fig.subplots(2, 3, sharex=True).ravel()  # one horizon: years under the lower row only
     for ax, title in zip(axes, INDICATOR_TITLES, strict=True):
         ax.set_title(text(title, lang), fontsize=10, y=TITLE_Y)
         _year_axis(ax, model)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
     defaults = axes[4].twinx()
-    defaults.set_ylabel(text("defaults", lang), fontsize=9)
     defaults.tick_params(labelsize=8)
     return fig
 
