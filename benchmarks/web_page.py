@@ -11,12 +11,16 @@ load, Run to the end, Step, Reset, from the click until the page shows the resul
 as Playwright sees it (its click's checks and its polling for the result included), and as
 the user does, timed inside the page from the click to the first frame painted with the
 result (`IN_PAGE`). Times vary with the machine's load; the ratios to the model run in the
-same process carry better.
+same process carry better. Last, what a full garbage collection costs in a process holding
+what the server holds (its imports, a run, its charts), as Solara's `kernel.gc_after_close`
+runs one after every closed session: with those objects left to the collector, and frozen
+for it, as the server does once warmed up (sim.web.server.freeze_after).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import subprocess
 import sys
@@ -114,6 +118,12 @@ def server_side(repetitions: int) -> list[tuple[str, float]]:
     fresh = median_seconds(drawing_from_nothing, repetitions)
     live_figure.LAYOUTS = shared
     fiscal = median_seconds(lambda: fiscal_table_html(model, "zh"), repetitions)
+    import sim.web.app  # noqa: F401  # what the server imports, for the collections below
+
+    collection = median_seconds(gc.collect, repetitions)
+    gc.freeze()
+    frozen_collection = median_seconds(gc.collect, repetitions)
+    gc.unfreeze()
     return [
         ("model alone: a full baseline run (s)", reference),
         ("drawing a step: the four charts kept, summary, comparison (s)", step),
@@ -121,6 +131,8 @@ def server_side(repetitions: int) -> list[tuple[str, float]]:
         ("the four charts drawn from nothing (s)", fresh),
         ("  as a share of the full run", fresh / reference),
         ("the fiscal table (s)", fiscal),
+        ("a full garbage collection, the server's objects not frozen (s)", collection),
+        ("a full garbage collection, the server's objects frozen (s)", frozen_collection),
     ]
 
 
@@ -185,7 +197,7 @@ def main() -> None:
     if CHROMIUM.is_file():
         rows += in_browser(repetitions)
     for measure, value in rows:
-        print(f"{measure:<62} {value:8.3f}")
+        print(f"{measure:<66} {value:8.3f}")
 
 
 if __name__ == "__main__":
