@@ -55,8 +55,10 @@ BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 ACTIONS = (("run", "2030 年全年"), ("step", "2025 年第 1 季度"), ("reset", "2024 年第 4 季度"))
 
 # Clicks a button and resolves with the milliseconds until a frame is painted showing the
-# summary's text `done` and the Run button enabled again (a MutationObserver sees each change).
-IN_PAGE = """([button, done]) => new Promise((resolve) => {
+# summary's text `done` and the Run button enabled again (a MutationObserver sees each change);
+# rejects if that has not happened within two minutes, rather than wait for ever.
+IN_PAGE = """([button, done]) => new Promise((resolve, reject) => {
+  setTimeout(() => reject(new Error(`${button}: no "${done}" after 120 s`)), 120000);
   const shown = () => {
     const summary = document.querySelector(".run-summary");
     const run = document.querySelector("button.run");
