@@ -324,4 +324,6 @@ def OddsPanel(
                     text("stale_odds", lang).format(name=latest.value.result.settings.scenario),
                     classes=["stale-odds"],
                 )
-            OddsResult(latest.value.result, lang, stale)
+            # Keyed, so the progress bar going away above does not make it a new component,
+            # which would drop a download being made by the one it replaced.
+            OddsResult(latest.value.result, lang, stale).key("odds-result")
