@@ -54,24 +54,32 @@ BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 # What each button does and the summary's text once it is done (Chinese, the default).
 ACTIONS = (("run", "2030 年全年"), ("step", "2025 年第 1 季度"), ("reset", "2024 年第 4 季度"))
 
-# Clicks a button and resolves with the milliseconds until a frame is painted showing the
-# summary's text `done` and the Run button enabled again (a MutationObserver sees each change);
-# rejects if that has not happened within two minutes, rather than wait for ever.
+# Clicks a button once it is enabled and resolves with the milliseconds until a frame is
+# painted showing the summary's text `done` and every button enabled again (a MutationObserver
+# sees each change; the buttons' states arrive one by one, and a click on one still disabled
+# would be lost); rejects if that has not happened within two minutes.
 IN_PAGE = """([button, done]) => new Promise((resolve, reject) => {
   setTimeout(() => reject(new Error(`${button}: no "${done}" after 120 s`)), 120000);
+  const enabled = () => ["run", "step", "reset"].every((name) => {
+    const found = document.querySelector(`button.${name}`);
+    return found && !found.disabled;
+  });
   const shown = () => {
     const summary = document.querySelector(".run-summary");
-    const run = document.querySelector("button.run");
-    return summary && summary.textContent.includes(done) && run && !run.disabled;
+    return summary && summary.textContent.includes(done) && enabled();
   };
-  const start = performance.now();
-  const observer = new MutationObserver(() => {
-    if (!shown()) return;
-    observer.disconnect();
-    requestAnimationFrame(() => resolve(performance.now() - start));
-  });
-  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
-  document.querySelector(button).click();
+  const click = () => {
+    if (!enabled()) return requestAnimationFrame(click);
+    const start = performance.now();
+    const observer = new MutationObserver(() => {
+      if (!shown()) return;
+      observer.disconnect();
+      requestAnimationFrame(() => resolve(performance.now() - start));
+    });
+    observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+    document.querySelector(button).click();
+  };
+  click();
 })"""
 
 
