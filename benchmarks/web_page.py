@@ -14,7 +14,8 @@ result (`IN_PAGE`). Times vary with the machine's load; the ratios to the model 
 same process carry better. Last, what a full garbage collection costs in a process holding
 what the server holds (its imports, a run, its charts), as Solara's `kernel.gc_after_close`
 runs one after every closed session: with those objects left to the collector, and frozen
-for it, as the server does once warmed up (sim.web.server.freeze_after).
+for it, as the server does once warmed up (sim.web.server.freeze_after); and what a
+session's Run costs the server either way (a mean: a collection lands in some runs only).
 """
 
 from __future__ import annotations
@@ -129,6 +130,14 @@ def server_side(repetitions: int) -> list[tuple[str, float]]:
     live_figure.LAYOUTS = shared
     fiscal = median_seconds(lambda: fiscal_table_html(model, "zh"), repetitions)
     frozen_collection, collection = garbage_collections(repetitions)
+    comparisons_now = (Comparison("baseline", baseline_run(1)),)
+    session_run(comparisons_now)  # its charts' layouts measured
+    sessions = 3 * repetitions
+    unfrozen_run = mean_seconds(lambda: session_run(comparisons_now), sessions)
+    gc.collect()
+    gc.freeze()  # as the server does once warmed up
+    frozen_run = mean_seconds(lambda: session_run(comparisons_now), sessions)
+    gc.unfreeze()
     return [
         ("model alone: a full baseline run (s)", reference),
         ("drawing a step: the four charts kept, summary, comparison (s)", step),
@@ -138,7 +147,33 @@ def server_side(repetitions: int) -> list[tuple[str, float]]:
         ("the fiscal table (s)", fiscal),
         ("a full garbage collection, the server's objects not frozen (s)", collection),
         ("a full garbage collection, the server's objects frozen (s)", frozen_collection),
+        (f"a session's Run on the server, not frozen (s, mean of {sessions})", unfrozen_run),
+        (f"a session's Run on the server, frozen (s, mean of {sessions})", frozen_run),
     ]
+
+
+def session_run(comparisons: tuple[Comparison, ...]) -> None:
+    """What a session's Run costs the server: the model's run, the output chart at each year's
+    end and the three dearer charts at the run's end, each kept (sim/web/run_panel.py)."""
+    model = IndustryModel(load_scenario(BASELINE), rng=1)
+    output = output_chart(model, "zh", comparisons)
+    dear = [make(model, "zh") for make in (cluster_chart, indicators_chart, land_chart)]
+    while model.running:
+        model.step()
+        if model.quarter == 4:
+            to_svg(output.draw(model))
+    for chart in dear:
+        to_svg(chart.draw(model))
+
+
+def mean_seconds(work: Callable[[], object], repetitions: int) -> float:
+    """The mean, not the median: a full collection lands in some repetitions only."""
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.fmean(times)
 
 
 def garbage_collections(repetitions: int) -> tuple[float, float]:
