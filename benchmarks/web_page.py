@@ -11,12 +11,17 @@ load, Run to the end, Step, Reset, from the click until the page shows the resul
 as Playwright sees it (its click's checks and its polling for the result included), and as
 the user does, timed inside the page from the click to the first frame painted with the
 result (`IN_PAGE`). Times vary with the machine's load; the ratios to the model run in the
-same process carry better.
+same process carry better. Last, what a full garbage collection costs in a process holding
+what the server holds (its imports, a run, its charts), as Solara's `kernel.gc_after_close`
+runs one after every closed session: with those objects left to the collector, and frozen
+for it, as the server does once warmed up (sim.web.server.freeze_after); and what a
+session's Run costs the server either way (a mean: a collection lands in some runs only).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import subprocess
 import sys
@@ -50,22 +55,32 @@ BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 # What each button does and the summary's text once it is done (Chinese, the default).
 ACTIONS = (("run", "2030 年全年"), ("step", "2025 年第 1 季度"), ("reset", "2024 年第 4 季度"))
 
-# Clicks a button and resolves with the milliseconds until a frame is painted showing the
-# summary's text `done` and the Run button enabled again (a MutationObserver sees each change).
-IN_PAGE = """([button, done]) => new Promise((resolve) => {
+# Clicks a button once it is enabled and resolves with the milliseconds until a frame is
+# painted showing the summary's text `done` and every button enabled again (a MutationObserver
+# sees each change; the buttons' states arrive one by one, and a click on one still disabled
+# would be lost); rejects if that has not happened within two minutes.
+IN_PAGE = """([button, done]) => new Promise((resolve, reject) => {
+  setTimeout(() => reject(new Error(`${button}: no "${done}" after 120 s`)), 120000);
+  const enabled = () => ["run", "step", "reset"].every((name) => {
+    const found = document.querySelector(`button.${name}`);
+    return found && !found.disabled;
+  });
   const shown = () => {
     const summary = document.querySelector(".run-summary");
-    const run = document.querySelector("button.run");
-    return summary && summary.textContent.includes(done) && run && !run.disabled;
+    return summary && summary.textContent.includes(done) && enabled();
   };
-  const start = performance.now();
-  const observer = new MutationObserver(() => {
-    if (!shown()) return;
-    observer.disconnect();
-    requestAnimationFrame(() => resolve(performance.now() - start));
-  });
-  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
-  document.querySelector(button).click();
+  const click = () => {
+    if (!enabled()) return requestAnimationFrame(click);
+    const start = performance.now();
+    const observer = new MutationObserver(() => {
+      if (!shown()) return;
+      observer.disconnect();
+      requestAnimationFrame(() => resolve(performance.now() - start));
+    });
+    observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+    document.querySelector(button).click();
+  };
+  click();
 })"""
 
 
@@ -114,6 +129,15 @@ def server_side(repetitions: int) -> list[tuple[str, float]]:
     fresh = median_seconds(drawing_from_nothing, repetitions)
     live_figure.LAYOUTS = shared
     fiscal = median_seconds(lambda: fiscal_table_html(model, "zh"), repetitions)
+    frozen_collection, collection = garbage_collections(repetitions)
+    comparisons_now = (Comparison("baseline", baseline_run(1)),)
+    session_run(comparisons_now)  # its charts' layouts measured
+    sessions = 3 * repetitions
+    unfrozen_run = mean_seconds(lambda: session_run(comparisons_now), sessions)
+    gc.collect()
+    gc.freeze()  # as the server does once warmed up
+    frozen_run = mean_seconds(lambda: session_run(comparisons_now), sessions)
+    gc.unfreeze()
     return [
         ("model alone: a full baseline run (s)", reference),
         ("drawing a step: the four charts kept, summary, comparison (s)", step),
@@ -121,7 +145,52 @@ def server_side(repetitions: int) -> list[tuple[str, float]]:
         ("the four charts drawn from nothing (s)", fresh),
         ("  as a share of the full run", fresh / reference),
         ("the fiscal table (s)", fiscal),
+        ("a full garbage collection, the server's objects not frozen (s)", collection),
+        ("a full garbage collection, the server's objects frozen (s)", frozen_collection),
+        (f"a session's Run on the server, not frozen (s, mean of {sessions})", unfrozen_run),
+        (f"a session's Run on the server, frozen (s, mean of {sessions})", frozen_run),
     ]
+
+
+def session_run(comparisons: tuple[Comparison, ...]) -> None:
+    """What a session's Run costs the server: the model's run, the output chart at each year's
+    end and the three dearer charts at the run's end, each kept (sim/web/run_panel.py)."""
+    model = IndustryModel(load_scenario(BASELINE), rng=1)
+    output = output_chart(model, "zh", comparisons)
+    dear = [make(model, "zh") for make in (cluster_chart, indicators_chart, land_chart)]
+    while model.running:
+        model.step()
+        if model.quarter == 4:
+            to_svg(output.draw(model))
+    for chart in dear:
+        to_svg(chart.draw(model))
+
+
+def mean_seconds(work: Callable[[], object], repetitions: int) -> float:
+    """The mean, not the median: a full collection lands in some repetitions only."""
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.fmean(times)
+
+
+def garbage_collections(repetitions: int) -> tuple[float, float]:
+    """A full collection's seconds with a session's objects alive (a run, its four charts drawn):
+    the server's own objects frozen for the collector, as the server freezes them once warmed
+    up, and left to it."""
+    import sim.web.app  # noqa: F401  # what the server imports
+
+    gc.collect()
+    gc.freeze()  # what the process holds so far stands for the server's own objects
+    model = full_run()
+    session = [make(model, "zh") for make in (cluster_chart, indicators_chart, land_chart)]
+    for chart in session:
+        to_svg(chart.draw(model))
+    frozen = median_seconds(gc.collect, repetitions)
+    gc.unfreeze()
+    return frozen, median_seconds(gc.collect, repetitions)
 
 
 def in_browser(repetitions: int) -> list[tuple[str, float]]:
@@ -185,7 +254,7 @@ def main() -> None:
     if CHROMIUM.is_file():
         rows += in_browser(repetitions)
     for measure, value in rows:
-        print(f"{measure:<62} {value:8.3f}")
+        print(f"{measure:<66} {value:8.3f}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from sim.analysis.palette import BASELINE, CLUSTER_COLOURS, CURRENT, PREVIOUS, T
 from sim.run.results import cluster_frame, quarterly_frame
 from sim.web.chart_tips import tip, tip_each, with_tips
 from sim.web.i18n import Language, cluster_name, text
-from sim.web.live_figure import LiveFigure
+from sim.web.live_figure import TITLE_Y, LiveFigure
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
@@ -155,7 +155,7 @@ def output_frame(model: IndustryModel, lang: Language, comparisons: tuple[Compar
     for target, colour in zip(model.params.targets, TARGET_COLOURS, strict=False):
         ax.axhline(target.threshold_yi, color=colour, linestyle=":", linewidth=1)
     _year_axis(ax, model)
-    ax.set_title(text("output", lang))
+    ax.set_title(text("output", lang), y=TITLE_Y)
     ax.set_ylabel(text("output_axis", lang))
     ax.grid(alpha=0.3)
     return fig
@@ -208,7 +208,7 @@ def cluster_frame_figure(model: IndustryModel, lang: Language) -> Figure:
     fig = Figure(figsize=(6.4, 3.8))
     ax = fig.subplots()
     _year_axis(ax, model)
-    ax.set_title(text("by_cluster", lang))
+    ax.set_title(text("by_cluster", lang), y=TITLE_Y)
     ax.set_ylabel(text("output_axis", lang))
     ax.grid(alpha=0.3)
     return fig
@@ -245,22 +245,25 @@ INDICATOR_TITLES = (
     "digital_tiers",
     "energy_intensity",
     "output_per_mu",
-    "credit",
+    "credit_defaults",
     "entries_exits",
 )
 
 
 def indicators_frame(model: IndustryModel, lang: Language) -> Figure:
-    """Six small panels with their titles; the credit panel's twin axis for defaults."""
+    """Six small panels with their titles; the credit panel's twin axis for defaults.
+
+    The twin axis has no label of its own (which, rotated beside its tick labels, ran over
+    them): the panel's title says what its line and its bars are.
+    """
     fig = Figure(figsize=(9.6, 5.2))
-    axes = fig.subplots(2, 3).ravel()
+    axes = fig.subplots(2, 3, sharex=True).ravel()  # one horizon: years under the lower row only
     for ax, title in zip(axes, INDICATOR_TITLES, strict=True):
-        ax.set_title(text(title, lang), fontsize=10)
+        ax.set_title(text(title, lang), fontsize=10, y=TITLE_Y)
         _year_axis(ax, model)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
     defaults = axes[4].twinx()
-    defaults.set_ylabel(text("defaults", lang), fontsize=9)
     defaults.tick_params(labelsize=8)
     return fig
 

@@ -62,6 +62,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "output_per_mu": ("亩均产值（万元/亩）", "Output per mu (万元)"),
     "credit": ("工业贷款余额（亿元）", "Industrial credit (亿元)"),
     "defaults": ("违约（家/季度）", "defaults per quarter"),
+    "credit_defaults": (
+        "贷款余额（亿元，线）与违约（家/季度，柱）",
+        "Credit (亿元, line), defaults a quarter (bars)",
+    ),
     "entries_exits": ("企业进入与退出（家/季度）", "Entries and exits per quarter"),
     "entries": ("进入", "entries"),
     "exits": ("退出", "exits"),
@@ -167,6 +171,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenario_plan": ("只实施计划 {number}：{title}", "Plan {number} alone: {title}"),
     "fan": ("产值分布（扇形图：5%–95%、25%–75%、中位数）", "Output fan chart (5–95%, 25–75%, median)"),
     "median": ("中位数", "median"),
+    "tip_fan": (
+        "{name}，{year} 年：中位数 {p50} 亿元，50% 区间 {p25}–{p75}，90% 区间 {p5}–{p95}",
+        "{name}, {year}: median {p50} 亿元, 50% band {p25}–{p75}, 90% band {p5}–{p95}",
+    ),
     "odds_failed": ("概率估计失败", "The estimate failed"),
     "run_failed": ("模拟失败", "The run failed"),
     "edited": ("（已修改）", " (edited)"),

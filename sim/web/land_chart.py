@@ -20,7 +20,7 @@ from sim.run.results import cluster_frame, quarterly_frame
 from sim.web.chart_tips import tip
 from sim.web.charts import frame_inputs
 from sim.web.i18n import Language, cluster_name, text
-from sim.web.live_figure import LiveFigure
+from sim.web.live_figure import TITLE_Y, LiveFigure
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
@@ -50,7 +50,7 @@ def land_frame(model: IndustryModel, lang: Language) -> Figure:
     run = model.params.run
     over_time.set_xlim(run.first_year - 1.5, run.last_year + 1)
     over_time.xaxis.set_major_locator(MaxNLocator(integer=True))
-    over_time.set_title(text("land_over_time", lang), fontsize=10)
+    over_time.set_title(text("land_over_time", lang), fontsize=10, y=TITLE_Y)
     over_time.set_ylabel(text("mu", lang))
     over_time.grid(alpha=0.3)
     names = [cluster_name(spec, lang) for spec in model.base_year.clusters]
@@ -97,6 +97,7 @@ def plot_land(fig: Figure, model: IndustryModel, lang: Language) -> None:
         f"{text('land_by_cluster', lang)}, "
         + text("quarter_of", lang).format(year=model.year, quarter=model.quarter),
         fontsize=10,
+        y=TITLE_Y,
     )
 
 

@@ -10,7 +10,11 @@ tick label changes length. A step then costs about a third of a fresh figure
 
 A layout is the same for every session whose chart has the same frame and tick label
 lengths, so the axes' places it finds are kept per server (`LAYOUTS`) and a session's
-first run reuses what an earlier session measured.
+first run reuses what an earlier session measured. So are the axis labels' places:
+matplotlib otherwise measures every tick label again at each drawing to keep an axis
+label clear of them (a fifth of a kept chart's drawing), though they move only when the
+layout does. Titles are placed at the top of their axes by the charts for the same
+reason (`TITLE_Y`: no tick labels or offset text above the axes).
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
 from matplotlib.artist import Artist
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, Transform
 
 from sim.web.chart_tips import forget_tip
 
@@ -31,6 +36,8 @@ if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
 Plot = Callable[[Figure, "IndustryModel"], None]
+Place = tuple[tuple[Bbox, ...], tuple[tuple[float, float], ...]]  # axes' boxes, axis labels' (x, y)
+TITLE_Y = 1.0  # a title's place, set rather than measured at every drawing: the top of its axes
 
 
 class Layouts:
@@ -41,18 +48,18 @@ class Layouts:
     """
 
     def __init__(self, size: int = 256) -> None:
-        self._places: OrderedDict[Hashable, tuple[Bbox, ...]] = OrderedDict()
+        self._places: OrderedDict[Hashable, Place] = OrderedDict()
         self._size = size
         self._guard = threading.Lock()
 
-    def get(self, key: Hashable) -> tuple[Bbox, ...] | None:
+    def get(self, key: Hashable) -> Place | None:
         with self._guard:
             places = self._places.get(key)
             if places is not None:
                 self._places.move_to_end(key)
             return places
 
-    def put(self, key: Hashable, places: tuple[Bbox, ...]) -> None:
+    def put(self, key: Hashable, places: Place) -> None:
         with self._guard:
             self._places[key] = places
             self._places.move_to_end(key)
@@ -92,19 +99,46 @@ class LiveFigure:
         figure.set_layout_engine("none")  # laid out here, when the scale changes, not at every save
         self._drawn: list[Artist] = []
         self._laid_out_for: tuple[int, ...] | None = None
+        # Every axis (matplotlib places even an empty label) and its label's own transform
+        self._labelled: list[tuple[Axis, Transform]] = [
+            (axis, axis.label.get_transform()) for ax in figure.axes for axis in (ax.xaxis, ax.yaxis)
+        ]
+
+    def _labels_by_tick_labels(self) -> None:
+        """Undo `set_label_coords`: matplotlib places each axis label by its tick labels again."""
+        for axis, own in self._labelled:
+            axis._autolabelpos = True  # type: ignore[attr-defined]  # what set_label_coords turns off
+            axis.label.set_transform(own)
+
+    def _measure_labels(self) -> tuple[tuple[float, float], ...]:
+        """Where matplotlib puts each axis label now, clear of the tick labels, in axes coordinates."""
+        self._labels_by_tick_labels()
+        renderer = self.figure._get_renderer()  # type: ignore[attr-defined]  # constrained layout's
+        coords = []
+        for axis, _ in self._labelled:
+            axis.get_tightbbox(renderer)  # moves the label clear of the tick labels
+            shown = axis.label.get_transform().transform(axis.label.get_position())
+            x, y = axis.axes.transAxes.inverted().transform(shown)
+            coords.append((float(x), float(y)))
+        return tuple(coords)
 
     def _lay_out(self, lengths: tuple[int, ...]) -> None:
         """Place the axes for these tick label lengths: as measured before, else measured now."""
         key = (self.frame, lengths)
-        places = self._layouts.get(key)
-        if places is None:
+        found = self._layouts.get(key)
+        if found is None:
+            self._labels_by_tick_labels()  # as constrained layout expects them
             self._engine.execute(self.figure)
             places = tuple(ax.get_position(original=True).frozen() for ax in self.figure.axes)
-            self._layouts.put(key, places)
+            labels = self._measure_labels()
+            self._layouts.put(key, (places, labels))
         else:
+            places, labels = found
             for ax, place in zip(self.figure.axes, places, strict=True):
                 ax.set_position(place, which="both")
                 ax.set_in_layout(True)  # set_position takes it out; a later measure needs it in
+        for (axis, _), (x, y) in zip(self._labelled, labels, strict=True):
+            axis.set_label_coords(x, y)
         self._laid_out_for = lengths
 
     def draw(self, model: IndustryModel) -> Figure:

@@ -14,14 +14,17 @@ import threading
 import time
 from dataclasses import dataclass
 
+import pandas as pd
 import solara
 import solara.lab
 from matplotlib.figure import Figure
 
-from sim.analysis.odds import Cancelled, TargetOdds
+from sim.analysis.odds import Cancelled, Odds, TargetOdds
 from sim.analysis.palette import BASELINE, CURRENT, TARGET_COLOURS
 from sim.inputs.scenario import Scenario
-from sim.web.charts import to_svg
+from sim.web.chart_tips import tip, tip_each
+from sim.web.charts import hover_points, to_svg
+from sim.web.downloads import ChartDownloads
 from sim.web.i18n import Language, text
 from sim.web.problems import message_in
 from sim.web.state import (
@@ -134,25 +137,61 @@ def odds_table_html(result: OddsComparison, lang: Language, stale: bool = False)
     return "\n".join(lines)
 
 
-def fan_figure(result: OddsComparison, lang: Language) -> Figure:
-    """Output quantiles by year for the settings (blue) and the baseline (grey), with the targets."""
-    fig = Figure(figsize=(6.4, 3.6), layout="constrained")
-    ax = fig.subplots()
+def fan_series(result: OddsComparison, lang: Language) -> list[tuple[Odds, str, str]]:
+    """The fan chart's series: (odds, colour, name), the settings' and, if estimated, the baseline's."""
     series = [(result.settings, CURRENT, text("settings_col", lang))]
     if result.baseline is not None:
         series.append((result.baseline, BASELINE, text("baseline_col", lang)))
-    for odds, colour, label in series:
+    return series
+
+
+def fan_figure(result: OddsComparison, lang: Language) -> Figure:
+    """Output quantiles by year for the settings (blue) and the baseline (grey), with the targets.
+
+    Hovering on a year's median says that year's median and both bands of its series.
+    """
+    fig = Figure(figsize=(6.4, 3.6), layout="constrained")
+    ax = fig.subplots()
+    for odds, colour, label in fan_series(result, lang):
         fan = odds.fan()
         ax.fill_between(fan["year"], fan["p5"], fan["p95"], color=colour, alpha=0.15, linewidth=0)
         ax.fill_between(fan["year"], fan["p25"], fan["p75"], color=colour, alpha=0.3, linewidth=0)
         ax.plot(fan["year"], fan["p50"], color=colour, label=f"{label}, {text('median', lang)}")
+        tip_each(
+            hover_points(ax, fan["year"], fan["p50"], 40),
+            [
+                text("tip_fan", lang).format(
+                    name=label, year=int(row.year), **{q: f"{getattr(row, q):,.1f}" for q in QUANTILES}
+                )
+                for row in fan.itertuples()
+            ],
+        )
     for (year, threshold, _, _), colour in zip(result.rows(), TARGET_COLOURS, strict=False):
-        ax.plot([year], [threshold], "*", color=colour, markersize=14, label=f"{year} {text('target', lang)}")
+        name = f"{year} {text('target', lang)}"
+        (star,) = ax.plot([year], [threshold], "*", color=colour, markersize=14, label=name)
+        tip(star, f"{name} {threshold:,.0f} 亿元")
     ax.set_title(text("fan", lang), fontsize=10)
     ax.set_ylabel(text("output_axis", lang))
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
     return fig
+
+
+QUANTILES = ("p5", "p25", "p50", "p75", "p95")
+
+
+def fan_csv(result: OddsComparison) -> bytes:
+    """The fan chart's numbers: the settings' and the baseline's quantiles of annual output by
+    year (亿元), as CSV (`series` says which: both may be the baseline scenario).
+
+    With a byte-order mark, so that Excel on Chinese Windows reads a Chinese scenario name right.
+    """
+    tables = [
+        odds.fan().assign(series=series, scenario=odds.scenario)[["series", "scenario", "year", *QUANTILES]]
+        for series, odds in (("settings", result.settings), ("baseline", result.baseline))
+        if odds is not None
+    ]
+    return pd.concat(tables).to_csv(index=False).encode("utf-8-sig")
 
 
 @solara.component
@@ -182,9 +221,15 @@ def Answer(
 def OddsResult(result: OddsComparison, lang: Language, stale: bool):
     """The table of probabilities and the fan chart of one estimate."""
     figure = solara.use_memo(lambda: to_svg(fan_figure(result, lang)), [result, lang])
+    makers = solara.use_memo(
+        lambda: (lambda: to_svg(fan_figure(result, lang), standalone=True), lambda: fan_csv(result)),
+        [result, lang],
+    )
     solara.Text(text("probability_of", lang), style={"font-weight": "bold"})
     solara.HTML(tag="div", unsafe_innerHTML=odds_table_html(result, lang, stale), classes=["odds-result"])
     solara.HTML(tag="div", unsafe_innerHTML=figure, classes=["chart", "chart-fan"])
+    runs = result.settings.targets[0].runs
+    ChartDownloads("fan", f"dazu_fan_{runs}runs", *makers, lang)
 
 
 @solara.component
@@ -279,4 +324,6 @@ def OddsPanel(
                     text("stale_odds", lang).format(name=latest.value.result.settings.scenario),
                     classes=["stale-odds"],
                 )
-            OddsResult(latest.value.result, lang, stale)
+            # Keyed, so the progress bar going away above does not make it a new component,
+            # which would drop a download being made by the one it replaced.
+            OddsResult(latest.value.result, lang, stale).key("odds-result")

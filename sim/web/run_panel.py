@@ -30,6 +30,7 @@ from sim.web.charts import (
     output_chart,
     to_svg,
 )
+from sim.web.downloads import ChartDownloads
 from sim.web.i18n import Language, fiscal_label, text
 from sim.web.land_chart import land_chart
 from sim.web.live_figure import LiveFigure
@@ -106,11 +107,10 @@ def svg_chart(svg: str, name: str) -> None:
 def Downloads(
     name: str, chart: LiveFigure, model: IndustryModel, lock: threading.Lock, lang: Language, seed: int
 ):
-    """Links that download a chart as an SVG file and its numbers as CSV, made when clicked.
+    """A run chart's downloads, made under the session's lock from the chart and model as they are then.
 
-    The makers are kept while the chart and the model are (a whole run): Solara's download
-    starts a thread and redraws its button whenever its maker changes, eight at each redraw.
-    A download is made under the session's lock, from the chart and model as they are then.
+    The makers are kept while the chart and the model are (a whole run), not made anew at
+    each redraw (sim/web/downloads.py).
     """
 
     def makers() -> tuple[Callable[[], str], Callable[[], bytes]]:
@@ -125,18 +125,7 @@ def Downloads(
         return svg, csv
 
     svg, csv = solara.use_memo(makers, [name, chart, model, lock])
-    stem = f"dazu_{name}_seed{seed}"
-    with solara.Row(classes=["downloads", f"downloads-{name}"], gap="4px"):
-        solara.FileDownload(
-            svg,
-            f"{stem}.svg",
-            text("download_svg", lang),
-            icon_name="mdi-image-outline",
-            mime_type="image/svg+xml",
-        )
-        solara.FileDownload(
-            csv, f"{stem}.csv", text("download_csv", lang), icon_name="mdi-table", mime_type="text/csv"
-        )
+    ChartDownloads(name, f"dazu_{name}_seed{seed}", svg, csv, lang)
 
 
 @dataclass(frozen=True, eq=False)

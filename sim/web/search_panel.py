@@ -11,6 +11,7 @@ import copy
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import solara
 from matplotlib.figure import Figure
 
@@ -20,7 +21,9 @@ from sim.experiments.results_folder import read_manifest_object
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import with_values
 from sim.search.search_folder import is_search_folder
-from sim.web.charts import to_svg
+from sim.web.chart_tips import tip, tip_each
+from sim.web.charts import hover_points, to_svg
+from sim.web.downloads import ChartDownloads
 from sim.web.i18n import Language
 from sim.web.run_panel import svg_chart
 from sim.web.state import Settings
@@ -75,32 +78,75 @@ def mix_caption(report: SearchReport, number: int, lang: Language) -> str:
 
 
 def frontier_figure(report: SearchReport, chosen: int | None, lang: Language) -> Figure:
-    """Verified cost against P(final target) of the frontier, the references as stars."""
+    """Verified cost against P(final target) of the frontier, the references as stars.
+
+    Hovering on a mix or a reference says its odds of every target and its cost.
+    """
     final = report.targets[-1]
     fig = Figure(figsize=(6.4, 3.6), layout="constrained")
     ax = fig.subplots()
     frontier = report.frontier
-    ax.plot(
-        frontier[f"{VERIFIED}_cost_yi"], 100 * frontier[f"{VERIFIED}_p_{final.year}"], "o", color="#1f77b4"
-    )
+    cost, odds = frontier[f"{VERIFIED}_cost_yi"], 100 * frontier[f"{VERIFIED}_p_{final.year}"]
+    ax.plot(cost, odds, "o", color="#1f77b4")
+    tip_each(hover_points(ax, cost, odds, 60), [mix_caption(report, int(n), lang) for n in frontier.index])
     if chosen is not None and chosen in frontier.index:
-        row = frontier.loc[chosen]
-        ax.plot(
-            [row[f"{VERIFIED}_cost_yi"]],
-            [100 * row[f"{VERIFIED}_p_{final.year}"]],
-            "o",
-            color="#ff7f0e",
-            ms=11,
-        )
-    references = report.references[report.references["futures_set"] == VERIFIED]
-    for _, row in references.iterrows():
-        ax.plot([row["cost_yi"]], [100 * row[f"p_{final.year}"]], "*", color="#d62728", ms=13)
+        (mark,) = ax.plot([cost[chosen]], [odds[chosen]], "o", color="#ff7f0e", ms=11)
+        tip(mark, mix_caption(report, chosen, lang))
+    for _, row in verified_references(report).iterrows():
+        (star,) = ax.plot([row["cost_yi"]], [100 * row[f"p_{final.year}"]], "*", color="#d62728", ms=13)
+        tip(star, reference_caption(report, row, lang))
         ax.annotate(row["scenario"], (row["cost_yi"], 100 * row[f"p_{final.year}"]), fontsize=8)
     ax.set_xlabel(label("cost_axis", lang))
     ax.set_ylabel(f"P({final.year} ≥ {final.threshold_yi:,.0f} 亿元), %")
     ax.set_ylim(-3, 103)
     ax.grid(alpha=0.3)
     return fig
+
+
+def verified_references(report: SearchReport) -> pd.DataFrame:
+    """The reference scenarios' numbers on the verification futures, as the chart shows them."""
+    return report.references[report.references["futures_set"] == VERIFIED]
+
+
+def reference_caption(report: SearchReport, row: pd.Series, lang: Language) -> str:
+    odds = ", ".join(f"P({t.year}) {row[f'p_{t.year}']:.0%}" for t in report.targets)
+    return f"{row['scenario']}: {odds}, {row['cost_yi']:,.2f} {label('per_year', lang)}"
+
+
+def frontier_csv(report: SearchReport) -> bytes:
+    """The frontier chart's numbers: each mix's and reference's verified cost and odds, as CSV.
+
+    With a byte-order mark, so that Excel on Chinese Windows reads it right.
+    """
+    years = [t.year for t in report.targets]
+    mixes = pd.DataFrame(
+        {
+            "kind": "mix",
+            "name": [str(n) for n in report.frontier.index],
+            "cost_yi": report.frontier[f"{VERIFIED}_cost_yi"].to_numpy(),
+            **{f"p_{y}": report.frontier[f"{VERIFIED}_p_{y}"].to_numpy() for y in years},
+        }
+    )
+    references = verified_references(report)
+    stars = pd.DataFrame(
+        {
+            "kind": "reference",
+            "name": references["scenario"].to_numpy(),
+            "cost_yi": references["cost_yi"].to_numpy(),
+            **{f"p_{y}": references[f"p_{y}"].to_numpy() for y in years},
+        }
+    )
+    return pd.concat([mixes, stars]).to_csv(index=False).encode("utf-8-sig")
+
+
+def frontier_makers(
+    report: SearchReport, chosen: int | None, lang: Language
+) -> tuple[Callable[[], str], Callable[[], bytes]]:
+    """What the frontier's download links make when clicked: the chart as an SVG file, its numbers."""
+    return (
+        lambda: to_svg(frontier_figure(report, chosen, lang), standalone=True),
+        lambda: frontier_csv(report),
+    )
 
 
 def _load(name: str) -> SearchReport | str | None:
@@ -126,6 +172,10 @@ def SearchPanel(on_settings: Callable[[Settings], None], lang: Language):
         lambda: to_svg(frontier_figure(report, current, lang)) if isinstance(report, SearchReport) else None,
         [report, current, lang],
     )
+    makers = solara.use_memo(
+        lambda: frontier_makers(report, current, lang) if isinstance(report, SearchReport) else None,
+        [report, current, lang],
+    )
     with solara.Card(label("what_it_takes", lang), classes=["search-panel"]):
         if not folders:
             solara.Text(label("no_search", lang), classes=["no-search"])
@@ -138,10 +188,11 @@ def SearchPanel(on_settings: Callable[[Settings], None], lang: Language):
         )
         if isinstance(report, str):
             solara.Error(f"{label('unreadable', lang)}: {report}")
-        if not isinstance(report, SearchReport) or figure is None:
+        if not isinstance(report, SearchReport) or figure is None or makers is None:
             return
         solara.Text(label("verified_note", lang), style={"font-size": "0.85em", "color": "#666"})
         svg_chart(figure, "frontier")
+        ChartDownloads("frontier", f"dazu_frontier_{chosen_folder.value}", *makers, lang)
         if current is None:
             return
         captions = {mix_caption(report, n, lang): n for n in numbers}

@@ -154,6 +154,41 @@ def test_the_answer_in_words_marked_stale_when_a_lever_moves_in_both_languages(p
     expect(answer).to_contain_text(re.compile(r"In 10 runs, about [\d.]+% \(95% interval"))
 
 
+def test_the_fan_chart_says_its_values_on_hover_and_downloads_as_svg_and_csv(page, tmp_path):
+    replications = page.locator(".replications input")
+    replications.fill("10")
+    replications.press("Enter")
+    page.locator("button.estimate").click()
+    # The settings are the baseline's here: the baseline's point, drawn after, is the one on top
+    point = page.locator(".chart-fan svg title", has_text="当前设置，2030 年：中位数").locator("..")
+    point.wait_for(state="attached", timeout=120_000)
+    box = point.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    said = page.evaluate(
+        """([x, y]) => {
+            const element = document.elementFromPoint(x, y);
+            const title = element && element.querySelector(':scope > title');
+            return title ? title.textContent : null;
+        }""",
+        [x, y],
+    )
+    pattern = r"(当前设置|基准情景)，2030 年：中位数 [\d,.]+ 亿元，50% 区间 .+"
+    assert said is not None and re.fullmatch(pattern, said), said
+    with page.expect_download() as download:
+        page.locator(".downloads-fan").get_by_text("下载数据（CSV）").click()
+    download.value.save_as(tmp_path / "fan.csv")
+    lines = (tmp_path / "fan.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "series,scenario,year,p5,p25,p50,p75,p95"
+    series = [line.split(",")[0] for line in lines[1:]]
+    assert series.count("baseline") == series.count("settings") >= 6  # each year of both
+    with page.expect_download() as download:
+        page.locator(".downloads-fan").get_by_text("下载图（SVG）").click()
+    download.value.save_as(tmp_path / "fan.svg")
+    svg = (tmp_path / "fan.svg").read_text()
+    assert svg.startswith("<?xml") and "<text" not in svg
+
+
 def upload(page, name: str, data: bytes) -> None:
     page.locator(".toml-upload input[type=file]").set_input_files(
         files=[{"name": name, "mimeType": "text/plain", "buffer": data}]

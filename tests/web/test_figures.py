@@ -27,7 +27,7 @@ from sim.web.charts import (
 )
 from sim.web.land_chart import land_by_cluster, land_chart, land_figure
 from sim.web.live_figure import Layouts
-from sim.web.odds_panel import answer_sentences, fan_figure, odds_table_html, percent
+from sim.web.odds_panel import answer_sentences, fan_csv, fan_figure, odds_table_html, percent
 from sim.web.run_panel import comparison_table_html, fiscal_table_html, progress_line
 from sim.web.state import OddsComparison, completed_years
 
@@ -165,6 +165,11 @@ def odds(name: str, probability: float, targets=((2027, 700.0), (2030, 1000.0)),
     return Odds(name, rows, annual)
 
 
+def bands_of(fan) -> list:
+    """The fan chart's bands, not the unseen points that say their values on hover."""
+    return [collection for collection in fan.axes[0].collections if collection.get_alpha() != 0]
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_odds_table_and_fan_with_the_baseline(lang):
     result = OddsComparison(odds("all_plans", 0.75), odds("baseline", 0.25))
@@ -172,7 +177,7 @@ def test_the_odds_table_and_fan_with_the_baseline(lang):
     assert html.count("<tr>") == 3 and "75%" in html and "25%" in html and "10% – 90%" in html
     assert "all_plans, 3" in html
     fan = fan_figure(result, lang)
-    assert len(fan.axes[0].collections) == 4  # two bands for each of the two scenarios
+    assert len(bands_of(fan)) == 4  # two bands for each of the two scenarios
 
 
 def test_the_difference_is_paired_and_rounded_as_shown():
@@ -206,7 +211,7 @@ def test_the_odds_table_without_the_baseline_escapes_the_name():
     html = odds_table_html(result, "en")
     assert "&lt;b&gt;mine&lt;/b&gt;" in html and "<b>" not in html
     assert "Baseline" not in html and "Difference" not in html
-    assert len(fan_figure(result, "en").axes[0].collections) == 2
+    assert len(bands_of(fan_figure(result, "en"))) == 2
 
 
 def test_other_targets_are_not_compared():
@@ -218,3 +223,47 @@ def test_other_targets_are_not_compared():
 def test_rows_pair_targets_by_year_and_threshold():
     result = OddsComparison(odds("mine", 0.5, targets=((2027, 800.0), (2030, 1000.0))), odds("baseline", 0.2))
     assert [(year, theirs is None) for year, _, _, theirs in result.rows()] == [(2027, True), (2030, False)]
+
+
+def test_the_fan_chart_says_each_years_median_and_bands_on_hover_and_downloads_them():
+    result = OddsComparison(odds("all_plans", 0.75), odds("baseline", 0.25))
+    svg = to_svg(fan_figure(result, "zh"))
+    said = re.findall(r"<title>([^<]*)</title>", svg)
+    years = [tip for tip in said if "中位数" in tip]
+    assert len(years) == 2 * 7  # each year 2024-2030 of both series
+    assert "当前设置，2027 年：中位数 760.0 亿元，50% 区间 755.0–765.0，90% 区间 751.0–769.0" in years
+    assert sum("目标" in tip for tip in said) == 2
+    table = pd.read_csv(io.BytesIO(fan_csv(result)), encoding="utf-8-sig")
+    assert list(table.columns) == ["series", "scenario", "year", "p5", "p25", "p50", "p75", "p95"]
+    assert table.groupby(["series", "scenario"]).size().to_dict() == {
+        ("baseline", "baseline"): 7,
+        ("settings", "all_plans"): 7,
+    }
+    assert "<text" not in to_svg(fan_figure(result, "en"), standalone=True)
+
+
+def boxes_overlap(one, other) -> bool:
+    return one.x0 < other.x1 and other.x0 < one.x1 and one.y0 < other.y1 and other.y0 < one.y1
+
+
+@pytest.mark.parametrize(
+    "make", [output_chart, cluster_chart, indicators_chart, land_chart], ids=lambda make: make.__name__
+)
+def test_no_axis_label_runs_over_its_tick_labels(baseline_scenario, make, monkeypatch):
+    """Labels are placed once per layout; after the tick labels change, they still stand clear."""
+    monkeypatch.setattr(live_figure, "LAYOUTS", Layouts())
+    model = IndustryModel(baseline_scenario, rng=2)
+    kept = make(model, "zh")
+    for steps in (1, 11):  # a run's first quarter, then three years on: other tick labels
+        for _ in range(steps):
+            model.step()
+        figure = kept.draw(model)
+        renderer = figure._get_renderer()
+        figure.draw_without_rendering()
+        for ax in figure.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                if not axis.label.get_text():
+                    continue
+                label = axis.label.get_window_extent(renderer)
+                ticks = [t.get_window_extent(renderer) for t in axis.get_ticklabels() if t.get_text()]
+                assert ticks and not any(boxes_overlap(label, tick) for tick in ticks), axis.label.get_text()

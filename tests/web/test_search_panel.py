@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 
+import pandas as pd
 import pytest
 
 from sim.analysis.search_report import build_search_report
 from sim.search.run_search import run_search
-from sim.web.search_panel import finished_searches, frontier_figure, mix_caption, mix_settings
+from sim.web.charts import to_svg
+from sim.web.search_panel import (
+    finished_searches,
+    frontier_csv,
+    frontier_figure,
+    frontier_makers,
+    mix_caption,
+    mix_settings,
+    verified_references,
+)
 from sim.web.state import lever_value, scenario_of
 from tests.search.test_planted_problem import BRAINS, PLATFORMS, PlantedModel, planted_search
 
@@ -52,3 +64,20 @@ def test_the_frontier_figure_marks_the_chosen_mix_and_the_references(results, la
     axis = figure.axes[0]
     assert len(axis.lines) == 2 + len(report.references[report.references["futures_set"] == "verified"])
     assert "2030" in axis.get_ylabel()
+
+
+def test_the_frontier_says_each_mix_and_reference_on_hover_and_downloads_them(results):
+    report = build_search_report(results / "planted")
+    chosen = int(report.frontier.index[0])
+    said = re.findall(r"<title>([^<]*)</title>", to_svg(frontier_figure(report, chosen, "zh")))
+    references = verified_references(report)
+    assert said.count(mix_caption(report, chosen, "zh")) == 2  # its point, and the chosen mark
+    assert all(mix_caption(report, int(n), "zh") in said for n in report.frontier.index)
+    assert sum(tip.startswith(f"{name}: P(2027)") for tip in said for name in references["scenario"]) == len(
+        references
+    )
+    table = pd.read_csv(io.BytesIO(frontier_csv(report)), encoding="utf-8-sig")
+    assert list(table.columns) == ["kind", "name", "cost_yi", "p_2027", "p_2030"]
+    assert (table["kind"] == "mix").sum() == len(report.frontier)
+    assert (table["kind"] == "reference").sum() == len(references)
+    assert "<text" not in frontier_makers(report, chosen, "en")[0]()

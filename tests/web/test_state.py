@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 
@@ -280,3 +281,23 @@ def test_the_servers_warm_up_computes_the_first_pages_baseline_run_in_the_backgr
     warmed = state.baseline_run(state.FIRST_SEED)  # what the first visitor's page asks for
     assert state.baseline_run.cache_info().hits == before + 1
     assert warmed["year"].iloc[-1] == 2030
+
+
+def test_the_server_freezes_its_objects_for_the_collector_only_once_warmed_up():
+    """What the warm-up loads is the server's for life: frozen after it, not before."""
+    from sim.web.server import freeze_after
+
+    release = threading.Event()
+    warm_up = threading.Thread(target=release.wait)
+    warm_up.start()
+    frozen_before = gc.get_freeze_count()
+    try:
+        freezing = freeze_after(warm_up)
+        freezing.join(timeout=0.2)
+        assert freezing.is_alive() and gc.get_freeze_count() == frozen_before  # waits for the warm-up
+        release.set()
+        freezing.join(timeout=30)
+        assert not freezing.is_alive() and gc.get_freeze_count() > frozen_before
+    finally:
+        release.set()
+        gc.unfreeze()  # the rest of the test session collects as before
