@@ -162,6 +162,10 @@ def test_the_fan_chart_says_its_values_on_hover_and_downloads_as_svg_and_csv(pag
     # The settings are the baseline's here: the baseline's point, drawn after, is the one on top
     point = page.locator(".chart-fan svg title", has_text="当前设置，2030 年：中位数").locator("..")
     point.wait_for(state="attached", timeout=120_000)
+    # Measured once the estimate is done (nothing moves the chart after) and in view, since
+    # elementFromPoint only sees the viewport.
+    expect(page.locator("button.estimate")).to_be_enabled(timeout=120_000)
+    point.scroll_into_view_if_needed()
     box = point.bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
