@@ -78,15 +78,13 @@ def test_the_page_loads_offline_and_draws_every_word_in_the_shipped_font(page, t
     assert page.locator(".chart-output svg text").count() > 10  # the charts' words: text, in the same font
 
 
-def test_a_chart_says_its_values_on_hover_and_downloads_as_svg_and_csv(page, tmp_path):
-    run_to_the_end(page)
-    chart = page.locator(".chart-output svg")
-    point = chart.locator("title", has_text="本次运行，2030 年全年").locator("..")
-    box = point.bounding_box()
+def hover_title(page, shape) -> str | None:
+    """The tooltip (`<title>`) of whatever the mouse is over at the centre of `shape`."""
+    box = shape.bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
-    said = page.evaluate(
+    return page.evaluate(
         """([x, y]) => {
             const element = document.elementFromPoint(x, y);
             const title = element && element.querySelector(':scope > title');
@@ -94,6 +92,13 @@ def test_a_chart_says_its_values_on_hover_and_downloads_as_svg_and_csv(page, tmp
         }""",
         [x, y],
     )
+
+
+def test_a_chart_says_its_values_on_hover_and_downloads_as_svg_and_csv(page, tmp_path):
+    run_to_the_end(page)
+    chart = page.locator(".chart-output svg")
+    point = chart.locator("title", has_text="本次运行，2030 年全年").locator("..")
+    said = hover_title(page, point)
     annual = output_2030(page.locator(".run-summary").inner_text())
     assert said == f"本次运行，2030 年全年：{annual:,.1f} 亿元", said  # what the point under the mouse says
     with page.expect_download() as download:
@@ -166,17 +171,7 @@ def test_the_fan_chart_says_its_values_on_hover_and_downloads_as_svg_and_csv(pag
     # elementFromPoint only sees the viewport.
     expect(page.locator("button.estimate")).to_be_enabled(timeout=120_000)
     point.scroll_into_view_if_needed()
-    box = point.bounding_box()
-    assert box is not None
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    said = page.evaluate(
-        """([x, y]) => {
-            const element = document.elementFromPoint(x, y);
-            const title = element && element.querySelector(':scope > title');
-            return title ? title.textContent : null;
-        }""",
-        [x, y],
-    )
+    said = hover_title(page, point)
     pattern = r"(当前设置|基准情景)，2030 年：中位数 [\d,.]+ 亿元，50% 区间 .+"
     assert said is not None and re.fullmatch(pattern, said), said
     with page.expect_download() as download:
