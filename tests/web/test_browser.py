@@ -79,19 +79,29 @@ def test_the_page_loads_offline_and_draws_every_word_in_the_shipped_font(page, t
 
 
 def hover_title(page, shape) -> str | None:
-    """The tooltip (`<title>`) of whatever the mouse is over at the centre of `shape`."""
-    box = shape.bounding_box()
-    assert box is not None
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    return page.evaluate(
-        """([x, y]) => {
-            const element = document.elementFromPoint(x, y);
-            const title = element && element.querySelector(':scope > title');
-            return title ? title.textContent : null;
-        }""",
-        [x, y],
-    )
+    """The tooltip (`<title>`) of whatever the mouse is over at the centre of `shape`.
+
+    Asked again for a few seconds while the page may still be moving (a progress bar going
+    away shifts what is below it), measuring the shape afresh each time.
+    """
+    said = None
+    for _ in range(20):
+        box = shape.bounding_box()
+        assert box is not None
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        said = page.evaluate(
+            """([x, y]) => {
+                const element = document.elementFromPoint(x, y);
+                const title = element && element.querySelector(':scope > title');
+                return title ? title.textContent : null;
+            }""",
+            [x, y],
+        )
+        if said is not None:
+            break
+        page.wait_for_timeout(250)
+    return said
 
 
 def test_a_chart_says_its_values_on_hover_and_downloads_as_svg_and_csv(page, tmp_path):
