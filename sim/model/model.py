@@ -46,7 +46,8 @@ from sim.model.mechanisms.projects import Projects
 from sim.model.mechanisms.quality import build_quality
 from sim.model.mechanisms.task_force_service import allocate_task_forces, evaluate_task_forces
 from sim.model.parcels import ParcelArrays
-from sim.model.quarter import QuarterScratch
+from sim.model.quarter import STREAMS, QuarterScratch
+from sim.model.stream_seeds import StreamSeeds
 from sim.model.world import build_world, policy_rate
 
 
@@ -85,6 +86,7 @@ class IndustryModel(mesa.Model):
         base = with_figures(base_year or load_scenario_base_year(scenario), self.params.world.figures)
         self.base_year = base  # the data the world was built from, for inspection
         self._entropy = int(self.rng.integers(2**63))
+        self._seeds = StreamSeeds(self._entropy, len(STREAMS))
         self.scratch: QuarterScratch  # this quarter's; the base year's until the first step
         self._begin_quarter()
         try:
@@ -219,7 +221,9 @@ class IndustryModel(mesa.Model):
 
     def _begin_quarter(self) -> None:
         """Fresh random streams and an empty tally for the quarter about to run."""
-        self.scratch = QuarterScratch.begin(self._entropy, self.steps)
+        if self._seeds.entropy != self._entropy:  # a test may give the run another seed
+            self._seeds = StreamSeeds(self._entropy, len(STREAMS))
+        self.scratch = QuarterScratch.begin(self._seeds, self.steps)
 
     def _end_quarter(self) -> None:
         pay_running_costs(self)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.fiscal import FISCAL_FLOWS
+from sim.model.stream_seeds import StreamSeeds
 
 # One random stream per mechanism and quarter, so a lever that changes one mechanism's
 # draws, or the number of firms, leaves every other draw unchanged: firm row i gets the
@@ -79,19 +80,20 @@ _STREAM_KEYS = {name: k for k, name in enumerate(STREAMS)}
 class QuarterStreams(Mapping[str, np.random.Generator]):
     """Quarter `step`'s generators, keyed by (mechanism, quarter) under the run's seed.
 
-    Each is seeded when a phase first asks for it (a quarter that skips a mechanism, and
-    every quarter after the world build, seed fewer of them), the same generator
-    `np.random.default_rng(SeedSequence(entropy, spawn_key=(k, step)))` would make.
+    Each is made when a phase first asks for it (a quarter that skips a mechanism, and
+    every quarter after the world build, make fewer of them), the same generator
+    `np.random.default_rng(SeedSequence(entropy, spawn_key=(k, step)))` would make, from
+    the run's table of seeds (`seeds`).
     """
 
-    def __init__(self, entropy: int, step: int) -> None:
-        self._entropy, self._step = entropy, step
+    def __init__(self, seeds: StreamSeeds, step: int) -> None:
+        self._seeds, self._step = seeds, step
         self._made: dict[str, np.random.Generator] = {}
 
     def __getitem__(self, name: str) -> np.random.Generator:
         made = self._made.get(name)
         if made is None:
-            seed = np.random.SeedSequence(self._entropy, spawn_key=(_STREAM_KEYS[name], self._step))
+            seed = self._seeds.seed(_STREAM_KEYS[name], self._step)
             made = self._made[name] = np.random.Generator(np.random.PCG64(seed))
         return made
 
@@ -103,8 +105,8 @@ class QuarterStreams(Mapping[str, np.random.Generator]):
 
 
 def quarter_streams(entropy: int, step: int) -> QuarterStreams:
-    """Fresh generators for quarter `step`, one per mechanism."""
-    return QuarterStreams(entropy, step)
+    """Fresh generators for quarter `step` of the run seeded with `entropy`, one per mechanism."""
+    return QuarterStreams(StreamSeeds(entropy, len(STREAMS)), step)
 
 
 class Tally:
@@ -142,5 +144,5 @@ class QuarterScratch:
     tally: Tally
 
     @classmethod
-    def begin(cls, entropy: int, step: int) -> QuarterScratch:
-        return cls(streams=quarter_streams(entropy, step), tally=Tally())
+    def begin(cls, seeds: StreamSeeds, step: int) -> QuarterScratch:
+        return cls(streams=QuarterStreams(seeds, step), tally=Tally())
