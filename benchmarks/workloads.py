@@ -11,7 +11,8 @@ with that copy's `sim` first on the path), so both sides run exactly the same wo
   search's candidates are.
 
 Each run ends, as every run of an experiment, a search and a calibration does, with its
-annual table (`sim.run.results.annual_frame`), which the workers return.
+annual table (`sim.run.results.annual_frame`), which the workers return, and then, where
+the code has it, hands its agents to the next run as a worker does (`IndustryModel.release`).
 
 Base-year files are read once per process (as the experiment worker does), not per run,
 and, as a worker does after its imports, the objects alive then are frozen for the garbage
@@ -57,5 +58,8 @@ def time_workload(workload: str, seed: int) -> tuple[float, float]:
     machine move less)."""
     scenario, base = _inputs(workload)
     start, start_cpu = time.perf_counter(), time.process_time()
-    annual_frame(IndustryModel(scenario, rng=seed, base_year=base).run())
+    model = IndustryModel(scenario, rng=seed, base_year=base).run()
+    annual_frame(model)
+    if hasattr(model, "release"):  # as a worker hands its agents to the next run (newer code)
+        model.release()
     return time.perf_counter() - start, time.process_time() - start_cpu

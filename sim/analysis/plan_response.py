@@ -516,7 +516,9 @@ def measure_run(task: RunTask) -> dict[str, float]:
     model = IndustryModel(scenario, rng=task.seed, base_year=load_scenario_base_year(scenario)).run()
     frame = annual_frame(model)
     annual = {column: frame[column].to_numpy(float) for column in frame.columns}
-    return {name: measure.read(model, annual) for name, measure in MEASURES.items()}
+    measures = {name: measure.read(model, annual) for name, measure in MEASURES.items()}
+    model.release()
+    return measures
 
 
 @dataclass(frozen=True)

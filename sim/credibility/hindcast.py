@@ -120,6 +120,7 @@ def simulate(
     for seed in seeds:
         model = IndustryModel(scenario, rng=seed, base_year=base_year).run()
         rows += [{"seed": seed, **row} for row in run_rows(model, history)]
+        model.release()
     return pd.DataFrame(rows)
 
 

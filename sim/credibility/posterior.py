@@ -72,6 +72,7 @@ class HindcastSimulator:
             except ValueError:
                 continue
             rows = run_rows(model.run(), self.history)
+            model.release()
             return simulated_moments(pd.DataFrame([{"seed": seed, **row} for row in rows]), self.moments)[0]
         raise RuntimeError(f"{WORLD_ATTEMPTS} seeds in a row could not build the hindcast's world")
 

@@ -303,6 +303,14 @@ class IndustryModel(mesa.Model):
     def enterprise(self, row: int) -> Enterprise:
         return self._enterprises[row]
 
+    def release(self) -> None:
+        """Done with this run: its firm and parcel agents are deregistered and kept for the
+        next run in this process (`RowAgent.release`); its arrays and indicators stay."""
+        for kind, agents in ((Enterprise, self._enterprises), (LandParcel, self._parcel_agents)):
+            kind.remove_all(self, agents)
+            kind.release(agents)
+        self._enterprises, self._parcel_agents = [], []
+
     def run(self) -> IndustryModel:
         """Run every quarter of the horizon."""
         while self.running:
