@@ -79,6 +79,20 @@ WORDS: dict[str, tuple[str, str]] = {
         "mixes were chosen for doing well on those futures (the optimiser's curse). Every answer uses "
         "the fresh futures.",
     ),
+    "curse_mixed": (
+        "在搜索用的未来情景上，前沿的概率与在新的情景上不同（平均 {gaps}）：一个目标看起来更好，另一个更差。"
+        "更好的是优化者的诅咒（组合因在那些情景上表现好而被选中），更差的是有限样本的抽样误差。所有答案都用新的未来情景。",
+        "On the search futures the frontier's probabilities differed from those on fresh ones ({gaps} on "
+        "average), better for one target and worse for another: the better is the optimiser's curse (the "
+        "mixes were chosen for doing well on those futures), the worse the sampling noise of a finite "
+        "sample. Every answer uses the fresh futures.",
+    ),
+    "no_curse": (
+        "在搜索用的未来情景上，前沿看起来并不比在新的情景上更好（平均 {gaps}）：在这个样本量下看不到"
+        "优化者的诅咒。所有答案都用新的未来情景。",
+        "On the search futures the frontier looked no better than on fresh ones ({gaps} on average): no "
+        "sign of the optimiser's curse at this sample size. Every answer uses the fresh futures.",
+    ),
     "no_frontier": ("## 前沿\n\n尚无前沿。", "## Frontier\n\nNo frontier yet."),
     "in_sample": ("样本内", "in-sample"),
     "verified": ("已验证", "verified"),
@@ -194,6 +208,14 @@ def answer_sentence(report: SearchReport, answer: Answer, lang: Language = "zh")
     )
 
 
+def curse_sentence(gaps: dict[int, float]) -> str:
+    """Which sentence fits the in-sample minus verified gaps: only positive gaps are the
+    optimiser's curse; gaps of both signs are noise; none positive, no sign of it."""
+    if all(gap > 0 for gap in gaps.values()):
+        return "curse"
+    return "curse_mixed" if any(gap > 0 for gap in gaps.values()) else "no_curse"
+
+
 def _answers(report: SearchReport, lang: Language) -> str:
     if not report.header.verified:
         return f"{say('answers', lang)}\n\n{say('answers_wait', lang)}"
@@ -203,7 +225,7 @@ def _answers(report: SearchReport, lang: Language) -> str:
         gaps = ("、" if lang == "zh" else ", ").join(
             say("gap", lang, gap=gap, year=year) for year, gap in curse.items()
         )
-        lines += ["", say("curse", lang, gaps=gaps)]
+        lines += ["", say(curse_sentence(curse), lang, gaps=gaps)]
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis.search_report import IN_SAMPLE, VERIFIED, build_search_report
+from sim.analysis.search_report_text import curse_sentence
 from sim.inputs.scenario import load_scenario, value_at
 from sim.search.run_search import run_search
 from sim.search.search_folder import VERIFICATION_RUNS
@@ -114,3 +115,15 @@ def test_a_search_stopped_before_its_verification_reports_in_sample_numbers_and_
     assert "not yet: the numbers below are in-sample only" in result.out
     assert "resume the search to finish it" in result.out
     assert not (folder / "scenarios").exists(), "no mix is recommended on in-sample numbers"
+
+
+@pytest.mark.parametrize(
+    ("gaps", "sentence"),
+    [
+        ({2027: 3.0, 2030: 1.5}, "curse"),
+        ({2027: 2.0, 2030: -1.0}, "curse_mixed"),
+        ({2027: -2.0, 2030: 0.0}, "no_curse"),
+    ],
+)
+def test_the_curse_is_named_only_when_the_search_futures_flattered_every_target(gaps, sentence):
+    assert curse_sentence(gaps) == sentence
