@@ -306,9 +306,9 @@ class IndustryModel(mesa.Model):
     def release(self) -> None:
         """Done with this run: its firm and parcel agents are deregistered and kept for the
         next run in this process (`RowAgent.release`); its arrays and indicators stay."""
-        for kind, agents in ((Enterprise, self._enterprises), (LandParcel, self._parcel_agents)):
-            kind.remove_all(self, agents)
-            kind.release(agents)
+        Enterprise.remove_every(self, (Enterprise, LandParcel))
+        Enterprise.release(self._enterprises)
+        LandParcel.release(self._parcel_agents)
         self._enterprises, self._parcel_agents = [], []
 
     def run(self) -> IndustryModel:

@@ -81,3 +81,16 @@ def test_a_released_run_keeps_its_results_and_the_next_run_is_unchanged() -> Non
     assert len(first.agents) == len(first.banks) + len(first.task_forces)
     pd.testing.assert_frame_equal(quarterly_frame(first), before)
     assert_same_series(golden_series("baseline_seed3"), read_golden("baseline_seed3"))
+
+
+def test_removing_every_agent_of_some_classes_keeps_the_others_in_order() -> None:
+    model = mesa.Model(rng=1)
+    first = mesa.Agent(model)
+    firms = Enterprise.create_rows(model, range(3))
+    parcels = LandParcel.create_rows(model, range(2))
+    last = mesa.Agent(model)
+    Enterprise.remove_all(model, firms[:1])
+    Enterprise.remove_every(model, (Enterprise,))
+    assert list(model.agents) == [first, *parcels, last]
+    assert not list(model.agents_by_type[Enterprise])
+    assert list(model.agents_by_type[LandParcel]) == parcels
