@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from scipy.optimize import brentq
 from scipy.stats import norm
@@ -130,17 +131,24 @@ def _above_scale_template(n: int, floor: float, top_share: float, largest: float
 
 def _assign_clusters(sizes: np.ndarray, targets: np.ndarray, caps: np.ndarray) -> np.ndarray:
     """Greedy: largest firms first, each to the cluster furthest below its output target."""
-    # Plain Python over the dozen clusters: numpy's per-call cost would dominate a 13-wide pass.
-    remaining, limits, size_of = targets.tolist(), caps.tolist(), sizes.tolist()
+    return _greedy_clusters(np.argsort(-sizes), sizes, targets.astype(np.float64), caps.astype(np.float64))
+
+
+@numba.njit(cache=True)
+def _greedy_clusters(
+    order: np.ndarray, sizes: np.ndarray, targets: np.ndarray, caps: np.ndarray
+) -> np.ndarray:
+    """Firms in `order`, each to the first cluster furthest below its target among those whose
+    cap allows its size; the cluster's remaining target falls by the firm's size."""
+    remaining = targets.copy()
     cluster = np.empty(len(sizes), np.int16)
-    for i in np.argsort(-sizes).tolist():
-        size = size_of[i]
-        choice, best = 0, -np.inf  # the first cluster furthest below target among those allowed
-        for c, (cap, left) in enumerate(zip(limits, remaining, strict=True)):
-            if cap >= size and left > best:
-                choice, best = c, left
+    for i in order:
+        choice, best = 0, -np.inf
+        for c in range(len(remaining)):
+            if caps[c] >= sizes[i] and remaining[c] > best:
+                choice, best = c, remaining[c]
         cluster[i] = choice
-        remaining[choice] -= size
+        remaining[choice] -= sizes[i]
     return cluster
 
 
