@@ -105,11 +105,13 @@ class FirmArrays:
             current = getattr(self, name)
             room = storage.get(name)
             if room is None or current.base is not room or len(current) != n or len(room) < end:
-                # A replaced column (or one out of room) moves to new storage, an eighth larger.
-                room = np.empty((end + max(64, end // 8), *current.shape[1:]), current.dtype)
+                # A replaced column (or one out of room) moves to new storage, an eighth larger,
+                # zero beyond its rows (no phase writes there): a new row starts at zero.
+                room = np.zeros((end + max(64, end // 8), *current.shape[1:]), current.dtype)
                 room[:n] = current
                 storage[name] = room
-            room[n:end] = columns.get(name, 0)
+            if name in columns:
+                room[n:end] = columns[name]
             setattr(self, name, room[:end])
         self.n = end
         return np.arange(n, end)
