@@ -101,7 +101,8 @@ def _weigh_upgrades(
     workers: np.ndarray,
     capacity: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each firm's next tier: its adoption exponent, its benefit over the horizon
+    """Each candidate's next tier (operating firms below the top tier; 0 for the others): its
+    adoption exponent, its benefit over the horizon
     (productivity gain on materials, labour saved on wages), its cost net of the subsidy
     and the subsidy. The full cost is priced on capacity, so a firm with no sales yet does
     not upgrade for free, and is cheaper where an industry brain serves the cluster; the
@@ -120,22 +121,29 @@ def _weigh_upgrades(
             running += counts[c, t]
             at_or_above[c, t] = running
         totals[c] = maximum(running, 1.0)
-    exponent = np.empty(n)
-    benefit = np.empty(n)
-    cost = np.empty(n)
-    subsidy = np.empty(n)
+    # What depends only on the tier and the cluster, once (the same numbers as per firm).
+    saving_at = np.empty(TOP_TIER)
+    peers_at = np.empty((n_clusters, TOP_TIER))
+    for t in range(TOP_TIER):
+        saving_at[t] = _labour_saving(savings, t)
+        for c in range(n_clusters):
+            peers_at[c, t] = at_or_above[c, t + 1] / totals[c]
+    exponent = np.zeros(n)
+    benefit = np.zeros(n)
+    cost = np.zeros(n)
+    subsidy = np.zeros(n)
     for i in range(n):
+        if not (alive[i] and stage[i] == operating_stage and tier[i] < TOP_TIER):
+            continue  # not a candidate: nothing it would decide on
         c = cluster[i]
-        step = min(tier[i], TOP_TIER - 1)  # index of the next tier's parameters
+        step = tier[i]  # index of the next tier's parameters
         materials = revenue[i] * 4 * materials_share[c] / productivity[i]
-        saving = _labour_saving(savings, tier[i])
-        benefit[i] = horizon_years * (gains[step] * materials + saving * (annual_wage * workers[i]))
+        benefit[i] = horizon_years * (gains[step] * materials + saving_at[step] * (annual_wage * workers[i]))
         scale = capacity[i] * 4 * price_index
         full_cost = upgrade_cost[step] * scale * (1 - platform_cost_cut * brain[c])
         cost[i] = full_cost * (1 - subsidy_rate)
         subsidy[i] = full_cost * subsidy_rate
-        peers = at_or_above[c, min(tier[i] + 1, TOP_TIER + 1)] / totals[c]
-        exponent[i] = adoption_exponent(benefit[i], cost[i], sharpness, peer_effect * peers)
+        exponent[i] = adoption_exponent(benefit[i], cost[i], sharpness, peer_effect * peers_at[c, step])
     return exponent, benefit, cost, subsidy
 
 
@@ -174,9 +182,11 @@ def _decide_upgrades(
     top_required = len(required_skilled_share) - 1
     for i in range(len(tier)):
         candidate = alive[i] and stage[i] == operating_stage and tier[i] < TOP_TIER
-        share = skilled[i] / maximum(workers[i], 1e-9)
-        skills_ok = share >= skill_tolerance * required_skilled_share[min(tier[i] + 1, top_required)]
-        wants = candidate and draws[i] < adoption_chance(base_rate, exp_exponent[i])
+        wants = skills_ok = False
+        if candidate:
+            share = skilled[i] / maximum(workers[i], 1e-9)
+            skills_ok = share >= skill_tolerance * required_skilled_share[min(tier[i] + 1, top_required)]
+            wants = draws[i] < adoption_chance(base_rate, exp_exponent[i])
         if wants and not skills_ok:
             needs_talent[i] = True
         preparing[i] = (preparing[i] and candidate and benefit[i] >= cost[i]) or (wants and not skills_ok)
