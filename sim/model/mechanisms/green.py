@@ -19,52 +19,50 @@ if TYPE_CHECKING:
 QUOTA_YEAR = 2027
 
 
-# What `_energy_costs` returns: the bill at the base price, the surcharge on it, or both.
-AT_BASE_PRICE, SURCHARGE, BILL = 0, 1, 2
-
-
 def annual_energy_bill(model: IndustryModel) -> np.ndarray:
     """Yearly energy cost of each firm at its current output, with any tariff surcharge, 亿元."""
-    return _energy_costs_of(model, BILL)
-
-
-def energy_at_base_price(model: IndustryModel) -> np.ndarray:
-    """Yearly energy cost of each firm at its current output before any surcharge, 亿元."""
-    return _energy_costs_of(model, AT_BASE_PRICE)
+    return _energy_costs_of(model, surcharge_only=False)
 
 
 def tariff_surcharge(model: IndustryModel) -> np.ndarray:
     """Yearly differential-tariff surcharge (差别电价) firms pay on the energy they use above quota."""
-    return _energy_costs_of(model, SURCHARGE)
+    return _energy_costs_of(model, surcharge_only=True)
 
 
-def _energy_costs_of(model: IndustryModel, part: int) -> np.ndarray:
+def _energy_costs_of(model: IndustryModel, surcharge_only: bool) -> np.ndarray:
     firms = model.firms
     surcharge = model.params.levers.green.tariff_surcharge
     return _energy_costs(
-        part, firms.output, firms.energy_intensity, model.energy_price, surcharge, firms.energy_excess
+        surcharge_only,
+        firms.output,
+        firms.energy_intensity,
+        model.energy_price,
+        surcharge,
+        firms.energy_excess,
     )
 
 
 @numba.njit(cache=True)
 def _energy_costs(
-    part: int,
+    surcharge_only: bool,
     output: np.ndarray,
     energy_intensity: np.ndarray,
     energy_price: float,
     surcharge: float,
     energy_excess: np.ndarray,
 ) -> np.ndarray:
+    """Each firm's yearly energy bill at its current output, or the surcharge part of it."""
     costs = np.empty(len(output))
     for i in range(len(output)):
         at_base = _at_base_price(output[i], energy_intensity[i], energy_price)
         extra = _surcharge_on(surcharge, energy_excess[i], at_base)
-        costs[i] = at_base if part == AT_BASE_PRICE else (extra if part == SURCHARGE else at_base + extra)
+        costs[i] = extra if surcharge_only else at_base + extra
     return costs
 
 
 @numba.njit(cache=True, inline="always")
 def _at_base_price(output: float, energy_intensity: float, energy_price: float) -> float:
+    """Yearly energy cost at the base price, 亿元."""
     return output * 4 * energy_intensity * energy_price / 1e4
 
 
