@@ -1,14 +1,16 @@
-"""Small pieces on their own: land splitting, bank approval, adoption, the size fit."""
+"""Small pieces on their own: land splitting, bank approval, adoption, the size fit, ranks."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.stats import rankdata
 
 from sim.model.agents.bank import answer_requests
 from sim.model.fiscal import spend
 from sim.model.mechanisms.adoption import adoption_probability
 from sim.model.mechanisms.projects import Projects
+from sim.model.mechanisms.task_force_service import _average_ranks
 from sim.model.model import IndustryModel
 from sim.model.parcels import NO_OCCUPANT, ParcelArrays, ParcelStatus
 from sim.model.quarter import Tally
@@ -156,3 +158,12 @@ def test_accounts_move_cash_by_profit_less_payout_plus_depreciation_less_princip
     assert (principal[rows % 3 == 0] == due[rows % 3 == 0]).all() and (
         principal[rows % 3 == 2] <= 0.001
     ).all()
+
+
+def test_average_ranks_are_scipys():
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        values = rng.integers(0, 4, 13).astype(float) if trial % 2 else rng.normal(size=13)
+        assert np.array_equal(_average_ranks(values), rankdata(values))
+    with_nan = np.array([0.1, np.nan, 0.3])
+    assert np.isnan(_average_ranks(with_nan)).all() and np.isnan(rankdata(with_nan)).all()

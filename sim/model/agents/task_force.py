@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
 
 class TaskForce(mesa.Agent):
-    """Serves a limited number of leads and firm requests in its cluster each quarter."""
+    """Serves a limited number of leads and firm requests in its cluster each quarter: leads
+    first (attraction is the core job), then firms' requests, up to its capacity
+    (sim/model/mechanisms/task_force_service.py serves every task force's queues at once)."""
 
     model: IndustryModel
 
@@ -33,13 +34,4 @@ class TaskForce(mesa.Agent):
         """Show-and-compete evaluation: task forces ranking low are pushed to try harder."""
         intensity = self.model.params.levers.task_forces.evaluation_intensity
         push = intensity * (0.5 + 0.5 * (1 - rank_from_bottom))
-        self.effort = float(np.clip(self.model.params.task_forces.effort + push, 0.0, 1.0))
-
-    def serve(self, leads: np.ndarray, requests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Take leads first (attraction is the core job), then firms' requests, up to capacity."""
-        capacity = self.capacity
-        took_leads = leads[:capacity]
-        took_requests = requests[: max(0, capacity - len(took_leads))]
-        self.leads_supported = len(took_leads)
-        self.requests_served = len(took_requests)
-        return took_leads, took_requests
+        self.effort = min(max(self.model.params.task_forces.effort + push, 0.0), 1.0)  # NaN stays NaN

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
+import numpy as np
+
 from sim.model.firms import Stage
-from sim.model.mechanisms.cluster_totals import add_cluster_demand, cluster_sum
+from sim.model.mechanisms.cluster_totals import add_cluster_demand
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
@@ -35,10 +38,29 @@ def open_channels(model: IndustryModel) -> None:
     if step <= 0:
         return
     firms = model.firms
-    operating = firms.alive & (firms.stage == Stage.OPERATING)
-    weights = model.clusters.channel_share * cluster_sum(model, operating, firms.demand)
+    demand = _operating_demand(
+        firms.alive, firms.stage, int(Stage.OPERATING), firms.cluster, model.clusters.n, firms.demand
+    )
+    weights = model.clusters.channel_share * demand
     if weights.sum() <= 0:
         return
     new_demand = settings.additionality * step / 4 / model.price_index  # real, per quarter
     placed = add_cluster_demand(model, new_demand * weights / weights.sum())
     model.channel_sales_yi += step * placed / new_demand
+
+
+@numba.njit(cache=True)
+def _operating_demand(
+    alive: np.ndarray,
+    stage: np.ndarray,
+    operating: int,
+    cluster: np.ndarray,
+    n_clusters: int,
+    demand: np.ndarray,
+) -> np.ndarray:
+    """Operating firms' demand by cluster."""
+    total = np.zeros(n_clusters)
+    for i in range(len(alive)):
+        if alive[i] and stage[i] == operating:
+            total[cluster[i]] += demand[i]
+    return total

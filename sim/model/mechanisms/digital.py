@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.model.compiled import maximum
 from sim.model.firms import Stage
-from sim.model.mechanisms.adoption import adoption_probability
+from sim.model.mechanisms.adoption import adoption_chance, adoption_exponent
 
 if TYPE_CHECKING:
     from sim.inputs.parameters import Digital
@@ -29,8 +29,7 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
     settings = model.params.digital
     firms = model.firms
     draws = model.scratch.streams["digital"].random(firms.n)
-    subsidy_rate = model.params.levers.ai.upgrade_subsidy_rate
-    benefit, full_cost, peers = _weigh_upgrades(
+    exponent, benefit, cost, subsidy = _weigh_upgrades(
         firms.alive,
         firms.stage,
         int(Stage.OPERATING),
@@ -42,7 +41,10 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
         np.asarray(settings.upgrade_cost, float),
         industry_brain_clusters(model),
         settings.platform_cost_cut,
+        model.params.levers.ai.upgrade_subsidy_rate,
         settings.horizon_years,
+        settings.decision_sharpness,
+        settings.peer_effect,
         model.clusters.materials_share,
         model.annual_wage,
         model.price_index,
@@ -50,10 +52,6 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
         firms.productivity,
         firms.workers,
         firms.capacity,
-    )
-    cost = full_cost * (1 - subsidy_rate)
-    chance = adoption_probability(
-        benefit, cost, settings.decision_sharpness, settings.base_rate, settings.peer_effect * peers
     )
     _decide_upgrades(
         firms.alive,
@@ -65,10 +63,11 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
         firms.skilled,
         firms.workers,
         draws,
-        chance,
+        settings.base_rate,
+        np.exp(exponent),
         benefit,
         cost,
-        full_cost * subsidy_rate,
+        subsidy,
         firms.needs_talent,
         firms.preparing_upgrade,
         projects.digital,
@@ -90,7 +89,10 @@ def _weigh_upgrades(
     upgrade_cost: np.ndarray,
     brain: np.ndarray,
     platform_cost_cut: float,
+    subsidy_rate: float,
     horizon_years: float,
+    sharpness: float,
+    peer_effect: float,
     materials_share: np.ndarray,
     annual_wage: float,
     price_index: float,
@@ -98,11 +100,13 @@ def _weigh_upgrades(
     productivity: np.ndarray,
     workers: np.ndarray,
     capacity: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each firm's next tier: its benefit over the horizon (productivity gain on materials,
-    labour saved on wages), its full cost (priced on capacity, so a firm with no sales yet
-    does not upgrade for free; cheaper where an industry brain serves the cluster), and the
-    share of its cluster's operating firms already at that tier or higher."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each candidate's next tier (operating firms below the top tier; 0 for the others): its
+    adoption exponent, its benefit over the horizon
+    (productivity gain on materials, labour saved on wages), its cost net of the subsidy
+    and the subsidy. The full cost is priced on capacity, so a firm with no sales yet does
+    not upgrade for free, and is cheaper where an industry brain serves the cluster; the
+    share of its cluster's operating firms already at that tier or higher nudges it."""
     n = len(tier)
     width = TOP_TIER + 2
     counts = np.zeros((n_clusters, width))
@@ -117,19 +121,37 @@ def _weigh_upgrades(
             running += counts[c, t]
             at_or_above[c, t] = running
         totals[c] = maximum(running, 1.0)
-    benefit = np.empty(n)
-    full_cost = np.empty(n)
-    peers = np.empty(n)
+    # What depends only on the tier and the cluster, once (the same numbers as per firm).
+    saving_at = np.empty(TOP_TIER)
+    peers_at = np.empty((n_clusters, TOP_TIER))
+    for t in range(TOP_TIER):
+        saving_at[t] = _labour_saving(savings, t)
+        for c in range(n_clusters):
+            peers_at[c, t] = at_or_above[c, t + 1] / totals[c]
+    exponent = np.zeros(n)
+    benefit = np.zeros(n)
+    cost = np.zeros(n)
+    subsidy = np.zeros(n)
     for i in range(n):
+        if not (alive[i] and stage[i] == operating_stage and tier[i] < TOP_TIER):
+            continue  # not a candidate: nothing it would decide on
         c = cluster[i]
-        step = min(tier[i], TOP_TIER - 1)  # index of the next tier's parameters
+        step = tier[i]  # index of the next tier's parameters
         materials = revenue[i] * 4 * materials_share[c] / productivity[i]
-        saving = 1 - (1 - savings[min(tier[i] + 1, TOP_TIER)]) / (1 - savings[tier[i]])
-        benefit[i] = horizon_years * (gains[step] * materials + saving * (annual_wage * workers[i]))
+        benefit[i] = horizon_years * (gains[step] * materials + saving_at[step] * (annual_wage * workers[i]))
         scale = capacity[i] * 4 * price_index
-        full_cost[i] = upgrade_cost[step] * scale * (1 - platform_cost_cut * brain[c])
-        peers[i] = at_or_above[c, min(tier[i] + 1, TOP_TIER + 1)] / totals[c]
-    return benefit, full_cost, peers
+        full_cost = upgrade_cost[step] * scale * (1 - platform_cost_cut * brain[c])
+        cost[i] = full_cost * (1 - subsidy_rate)
+        subsidy[i] = full_cost * subsidy_rate
+        exponent[i] = adoption_exponent(benefit[i], cost[i], sharpness, peer_effect * peers_at[c, step])
+    return exponent, benefit, cost, subsidy
+
+
+@numba.njit(cache=True, inline="always")
+def _labour_saving(savings: np.ndarray, tier: int) -> float:
+    """Share of its current workers a firm at `tier` saves by moving up one tier (`savings`
+    the cumulative cut in workers per unit of output at each tier)."""
+    return 1 - (1 - savings[min(tier + 1, TOP_TIER)]) / (1 - savings[tier])
 
 
 @numba.njit(cache=True)
@@ -143,7 +165,8 @@ def _decide_upgrades(
     skilled: np.ndarray,
     workers: np.ndarray,
     draws: np.ndarray,
-    chance: np.ndarray,
+    base_rate: float,
+    exp_exponent: np.ndarray,
     benefit: np.ndarray,
     cost: np.ndarray,
     subsidy: np.ndarray,
@@ -159,9 +182,11 @@ def _decide_upgrades(
     top_required = len(required_skilled_share) - 1
     for i in range(len(tier)):
         candidate = alive[i] and stage[i] == operating_stage and tier[i] < TOP_TIER
-        share = skilled[i] / maximum(workers[i], 1e-9)
-        skills_ok = share >= skill_tolerance * required_skilled_share[min(tier[i] + 1, top_required)]
-        wants = candidate and draws[i] < chance[i]
+        wants = skills_ok = False
+        if candidate:
+            share = skilled[i] / maximum(workers[i], 1e-9)
+            skills_ok = share >= skill_tolerance * required_skilled_share[min(tier[i] + 1, top_required)]
+            wants = draws[i] < adoption_chance(base_rate, exp_exponent[i])
         if wants and not skills_ok:
             needs_talent[i] = True
         preparing[i] = (preparing[i] and candidate and benefit[i] >= cost[i]) or (wants and not skills_ok)
@@ -183,34 +208,38 @@ def _cumulative_savings(model: IndustryModel) -> np.ndarray:
     return np.concatenate([[0.0], model.params.digital.labour_saving])
 
 
-def _labour_saving_step(model: IndustryModel, tier: np.ndarray) -> np.ndarray:
-    """Share of its current workers a firm at `tier` saves by moving up one tier."""
-    savings = _cumulative_savings(model)
-    now = savings[tier]
-    after = savings[np.minimum(tier + 1, TOP_TIER)]
-    return 1 - (1 - after) / (1 - now)
-
-
-def _share_at_or_above(model: IndustryModel, tier: np.ndarray) -> np.ndarray:
-    """For each firm, the share of its cluster's operating firms at `tier` or higher."""
-    firms = model.firms
-    operating = firms.alive & (firms.stage == Stage.OPERATING)
-    n = model.clusters.n
-    width = TOP_TIER + 2
-    cell = firms.cluster[operating].astype(np.int64) * width + firms.tier[operating]
-    counts = np.bincount(cell, minlength=n * width).reshape(n, width).astype(float)
-    at_or_above = counts[:, ::-1].cumsum(axis=1)[:, ::-1]
-    totals = np.maximum(counts.sum(axis=1), 1)
-    return at_or_above[firms.cluster, np.minimum(tier, TOP_TIER + 1)] / totals[firms.cluster]
-
-
 def complete_upgrade(model: IndustryModel, upgraded: np.ndarray) -> None:
     """A funded upgrade lifts the tier, productivity and output per worker at once."""
-    settings = model.params.digital
     firms = model.firms
-    step = firms.tier[upgraded]
-    firms.productivity[upgraded] *= 1 + _productivity_gains(settings)[step]
-    firms.output_per_worker[upgraded] /= 1 - _labour_saving_step(model, step)
-    firms.tier[upgraded] += 1
-    firms.preparing_upgrade[upgraded] = False
-    model.scratch.tally.add("digital_upgrades", int(np.count_nonzero(upgraded)))
+    count = _upgrade(
+        upgraded,
+        _productivity_gains(model.params.digital),
+        _cumulative_savings(model),
+        firms.tier,
+        firms.productivity,
+        firms.output_per_worker,
+        firms.preparing_upgrade,
+    )
+    model.scratch.tally.add("digital_upgrades", count)
+
+
+@numba.njit(cache=True)
+def _upgrade(
+    upgraded: np.ndarray,
+    gains: np.ndarray,
+    savings: np.ndarray,
+    tier: np.ndarray,
+    productivity: np.ndarray,
+    output_per_worker: np.ndarray,
+    preparing: np.ndarray,
+) -> int:
+    """Upgraded firms move up a tier with its productivity gain and labour saving; returns how many."""
+    count = 0
+    for i in range(len(upgraded)):
+        if upgraded[i]:
+            productivity[i] *= 1 + gains[tier[i]]
+            output_per_worker[i] /= 1 - _labour_saving(savings, tier[i])
+            tier[i] += 1
+            preparing[i] = False
+            count += 1
+    return count

@@ -71,7 +71,13 @@ def shock_demand(model: IndustryModel) -> None:
     model.demand_shock = env.shock_persistence * model.demand_shock + common + own
     growth = model.clusters.trend_q + model.demand_shock - drift_correction(model)
     firms = model.firms
-    firms.demand *= np.exp(growth[firms.cluster])
+    _scale_by_cluster(firms.cluster, np.exp(growth), firms.demand)  # exp per cluster: the same numbers
+
+
+@numba.njit(cache=True)
+def _scale_by_cluster(cluster: np.ndarray, factor: np.ndarray, values: np.ndarray) -> None:
+    for i in range(len(cluster)):
+        values[i] *= factor[cluster[i]]
 
 
 def stationary_shock_sd(dispersion: float, persistence: float) -> float:
@@ -95,11 +101,10 @@ def shock_productivity(model: IndustryModel) -> None:
     alive = firms.alive
     log_a = np.log(firms.productivity[alive])
     noise = model.scratch.streams["productivity"].normal(0.0, model.constants.productivity_shock_sd, firms.n)
-    drift = _productivity_drift(
+    logs = _productivity_drift(
         alive, firms.cluster, model.clusters.n, log_a, noise, env.productivity_persistence
     )
-    firms.output_per_worker[alive] *= np.exp(drift - log_a)
-    firms.productivity[alive] = np.exp(drift)
+    _take_drift(alive, np.exp(logs), firms.productivity, firms.output_per_worker)
 
 
 @numba.njit(cache=True)
@@ -107,7 +112,8 @@ def _productivity_drift(
     alive: np.ndarray, cluster: np.ndarray, n_clusters: int, log_a: np.ndarray, noise: np.ndarray, rho: float
 ) -> np.ndarray:
     """New log productivity of each live firm (in row order): `rho` of its own, the rest its
-    cluster's mean among live firms, plus its shock."""
+    cluster's mean among live firms, plus its shock; returned with its change (row 0, the
+    change; row 1, the new level), so that one exp gives both factors."""
     counts = np.zeros(n_clusters, np.int64)
     sums = np.zeros(n_clusters)
     k = 0
@@ -119,13 +125,28 @@ def _productivity_drift(
     means = np.empty(n_clusters)
     for c in range(n_clusters):
         means[c] = sums[c] / max(counts[c], 1)
-    drift = np.empty(k)
+    logs = np.empty((2, k))
     k = 0
     for i in range(len(alive)):
         if alive[i]:
-            drift[k] = rho * log_a[k] + (1 - rho) * means[cluster[i]] + noise[i]
+            drift = rho * log_a[k] + (1 - rho) * means[cluster[i]] + noise[i]
+            logs[0, k] = drift - log_a[k]
+            logs[1, k] = drift
             k += 1
-    return drift
+    return logs
+
+
+@numba.njit(cache=True)
+def _take_drift(
+    alive: np.ndarray, factors: np.ndarray, productivity: np.ndarray, output_per_worker: np.ndarray
+) -> None:
+    """Live firms' output per worker moves with their productivity, which takes its new level."""
+    k = 0
+    for i in range(len(alive)):
+        if alive[i]:
+            output_per_worker[i] *= factors[0, k]
+            productivity[i] = factors[1, k]
+            k += 1
 
 
 def draw_leads(model: IndustryModel) -> Leads:

@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
-from sim.model.mechanisms.adoption import adoption_probability
+from sim.model.mechanisms.adoption import adoption_chance, adoption_exponent
 
 if TYPE_CHECKING:
     from sim.model.mechanisms.projects import Projects
@@ -21,23 +21,55 @@ QUOTA_YEAR = 2027
 
 def annual_energy_bill(model: IndustryModel) -> np.ndarray:
     """Yearly energy cost of each firm at its current output, with any tariff surcharge, 亿元."""
-    at_base = energy_at_base_price(model)
-    return at_base + _surcharge_on(model, at_base)
-
-
-def energy_at_base_price(model: IndustryModel) -> np.ndarray:
-    firms = model.firms
-    return firms.output * 4 * firms.energy_intensity * model.energy_price / 1e4
+    return _energy_costs_of(model, surcharge_only=False)
 
 
 def tariff_surcharge(model: IndustryModel) -> np.ndarray:
     """Yearly differential-tariff surcharge (差别电价) firms pay on the energy they use above quota."""
-    return _surcharge_on(model, energy_at_base_price(model))
+    return _energy_costs_of(model, surcharge_only=True)
 
 
-def _surcharge_on(model: IndustryModel, at_base: np.ndarray) -> np.ndarray:
+def _energy_costs_of(model: IndustryModel, surcharge_only: bool) -> np.ndarray:
+    firms = model.firms
+    surcharge = model.params.levers.green.tariff_surcharge
+    return _energy_costs(
+        surcharge_only,
+        firms.output,
+        firms.energy_intensity,
+        model.energy_price,
+        surcharge,
+        firms.energy_excess,
+    )
+
+
+@numba.njit(cache=True)
+def _energy_costs(
+    surcharge_only: bool,
+    output: np.ndarray,
+    energy_intensity: np.ndarray,
+    energy_price: float,
+    surcharge: float,
+    energy_excess: np.ndarray,
+) -> np.ndarray:
+    """Each firm's yearly energy bill at its current output, or the surcharge part of it."""
+    costs = np.empty(len(output))
+    for i in range(len(output)):
+        at_base = _at_base_price(output[i], energy_intensity[i], energy_price)
+        extra = _surcharge_on(surcharge, energy_excess[i], at_base)
+        costs[i] = extra if surcharge_only else at_base + extra
+    return costs
+
+
+@numba.njit(cache=True, inline="always")
+def _at_base_price(output: float, energy_intensity: float, energy_price: float) -> float:
+    """Yearly energy cost at the base price, 亿元."""
+    return output * 4 * energy_intensity * energy_price / 1e4
+
+
+@numba.njit(cache=True, inline="always")
+def _surcharge_on(surcharge: float, energy_excess: float, at_base: float) -> float:
     """The surcharge falls on the share of a firm's energy use above what its quota allows."""
-    return model.params.levers.green.tariff_surcharge * model.firms.energy_excess * at_base
+    return surcharge * energy_excess * at_base
 
 
 def intensity_ceiling(model: IndustryModel) -> float:
@@ -57,28 +89,27 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
     levers = model.params.levers.green
     firms = model.firms
     draws = model.scratch.streams["green"].random(firms.n)
-    _enforce_quota(
+    exponent, saving, cost, subsidy = _weigh_retrofits(
         firms.alive,
         firms.cluster,
         (1 - settings.autonomous_improvement) ** 0.25,
         intensity_ceiling(model),
         np.where(model.clusters.energy_intensive, settings.energy_intensive_allowance, 1.0),
         settings.max_curtailment,
+        model.energy_price,
+        levers.tariff_surcharge,
+        settings.retrofit_saving,
+        settings.retrofit_cost_per_saving,
+        levers.retrofit_subsidy_rate,
+        settings.horizon_years,
+        settings.decision_sharpness,
+        settings.mandate_pressure,
         firms.revenue,
         firms.value_added,
+        firms.output,
         firms.energy_intensity,
         firms.energy_excess,
         firms.curtailment,
-    )
-    saving = settings.retrofit_saving * annual_energy_bill(model)
-    full_cost = settings.retrofit_cost_per_saving * saving
-    cost = full_cost * (1 - levers.retrofit_subsidy_rate)
-    chance = adoption_probability(
-        settings.horizon_years * saving,
-        cost,
-        settings.decision_sharpness,
-        settings.base_rate,
-        settings.mandate_pressure * (firms.energy_excess > 0),
     )
     _choose_retrofits(
         firms.alive,
@@ -86,9 +117,10 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
         int(Stage.OPERATING),
         saving,
         draws,
-        chance,
+        settings.base_rate,
+        np.exp(exponent),
         cost,
-        full_cost * levers.retrofit_subsidy_rate,
+        subsidy,
         projects.retrofit,
         projects.retrofit_cost,
         projects.subsidy,
@@ -96,24 +128,43 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
 
 
 @numba.njit(cache=True)
-def _enforce_quota(
+def _weigh_retrofits(
     alive: np.ndarray,
     cluster: np.ndarray,
     improvement: float,
     ceiling: float,
     allowance: np.ndarray,
     max_curtailment: float,
+    energy_price: float,
+    surcharge: float,
+    retrofit_saving: float,
+    cost_per_saving: float,
+    subsidy_rate: float,
+    horizon_years: float,
+    sharpness: float,
+    mandate_pressure: float,
     revenue: np.ndarray,
     value_added: np.ndarray,
+    output: np.ndarray,
     energy_intensity: np.ndarray,
     energy_excess: np.ndarray,
     curtailment: np.ndarray,
-) -> None:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Live firms' energy intensity improves by itself. Under a quota (tce per 万元 of value
     added, times the cluster's allowance), a firm's excess is the share of its energy use
     above what the quota allows for its value added (last quarter's value-added ratio; all
-    of it when it added no value); it is cut back by that share, up to the largest cut."""
-    for i in range(len(alive)):
+    of it when it added no value); it is cut back by that share, up to the largest cut.
+
+    Then each firm's retrofit: its adoption exponent (the saved bill over the horizon
+    against the cost, a firm over quota pushed by the mandate), the yearly saving, the cost
+    net of the subsidy and the subsidy.
+    """
+    n = len(alive)
+    exponent = np.empty(n)
+    saving = np.empty(n)
+    cost = np.empty(n)
+    subsidy = np.empty(n)
+    for i in range(n):
         if alive[i]:
             energy_intensity[i] *= improvement
         excess = 0.0
@@ -122,6 +173,14 @@ def _enforce_quota(
             excess = minimum(maximum(1 - allowed / energy_intensity[i], 0.0), 1.0)
         energy_excess[i] = excess
         curtailment[i] = minimum(excess, max_curtailment)
+        at_base = _at_base_price(output[i], energy_intensity[i], energy_price)
+        saving[i] = retrofit_saving * (at_base + _surcharge_on(surcharge, excess, at_base))
+        full_cost = cost_per_saving * saving[i]
+        cost[i] = full_cost * (1 - subsidy_rate)
+        subsidy[i] = full_cost * subsidy_rate
+        nudge = mandate_pressure * (1.0 if excess > 0 else 0.0)
+        exponent[i] = adoption_exponent(horizon_years * saving[i], cost[i], sharpness, nudge)
+    return exponent, saving, cost, subsidy
 
 
 @numba.njit(cache=True)
@@ -131,7 +190,8 @@ def _choose_retrofits(
     operating: int,
     saving: np.ndarray,
     draws: np.ndarray,
-    chance: np.ndarray,
+    base_rate: float,
+    exp_exponent: np.ndarray,
     cost: np.ndarray,
     subsidy: np.ndarray,
     chosen: np.ndarray,
@@ -140,11 +200,27 @@ def _choose_retrofits(
 ) -> None:
     """Operating firms with a saving to make retrofit if they draw it; the district pays its share."""
     for i in range(len(alive)):
-        chosen[i] = alive[i] and stage[i] == operating and saving[i] > 0 and draws[i] < chance[i]
+        chosen[i] = (
+            alive[i]
+            and stage[i] == operating
+            and saving[i] > 0
+            and draws[i] < adoption_chance(base_rate, exp_exponent[i])
+        )
         chosen_cost[i] = cost[i] if chosen[i] else 0.0
         chosen_subsidy[i] += subsidy[i] if chosen[i] else 0.0
 
 
 def complete_retrofit(model: IndustryModel, retrofitted: np.ndarray) -> None:
-    model.firms.energy_intensity[retrofitted] *= 1 - model.params.green.retrofit_saving
-    model.scratch.tally.add("retrofits", int(np.count_nonzero(retrofitted)))
+    """A funded retrofit cuts the firm's energy intensity by the retrofit's saving."""
+    count = _retrofit(retrofitted, model.params.green.retrofit_saving, model.firms.energy_intensity)
+    model.scratch.tally.add("retrofits", count)
+
+
+@numba.njit(cache=True)
+def _retrofit(retrofitted: np.ndarray, saving: float, energy_intensity: np.ndarray) -> int:
+    count = 0
+    for i in range(len(retrofitted)):
+        if retrofitted[i]:
+            energy_intensity[i] *= 1 - saving
+            count += 1
+    return count

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from sim.model.compiled import maximum
+from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
 from sim.model.fiscal import WAN_PER_YI, spend
-from sim.model.mechanisms.labour import required_skilled_share
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
@@ -20,19 +19,16 @@ AWARD_RESPONSE_UNIT_WAN = 10.0  # innovation.award_response is per 10万元 of a
 
 def rd_intensity(model: IndustryModel) -> np.ndarray:
     """Share of revenue each firm spends on R&D, raised by the subsidy through its net price."""
+    tech_rate, other_rate = _rd_rates(model)
+    return np.where(model.firms.tech, tech_rate, other_rate)
+
+
+def _rd_rates(model: IndustryModel) -> tuple[float, float]:
+    """R&D intensity of tech enterprises and of other firms, after the subsidy's price effect."""
     settings = model.params.innovation
-    own = np.where(model.firms.tech, settings.rd_intensity_tech, settings.rd_intensity_other)
     net_price = 1 - model.params.levers.innovation.rd_subsidy_rate
-    return own * net_price ** (-settings.rd_price_elasticity)
-
-
-def research_staffing(model: IndustryModel) -> np.ndarray:
-    """Share of the R&D a firm pays for that its skilled staff can carry out: its skilled share
-    over the share its digital tier needs, at most 1 (a firm short of engineers and
-    technicians gets less from its R&D budget; one fully staffed gets all of it)."""
-    firms = model.firms
-    share = firms.skilled / np.maximum(firms.workers, 1e-9)
-    return np.minimum(share / required_skilled_share(model), 1.0)
+    response = net_price ** (-settings.rd_price_elasticity)
+    return settings.rd_intensity_tech * response, settings.rd_intensity_other * response
 
 
 def innovate(model: IndustryModel) -> None:
@@ -51,16 +47,23 @@ def innovate(model: IndustryModel) -> None:
     cert_draws = rng.random(firms.n)
     lapse_draws = rng.random(firms.n)
 
-    platforms = 1 + settings.boost_per_platform * levers.platforms
-    effort = rd_intensity(model) * platforms * research_staffing(model)
-    chance = 1 - np.exp(-settings.success_scale * effort)
+    exponent = _failure_exponent(
+        firms.tech,
+        *_rd_rates(model),
+        1 + settings.boost_per_platform * levers.platforms,
+        firms.skilled,
+        firms.workers,
+        firms.tier,
+        np.asarray(model.params.labour.required_skilled_share, float),
+        settings.success_scale,
+    )
     award = 1 + settings.award_response * levers.certification_award_wan / AWARD_RESPONSE_UNIT_WAN
     successes, certified, first_time = _innovate(
         firms.alive,
         firms.stage,
         int(Stage.BUILDING),
         draws,
-        chance,
+        np.exp(exponent),
         steps,
         cert_draws,
         lapse_draws,
@@ -81,12 +84,37 @@ def innovate(model: IndustryModel) -> None:
 
 
 @numba.njit(cache=True)
+def _failure_exponent(
+    tech: np.ndarray,
+    tech_rate: float,
+    other_rate: float,
+    platforms: float,
+    skilled: np.ndarray,
+    workers: np.ndarray,
+    tier: np.ndarray,
+    required_skilled_share: np.ndarray,
+    success_scale: float,
+) -> np.ndarray:
+    """Log of each firm's chance that its R&D fails: -scale x effort, the effort being its R&D
+    intensity x the platforms' boost x the share of it its skilled staff can carry out (its
+    skilled share over the share its tier needs, at most 1)."""
+    top = len(required_skilled_share) - 1
+    exponent = np.empty(len(tech))
+    for i in range(len(tech)):
+        share = skilled[i] / maximum(workers[i], 1e-9)
+        staffing = minimum(share / required_skilled_share[min(tier[i], top)], 1.0)
+        effort = (tech_rate if tech[i] else other_rate) * platforms * staffing
+        exponent[i] = -success_scale * effort
+    return exponent
+
+
+@numba.njit(cache=True)
 def _innovate(
     alive: np.ndarray,
     stage: np.ndarray,
     building: int,
     draws: np.ndarray,
-    chance: np.ndarray,
+    failure: np.ndarray,
     steps: np.ndarray,
     cert_draws: np.ndarray,
     lapse_draws: np.ndarray,
@@ -101,7 +129,7 @@ def _innovate(
     tech: np.ndarray,
     ever_certified: np.ndarray,
 ) -> tuple[int, int, int]:
-    """Producing firms' R&D succeeds with `chance` (a productivity step); those not certified
+    """Producing firms' R&D succeeds with chance 1 - `failure` (a productivity step); those not certified
     become tech enterprises with a propensity that rises with their skilled share, a success
     and the award; certified ones lapse at the lapse rate. Returns the successes, the
     certifications and the first certifications (the award is paid once)."""
@@ -109,7 +137,7 @@ def _innovate(
     for i in range(len(alive)):
         if not (alive[i] and stage[i] != building):
             continue
-        success = draws[i] < chance[i]
+        success = draws[i] < 1 - failure[i]
         if success:
             productivity[i] *= 1 + steps[i]
             successes += 1

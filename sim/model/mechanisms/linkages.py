@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.model.mechanisms.cluster_totals import add_cluster_demand, cluster_sum
+import numba
+import numpy as np
+
+from sim.model.compiled import array_sum
+from sim.model.mechanisms.cluster_totals import add_cluster_demand
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
@@ -28,12 +32,39 @@ def match_suppliers(model: IndustryModel) -> None:
     if gain <= 0:
         return
     firms = model.firms
-    producing = firms.producing
-    materials = firms.output * model.clusters.materials_share[firms.cluster] / firms.productivity
-    switched = gain * float(materials[producing].sum())
-    supply = cluster_sum(model, producing, firms.output) * model.clusters.input_supply_share
+    materials, output = _materials_and_output(
+        firms.producing,
+        firms.cluster,
+        model.clusters.n,
+        firms.output,
+        model.clusters.materials_share,
+        firms.productivity,
+    )
+    switched = gain * materials
+    supply = output * model.clusters.input_supply_share
     if switched <= 0 or supply.sum() <= 0:
         return
     placed = add_cluster_demand(model, switched * supply / supply.sum())
     model.local_input_share += gain * placed / switched
     model.scratch.tally.add("local_sourcing_yi", placed * 4 * model.price_index)
+
+
+@numba.njit(cache=True)
+def _materials_and_output(
+    producing: np.ndarray,
+    cluster: np.ndarray,
+    n_clusters: int,
+    output: np.ndarray,
+    materials_share: np.ndarray,
+    productivity: np.ndarray,
+) -> tuple[float, np.ndarray]:
+    """Producing firms' materials bought (summed as numpy sums them) and output by cluster."""
+    materials = np.empty(len(producing))
+    by_cluster = np.zeros(n_clusters)
+    count = 0
+    for i in range(len(producing)):
+        if producing[i]:
+            materials[count] = output[i] * materials_share[cluster[i]] / productivity[i]
+            count += 1
+            by_cluster[cluster[i]] += output[i]
+    return array_sum(materials, count), by_cluster

@@ -24,9 +24,7 @@ import numpy as np
 
 from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
-from sim.model.mechanisms.cluster_totals import cluster_sum
-from sim.model.mechanisms.labour import required_skilled_share
-from sim.model.mechanisms.quality import log_quality_premium
+from sim.model.mechanisms.quality import quality_premium_elasticity
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
@@ -61,26 +59,69 @@ def _install_capacity(
                 pending_capacity[i] = 0.0
 
 
-def skill_factor(model: IndustryModel) -> np.ndarray:
-    """Productivity lost when a firm lacks the skilled share its tier needs."""
-    firms = model.firms
-    share = firms.skilled / np.maximum(firms.workers, 1e-9)
-    gap = np.maximum(required_skilled_share(model) - share, 0.0)
-    return np.maximum(1 - model.params.labour.skill_gap_penalty * gap, 0.5)
-
-
 def competitiveness(model: IndustryModel) -> np.ndarray:
     """Log quality-adjusted price advantage: the cost cut productivity buys, as far as firms pass
     it into prices, plus the quality premium customers pay.
 
     A 1% higher effective productivity cuts materials per unit of output by 1%, so unit cost by
-    the cluster's materials share; `cost_pass_through` of that reaches the price.
+    the cluster's materials share; `cost_pass_through` of that reaches the price. Effective
+    productivity loses what a shortage of skilled staff costs (`_effective_productivity`).
     """
-    market = model.params.market
+    params = model.params
     firms = model.firms
-    effective = firms.productivity * skill_factor(model)
-    cost_elasticity = market.cost_pass_through * model.clusters.materials_share[firms.cluster]
-    return cost_elasticity * np.log(effective) + log_quality_premium(model)
+    effective = _effective_productivity(
+        firms.productivity,
+        firms.skilled,
+        firms.workers,
+        firms.tier,
+        np.asarray(params.labour.required_skilled_share, float),
+        params.labour.skill_gap_penalty,
+    )
+    return _competitiveness(
+        firms.cluster,
+        params.market.cost_pass_through,
+        model.clusters.materials_share,
+        np.log(effective),
+        quality_premium_elasticity(model),
+        np.log(firms.quality),
+    )
+
+
+@numba.njit(cache=True)
+def _effective_productivity(
+    productivity: np.ndarray,
+    skilled: np.ndarray,
+    workers: np.ndarray,
+    tier: np.ndarray,
+    required_skilled_share: np.ndarray,
+    skill_gap_penalty: float,
+) -> np.ndarray:
+    """Productivity less the share lost for lack of the skilled share the firm's tier needs
+    (the penalty on the gap, at most half)."""
+    top = len(required_skilled_share) - 1
+    effective = np.empty(len(productivity))
+    for i in range(len(productivity)):
+        share = skilled[i] / maximum(workers[i], 1e-9)
+        gap = maximum(required_skilled_share[min(tier[i], top)] - share, 0.0)
+        effective[i] = productivity[i] * maximum(1 - skill_gap_penalty * gap, 0.5)
+    return effective
+
+
+@numba.njit(cache=True)
+def _competitiveness(
+    cluster: np.ndarray,
+    cost_pass_through: float,
+    materials_share: np.ndarray,
+    log_effective: np.ndarray,
+    premium_elasticity: float,
+    log_quality: np.ndarray,
+) -> np.ndarray:
+    """Pass-through x materials share x log effective productivity, plus the quality premium."""
+    z = np.empty(len(cluster))
+    for i in range(len(cluster)):
+        cost_elasticity = cost_pass_through * materials_share[cluster[i]]
+        z[i] = cost_elasticity * log_effective[i] + premium_elasticity * log_quality[i]
+    return z
 
 
 def frontier_price_cut_q(model: IndustryModel) -> np.ndarray:
@@ -92,9 +133,14 @@ def frontier_price_cut_q(model: IndustryModel) -> np.ndarray:
 
 
 def produce(model: IndustryModel) -> None:
-    """Sell min(orders, capacity); route unmet orders to peers with room; update shares."""
+    """Sell min(orders, capacity); route unmet orders to peers with room; update shares.
+
+    Shares move by competitiveness and delivery; a cluster's demand follows its price
+    advantage over outside competitors; cluster growth feeds productivity (agglomeration).
+    """
     firms = model.firms
     params = model.params
+    market = params.market
     install_capacity(model)
     producing = firms.producing
     n_clusters = model.clusters.n
@@ -107,20 +153,50 @@ def produce(model: IndustryModel) -> None:
         firms.output_per_worker,
         1 + params.labour.overtime_limit,
         firms.curtailment,
-        params.market.unserved_demand_loss,
+        market.unserved_demand_loss,
         firms.demand,
         firms.backlog,
         firms.output,
     )
     z = competitiveness(model)
-    _move_shares(model, producing, z)
-    _respond_cluster_demand(model, producing, z)
-    _spill_over(model, producing)
-    _expect_and_sell(
+    operating = producing & (firms.stage == Stage.OPERATING)
+    speed = market.share_elasticity * market.trade_elasticity
+    tilt = _share_tilt(firms.cluster, n_clusters, operating, firms.demand, z, speed)
+    mean_gain, cluster_output = _mix_shares(
+        firms.cluster,
+        n_clusters,
+        operating,
+        np.exp(tilt),
+        market.delivery_weight,
         producing,
+        z,
+        firms.competitiveness,
+        firms.demand,
+        firms.output,
+    )
+    # A cluster's sales outside the district follow its price advantage over outside
+    # competitors (Armington): its continuing firms' gain in competitiveness this quarter,
+    # less the price cut the outside frontier made, moves its demand by the trade elasticity.
+    gap_change = mean_gain - frontier_price_cut_q(model)
+    model.competitive_position += gap_change
+    demand_change = np.exp(market.trade_elasticity * gap_change)
+    # Cluster output growth raises members' productivity via local supplier linkages.
+    boost = np.ones(n_clusters)  # none in the first quarter (x * 1.0 is x)
+    if model.cluster_output is not None:
+        growth = np.log(np.maximum(cluster_output, 1e-12) / np.maximum(model.cluster_output, 1e-12))
+        boost = np.exp(market.agglomeration_elasticity * model.local_input_share * growth)
+    model.cluster_output = cluster_output
+    _close_quarter(
+        firms.cluster,
+        producing,
+        demand_change,
+        z,
+        boost,
         params.investment.expectation_weight,
         model.price_index,
         firms.demand,
+        firms.competitiveness,
+        firms.productivity,
         firms.expected_demand,
         firms.output,
         firms.revenue,
@@ -186,24 +262,6 @@ def _serve_orders(
             backlog[i] = 0.0
 
 
-def _move_shares(model: IndustryModel, producing: np.ndarray, z: np.ndarray) -> None:
-    """Replicator step on competitiveness, then a shift toward what firms delivered."""
-    market = model.params.market
-    firms = model.firms
-    operating = producing & (firms.stage == Stage.OPERATING)
-    speed = market.share_elasticity * market.trade_elasticity
-    tilt = _share_tilt(firms.cluster, model.clusters.n, operating, firms.demand, z, speed)
-    _mix_shares(
-        firms.cluster,
-        model.clusters.n,
-        operating,
-        np.exp(tilt),
-        market.delivery_weight,
-        firms.demand,
-        firms.output,
-    )
-
-
 @numba.njit(cache=True)
 def _share_tilt(
     cluster: np.ndarray,
@@ -237,11 +295,18 @@ def _mix_shares(
     operating: np.ndarray,
     factor: np.ndarray,
     delivery_weight: float,
+    producing: np.ndarray,
+    z: np.ndarray,
+    previous_z: np.ndarray,
     demand: np.ndarray,
     output: np.ndarray,
-) -> None:
+) -> tuple[np.ndarray, np.ndarray]:
     """Operating firms' demand: the cluster's total shared by merit (demand x replicator
-    factor) and by delivery (output), mixed by the delivery weight."""
+    factor) and by delivery (output), mixed by the delivery weight.
+
+    Returns, by cluster, the demand-weighted mean gain in competitiveness of the continuing
+    firms (producing, with a competitiveness last quarter) and the producing firms' output.
+    """
     n = len(cluster)
     tilted = np.empty(n)
     total = np.zeros(n_clusters)
@@ -259,95 +324,53 @@ def _mix_shares(
     for c in range(n_clusters):
         merit_scale[c] = total[c] / maximum(tilted_total[c], 1e-12)
         delivery_scale[c] = total[c] / maximum(delivered[c], 1e-12)
-    for i in range(n):
-        if operating[i]:
-            by_merit = tilted[i] * merit_scale[cluster[i]]
-            by_delivery = output[i] * delivery_scale[cluster[i]]
-            demand[i] = (1 - delivery_weight) * by_merit + delivery_weight * by_delivery
-
-
-def _respond_cluster_demand(model: IndustryModel, producing: np.ndarray, z: np.ndarray) -> None:
-    """A cluster's sales outside the district follow its price advantage over outside competitors.
-
-    Its firms' gain in competitiveness this quarter, less the price cut the outside frontier
-    made, moves the cluster's demand by the trade elasticity (Armington). The gain is measured
-    on continuing firms, so entry and exit do not count as gains.
-    """
-    firms = model.firms
-    mean_gain = _mean_gain(firms.cluster, model.clusters.n, producing, firms.demand, z, firms.competitiveness)
-    gap_change = mean_gain - frontier_price_cut_q(model)
-    model.competitive_position += gap_change
-    change = np.exp(model.params.market.trade_elasticity * gap_change)
-    _scale_rows(firms.cluster, producing, change, firms.demand)
-    _take_where(producing, z, firms.competitiveness)
-
-
-@numba.njit(cache=True)
-def _mean_gain(
-    cluster: np.ndarray,
-    n_clusters: int,
-    producing: np.ndarray,
-    demand: np.ndarray,
-    z: np.ndarray,
-    previous: np.ndarray,
-) -> np.ndarray:
-    """Demand-weighted mean change in competitiveness of each cluster's continuing firms
-    (producing, with a competitiveness last quarter)."""
     weights = np.zeros(n_clusters)
     gains = np.zeros(n_clusters)
+    cluster_output = np.zeros(n_clusters)
     big = np.finfo(np.float64).max
-    for i in range(len(cluster)):
-        before = previous[i]
-        if producing[i] and before == before:
-            before = big if before > big else (-big if before < -big else before)  # np.nan_to_num
-            weights[cluster[i]] += demand[i]
-            gains[cluster[i]] += demand[i] * (z[i] - before)
-    mean = np.empty(n_clusters)
+    for i in range(n):
+        c = cluster[i]
+        if operating[i]:
+            by_merit = tilted[i] * merit_scale[c]
+            by_delivery = output[i] * delivery_scale[c]
+            demand[i] = (1 - delivery_weight) * by_merit + delivery_weight * by_delivery
+        if producing[i]:
+            cluster_output[c] += output[i]
+            before = previous_z[i]
+            if before == before:
+                before = big if before > big else (-big if before < -big else before)  # np.nan_to_num
+                weights[c] += demand[i]
+                gains[c] += demand[i] * (z[i] - before)
+    mean_gain = np.empty(n_clusters)
     for c in range(n_clusters):
-        mean[c] = gains[c] / maximum(weights[c], 1e-12)
-    return mean
+        mean_gain[c] = gains[c] / maximum(weights[c], 1e-12)
+    return mean_gain, cluster_output
 
 
 @numba.njit(cache=True)
-def _scale_rows(cluster: np.ndarray, mask: np.ndarray, by_cluster: np.ndarray, values: np.ndarray) -> None:
-    """values *= by_cluster[cluster] on the masked rows."""
-    for i in range(len(cluster)):
-        if mask[i]:
-            values[i] *= by_cluster[cluster[i]]
-
-
-@numba.njit(cache=True)
-def _take_where(mask: np.ndarray, new: np.ndarray, values: np.ndarray) -> None:
-    """values = new on the masked rows."""
-    for i in range(len(mask)):
-        if mask[i]:
-            values[i] = new[i]
-
-
-def _spill_over(model: IndustryModel, producing: np.ndarray) -> None:
-    """Cluster output growth raises members' productivity via local supplier linkages."""
-    market = model.params.market
-    firms = model.firms
-    cluster_output = cluster_sum(model, producing, firms.output)
-    if model.cluster_output is not None:
-        growth = np.log(np.maximum(cluster_output, 1e-12) / np.maximum(model.cluster_output, 1e-12))
-        boost = np.exp(market.agglomeration_elasticity * model.local_input_share * growth)
-        _scale_rows(firms.cluster, producing, boost, firms.productivity)
-    model.cluster_output = cluster_output
-
-
-@numba.njit(cache=True)
-def _expect_and_sell(
+def _close_quarter(
+    cluster: np.ndarray,
     producing: np.ndarray,
+    demand_change: np.ndarray,
+    z: np.ndarray,
+    boost: np.ndarray,
     weight: float,
     price_index: float,
     demand: np.ndarray,
+    competitiveness: np.ndarray,
+    productivity: np.ndarray,
     expected_demand: np.ndarray,
     output: np.ndarray,
     revenue: np.ndarray,
 ) -> None:
-    """Producing firms' expected demand moves toward this quarter's; revenue is output at the price index."""
+    """Producing firms' demand moves with their cluster's, their competitiveness is this
+    quarter's, their productivity takes the cluster's spillover and their expected demand
+    moves toward this quarter's; revenue is output at the price index."""
     for i in range(len(producing)):
         if producing[i]:
+            c = cluster[i]
+            demand[i] *= demand_change[c]
+            competitiveness[i] = z[i]
+            productivity[i] *= boost[c]
             expected_demand[i] = weight * demand[i] + (1 - weight) * expected_demand[i]
         revenue[i] = output[i] * price_index

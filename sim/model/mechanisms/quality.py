@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 if TYPE_CHECKING:
@@ -30,15 +31,21 @@ def quality_spend_share(model: IndustryModel) -> float:
     return model.params.quality.spend_share * spending_response(model)
 
 
-def log_quality_premium(model: IndustryModel) -> np.ndarray:
-    """Each firm's quality premium in log price: sales elasticity / trade elasticity x log capital."""
+def quality_premium_elasticity(model: IndustryModel) -> float:
+    """Quality premium in log price per log unit of quality capital: sales / trade elasticity."""
     params = model.params
-    return params.quality.sales_elasticity / params.market.trade_elasticity * np.log(model.firms.quality)
+    return params.quality.sales_elasticity / params.market.trade_elasticity
 
 
 def build_quality(model: IndustryModel) -> None:
     """Producing firms' quality capital wears out and is rebuilt by this quarter's spending."""
     wear = model.params.quality.depreciation
     firms = model.firms
-    selling = firms.producing  # only firms with sales spend on quality
-    firms.quality[selling] = (1 - wear) * firms.quality[selling] + wear * spending_response(model)
+    _rebuild(firms.producing, wear, spending_response(model), firms.quality)  # only firms with sales spend
+
+
+@numba.njit(cache=True)
+def _rebuild(selling: np.ndarray, wear: float, spending: float, quality: np.ndarray) -> None:
+    for i in range(len(selling)):
+        if selling[i]:
+            quality[i] = (1 - wear) * quality[i] + wear * spending
