@@ -250,13 +250,16 @@ def measure_throughput(runs: int, repeats: int, hindcasts: int, candidates: int,
     (`benchmarks/throughput.py`); their start-up is reported as the fixed cost it is. A
     window runs an experiment of `runs` baseline replications into a fresh results folder
     (shards and manifest included, as `python -m sim experiment` does); the 1- and
-    2-worker windows alternate, `repeats` times each, so both see the same load.
+    2-worker windows alternate, `repeats` times each, so both see the same load, and so do
+    the same runs done in this process (the runner's own cost is the difference).
     """
     scenario = load_scenario(BASELINE)
     windows: dict[int, list[Window]] = {1: [], 2: []}
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         experiment = baseline_experiment(root, runs, "throughput")
+        same_runs = list(batches(experiment.runs(), 25, experiment.scenarios, experiment.parameters))
+        alone: list[float] = []
         with started_pool(1, scenario) as (one, start_one), started_pool(2, scenario) as (two, start_two):
             for repeat in range(repeats):
                 for workers, pool in ((1, one), (2, two)):
@@ -267,17 +270,15 @@ def measure_throughput(runs: int, repeats: int, hindcasts: int, candidates: int,
                         return experiment.runs_total
 
                     windows[workers].append(timed_window(pool, work))
+                alone.append(in_process_cpu(same_runs))
             calibration = timed_window(two, lambda: calibration_batch(two, 2, hindcasts))
             search = timed_window(two, lambda: search_batch(two, 2, candidates, futures, root / "search"))
-        alone = in_process_cpu(
-            list(batches(experiment.runs(), 25, experiment.scenarios, experiment.parameters))
-        )
     w1, w2 = median_window(windows[1]), median_window(windows[2])
     efficiency = w2.rate / (2 * w1.rate)
     cpu_per_run = {k: w.workers_cpu_s / w.runs for k, w in ((1, w1), (2, w2))}
     share = (w2.workers_cpu_s / w2.wall_s) / (2 * w1.workers_cpu_s / w1.wall_s)
     projected = start_two + (REPLICATIONS_TARGET - 2) / w2.rate
-    overhead = (w1.workers_cpu_s + w1.parent_cpu_s) / alone
+    overhead = (w1.workers_cpu_s + w1.parent_cpu_s) / statistics.median(alone)
 
     def spread(k: int) -> str:
         rates = [w.rate for w in windows[k]]
@@ -305,8 +306,8 @@ def measure_throughput(runs: int, repeats: int, hindcasts: int, candidates: int,
         ),
         Row("    = CPU per run at 1 worker / at 2 (contention)", cpu_per_run[1] / cpu_per_run[2], "share"),
         Row("    x the workers' CPU per second at 2 / twice that at 1 (load)", share, "share"),
-        Row("  cores busy with other work, 1-worker windows", cores_busy_elsewhere(w1, 1), "cores"),
-        Row("  cores busy with other work, 2-worker windows", cores_busy_elsewhere(w2, 2), "cores"),
+        Row("  cores busy with other work, 1-worker windows", cores_busy_elsewhere(w1), "cores"),
+        Row("  cores busy with other work, 2-worker windows", cores_busy_elsewhere(w2), "cores"),
         Row("  workers' CPU per run, 1 worker", cpu_per_run[1] * 1e3, "ms"),
         Row(
             "  parent's CPU per run (sampling, batches, shards, manifest)",

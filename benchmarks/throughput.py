@@ -15,6 +15,7 @@ workers waiting for a core that other processes hold (the machine).
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import time
@@ -22,7 +23,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import psutil
 
@@ -120,20 +120,19 @@ def median_window(windows: list[Window]) -> Window:
 
 
 def in_process_cpu(batches_: list[Batch]) -> float:
-    """CPU seconds of running the batches in this process, as a worker does, without the pool."""
-    run_batch(batches_[0])  # warm this process
+    """CPU seconds of running the batches in this process, as a worker does, without the pool
+    (warmed, its objects frozen for the garbage collector as a worker's are)."""
+    run_batch(batches_[0])
+    gc.collect()
+    gc.freeze()
     begin = time.process_time()
     for batch in batches_:
         run_batch(batch)
     return time.process_time() - begin
 
 
-def cores_busy_elsewhere(window: Window, workers: int) -> float:
+def cores_busy_elsewhere(window: Window) -> float:
     """Cores the machine spent on other work meanwhile: all cores, less idle, less ours."""
     cores = psutil.cpu_count() or 1
     ours = (window.workers_cpu_s + window.parent_cpu_s) / window.wall_s
     return max(0.0, cores * (1 - window.machine_idle) - ours)
-
-
-def experiment_folder(root: Path, label: str) -> Path:
-    return root / f"{label}_{time.monotonic_ns()}"
