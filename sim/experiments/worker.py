@@ -68,11 +68,12 @@ def batch_frame(batch: Batch, tables: list[dict[str, np.ndarray]]) -> pd.DataFra
 
 def run_batch(batch: Batch) -> pd.DataFrame:
     """Every run of a batch, one row per run and year."""
+    base_years = {name: _base_year(spec) for name, spec in batch.scenarios.items()}
     tables = []
     for run in batch.runs:
         spec = batch.scenarios[run.scenario]
         try:
-            tables.append(run_one(spec, _base_year(spec), batch.parameters, run))
+            tables.append(run_one(spec, base_years[run.scenario], batch.parameters, run))
         except InputError:
             raise  # already names the scenario, the run and the field
         except Exception as exc:  # name the run, so it can be reproduced alone
