@@ -7,6 +7,7 @@ its runs. The rows of a run depend on nothing but its scenario, sampled values a
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from sim.model.model import IndustryModel
 from sim.run.results import annual_columns
 
 _base_years: dict[str, BaseYearData] = {}
+_settled = False
 
 
 def _base_year(spec: ScenarioSpec) -> BaseYearData:
@@ -81,4 +83,20 @@ def run_batch(batch: Batch) -> pd.DataFrame:
                 f"run {run.run_id} ({run.scenario}, replication {run.replication}, seed {run.seed}) "
                 f"failed: {type(exc).__name__}: {exc}"
             ) from exc
+    _freeze_once_settled()
     return batch_frame(batch, tables)
+
+
+def _freeze_once_settled() -> None:
+    """After a process's first batch, freeze what is alive then for the garbage collector.
+
+    The first run loads the compiled loops and fills caches: some 54,000 objects that the
+    worker's freeze after its imports (sim/experiments/executors.py) did not see. Left
+    unfrozen, every full collection the later runs' agents set off scans them again
+    (measured: 4.3 ms a run in full collections, 2.3 ms with them frozen too).
+    """
+    global _settled
+    if not _settled:
+        gc.collect()
+        gc.freeze()
+        _settled = True
