@@ -27,17 +27,27 @@ import statistics
 import tempfile
 import time
 import tracemalloc
-from dataclasses import asdict, dataclass
+from concurrent.futures import Executor
+from dataclasses import asdict
 from pathlib import Path
 
 from benchmarks.per_agent_phases import timed_phases
+from benchmarks.planner_batches import calibration_batch, search_batch
 from benchmarks.previous_code import PINNED_REF, PreviousCode
 from benchmarks.scaling import scaled_base_year, scaled_scenario
+from benchmarks.table import Row, format_rows
+from benchmarks.throughput import (
+    Window,
+    cores_busy_elsewhere,
+    in_process_cpu,
+    median_window,
+    started_pool,
+    timed_window,
+)
 from benchmarks.workloads import WORKLOADS, time_workload
-from sim.analysis.odds import estimate_odds
-from sim.experiments.executors import local_executor
-from sim.experiments.experiment_file import load_experiment
+from sim.experiments.experiment_file import Experiment, load_experiment
 from sim.experiments.run_into_folder import run_experiment
+from sim.experiments.run_spec import batches
 from sim.inputs.base_year import BaseYearData, load_scenario_base_year
 from sim.inputs.scenario import Scenario, load_scenario
 from sim.model.model import IndustryModel
@@ -48,19 +58,6 @@ HERE = Path(__file__).resolve().parent
 
 BASELINE = HERE.parent / "scenarios" / "baseline.toml"
 REPLICATIONS_TARGET = 1000
-# The shipped lever mixes a policy-search batch stands in for: each a candidate, all run
-# on the same sampled futures (common random numbers).
-CANDIDATES = (
-    "baseline",
-    "plan_01_four_chain",
-    "plan_06_attraction",
-    "plan_09_land",
-    "all_plans",
-    "plan_02_innovation",
-    "plan_08_finance",
-    "plan_10_green",
-)
-
 # What each workload of `workloads.py` stands for.
 WORKLOAD_USES = {
     "default": "one replication",
@@ -75,17 +72,6 @@ TARGET_VS_REFERENCE_WHOLE = 40.0
 TARGET_REPLICATIONS_S = 30.0
 TARGET_EFFICIENCY = 0.9
 TARGET_BYTES_PER_FIRM = 2048
-
-
-@dataclass
-class Row:
-    """One measurement, its unit, and the target it is held against (if any)."""
-
-    measure: str
-    value: float
-    unit: str
-    target: str = ""
-    met: bool | None = None
 
 
 def firm_quarters(model: IndustryModel) -> int:
@@ -247,47 +233,98 @@ def measure_reference(repetitions: int) -> tuple[list[Row], float]:
     return rows, firm_level
 
 
-def runs_per_second(workers: int, runs: int, candidates: tuple[str, ...] = ("baseline",)) -> float:
-    """Runs per second of the experiment runner (sampled runs, `runs` of each candidate
-    scenario, all on the same futures) on `workers` processes started once; their start-up
-    is not counted."""
-    scenarios = [load_scenario(HERE.parent / "scenarios" / f"{name}.toml") for name in candidates]
-    with local_executor(workers) as pool:
-        estimate_odds(scenarios[0], 2 * workers, root_seed=10_000, executor=pool, workers=workers)  # up
-        begin = time.perf_counter()
-        for scenario in scenarios:
-            estimate_odds(scenario, runs, executor=pool, workers=workers)
-        return len(scenarios) * runs / (time.perf_counter() - begin)
+def baseline_experiment(folder: Path, replications: int, name: str) -> Experiment:
+    """An experiment of `replications` baseline runs with the standard uncertainties sampled."""
+    path = folder / f"{name}.toml"
+    path.write_text(
+        f'name = "{name}"\nscenarios = ["{BASELINE}"]\nreplications = {replications}\nroot_seed = 1\n',
+        encoding="utf-8",
+    )
+    return load_experiment(path)
 
 
-def measure_throughput(runs: int, futures: int, candidates: int) -> list[Row]:
-    """Runs per second with 1 and 2 workers, the time 1,000 replications take, the efficiency,
-    and a policy-search batch: `candidates` lever mixes, each on the same `futures`."""
-    one = runs_per_second(1, runs)
-    two = runs_per_second(2, runs)
-    efficiency = two / (2 * one)
-    projected = REPLICATIONS_TARGET / two
-    search = runs_per_second(2, futures, CANDIDATES[:candidates])
+def measure_throughput(runs: int, repeats: int, hindcasts: int, candidates: int, futures: int) -> list[Row]:
+    """The experiment runner on 1 and 2 workers, and the planners' workloads on 2.
+
+    Both pools are started and every worker has finished a first run before any window
+    (`benchmarks/throughput.py`); their start-up is reported as the fixed cost it is. A
+    window runs an experiment of `runs` baseline replications into a fresh results folder
+    (shards and manifest included, as `python -m sim experiment` does); the 1- and
+    2-worker windows alternate, `repeats` times each, so both see the same load, and so do
+    the same runs done in this process (the runner's own cost is the difference).
+    """
+    scenario = load_scenario(BASELINE)
+    windows: dict[int, list[Window]] = {1: [], 2: []}
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        experiment = baseline_experiment(root, runs, "throughput")
+        same_runs = list(batches(experiment.runs(), 25, experiment.scenarios, experiment.parameters))
+        alone: list[float] = []
+        with started_pool(1, scenario) as (one, start_one), started_pool(2, scenario) as (two, start_two):
+            for repeat in range(repeats):
+                for workers, pool in ((1, one), (2, two)):
+                    folder = root / f"results_{workers}_{repeat}"
+
+                    def work(pool: Executor = pool, workers: int = workers, folder: Path = folder) -> int:
+                        run_experiment(experiment, folder, pool, workers, show_progress=False)
+                        return experiment.runs_total
+
+                    windows[workers].append(timed_window(pool, work))
+                alone.append(in_process_cpu(same_runs))
+            calibration = timed_window(two, lambda: calibration_batch(two, 2, hindcasts))
+            search = timed_window(two, lambda: search_batch(two, 2, candidates, futures, root / "search"))
+    w1, w2 = median_window(windows[1]), median_window(windows[2])
+    efficiency = w2.rate / (2 * w1.rate)
+    cpu_per_run = {k: w.workers_cpu_s / w.runs for k, w in ((1, w1), (2, w2))}
+    share = (w2.workers_cpu_s / w2.wall_s) / (2 * w1.workers_cpu_s / w1.wall_s)
+    projected = start_two + (REPLICATIONS_TARGET - 2) / w2.rate
+    overhead = (w1.workers_cpu_s + w1.parent_cpu_s) / statistics.median(alone)
+
+    def spread(k: int) -> str:
+        rates = [w.rate for w in windows[k]]
+        return f"median of {repeats}, {min(rates):.1f}-{max(rates):.1f}"
+
     seconds, limit = f"< {TARGET_REPLICATIONS_S:g} s", TARGET_REPLICATIONS_S
     return [
-        Row(f"throughput, 1 worker ({runs} runs)", one, "runs/s"),
-        Row(f"throughput, 2 workers ({runs} runs)", two, "runs/s"),
+        Row("start-up, 1 worker: pool created until it finished a first run", start_one, "s"),
+        Row("start-up, 2 workers: pool created until each finished a first run", start_two, "s"),
+        Row(f"throughput, 1 worker ({runs} runs into a results folder, {spread(1)})", w1.rate, "runs/s"),
+        Row(f"throughput, 2 workers ({runs} runs into a results folder, {spread(2)})", w2.rate, "runs/s"),
         Row(
-            f"  {REPLICATIONS_TARGET:,} replications with 2 workers",
+            f"  {REPLICATIONS_TARGET:,} replications with 2 workers (start-up included)",
             projected,
             "s",
             seconds,
             projected < limit,
         ),
         Row(
-            "  parallel efficiency at 2 workers",
+            "  parallel efficiency at 2 workers (wall clock)",
             efficiency,
             "share",
             f"> {TARGET_EFFICIENCY:g}",
             efficiency > TARGET_EFFICIENCY,
         ),
+        Row("    = CPU per run at 1 worker / at 2 (contention)", cpu_per_run[1] / cpu_per_run[2], "share"),
+        Row("    x the workers' CPU per second at 2 / twice that at 1 (load)", share, "share"),
+        Row("  cores busy with other work, 1-worker windows", cores_busy_elsewhere(w1), "cores"),
+        Row("  cores busy with other work, 2-worker windows", cores_busy_elsewhere(w2), "cores"),
+        Row("  workers' CPU per run, 1 worker", cpu_per_run[1] * 1e3, "ms"),
         Row(
-            f"policy-search batch, 2 workers ({candidates} candidates x {futures} futures)", search, "runs/s"
+            "  parent's CPU per run (sampling, batches, shards, manifest)",
+            w1.parent_cpu_s / w1.runs * 1e3,
+            "ms",
+        ),
+        Row("  runner's CPU per run (workers + parent) / the same runs in-process", overhead, "x"),
+        Row(
+            f"calibration: hindcasts through its sampler, 2 workers ({calibration.runs} runs)",
+            calibration.rate,
+            "runs/s",
+        ),
+        Row(
+            f"search: {candidates} candidates x {futures} futures, references and verification, "
+            f"2 workers ({search.runs} runs)",
+            search.rate,
+            "runs/s",
         ),
     ]
 
@@ -295,14 +332,8 @@ def measure_throughput(runs: int, futures: int, candidates: int) -> list[Row]:
 def runner_peak_memory(replications: int, folder: Path) -> float:
     """Peak memory (MB, tracemalloc) of the process running an experiment of `replications`
     baseline runs into a results folder; the workers' own memory is not counted."""
-    path = folder / f"memory_{replications}.toml"
-    path.write_text(
-        f'name = "memory"\nscenarios = ["{BASELINE}"]\nreplications = {replications}\nroot_seed = 1\n',
-        encoding="utf-8",
-    )
-    experiment = load_experiment(path)
-    with local_executor(2) as pool:
-        estimate_odds(load_scenario(BASELINE), 4, executor=pool, workers=2)  # workers up before measuring
+    experiment = baseline_experiment(folder, replications, f"memory_{replications}")
+    with started_pool(2, load_scenario(BASELINE)) as (pool, _):
         tracemalloc.start()
         run_experiment(experiment, folder / f"results_{replications}", pool, 2, show_progress=False)
         peak = tracemalloc.get_traced_memory()[1]
@@ -322,23 +353,15 @@ def measure_runner_memory(small: int) -> list[Row]:
     ]
 
 
-def format_rows(rows: list[Row]) -> str:
-    """The measurements as a fixed-width table beside their targets."""
-    width = max(len(row.measure) for row in rows)
-    lines = [f"{'measure':<{width}}  {'value':>10}  {'unit':<6}  {'target':<9}  met"]
-    for row in rows:
-        met = "" if row.met is None else ("yes" if row.met else "NO")
-        value = f"{row.value:,.4g}" if row.value < 1000 else f"{row.value:,.0f}"
-        lines.append(f"{row.measure:<{width}}  {value:>10}  {row.unit:<6}  {row.target:<9}  {met}")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Speed benchmarks of dazu-sim.")
     parser.add_argument("--quick", action="store_true", help="a reduced set that finishes in under a minute")
     parser.add_argument("--scales", default=None, help="firm multiples to run, e.g. 1,10,100")
     parser.add_argument("--repetitions", type=int, default=None, help="runs per measurement at 1x")
     parser.add_argument("--runs", type=int, default=None, help="runs per throughput measurement")
+    parser.add_argument(
+        "--throughput-only", action="store_true", help="only the experiment runner's throughput and memory"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "latest.json", help="where to write the JSON")
     parser.add_argument(
         "--against", default=PINNED_REF, help=f"git ref of the code to compare with (default {PINNED_REF})"
@@ -348,15 +371,26 @@ def main(argv: list[str] | None = None) -> None:
     scales = [int(s) for s in (args.scales or ("1,10" if args.quick else "1,10,100")).split(",")]
     reps_1x = args.repetitions or (5 if args.quick else 11)
     repetitions = [max(2 if scale <= 10 else 1, reps_1x // scale) for scale in scales]
-    runs = args.runs or (40 if args.quick else 300)
+    runs = args.runs or (60 if args.quick else 300)
 
     started = time.perf_counter()
-    scale_rows, scale_results = measure_scales(scales, repetitions)
-    previous_rows, speedups = measure_against_previous(args.against, 5 if args.quick else 11)
-    reference_rows, speedup = measure_reference(3 if args.quick else 5)
-    throughput_rows = measure_throughput(runs, 10 if args.quick else 25, 4 if args.quick else len(CANDIDATES))
-    memory_rows = measure_runner_memory(20 if args.quick else 60)
-    rows = scale_rows + previous_rows + reference_rows + throughput_rows + memory_rows
+    rows: list[Row] = []
+    scale_results: dict[int, dict[str, float]] = {}
+    speedups: dict[str, float] = {}
+    speedup = None
+    if not args.throughput_only:
+        scale_rows, scale_results = measure_scales(scales, repetitions)
+        previous_rows, speedups = measure_against_previous(args.against, 5 if args.quick else 11)
+        reference_rows, speedup = measure_reference(3 if args.quick else 5)
+        rows += scale_rows + previous_rows + reference_rows
+    rows += measure_throughput(
+        runs,
+        repeats=2 if args.quick else 3,
+        hindcasts=40 if args.quick else 200,
+        candidates=10 if args.quick else 20,
+        futures=4 if args.quick else 10,
+    )
+    rows += measure_runner_memory(20 if args.quick else 60)
 
     print(
         f"dazu-sim benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
@@ -379,8 +413,9 @@ def main(argv: list[str] | None = None) -> None:
     args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"wrote {args.out}")
     print("(a shared machine: read the ratios; the times move with the load)")
-    print(f"speedup over {args.against}, default run (CPU time): {speedups['default']:.2f}x")
-    print(f"speedup vs per-agent reference, firm-level phases: {speedup:.1f}x")
+    if speedup is not None:
+        print(f"speedup over {args.against}, default run (CPU time): {speedups['default']:.2f}x")
+        print(f"speedup vs per-agent reference, firm-level phases: {speedup:.1f}x")
 
 
 if __name__ == "__main__":

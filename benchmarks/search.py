@@ -20,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.run import BASELINE, Row, format_rows
+from benchmarks.table import Row, format_rows
+from benchmarks.throughput import started_pool
 from sim.analysis.odds import estimate_odds
-from sim.experiments.executors import local_executor
 from sim.experiments.run_into_folder import batch_size
 from sim.experiments.run_spec import RunSpec, ScenarioSpec, batches
 from sim.experiments.runner import run_batches
@@ -34,19 +34,20 @@ from sim.search.search_file import Search, load_search
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SEARCH = HERE.parent / "experiments" / "what_it_takes.toml"
+BASELINE = HERE.parent / "scenarios" / "baseline.toml"
 # Baseline runs a second with 2 workers on this machine when idle (benchmarks/README.md, from
 # `python -m benchmarks.run`): the projection's reference, as a shared machine's own rate varies.
 IDLE_BASELINE_RATE = 13.82
 
 
-def small_search(folder: Path, candidates_: int, futures: int) -> Path:
-    """The default search file with fewer candidates and futures (one generation per 10 candidates)."""
+def small_search(folder: Path, candidates_: int, futures: int, population: int = 10) -> Path:
+    """The default search file with fewer candidates and futures (a generation per `population`)."""
     text = DEFAULT_SEARCH.read_text(encoding="utf-8")
     changes = {
         "futures": futures,
         "verification_futures": futures,
         "candidates": candidates_,
-        "population": 10,
+        "population": population,
     }
     lines = []
     for line in text.splitlines():
@@ -86,12 +87,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--futures", type=int, default=10, help="futures (and verification futures)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as scratch, local_executor(args.workers) as pool:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        started_pool(args.workers, load_scenario(BASELINE)) as (pool, _),
+    ):
         folder = Path(scratch)
         search = load_search(small_search(folder, args.candidates, args.futures))
-        estimate_odds(
-            load_scenario(BASELINE), 2 * args.workers, root_seed=10_000, executor=pool, workers=args.workers
-        )
         begin = time.perf_counter()
         manifest = run_search(search, folder / "results", pool, args.workers, show_progress=False)
         searching = time.perf_counter() - begin

@@ -12,7 +12,7 @@ from sim.model.indicators import FLOWS, STOCKS
 from sim.model.model import IndustryModel
 from sim.paths import SCENARIOS_DIR
 from sim.run.compare import COMPARED, compare, comparison_rows
-from sim.run.results import annual_frame, quarterly_frame, target_results
+from sim.run.results import annual_columns, annual_frame, quarterly_frame, target_results
 from tests.conftest import BASELINE, ROOT, run_cli
 
 
@@ -98,3 +98,10 @@ def test_the_annual_table_is_pandas_groupby_one_to_the_last_digits_at_any_point_
     assert list(annual.columns) == list(reference.columns)
     assert list(annual.dtypes) == list(reference.dtypes)
     pd.testing.assert_frame_equal(annual, reference, check_exact=False, rtol=1e-13, atol=1e-14)
+
+
+def test_a_few_annual_columns_are_those_of_the_whole_table(baseline_run):
+    """What an experiment's worker keeps (derived columns included) equals the full table's."""
+    names = ("year", "output_per_mu_wan", "firms", "output_growth", "energy_intensity", "fiscal_net_cost_yi")
+    kept = pd.DataFrame(annual_columns(baseline_run, names))
+    pd.testing.assert_frame_equal(kept, annual_frame(baseline_run)[list(names)], check_exact=True)
