@@ -45,7 +45,9 @@ def run_one(
     scenario = Scenario(data=data, source=source)
     check_base_year(scenario, base_year, spec.base_year_file)
     model = IndustryModel(scenario, rng=run.seed, base_year=base_year).run()
-    return annual_columns(model, ("year", *RESULT_INDICATORS))
+    table = annual_columns(model, ("year", *RESULT_INDICATORS))
+    model.release()  # its agents serve the next run in this worker
+    return table
 
 
 def batch_frame(batch: Batch, tables: list[dict[str, np.ndarray]]) -> pd.DataFrame:
