@@ -74,6 +74,32 @@ def _drop(
 ) -> None:
     for i in range(len(mask)):
         if mask[i]:
-            capacity_add[i] = capacity_cost[i] = land_need_mu[i] = 0.0
-            digital_cost[i] = retrofit_cost[i] = subsidy[i] = 0.0
-            digital[i] = retrofit[i] = False
+            drop_projects(
+                i,
+                capacity_add,
+                capacity_cost,
+                land_need_mu,
+                digital_cost,
+                retrofit_cost,
+                subsidy,
+                digital,
+                retrofit,
+            )
+
+
+@numba.njit(cache=True, inline="always")
+def drop_projects(
+    i: int,
+    capacity_add: np.ndarray,
+    capacity_cost: np.ndarray,
+    land_need_mu: np.ndarray,
+    digital_cost: np.ndarray,
+    retrofit_cost: np.ndarray,
+    subsidy: np.ndarray,
+    digital: np.ndarray,
+    retrofit: np.ndarray,
+) -> None:
+    """Cancel every project of firm row i (the `Projects` columns, in their order)."""
+    capacity_add[i] = capacity_cost[i] = land_need_mu[i] = 0.0
+    digital_cost[i] = retrofit_cost[i] = subsidy[i] = 0.0
+    digital[i] = retrofit[i] = False
