@@ -13,6 +13,7 @@ import numba
 import numpy as np
 
 from sim.model.compiled import array_sum, maximum, minimum
+from sim.model.firm_rows import annual_revenue
 from sim.model.firms import Stage
 from sim.model.fiscal import (
     collect,
@@ -330,7 +331,7 @@ def _choose_exits(
         if not (alive[i] and stage[i] == operating):
             continue
         hazard = (hazard_above if above_scale[i] else hazard_small) / 4
-        annual = ((revenue_4q[i, 0] + revenue_4q[i, 1]) + revenue_4q[i, 2]) + revenue_4q[i, 3]
+        annual = annual_revenue(revenue_4q, i)
         distress = rescue_asked[i] and offer[i] == 0 and cash[i] < distress_cash_ratio * annual
         distressed += distress
         if draws[i] < hazard or distress:
