@@ -346,16 +346,61 @@ def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
     The risk-compensation pool covers its share of the loss, the bank the rest.
     """
     firms = model.firms
-    finance = model.params.finance
-    assets = np.maximum(firms.cash[leaving], 0.0) + finance.recovery_rate * firms.capital[leaving]
-    loss = np.maximum(firms.debt[leaving] - assets, 0.0)
-    covered = loss * firms.pool_coverage[leaving]
-    lender, unpaid = firms.bank[leaving], loss - covered
+    unpaid, lenders, defaults, trade_credit, losses, covered = _defaults(
+        leaving,
+        firms.cash,
+        firms.capital,
+        firms.debt,
+        firms.pool_coverage,
+        firms.bank,
+        len(model.banks),
+        model.params.finance.recovery_rate,
+    )
     for bank in model.banks:
-        mine = lender == bank.index
-        if mine.any():
-            bank.book_default(float(unpaid[mine].sum()))
-    model.scratch.tally.add("defaults", int(np.count_nonzero(loss > 0)))
-    model.scratch.tally.add("unpaid_trade_credit_yi", float(np.maximum(-firms.cash[leaving], 0.0).sum()))
-    model.scratch.tally.add("default_losses_yi", float(loss.sum()))
-    spend(model, "risk_compensation", float(covered.sum()))
+        if lenders[bank.index]:
+            bank.book_default(float(unpaid[bank.index]))
+    model.scratch.tally.add("defaults", int(defaults))
+    model.scratch.tally.add("unpaid_trade_credit_yi", trade_credit)
+    model.scratch.tally.add("default_losses_yi", losses)
+    spend(model, "risk_compensation", covered)
+
+
+@numba.njit(cache=True)
+def _defaults(
+    leaving: np.ndarray,
+    cash: np.ndarray,
+    capital: np.ndarray,
+    debt: np.ndarray,
+    pool_coverage: np.ndarray,
+    bank: np.ndarray,
+    n_banks: int,
+    recovery_rate: float,
+) -> tuple[np.ndarray, np.ndarray, int, float, float, float]:
+    """The leaving firms' default losses: each bank's unpaid share and whether any of its
+    borrowers left, the number of defaults, and the unpaid trade credit (negative cash), the
+    losses and the pools' share of them, each summed in numpy's order over `leaving`."""
+    n = len(leaving)
+    by_bank = np.empty((n_banks, n))
+    per_bank = np.zeros(n_banks, np.int64)
+    totals = np.empty((3, n))
+    defaults = 0
+    for k in range(n):
+        i = leaving[k]
+        assets = maximum(cash[i], 0.0) + recovery_rate * capital[i]
+        loss = maximum(debt[i] - assets, 0.0)
+        covered = loss * pool_coverage[i]
+        by_bank[bank[i], per_bank[bank[i]]] = loss - covered
+        per_bank[bank[i]] += 1
+        defaults += loss > 0
+        totals[0, k] = maximum(-cash[i], 0.0)
+        totals[1, k] = loss
+        totals[2, k] = covered
+    unpaid = np.array([array_sum(by_bank[b], per_bank[b]) for b in range(n_banks)])
+    return (
+        unpaid,
+        per_bank > 0,
+        defaults,
+        array_sum(totals[0], n),
+        array_sum(totals[1], n),
+        array_sum(totals[2], n),
+    )
