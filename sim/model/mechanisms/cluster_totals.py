@@ -15,9 +15,19 @@ if TYPE_CHECKING:
 
 def cluster_sum(model: IndustryModel, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Total of a firm column over the masked firms of each cluster (one entry per cluster)."""
-    # Zeros in place of the unmasked rows rather than the masked rows picked out: half the
-    # cost, and the same sums to the bit (each cluster's terms added in row order, x + 0.0 == x).
-    return np.bincount(model.firms.cluster, weights=np.where(mask, values, 0.0), minlength=model.clusters.n)
+    return _cluster_sum(model.firms.cluster, model.clusters.n, mask, values)
+
+
+@numba.njit(cache=True)
+def _cluster_sum(cluster: np.ndarray, n_clusters: int, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each cluster's masked values added in row order, as `np.bincount` adds its weights
+    (leaving out the unmasked rows adds nothing: a total that starts at 0.0 is never -0.0,
+    so adding 0.0 would not change it)."""
+    totals = np.zeros(n_clusters)
+    for i in range(len(cluster)):
+        if mask[i]:
+            totals[cluster[i]] += values[i]
+    return totals
 
 
 def add_cluster_demand(model: IndustryModel, added: np.ndarray) -> float:

@@ -14,10 +14,18 @@ if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
 
-def required_skilled_share(model: IndustryModel, tiers_ahead: int | np.ndarray = 0) -> np.ndarray:
-    """Skilled share each firm needs at its digital tier (or at a tier it aims for)."""
-    tier = np.minimum(model.firms.tier + tiers_ahead, len(model.params.labour.required_skilled_share) - 1)
-    return np.asarray(model.params.labour.required_skilled_share)[tier]
+def required_skilled_share(model: IndustryModel) -> np.ndarray:
+    """Skilled share each firm needs at its digital tier."""
+    return _share_at_tier(model.firms.tier, np.asarray(model.params.labour.required_skilled_share, float))
+
+
+@numba.njit(cache=True)
+def _share_at_tier(tier: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    top = len(shares) - 1
+    at_tier = np.empty(len(tier))
+    for i in range(len(tier)):
+        at_tier[i] = shares[min(tier[i], top)]
+    return at_tier
 
 
 def renew_skilled_pool(model: IndustryModel) -> None:
