@@ -45,7 +45,15 @@ def loss_coverage(model: IndustryModel) -> np.ndarray:
     the risk-compensation pool for everyone, the S&T credit pool for certified tech firms,
     whichever is larger. Loans keep the coverage they were made with (`pool_coverage`)."""
     levers = model.params.levers.finance
-    return np.maximum(levers.risk_compensation, levers.st_credit_guarantee * model.firms.tech)
+    return _coverage(model.firms.tech, levers.risk_compensation, levers.st_credit_guarantee)
+
+
+@numba.njit(cache=True)
+def _coverage(tech: np.ndarray, risk_compensation: float, st_credit_guarantee: float) -> np.ndarray:
+    coverage = np.empty(len(tech))
+    for i in range(len(tech)):
+        coverage[i] = maximum(risk_compensation, st_credit_guarantee * (1.0 if tech[i] else 0.0))
+    return coverage
 
 
 def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
@@ -114,29 +122,17 @@ def answer_loan_requests(model: IndustryModel, projects: Projects) -> LoanAnswer
         projects.capacity_cost,
         projects.digital_cost,
         projects.retrofit_cost,
+        projects.droppable,
         projects.rescue,
         firms.needs_finance,
     )
-    projects.drop(short)
     scores = credit_scores(model, green_share)
     approved = answer_requests(model, asking, scores, loan, loss_coverage(model))
     offer, counts = _take_answers(
-        asking,
-        approved,
-        loan,
-        projects.capacity_add,
-        projects.capacity_cost,
-        projects.land_need_mu,
-        projects.digital_cost,
-        projects.retrofit_cost,
-        projects.subsidy,
-        projects.digital,
-        projects.retrofit,
-        projects.rescue,
-        firms.needs_finance,
+        asking, approved, loan, projects.droppable, projects.rescue, firms.needs_finance
     )
     tally = model.scratch.tally
-    tally.add("projects_short_of_equity", int(np.count_nonzero(short)))
+    tally.add("projects_short_of_equity", short)
     for name, count in zip(("loans_refused", "loan_requests", "loans_approved"), counts, strict=True):
         tally.add(name, int(count))
     return LoanAnswers(offer=offer, score=scores, rescue_asked=rescue_asked)
@@ -152,29 +148,30 @@ def _screen_requests(
     capacity_cost: np.ndarray,
     digital_cost: np.ndarray,
     retrofit_cost: np.ndarray,
+    droppable: tuple[np.ndarray, ...],
     rescue: np.ndarray,
     needs_finance: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Firms pay their own share of a project from the cash above their reserve and ask for
     the rest; a firm without that share drops its projects (and needs finance). A live firm
     whose cash is below zero asks for a rescue loan up to its reserve. Returns each firm's
-    request, whether it asks, the retrofit share of its projects' cost, whether it asks for a
-    rescue, and which firms were short of their own share (whose projects the caller drops)."""
+    request, whether it asks, the retrofit share of its projects' cost and whether it asks for
+    a rescue, and the number of firms short of their own share."""
     n = len(alive)
     loan = np.zeros(n)
     asking = np.zeros(n, np.bool_)
     green_share = np.zeros(n)
     rescue_asked = np.zeros(n, np.bool_)
-    short = np.zeros(n, np.bool_)
+    short = 0
     for i in range(n):
         reserve = cash_reserve * annual_revenue(revenue_4q, i)
         spare = maximum(cash[i] - reserve, 0.0)
         cost = capacity_cost[i] + digital_cost[i] + retrofit_cost[i]
         if cost > 0 and spare < own_funds_share * cost:
-            short[i] = True
+            short += 1
             needs_finance[i] = True
-            cost = 0.0  # its projects are dropped
-            retrofit = 0.0
+            drop_projects(i, droppable)
+            cost = retrofit = 0.0
         else:
             retrofit = retrofit_cost[i]
         rescue[i] = reserve - cash[i] if alive[i] and cash[i] < 0 else 0.0
@@ -190,14 +187,7 @@ def _take_answers(
     asking: np.ndarray,
     approved: np.ndarray,
     loan: np.ndarray,
-    capacity_add: np.ndarray,
-    capacity_cost: np.ndarray,
-    land_need_mu: np.ndarray,
-    digital_cost: np.ndarray,
-    retrofit_cost: np.ndarray,
-    subsidy: np.ndarray,
-    digital: np.ndarray,
-    retrofit: np.ndarray,
+    droppable: tuple[np.ndarray, ...],
     rescue: np.ndarray,
     needs_finance: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -214,17 +204,7 @@ def _take_answers(
             counts[1] += 1
             if not approved[i]:
                 counts[0] += 1
-                drop_projects(
-                    i,
-                    capacity_add,
-                    capacity_cost,
-                    land_need_mu,
-                    digital_cost,
-                    retrofit_cost,
-                    subsidy,
-                    digital,
-                    retrofit,
-                )
+                drop_projects(i, droppable)
                 rescue[i] = 0.0
                 needs_finance[i] = True
     return offer, counts
