@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
+from sim.model.compiled import array_sum
 from sim.model.firms import Stage
 
 if TYPE_CHECKING:
@@ -36,8 +37,31 @@ def add_cluster_demand(model: IndustryModel, added: np.ndarray) -> float:
     Returns the demand actually placed (a cluster with no operating firm gets none).
     """
     firms = model.firms
-    held = share_out_demand(model, firms.alive & (firms.stage == Stage.OPERATING), added)
-    return float(np.where(held > 0, added, 0.0).sum())
+    clusters = model.clusters.n
+    return _add_to_operating(
+        firms.cluster, clusters, firms.alive, firms.stage, int(Stage.OPERATING), added, firms.demand
+    )
+
+
+@numba.njit(cache=True)
+def _add_to_operating(
+    cluster: np.ndarray,
+    n_clusters: int,
+    alive: np.ndarray,
+    stage: np.ndarray,
+    operating: int,
+    added: np.ndarray,
+    demand: np.ndarray,
+) -> float:
+    """`_share_out` to the operating firms; returns the demand placed (summed in numpy's order)."""
+    receivers = np.empty(len(cluster), np.bool_)
+    for i in range(len(cluster)):
+        receivers[i] = alive[i] and stage[i] == operating
+    held = _share_out(cluster, n_clusters, receivers, added, demand)
+    placed = np.empty(n_clusters)
+    for c in range(n_clusters):
+        placed[c] = added[c] if held[c] > 0 else 0.0
+    return array_sum(placed, n_clusters)
 
 
 def share_out_demand(model: IndustryModel, receivers: np.ndarray, added: np.ndarray) -> np.ndarray:
