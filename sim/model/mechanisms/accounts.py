@@ -40,8 +40,7 @@ class ProfitTerms:
     needs again, 亿元."""
 
     value_added: np.ndarray
-    spending: np.ndarray  # R&D and quality spending the firms pay
-    refunds: np.ndarray  # the part of it the district refunds
+    refunds: np.ndarray  # the part of the firms' R&D and quality spending the district refunds
     wear: np.ndarray  # depreciation (plants still being built are not depreciated)
     profit: np.ndarray
 
@@ -112,7 +111,7 @@ def _profit_terms(
     loan_rate: np.ndarray,
     interest_support: np.ndarray,
     tax_rate: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The terms of `profit_terms`, firm by firm in numpy's order of operations.
 
     `spending_rates`: the share of R&D intensity and the quality spend share firms pay, then
@@ -122,14 +121,13 @@ def _profit_terms(
     """
     n = len(alive)
     va = np.empty(n)
-    spending = np.empty(n)
     refunds = np.empty(n)
     wear = np.empty(n)
     profit = np.empty(n)
     for i in range(n):
         materials = revenue[i] * materials_share[cluster[i]] / productivity[i]
         va[i] = revenue[i] - materials - energy_bill[i] / 4
-        spending[i] = revenue[i] * (rd[i] * spending_rates[0] + spending_rates[1])
+        spending = revenue[i] * (rd[i] * spending_rates[0] + spending_rates[1])
         refunds[i] = revenue[i] * (rd[i] * spending_rates[2] + spending_rates[3])
         wear[i] = depreciation_rate * capital[i] if alive[i] and stage[i] != building else 0.0
         extra_workers = 0.0
@@ -141,8 +139,8 @@ def _profit_terms(
         overdraft = maximum(-cash[i], 0.0)
         interest = (debt[i] + overdraft) * loan_rate[i] / 4 + overdraft * interest_support[i] / 4
         taxes = tax_rate * maximum(va[i], 0.0)
-        profit[i] = va[i] - wages - wear[i] - interest - taxes - spending[i]
-    return va, spending, refunds, wear, profit
+        profit[i] = va[i] - wages - wear[i] - interest - taxes - spending
+    return va, refunds, wear, profit
 
 
 def value_added(model: IndustryModel) -> np.ndarray:
