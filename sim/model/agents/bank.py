@@ -102,29 +102,25 @@ def _approve(
     threshold: np.ndarray,
     risk_sensitivity: float,
 ) -> np.ndarray:
-    """`answer_requests` for every bank at once: one pass sorts each bank's borrowers' debt
-    (live ones) and eligible requests (score at least its threshold less the pools'
-    allowance) into its own rows, in row order; then each bank approves in score order."""
     n = len(asking)
-    n_banks = len(capacity)
     approved = np.zeros(n, np.bool_)
-    held = np.empty((n_banks, n))
-    eligible = np.empty((n_banks, n), np.int64)
-    counts = np.zeros(n_banks, np.int64)
-    chosen = np.zeros(n_banks, np.int64)
-    for i in range(n):
-        b = bank[i]
-        if alive[i]:
-            held[b, counts[b]] = debt[i]
-            counts[b] += 1
-        if asking[i] and scores[i] >= threshold[b] - risk_sensitivity * coverage[i]:
-            eligible[b, chosen[b]] = i
-            chosen[b] += 1
-    for b in range(n_banks):
-        # Room above the debt it holds, summed as `outstanding_yi` sums it.
-        room = capacity[b] - array_sum(held[b], counts[b])
+    held = np.empty(n)
+    eligible = np.empty(n, np.int64)
+    for b in range(len(capacity)):
+        count = 0
+        chosen = 0
+        for i in range(n):
+            if bank[i] != b:
+                continue
+            if alive[i]:
+                held[count] = debt[i]
+                count += 1
+            if asking[i] and scores[i] >= threshold[b] - risk_sensitivity * coverage[i]:
+                eligible[chosen] = i
+                chosen += 1
+        room = capacity[b] - array_sum(held, count)  # the debt it holds, summed as `outstanding_yi` sums it
         room = room if room > 0.0 else 0.0
-        rows = eligible[b, : chosen[b]]
+        rows = eligible[:chosen]
         # A stable sort: the lower row first among equal scores.
         for k in rows[np.argsort(-scores[rows], kind="mergesort")]:
             if amounts[k] <= room:
