@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
+
+from sim.model.compiled import array_sum, maximum
 
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
@@ -60,20 +63,52 @@ def district_vat(model: IndustryModel, taxes_on_value_added: float) -> float:
     return taxes_on_value_added * revenue.vat_local_share * revenue.vat_district_share_of_local
 
 
-def district_income_tax(model: IndustryModel, profit: np.ndarray, tech: np.ndarray) -> float:
-    """The district's part of enterprise income tax on this quarter's positive profits.
+def income_tax_rates(model: IndustryModel) -> np.ndarray:
+    """The high-tech, statutory and small-profit rates of enterprise income tax, and the
+    small-profit threshold (a year's profit, 亿元), as `income_tax` reads them."""
+    revenue = model.params.revenue
+    return np.array(
+        [
+            revenue.income_tax_rate_high_tech,
+            revenue.income_tax_rate,
+            revenue.small_profit_rate,
+            revenue.small_profit_threshold_yi,
+        ]
+    )
+
+
+@numba.njit(cache=True, inline="always")
+def income_tax(profit: float, tech: bool, rates: np.ndarray) -> float:
+    """A firm's enterprise income tax on this quarter's profit (none on a loss).
 
     A firm whose profit, at this quarter's rate for a year, stays under the small-profit
     threshold pays the small-profit rate; certified S&T firms pay the high-tech rate; the
     rest the statutory rate. Each quarter is taxed on its own, so losses are not carried
     forward (which overstates the tax of firms whose profit swings).
     """
+    taxable = maximum(profit, 0.0)
+    if 4 * taxable <= rates[3]:
+        return rates[2] * taxable
+    return (rates[0] if tech else rates[1]) * taxable
+
+
+@numba.njit(cache=True)
+def _income_taxes(profit: np.ndarray, tech: np.ndarray, rates: np.ndarray) -> float:
+    taxes = np.empty(len(profit))
+    for i in range(len(profit)):
+        taxes[i] = income_tax(profit[i], tech[i], rates)
+    return array_sum(taxes, len(taxes))
+
+
+def district_income_tax(model: IndustryModel, profit: np.ndarray, tech: np.ndarray) -> float:
+    """The district's part of the enterprise income tax (`income_tax`) on these profits."""
+    return district_share_of_income_tax(model, _income_taxes(profit, tech, income_tax_rates(model)))
+
+
+def district_share_of_income_tax(model: IndustryModel, income_tax: float) -> float:
+    """The district's part of enterprise income tax firms pay."""
     revenue = model.params.revenue
-    taxable = np.maximum(profit, 0.0)
-    rate = np.where(tech, revenue.income_tax_rate_high_tech, revenue.income_tax_rate)
-    rate = np.where(4 * taxable <= revenue.small_profit_threshold_yi, revenue.small_profit_rate, rate)
-    share = revenue.income_tax_local_share * revenue.income_tax_district_share_of_local
-    return float((rate * taxable).sum()) * share
+    return income_tax * (revenue.income_tax_local_share * revenue.income_tax_district_share_of_local)
 
 
 def sell_land(model: IndustryModel, granted_mu: np.ndarray) -> None:

@@ -6,14 +6,23 @@ Profit is value added less wages, depreciation, interest, taxes, R&D and quality
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
 
 from sim.model.compiled import array_sum, maximum, minimum
+from sim.model.firm_rows import annual_revenue
 from sim.model.firms import Stage
-from sim.model.fiscal import collect, district_income_tax, district_vat, spend
+from sim.model.fiscal import (
+    collect,
+    district_share_of_income_tax,
+    district_vat,
+    income_tax,
+    income_tax_rates,
+    spend,
+)
 from sim.model.mechanisms.green import annual_energy_bill, tariff_surcharge
 from sim.model.mechanisms.innovation import rd_intensity
 from sim.model.mechanisms.quality import quality_spend_share
@@ -25,65 +34,123 @@ if TYPE_CHECKING:
 MARGIN_SMOOTHING = 0.3  # weight of the latest quarter in the margin banks look at
 
 
-def value_added(model: IndustryModel) -> np.ndarray:
+@dataclass(frozen=True)
+class ProfitTerms:
+    """This quarter's value added and profit of every firm and the terms settling the books
+    needs again, 亿元."""
+
+    value_added: np.ndarray
+    refunds: np.ndarray  # the part of the firms' R&D and quality spending the district refunds
+    wear: np.ndarray  # depreciation (plants still being built are not depreciated)
+    profit: np.ndarray
+
+
+def profit_terms(model: IndustryModel) -> ProfitTerms:
+    """Value added (revenue less materials, cheaper for more productive firms, and energy) and
+    profit (value added less wages with overtime, depreciation, interest, taxes on value added,
+    and the firms' own R&D and quality spending) of every firm this quarter."""
+    params = model.params
     firms = model.firms
-    materials = firms.revenue * model.clusters.materials_share[firms.cluster] / firms.productivity
-    return firms.revenue - materials - annual_energy_bill(model) / 4
-
-
-def depreciation(model: IndustryModel) -> np.ndarray:
-    """This quarter's depreciation; plants still being built are not depreciated."""
-    firms = model.firms
-    return np.where(firms.producing, model.params.investment.depreciation_rate / 4 * firms.capital, 0.0)
-
-
-def rd_and_quality_spending(model: IndustryModel) -> tuple[np.ndarray, np.ndarray]:
-    """This quarter's R&D and quality spending: the part firms pay, the part the district refunds."""
-    levers = model.params.levers
-    rd, quality = rd_intensity(model), quality_spend_share(model)
+    levers = params.levers
     rd_rate, quality_rate = levers.innovation.rd_subsidy_rate, levers.quality.quality_subsidy_rate
-    revenue = model.firms.revenue
-    return (
-        revenue * (rd * (1 - rd_rate) + quality * (1 - quality_rate)),
-        revenue * (rd * rd_rate + quality * quality_rate),
+    quality = quality_spend_share(model)
+    quarter_wage = model.annual_wage / 4
+    return ProfitTerms(
+        *_profit_terms(
+            firms.alive,
+            firms.stage,
+            int(Stage.BUILDING),
+            firms.revenue,
+            model.clusters.materials_share,
+            firms.cluster,
+            firms.productivity,
+            annual_energy_bill(model),
+            params.investment.depreciation_rate / 4,
+            firms.capital,
+            rd_intensity(model),
+            np.array([1 - rd_rate, quality * (1 - quality_rate), rd_rate, quality * quality_rate]),
+            quarter_wage,
+            quarter_wage * (1 + params.labour.overtime_premium),
+            model.constants.skilled_wage_premium,
+            firms.workers,
+            firms.skilled,
+            firms.output,
+            firms.output_per_worker,
+            firms.cash,
+            firms.debt,
+            firms.loan_rate,
+            firms.interest_support,
+            params.accounts.tax_rate_on_value_added,
+        )
     )
 
 
-def overtime_pay(model: IndustryModel) -> np.ndarray:
-    """This quarter's pay for the hours worked beyond the staff's standard hours, at the premium."""
-    firms = model.firms
-    labour = model.params.labour
-    standard_output = firms.workers * firms.output_per_worker
-    extra_workers = np.divide(
-        np.maximum(firms.output - standard_output, 0.0),
-        firms.output_per_worker,
-        out=np.zeros(firms.n),
-        where=firms.output_per_worker > 0,
-    )
-    return model.annual_wage / 4 * (1 + labour.overtime_premium) * extra_workers
+@numba.njit(cache=True, error_model="numpy")
+def _profit_terms(
+    alive: np.ndarray,
+    stage: np.ndarray,
+    building: int,
+    revenue: np.ndarray,
+    materials_share: np.ndarray,
+    cluster: np.ndarray,
+    productivity: np.ndarray,
+    energy_bill: np.ndarray,
+    depreciation_rate: float,
+    capital: np.ndarray,
+    rd: np.ndarray,
+    spending_rates: np.ndarray,
+    quarter_wage: float,
+    overtime_wage: float,
+    skilled_wage_premium: float,
+    workers: np.ndarray,
+    skilled: np.ndarray,
+    output: np.ndarray,
+    output_per_worker: np.ndarray,
+    cash: np.ndarray,
+    debt: np.ndarray,
+    loan_rate: np.ndarray,
+    interest_support: np.ndarray,
+    tax_rate: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The terms of `profit_terms`, firm by firm in numpy's order of operations.
+
+    `spending_rates`: the share of R&D intensity and the quality spend share firms pay, then
+    the shares the district refunds. Overtime is the output beyond the staff's standard
+    hours, in workers, at the overtime wage; negative cash (unpaid suppliers, arrears) pays
+    interest at the full rate, as the district's interest support is on bank debt only.
+    """
+    n = len(alive)
+    va = np.empty(n)
+    refunds = np.empty(n)
+    wear = np.empty(n)
+    profit = np.empty(n)
+    for i in range(n):
+        materials = revenue[i] * materials_share[cluster[i]] / productivity[i]
+        va[i] = revenue[i] - materials - energy_bill[i] / 4
+        spending = revenue[i] * (rd[i] * spending_rates[0] + spending_rates[1])
+        refunds[i] = revenue[i] * (rd[i] * spending_rates[2] + spending_rates[3])
+        wear[i] = depreciation_rate * capital[i] if alive[i] and stage[i] != building else 0.0
+        extra_workers = 0.0
+        if output_per_worker[i] > 0:
+            standard_output = workers[i] * output_per_worker[i]
+            extra_workers = maximum(output[i] - standard_output, 0.0) / output_per_worker[i]
+        staff = workers[i] + skilled_wage_premium * skilled[i]
+        wages = quarter_wage * staff + overtime_wage * extra_workers
+        overdraft = maximum(-cash[i], 0.0)
+        interest = (debt[i] + overdraft) * loan_rate[i] / 4 + overdraft * interest_support[i] / 4
+        taxes = tax_rate * maximum(va[i], 0.0)
+        profit[i] = va[i] - wages - wear[i] - interest - taxes - spending
+    return va, refunds, wear, profit
+
+
+def value_added(model: IndustryModel) -> np.ndarray:
+    """This quarter's value added of every firm, 亿元."""
+    return profit_terms(model).value_added
 
 
 def operating_profit(model: IndustryModel) -> np.ndarray:
     """This quarter's profit of every firm, 亿元."""
-    spending, _ = rd_and_quality_spending(model)
-    return _profit(model, value_added(model), spending, depreciation(model))
-
-
-def _profit(model: IndustryModel, va: np.ndarray, spending: np.ndarray, wear: np.ndarray) -> np.ndarray:
-    """Profit from this quarter's value added, the firms' own R&D and quality spending and
-    depreciation (computed once by the caller that needs them again)."""
-    firms = model.firms
-    wages = model.annual_wage / 4 * (firms.workers + model.constants.skilled_wage_premium * firms.skilled)
-    wages += overtime_pay(model)
-    overdraft = np.maximum(-firms.cash, 0.0)  # unpaid suppliers and arrears cost interest too
-    # Arrears pay the full rate: the district's interest support is only on bank debt.
-    interest = (firms.debt + overdraft) * firms.loan_rate / 4 + overdraft * firms.interest_support / 4
-    return va - wages - wear - interest - taxes_on_value_added(model, va) - spending
-
-
-def taxes_on_value_added(model: IndustryModel, va: np.ndarray) -> np.ndarray:
-    """Each firm's taxes on this quarter's positive value added (VAT net of refunds, surcharges)."""
-    return model.params.accounts.tax_rate_on_value_added * np.maximum(va, 0.0)
+    return profit_terms(model).profit
 
 
 def settle_accounts(model: IndustryModel) -> None:
@@ -95,23 +162,22 @@ def settle_accounts(model: IndustryModel) -> None:
     """
     params = model.params
     firms = model.firms
-    alive = firms.alive
-    va = value_added(model)
-    spending, refunds = rd_and_quality_spending(model)
-    wear = depreciation(model)
-    profit = _profit(model, va, spending, wear)
-    refunded, supported, surcharged = _close_books(
-        alive,
+    terms = profit_terms(model)
+    refunded, supported, surcharged, taxed, income_tax = _close_books(
+        firms.alive,
         firms.stage,
         int(Stage.BUILDING),
-        va,
-        profit,
-        refunds,
+        terms.value_added,
+        terms.profit,
+        terms.refunds,
         tariff_surcharge(model),
-        wear,
+        terms.wear,
         params.finance.maturity_years * 4,
         params.accounts.payout_ratio,
         MARGIN_SMOOTHING,
+        params.accounts.tax_rate_on_value_added,
+        firms.tech,
+        income_tax_rates(model),
         firms.value_added,
         firms.profit,
         firms.cash,
@@ -124,8 +190,8 @@ def settle_accounts(model: IndustryModel) -> None:
     spend(model, "subsidies", refunded)
     spend(model, "interest_support", supported / 4)
     collect(model, "tariffs", surcharged / 4)
-    collect(model, "vat", district_vat(model, float(taxes_on_value_added(model, va[alive]).sum())))
-    collect(model, "income_tax", district_income_tax(model, profit[alive], firms.tech[alive]))
+    collect(model, "vat", district_vat(model, taxed))
+    collect(model, "income_tax", district_share_of_income_tax(model, income_tax))
     if model.quarter == 4:
         update_above_scale_list(model)
 
@@ -143,6 +209,9 @@ def _close_books(
     repayment_quarters: float,
     payout_ratio: float,
     smoothing: float,
+    tax_rate: float,
+    tech: np.ndarray,
+    income_tax_rates: np.ndarray,
     value_added: np.ndarray,
     booked_profit: np.ndarray,
     cash: np.ndarray,
@@ -151,16 +220,17 @@ def _close_books(
     revenue: np.ndarray,
     margin: np.ndarray,
     revenue_4q: np.ndarray,
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, float, float]:
     """Live firms book value added and profit, pay out dividends, repay debt / repayment
     quarters from the cash they have and keep the rest; producing firms' margins move toward
     this quarter's; the four-quarter revenue window rolls on (exited firms add nothing).
 
-    Returns the district's refunds of R&D and quality spending, its interest support (a
-    year's) and the tariff surcharges (a year's) of live firms, each summed in numpy's order.
+    Returns, over live firms and each summed in numpy's order: the district's refunds of R&D
+    and quality spending, its interest support (a year's), the tariff surcharges (a year's),
+    the taxes on value added and the enterprise income tax.
     """
     n = len(alive)
-    picked = np.empty((3, n))
+    picked = np.empty((5, n))
     count = 0
     for i in range(n):
         if alive[i]:
@@ -169,6 +239,8 @@ def _close_books(
             picked[0, count] = refunds[i]
             picked[1, count] = debt[i] * interest_support[i]
             picked[2, count] = surcharge[i]
+            picked[3, count] = tax_rate * maximum(va[i], 0.0)
+            picked[4, count] = income_tax(profit[i], tech[i], income_tax_rates)
             count += 1
             principal = minimum(debt[i] / repayment_quarters, maximum(cash[i], 0.0))
             payout = payout_ratio * maximum(booked_profit[i], 0.0)
@@ -186,7 +258,13 @@ def _close_books(
             revenue_4q[i, 3],
         )
         revenue_4q[i, 3] = revenue[i] if alive[i] else 0.0
-    return array_sum(picked[0], count), array_sum(picked[1], count), array_sum(picked[2], count)
+    return (
+        array_sum(picked[0], count),
+        array_sum(picked[1], count),
+        array_sum(picked[2], count),
+        array_sum(picked[3], count),
+        array_sum(picked[4], count),
+    )
 
 
 def update_above_scale_list(model: IndustryModel) -> None:
@@ -251,7 +329,7 @@ def _choose_exits(
         if not (alive[i] and stage[i] == operating):
             continue
         hazard = (hazard_above if above_scale[i] else hazard_small) / 4
-        annual = ((revenue_4q[i, 0] + revenue_4q[i, 1]) + revenue_4q[i, 2]) + revenue_4q[i, 3]
+        annual = annual_revenue(revenue_4q, i)
         distress = rescue_asked[i] and offer[i] == 0 and cash[i] < distress_cash_ratio * annual
         distressed += distress
         if draws[i] < hazard or distress:
@@ -266,16 +344,61 @@ def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
     The risk-compensation pool covers its share of the loss, the bank the rest.
     """
     firms = model.firms
-    finance = model.params.finance
-    assets = np.maximum(firms.cash[leaving], 0.0) + finance.recovery_rate * firms.capital[leaving]
-    loss = np.maximum(firms.debt[leaving] - assets, 0.0)
-    covered = loss * firms.pool_coverage[leaving]
-    lender, unpaid = firms.bank[leaving], loss - covered
+    unpaid, lenders, defaults, trade_credit, losses, covered = _defaults(
+        leaving,
+        firms.cash,
+        firms.capital,
+        firms.debt,
+        firms.pool_coverage,
+        firms.bank,
+        len(model.banks),
+        model.params.finance.recovery_rate,
+    )
     for bank in model.banks:
-        mine = lender == bank.index
-        if mine.any():
-            bank.book_default(float(unpaid[mine].sum()))
-    model.scratch.tally.add("defaults", int(np.count_nonzero(loss > 0)))
-    model.scratch.tally.add("unpaid_trade_credit_yi", float(np.maximum(-firms.cash[leaving], 0.0).sum()))
-    model.scratch.tally.add("default_losses_yi", float(loss.sum()))
-    spend(model, "risk_compensation", float(covered.sum()))
+        if lenders[bank.index]:
+            bank.book_default(float(unpaid[bank.index]))
+    model.scratch.tally.add("defaults", int(defaults))
+    model.scratch.tally.add("unpaid_trade_credit_yi", trade_credit)
+    model.scratch.tally.add("default_losses_yi", losses)
+    spend(model, "risk_compensation", covered)
+
+
+@numba.njit(cache=True)
+def _defaults(
+    leaving: np.ndarray,
+    cash: np.ndarray,
+    capital: np.ndarray,
+    debt: np.ndarray,
+    pool_coverage: np.ndarray,
+    bank: np.ndarray,
+    n_banks: int,
+    recovery_rate: float,
+) -> tuple[np.ndarray, np.ndarray, int, float, float, float]:
+    """The leaving firms' default losses: each bank's unpaid share and whether any of its
+    borrowers left, the number of defaults, and the unpaid trade credit (negative cash), the
+    losses and the pools' share of them, each summed in numpy's order over `leaving`."""
+    n = len(leaving)
+    by_bank = np.empty((n_banks, n))
+    per_bank = np.zeros(n_banks, np.int64)
+    totals = np.empty((3, n))
+    defaults = 0
+    for k in range(n):
+        i = leaving[k]
+        assets = maximum(cash[i], 0.0) + recovery_rate * capital[i]
+        loss = maximum(debt[i] - assets, 0.0)
+        covered = loss * pool_coverage[i]
+        by_bank[bank[i], per_bank[bank[i]]] = loss - covered
+        per_bank[bank[i]] += 1
+        defaults += loss > 0
+        totals[0, k] = maximum(-cash[i], 0.0)
+        totals[1, k] = loss
+        totals[2, k] = covered
+    unpaid = np.array([array_sum(by_bank[b], per_bank[b]) for b in range(n_banks)])
+    return (
+        unpaid,
+        per_bank > 0,
+        defaults,
+        array_sum(totals[0], n),
+        array_sum(totals[1], n),
+        array_sum(totals[2], n),
+    )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
+from sim.model.compiled import array_sum
 from sim.model.firms import Stage
 
 if TYPE_CHECKING:
@@ -15,9 +16,19 @@ if TYPE_CHECKING:
 
 def cluster_sum(model: IndustryModel, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Total of a firm column over the masked firms of each cluster (one entry per cluster)."""
-    # Zeros in place of the unmasked rows rather than the masked rows picked out: half the
-    # cost, and the same sums to the bit (each cluster's terms added in row order, x + 0.0 == x).
-    return np.bincount(model.firms.cluster, weights=np.where(mask, values, 0.0), minlength=model.clusters.n)
+    return _cluster_sum(model.firms.cluster, model.clusters.n, mask, values)
+
+
+@numba.njit(cache=True)
+def _cluster_sum(cluster: np.ndarray, n_clusters: int, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each cluster's masked values added in row order, as `np.bincount` adds its weights
+    (leaving out the unmasked rows adds nothing: a total that starts at 0.0 is never -0.0,
+    so adding 0.0 would not change it)."""
+    totals = np.zeros(n_clusters)
+    for i in range(len(cluster)):
+        if mask[i]:
+            totals[cluster[i]] += values[i]
+    return totals
 
 
 def add_cluster_demand(model: IndustryModel, added: np.ndarray) -> float:
@@ -26,8 +37,31 @@ def add_cluster_demand(model: IndustryModel, added: np.ndarray) -> float:
     Returns the demand actually placed (a cluster with no operating firm gets none).
     """
     firms = model.firms
-    held = share_out_demand(model, firms.alive & (firms.stage == Stage.OPERATING), added)
-    return float(np.where(held > 0, added, 0.0).sum())
+    clusters = model.clusters.n
+    return _add_to_operating(
+        firms.cluster, clusters, firms.alive, firms.stage, int(Stage.OPERATING), added, firms.demand
+    )
+
+
+@numba.njit(cache=True)
+def _add_to_operating(
+    cluster: np.ndarray,
+    n_clusters: int,
+    alive: np.ndarray,
+    stage: np.ndarray,
+    operating: int,
+    added: np.ndarray,
+    demand: np.ndarray,
+) -> float:
+    """`_share_out` to the operating firms; returns the demand placed (summed in numpy's order)."""
+    receivers = np.empty(len(cluster), np.bool_)
+    for i in range(len(cluster)):
+        receivers[i] = alive[i] and stage[i] == operating
+    held = _share_out(cluster, n_clusters, receivers, added, demand)
+    placed = np.empty(n_clusters)
+    for c in range(n_clusters):
+        placed[c] = added[c] if held[c] > 0 else 0.0
+    return array_sum(placed, n_clusters)
 
 
 def share_out_demand(model: IndustryModel, receivers: np.ndarray, added: np.ndarray) -> np.ndarray:

@@ -15,13 +15,14 @@ import numba
 import numpy as np
 
 from sim.model.agents.bank import answer_requests
-from sim.model.compiled import maximum, minimum
+from sim.model.compiled import array_sum, maximum, minimum
+from sim.model.firm_rows import annual_revenue
 from sim.model.fiscal import spend
 from sim.model.mechanisms.digital import complete_upgrade
 from sim.model.mechanisms.green import complete_retrofit
+from sim.model.mechanisms.projects import Projects, drop_projects
 
 if TYPE_CHECKING:
-    from sim.model.mechanisms.projects import Projects
     from sim.model.model import IndustryModel
 
 # A firm with this margin and leverage, and no bonuses, scores 0.5 (the middle of the scale).
@@ -44,7 +45,15 @@ def loss_coverage(model: IndustryModel) -> np.ndarray:
     the risk-compensation pool for everyone, the S&T credit pool for certified tech firms,
     whichever is larger. Loans keep the coverage they were made with (`pool_coverage`)."""
     levers = model.params.levers.finance
-    return np.maximum(levers.risk_compensation, levers.st_credit_guarantee * model.firms.tech)
+    return _coverage(model.firms.tech, levers.risk_compensation, levers.st_credit_guarantee)
+
+
+@numba.njit(cache=True)
+def _coverage(tech: np.ndarray, risk_compensation: float, st_credit_guarantee: float) -> np.ndarray:
+    coverage = np.empty(len(tech))
+    for i in range(len(tech)):
+        coverage[i] = maximum(risk_compensation, st_credit_guarantee * (1.0 if tech[i] else 0.0))
+    return coverage
 
 
 def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
@@ -97,82 +106,108 @@ def _scores(
     return scores
 
 
-def cash_reserve(model: IndustryModel) -> np.ndarray:
-    """Cash each firm keeps back, share of annual revenue; only cash above it pays for projects."""
-    return model.params.finance.cash_reserve * model.firms.annual_revenue
-
-
 def answer_loan_requests(model: IndustryModel, projects: Projects) -> LoanAnswers:
     """Decide which firms get their loans; projects without own funds or a loan are dropped.
 
-    Adds the rescue loans asked for to `projects`.
+    Firms keep back a cash reserve, a share of their annual revenue; only cash above it pays
+    for projects. Adds the rescue loans asked for to `projects`.
     """
     firms = model.firms
     loan, asking, green_share, rescue_asked, short = _screen_requests(
         firms.alive,
         firms.cash,
-        cash_reserve(model),
+        firms.revenue_4q,
+        model.params.finance.cash_reserve,
         model.params.investment.own_funds_share,
         projects.capacity_cost,
         projects.digital_cost,
         projects.retrofit_cost,
+        projects.droppable,
         projects.rescue,
         firms.needs_finance,
     )
-    projects.drop(short)
-    model.scratch.tally.add("projects_short_of_equity", int(np.count_nonzero(short)))
     scores = credit_scores(model, green_share)
-    coverage = loss_coverage(model)
-    approved = answer_requests(model, asking, scores, loan, coverage)
-    refused = asking & ~approved
-    projects.drop(refused)
-    projects.rescue[refused] = 0.0
-    firms.needs_finance |= refused
-    model.scratch.tally.add("loans_refused", int(np.count_nonzero(refused)))
-    model.scratch.tally.add("loan_requests", int(np.count_nonzero(asking)))
-    model.scratch.tally.add("loans_approved", int(np.count_nonzero(approved)))
-    return LoanAnswers(offer=np.where(approved, loan, 0.0), score=scores, rescue_asked=rescue_asked)
+    approved = answer_requests(model, asking, scores, loan, loss_coverage(model))
+    offer, counts = _take_answers(
+        asking, approved, loan, projects.droppable, projects.rescue, firms.needs_finance
+    )
+    tally = model.scratch.tally
+    tally.add("projects_short_of_equity", short)
+    for name, count in zip(("loans_refused", "loan_requests", "loans_approved"), counts, strict=True):
+        tally.add(name, int(count))
+    return LoanAnswers(offer=offer, score=scores, rescue_asked=rescue_asked)
 
 
 @numba.njit(cache=True)
 def _screen_requests(
     alive: np.ndarray,
     cash: np.ndarray,
-    reserve: np.ndarray,
+    revenue_4q: np.ndarray,
+    cash_reserve: float,
     own_funds_share: float,
     capacity_cost: np.ndarray,
     digital_cost: np.ndarray,
     retrofit_cost: np.ndarray,
+    droppable: tuple[np.ndarray, ...],
     rescue: np.ndarray,
     needs_finance: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Firms pay their own share of a project from the cash above their reserve and ask for
     the rest; a firm without that share drops its projects (and needs finance). A live firm
     whose cash is below zero asks for a rescue loan up to its reserve. Returns each firm's
-    request, whether it asks, the retrofit share of its projects' cost, whether it asks for a
-    rescue, and which firms were short of their own share (whose projects the caller drops)."""
+    request, whether it asks, the retrofit share of its projects' cost and whether it asks for
+    a rescue, and the number of firms short of their own share."""
     n = len(alive)
     loan = np.zeros(n)
     asking = np.zeros(n, np.bool_)
     green_share = np.zeros(n)
     rescue_asked = np.zeros(n, np.bool_)
-    short = np.zeros(n, np.bool_)
+    short = 0
     for i in range(n):
-        spare = maximum(cash[i] - reserve[i], 0.0)
+        reserve = cash_reserve * annual_revenue(revenue_4q, i)
+        spare = maximum(cash[i] - reserve, 0.0)
         cost = capacity_cost[i] + digital_cost[i] + retrofit_cost[i]
         if cost > 0 and spare < own_funds_share * cost:
-            short[i] = True
+            short += 1
             needs_finance[i] = True
-            cost = 0.0  # its projects are dropped
-            retrofit = 0.0
+            drop_projects(i, droppable)
+            cost = retrofit = 0.0
         else:
             retrofit = retrofit_cost[i]
-        rescue[i] = reserve[i] - cash[i] if alive[i] and cash[i] < 0 else 0.0
+        rescue[i] = reserve - cash[i] if alive[i] and cash[i] < 0 else 0.0
         rescue_asked[i] = rescue[i] > 0
         loan[i] = maximum(cost - spare, 0.0) + rescue[i]
         asking[i] = alive[i] and loan[i] > 0
         green_share[i] = retrofit / cost if cost > 0 else 0.0
     return loan, asking, green_share, rescue_asked, short
+
+
+@numba.njit(cache=True)
+def _take_answers(
+    asking: np.ndarray,
+    approved: np.ndarray,
+    loan: np.ndarray,
+    droppable: tuple[np.ndarray, ...],
+    rescue: np.ndarray,
+    needs_finance: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A refused firm drops its projects and rescue and needs finance; returns each firm's
+    approved loan (0 unless approved) and the numbers refused, asking and approved."""
+    n = len(asking)
+    offer = np.zeros(n)
+    counts = np.zeros(3, np.int64)
+    for i in range(n):
+        if approved[i]:
+            offer[i] = loan[i]
+            counts[2] += 1
+        if asking[i]:
+            counts[1] += 1
+            if not approved[i]:
+                counts[0] += 1
+                drop_projects(i, droppable)
+                rescue[i] = 0.0
+                needs_finance[i] = True
+    return offer, counts
 
 
 def start_projects(model: IndustryModel, projects: Projects, loans: LoanAnswers) -> None:
@@ -184,7 +219,8 @@ def start_projects(model: IndustryModel, projects: Projects, loans: LoanAnswers)
     build = max(1, model.params.investment.build_quarters - levers.attraction.approval_quarters_cut)
     cost, borrowed, expansions = _fund(
         firms.cash,
-        cash_reserve(model),
+        firms.revenue_4q,
+        finance.cash_reserve,
         projects.capacity_cost,
         projects.digital_cost,
         projects.retrofit_cost,
@@ -192,7 +228,8 @@ def start_projects(model: IndustryModel, projects: Projects, loans: LoanAnswers)
         projects.capacity_add,
         loans.offer,
         loans.score,
-        model.constants.policy_rate + np.array([b.spread for b in model.banks])[firms.bank],
+        model.constants.policy_rate + np.array([b.spread for b in model.banks]),
+        firms.bank,
         finance.risk_premium,
         levers.finance.interest_subsidy,
         loss_coverage(model),
@@ -207,16 +244,18 @@ def start_projects(model: IndustryModel, projects: Projects, loans: LoanAnswers)
     )
     complete_upgrade(model, projects.digital)
     complete_retrofit(model, projects.retrofit)
-    spend(model, "subsidies", float(projects.subsidy.sum()))
-    model.scratch.tally.add("investment_yi", float(cost.sum()) + float(projects.subsidy.sum()))
-    model.scratch.tally.add("new_loans_yi", float(borrowed.sum()))
+    subsidies = float(projects.subsidy.sum())
+    spend(model, "subsidies", subsidies)
+    model.scratch.tally.add("investment_yi", cost + subsidies)
+    model.scratch.tally.add("new_loans_yi", borrowed)
     model.scratch.tally.add("expansions", expansions)
 
 
 @numba.njit(cache=True)
 def _fund(
     cash: np.ndarray,
-    reserve: np.ndarray,
+    revenue_4q: np.ndarray,
+    cash_reserve: float,
     capacity_cost: np.ndarray,
     digital_cost: np.ndarray,
     retrofit_cost: np.ndarray,
@@ -224,7 +263,8 @@ def _fund(
     capacity_add: np.ndarray,
     offer: np.ndarray,
     score: np.ndarray,
-    base_rate: np.ndarray,
+    bank_rate: np.ndarray,
+    bank: np.ndarray,
     risk_premium: float,
     subsidy: float,
     coverage: np.ndarray,
@@ -236,23 +276,24 @@ def _fund(
     pending_capacity: np.ndarray,
     pending_timer: np.ndarray,
     capital: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, int]:
+) -> tuple[float, float, int]:
     """Each firm pays its projects from the cash above its reserve, then borrows up to its
-    approved offer (the rescue loan too). New loans are priced on the bank's rate (`base_rate`,
-    policy rate plus the bank's spread), a premium for a low score, less the interest
-    subsidy; the firm's rate, interest support and pool coverage become debt-weighted
+    approved offer (the rescue loan too). New loans are priced on their bank's rate
+    (`bank_rate`, policy rate plus the bank's spread), a premium for a low score, less the
+    interest subsidy; the firm's rate, interest support and pool coverage become debt-weighted
     averages of its old and new loans. Expansions start building; capital grows by what the
-    firm spent on capacity. Returns the projects' cost and the borrowing of each firm, and
-    the number of expansions."""
+    firm spent on capacity. Returns the projects' cost and the borrowing, each summed over
+    the firms in numpy's order, and the number of expansions."""
     n = len(cash)
     cost = np.empty(n)
     borrowed = np.empty(n)
     expansions = 0
     for i in range(n):
         cost[i] = capacity_cost[i] + digital_cost[i] + retrofit_cost[i]
-        from_cash = minimum(maximum(cash[i] - reserve[i], 0.0), cost[i])
+        reserve = cash_reserve * annual_revenue(revenue_4q, i)
+        from_cash = minimum(maximum(cash[i] - reserve, 0.0), cost[i])
         borrowed[i] = minimum(offer[i], maximum(cost[i] - from_cash, 0.0) + rescue[i])
-        rate = base_rate[i] + risk_premium * (1 - score[i]) - subsidy
+        rate = bank_rate[bank[i]] + risk_premium * (1 - score[i]) - subsidy
         new_debt = debt[i] + borrowed[i]
         if new_debt > 0:  # else the old terms stay
             loan_rate[i] = (debt[i] * loan_rate[i] + borrowed[i] * rate) / new_debt
@@ -265,4 +306,4 @@ def _fund(
             pending_timer[i] = build_quarters
             expansions += 1
         capital[i] += capacity_cost[i]
-    return cost, borrowed, expansions
+    return array_sum(cost, n), array_sum(borrowed, n), expansions

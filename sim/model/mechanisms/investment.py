@@ -33,17 +33,19 @@ def plan_capacity_investment(model: IndustryModel, projects: Projects) -> None:
     settings = model.params.investment
     firms = model.firms
     # Plan for the market a year after the new capacity comes on line.
-    lookahead = model.clusters.trend_q[firms.cluster] * (settings.build_quarters + 4)
-    desired = firms.expected_demand * (1 + settings.capacity_buffer) * np.exp(lookahead)
+    lookahead = model.clusters.trend_q * (settings.build_quarters + 4)
     _plan_expansions(
-        model.scratch.streams["investment"].random(firms.n) < settings.review_rate,
+        model.scratch.streams["investment"].random(firms.n),
+        settings.review_rate,
         firms.alive,
         firms.stage,
         int(Stage.OPERATING),
         firms.pending_timer,
         firms.margin,
         settings.min_margin,
-        desired,
+        firms.expected_demand,
+        1 + settings.capacity_buffer,
+        np.exp(lookahead),
         firms.capacity,
         firms.pending_capacity,
         1 + settings.trigger_gap,
@@ -60,14 +62,17 @@ def plan_capacity_investment(model: IndustryModel, projects: Projects) -> None:
 
 @numba.njit(cache=True)
 def _plan_expansions(
-    reviewing: np.ndarray,
+    draws: np.ndarray,
+    review_rate: float,
     alive: np.ndarray,
     stage: np.ndarray,
     operating: int,
     pending_timer: np.ndarray,
     margin: np.ndarray,
     min_margin: float,
-    desired: np.ndarray,
+    expected_demand: np.ndarray,
+    buffer: float,
+    growth: np.ndarray,
     capacity: np.ndarray,
     pending_capacity: np.ndarray,
     trigger: float,
@@ -80,22 +85,25 @@ def _plan_expansions(
     capacity_cost: np.ndarray,
     land_need_mu: np.ndarray,
 ) -> None:
-    """Operating firms under review, with no expansion building and a margin at least the
-    minimum, whose desired capacity is past the trigger above what they have installed or
-    building, plan to add the gap (at most a share of their capacity), at the cluster's
-    capital cost, and ask for the land beyond what their land can hold."""
+    """Operating firms under review (their draw under the review rate), with no expansion
+    building and a margin at least the minimum, whose desired capacity (expected demand with a
+    buffer, grown by their cluster's `growth` until a year after it comes on line) is past the
+    trigger above what they have installed or building, plan to add the gap (at most a share
+    of their capacity), at the cluster's capital cost, and ask for the land beyond what their
+    land can hold."""
     for i in range(len(alive)):
         installed = capacity[i] + pending_capacity[i]
+        desired = expected_demand[i] * buffer * growth[cluster[i]]
         add = 0.0
         if (
-            reviewing[i]
+            draws[i] < review_rate
             and alive[i]
             and stage[i] == operating
             and pending_timer[i] == 0
             and margin[i] >= min_margin
-            and desired[i] > installed * trigger
+            and desired > installed * trigger
         ):
-            add = minimum(desired[i] - installed, max_expansion * capacity[i])
+            add = minimum(desired - installed, max_expansion * capacity[i])
         capacity_add[i] = add
         capacity_cost[i] = add * cost_per_unit[cluster[i]]
         beyond_land = maximum(installed + add - land_capacity[i], 0.0)

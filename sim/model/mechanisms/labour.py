@@ -14,10 +14,18 @@ if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
 
-def required_skilled_share(model: IndustryModel, tiers_ahead: int | np.ndarray = 0) -> np.ndarray:
-    """Skilled share each firm needs at its digital tier (or at a tier it aims for)."""
-    tier = np.minimum(model.firms.tier + tiers_ahead, len(model.params.labour.required_skilled_share) - 1)
-    return np.asarray(model.params.labour.required_skilled_share)[tier]
+def required_skilled_share(model: IndustryModel) -> np.ndarray:
+    """Skilled share each firm needs at its digital tier."""
+    return _share_at_tier(model.firms.tier, np.asarray(model.params.labour.required_skilled_share, float))
+
+
+@numba.njit(cache=True)
+def _share_at_tier(tier: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    top = len(shares) - 1
+    at_tier = np.empty(len(tier))
+    for i in range(len(tier)):
+        at_tier[i] = shares[min(tier[i], top)]
+    return at_tier
 
 
 def renew_skilled_pool(model: IndustryModel) -> None:
@@ -30,10 +38,23 @@ def renew_skilled_pool(model: IndustryModel) -> None:
     model.scratch.tally.add("talent_added", (recruited + graduates) / 4)
     model.skilled_pool *= 1 - labour.skilled_attrition / 4
     firms = model.firms
-    alive = firms.alive
-    trained = labour.training_rate / 4 * (firms.workers[alive] - firms.skilled[alive])
-    firms.skilled[alive] += trained
-    model.scratch.tally.add("trained", float(trained.sum()))
+    model.scratch.tally.add(
+        "trained", _train(firms.alive, labour.training_rate / 4, firms.workers, firms.skilled)
+    )
+
+
+@numba.njit(cache=True)
+def _train(alive: np.ndarray, rate: float, workers: np.ndarray, skilled: np.ndarray) -> float:
+    """Live firms train a share of their unskilled staff; returns the workers trained (summed
+    in numpy's order)."""
+    trained = np.empty(len(alive))
+    count = 0
+    for i in range(len(alive)):
+        if alive[i]:
+            trained[count] = rate * (workers[i] - skilled[i])
+            skilled[i] += trained[count]
+            count += 1
+    return array_sum(trained, count)
 
 
 def hire(model: IndustryModel) -> None:
@@ -46,7 +67,6 @@ def hire(model: IndustryModel) -> None:
     renew_skilled_pool(model)
     labour = model.params.labour
     firms = model.firms
-    firms.output_per_worker *= (1 + labour.productivity_growth) ** 0.25
     hired = _staff(
         firms.alive,
         firms.stage,
@@ -54,9 +74,12 @@ def hire(model: IndustryModel) -> None:
         int(Stage.RAMPING),
         firms.planned_capacity,
         firms.capacity,
-        firms.expected_demand * np.exp(model.clusters.trend_q[firms.cluster]),
+        firms.expected_demand,
+        np.exp(model.clusters.trend_q),
+        firms.cluster,
         firms.backlog,
         labour.staffing_buffer,
+        (1 + labour.productivity_growth) ** 0.25,
         firms.output_per_worker,
         firms.preparing_upgrade,
         firms.tier,
@@ -81,9 +104,12 @@ def _staff(
     ramping: int,
     planned_capacity: np.ndarray,
     capacity: np.ndarray,
-    trend_demand: np.ndarray,
+    expected_demand: np.ndarray,
+    trend_factor: np.ndarray,
+    cluster: np.ndarray,
     backlog: np.ndarray,
     staffing_buffer: float,
+    productivity_factor: float,
     output_per_worker: np.ndarray,
     preparing_upgrade: np.ndarray,
     tier: np.ndarray,
@@ -96,7 +122,8 @@ def _staff(
     skilled: np.ndarray,
     needs_talent: np.ndarray,
 ) -> float:
-    """Producing firms' staff targets (the output they plan: expected demand on its trend plus
+    """Output per worker grows by this quarter's `productivity_factor`. Producing firms' staff
+    targets (the output they plan: expected demand grown by its cluster's `trend_factor`, plus
     the backlog, with a buffer, up to their plant, or the planned plant while ramping up),
     skilled vacancies filled from the pool (task-force-served firms first, then the rest pro
     rata), unskilled headcount moved toward the rest of the target. Returns the skilled
@@ -108,10 +135,11 @@ def _staff(
     shortfall = np.zeros(n)
     unskilled = np.empty(n)
     for i in range(n):
+        output_per_worker[i] *= productivity_factor
         active = alive[i] and stage[i] != building
         if active:
             ramp_target = planned_capacity[i] if stage[i] == ramping else capacity[i]
-            expected_orders = trend_demand[i] + backlog[i]
+            expected_orders = expected_demand[i] * trend_factor[cluster[i]] + backlog[i]
             target[i] = minimum(ramp_target, expected_orders * staffing_buffer) / output_per_worker[i]
         # Firms preparing an upgrade staff for the next tier.
         skilled_target[i] = target[i] * required_skilled_share[min(tier[i] + preparing_upgrade[i], top)]

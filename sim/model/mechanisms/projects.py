@@ -42,13 +42,10 @@ class Projects:
         )
 
     @property
-    def cost(self) -> np.ndarray:
-        return self.capacity_cost + self.digital_cost + self.retrofit_cost
-
-    def drop(self, mask: np.ndarray) -> None:
-        """Cancel every project of the masked firms."""
-        _drop(
-            mask,
+    def droppable(self) -> tuple[np.ndarray, ...]:
+        """The columns `drop_projects` clears, in its order, for the compiled loops that drop
+        firms' projects."""
+        return (
             self.capacity_add,
             self.capacity_cost,
             self.land_need_mu,
@@ -60,20 +57,12 @@ class Projects:
         )
 
 
-@numba.njit(cache=True)
-def _drop(
-    mask: np.ndarray,
-    capacity_add: np.ndarray,
-    capacity_cost: np.ndarray,
-    land_need_mu: np.ndarray,
-    digital_cost: np.ndarray,
-    retrofit_cost: np.ndarray,
-    subsidy: np.ndarray,
-    digital: np.ndarray,
-    retrofit: np.ndarray,
-) -> None:
-    for i in range(len(mask)):
-        if mask[i]:
-            capacity_add[i] = capacity_cost[i] = land_need_mu[i] = 0.0
-            digital_cost[i] = retrofit_cost[i] = subsidy[i] = 0.0
-            digital[i] = retrofit[i] = False
+@numba.njit(cache=True, inline="always")
+def drop_projects(i: int, droppable: tuple[np.ndarray, ...]) -> None:
+    """Cancel every project of firm row i (`droppable`: `Projects.droppable`)."""
+    capacity_add, capacity_cost, land_need_mu, digital_cost, retrofit_cost, subsidy, digital, retrofit = (
+        droppable
+    )
+    capacity_add[i] = capacity_cost[i] = land_need_mu[i] = 0.0
+    digital_cost[i] = retrofit_cost[i] = subsidy[i] = 0.0
+    digital[i] = retrofit[i] = False
