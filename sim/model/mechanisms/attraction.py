@@ -8,7 +8,7 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sim.model.compiled import maximum, minimum
+from sim.model.compiled import array_sum, maximum, minimum
 from sim.model.firms import Stage
 from sim.model.fiscal import sell_land, spend
 from sim.model.mechanisms.investment import new_land_density
@@ -99,27 +99,88 @@ def _newcomer_columns(
     `means` are this quarter's `newcomer_means`, if the caller has them.
     """
     log_a, quality, per_worker = newcomer_means(model) if means is None else means
-    capacities = np.array([bank.capacity_yi for bank in model.banks])
-    bank = np.searchsorted(np.cumsum(capacities) / capacities.sum(), bank_draw, side="right")
+    clusters = model.clusters
+    bank, productivity_log, quality_of, per_worker_of, spread_log, energy, capital, density = _newcomer_state(
+        cluster,
+        capacity,
+        granted,
+        np.array([bank.capacity_yi for bank in model.banks]),
+        bank_draw,
+        spread_draw,
+        log_a,
+        quality,
+        per_worker,
+        productivity_edge,
+        model.constants.productivity_dispersion,
+        OUTPUT_PER_WORKER_DISPERSION**2 / 2,
+        clusters.base_energy_intensity,
+        model.params.attraction.newcomer_energy_factor,
+        clusters.capital_output,
+        model.price_index,
+    )
     return {
         "alive": True,
         "cluster": cluster,
-        "bank": np.minimum(bank, len(capacities) - 1),
-        "productivity": np.exp(
-            log_a[cluster] + productivity_edge + model.constants.productivity_dispersion * spread_draw[:, 0]
-        ),
-        "quality": quality[cluster],
+        "bank": bank,
+        "productivity": np.exp(productivity_log),  # numpy's exp: numba's differs in the last bit
+        "quality": quality_of,
         "competitiveness": np.nan,
-        "output_per_worker": per_worker[cluster]
-        * np.exp(OUTPUT_PER_WORKER_DISPERSION * spread_draw[:, 1] - OUTPUT_PER_WORKER_DISPERSION**2 / 2),
-        "energy_intensity": model.clusters.base_energy_intensity[cluster]
-        * model.params.attraction.newcomer_energy_factor,
-        "capital": capacity * 4 * model.clusters.capital_output[cluster] * model.price_index,
+        "output_per_worker": per_worker_of * np.exp(spread_log),
+        "energy_intensity": energy,
+        "capital": capital,
         "land_mu": granted,
-        "density": capacity / np.maximum(granted, 1e-9),
+        "density": density,
         "loan_rate": model.constants.policy_rate,
         "entry_step": model.steps,
     }
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _newcomer_state(
+    cluster: np.ndarray,
+    capacity: np.ndarray,
+    granted: np.ndarray,
+    capacities: np.ndarray,
+    bank_draw: np.ndarray,
+    spread_draw: np.ndarray,
+    log_a: np.ndarray,
+    quality: np.ndarray,
+    per_worker: np.ndarray,
+    productivity_edge: float,
+    productivity_dispersion: float,
+    half_variance: float,
+    base_energy_intensity: np.ndarray,
+    energy_factor: float,
+    capital_output: np.ndarray,
+    price_index: float,
+) -> tuple[np.ndarray, ...]:
+    """`_newcomer_columns`' arithmetic in one pass, each value as its numpy expression had it
+    (left to right): the bank (the first whose cumulative share of lending capacity is above
+    the draw), the logs whose exp are productivity and the output-per-worker spread, the
+    cluster's quality and output per worker, energy intensity, capital and density."""
+    n = len(cluster)
+    banks = len(capacities)
+    edges = np.cumsum(capacities) / array_sum(capacities, banks)
+    bank = np.empty(n, np.int64)
+    productivity_log = np.empty(n)
+    quality_of = np.empty(n)
+    per_worker_of = np.empty(n)
+    spread_log = np.empty(n)
+    energy = np.empty(n)
+    capital = np.empty(n)
+    density = np.empty(n)
+    for i in range(n):
+        c = cluster[i]
+        chosen = np.searchsorted(edges, bank_draw[i], side="right")
+        bank[i] = min(chosen, banks - 1)
+        productivity_log[i] = log_a[c] + productivity_edge + productivity_dispersion * spread_draw[i, 0]
+        quality_of[i] = quality[c]
+        per_worker_of[i] = per_worker[c]
+        spread_log[i] = OUTPUT_PER_WORKER_DISPERSION * spread_draw[i, 1] - half_variance
+        energy[i] = base_energy_intensity[c] * energy_factor
+        capital[i] = capacity[i] * 4 * capital_output[c] * price_index
+        density[i] = capacity[i] / maximum(granted[i], 1e-9)
+    return bank, productivity_log, quality_of, per_worker_of, spread_log, energy, capital, density
 
 
 def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None = None) -> None:
