@@ -287,7 +287,7 @@ class IndustryModel(mesa.Model):
             "land_mu",
         ):
             getattr(firms, name)[rows] = 0.0
-        Enterprise.remove_all(self, (self._enterprises[row] for row in rows.tolist()))
+        Enterprise.remove_all(self, [self._enterprises[row] for row in rows.tolist()])
         self.exits_total += len(rows)
         self.scratch.tally.add("exits", len(rows))
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
+from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
 from sim.model.fiscal import WAN_PER_YI, sell_land, spend
 from sim.model.mechanisms.investment import land_capacity, new_land_density
@@ -22,9 +24,7 @@ def supply_land(model: IndustryModel) -> None:
     settings = model.params.land
     levers = model.params.levers.land
     parcels = model.parcels
-    preparing = parcels.status == ParcelStatus.PREPARING
-    parcels.timer[preparing] -= 1
-    parcels.status[preparing & (parcels.timer <= 0)] = ParcelStatus.VACANT
+    _prepare(parcels.status, parcels.timer, int(ParcelStatus.PREPARING), int(ParcelStatus.VACANT))
     quarterly = (settings.status_quo_supply_mu_per_year + levers.extra_supply_mu_per_year) / 4
     if quarterly <= 0:
         return
@@ -42,6 +42,16 @@ def supply_land(model: IndustryModel) -> None:
     parcels.supplied_mu += float(sizes.sum())
     model.scratch.tally.add("land_supplied_mu", float(sizes.sum()))
     spend(model, "land", float(sizes.sum()) * model.params.fiscal.land_preparation_wan_per_mu / WAN_PER_YI)
+
+
+@numba.njit(cache=True)
+def _prepare(status: np.ndarray, timer: np.ndarray, preparing: int, vacant: int) -> None:
+    """Parcels in preparation count down a quarter; those done become vacant."""
+    for p in range(len(status)):
+        if status[p] == preparing:
+            timer[p] -= 1
+            if timer[p] <= 0:
+                status[p] = vacant
 
 
 def reclaim_idle_land(model: IndustryModel) -> None:
@@ -116,11 +126,31 @@ def allocate_expansion_land(model: IndustryModel, projects: Projects) -> None:
     short = granted < projects.land_need_mu[order]
     firms.needs_land[order[short]] = True
     model.scratch.tally.add("land_refusals", int(np.count_nonzero(short)))
-    room = np.maximum(land_capacity(model) - firms.capacity - firms.pending_capacity, 0.0)
-    feasible = np.minimum(projects.capacity_add, room)
-    shrink = np.divide(feasible, projects.capacity_add, out=np.ones(firms.n), where=projects.capacity_add > 0)
-    projects.capacity_add *= shrink
-    projects.capacity_cost *= shrink
+    _shrink_to_land(
+        land_capacity(model), firms.capacity, firms.pending_capacity, projects.capacity_add, projects.capacity_cost
+    )
+
+
+@numba.njit(cache=True)
+def _shrink_to_land(
+    land_capacity: np.ndarray,
+    capacity: np.ndarray,
+    pending: np.ndarray,
+    capacity_add: np.ndarray,
+    capacity_cost: np.ndarray,
+) -> None:
+    """An expansion shrinks to the room its land leaves (land capacity less the capacity
+    installed and pending), its cost with it: numpy's steps, one firm at a time."""
+    for i in range(len(capacity_add)):
+        add = capacity_add[i]
+        if add > 0:
+            room = maximum(land_capacity[i] - capacity[i] - pending[i], 0.0)
+            shrink = minimum(add, room) / add
+            capacity_add[i] = add * shrink
+            capacity_cost[i] *= shrink
+        else:  # not an expansion (or a NaN): scaled by one, as numpy's `where` leaves it
+            capacity_add[i] = add * 1.0
+            capacity_cost[i] *= 1.0
 
 
 def manage_land(model: IndustryModel, projects: Projects) -> None:
