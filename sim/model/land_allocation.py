@@ -31,7 +31,9 @@ def _first_at_or_above(areas: np.ndarray, parcels: np.ndarray, count: int, area:
 
 
 @numba.njit(cache=True)
-def _free_list(parcel_area: np.ndarray, parcel_status: np.ndarray, vacant: int) -> tuple[np.ndarray, np.ndarray]:
+def _free_list(
+    parcel_area: np.ndarray, parcel_status: np.ndarray, vacant: int
+) -> tuple[np.ndarray, np.ndarray]:
     """The vacant parcels' areas and numbers, sorted by area, then number (a stable sort of
     the parcels in number order)."""
     parcels = np.flatnonzero(parcel_status == vacant)

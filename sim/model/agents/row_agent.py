@@ -110,7 +110,8 @@ class RowAgent(mesa.Agent):
         everyone = _members(model.agents)
         # The others, in the registry's order (creation order, that of their unique ids),
         # found without a pass over the many row agents.
-        others = (agent for kind, of_kind in model.agents_by_type.items() if kind not in kinds for agent in of_kind)
+        by_type = model.agents_by_type
+        others = (agent for kind, of_kind in by_type.items() if kind not in kinds for agent in of_kind)
         kept = dict.fromkeys(sorted(others, key=attrgetter("unique_id")))
         everyone.clear()
         everyone.update(kept)

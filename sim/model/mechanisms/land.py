@@ -126,8 +126,9 @@ def allocate_expansion_land(model: IndustryModel, projects: Projects) -> None:
     short = granted < projects.land_need_mu[order]
     firms.needs_land[order[short]] = True
     model.scratch.tally.add("land_refusals", int(np.count_nonzero(short)))
+    room = land_capacity(model)
     _shrink_to_land(
-        land_capacity(model), firms.capacity, firms.pending_capacity, projects.capacity_add, projects.capacity_cost
+        room, firms.capacity, firms.pending_capacity, projects.capacity_add, projects.capacity_cost
     )
 
 
@@ -140,7 +141,8 @@ def _shrink_to_land(
     capacity_cost: np.ndarray,
 ) -> None:
     """An expansion shrinks to the room its land leaves (land capacity less the capacity
-    installed and pending), its cost with it: numpy's steps, one firm at a time."""
+    installed and pending), its cost with it: numpy's steps, one firm at a time (the others
+    numpy scaled by one, which changes no number)."""
     for i in range(len(capacity_add)):
         add = capacity_add[i]
         if add > 0:
@@ -148,9 +150,6 @@ def _shrink_to_land(
             shrink = minimum(add, room) / add
             capacity_add[i] = add * shrink
             capacity_cost[i] *= shrink
-        else:  # not an expansion (or a NaN): scaled by one, as numpy's `where` leaves it
-            capacity_add[i] = add * 1.0
-            capacity_cost[i] *= 1.0
 
 
 def manage_land(model: IndustryModel, projects: Projects) -> None:
