@@ -26,30 +26,55 @@ def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> n
     newcomers can still enter it. Returns an array of shape (3, clusters).
     """
     firms = model.firms
-    producing = firms.producing
-    log_a = np.log(np.maximum(firms.productivity[producing], 1e-12))
+    building = int(Stage.BUILDING)
+    # numpy's log (numba's differs in the last bit) of the producing firms' floored productivity
+    log_a = np.log(_producing_productivity(firms.alive, firms.stage, building, firms.productivity))
     counts, means = _cluster_means(
-        producing, firms.cluster, model.clusters.n, log_a, firms.quality, firms.output_per_worker
+        firms.alive,
+        firms.stage,
+        building,
+        firms.cluster,
+        model.clusters.n,
+        log_a,
+        firms.quality,
+        firms.output_per_worker,
     )
     return means if fallback is None else np.where(counts > 0, means, fallback)
 
 
 @numba.njit(cache=True)
+def _producing_productivity(
+    alive: np.ndarray, stage: np.ndarray, building: int, productivity: np.ndarray
+) -> np.ndarray:
+    """Productivity of the producing firms (alive, not building), in row order, floored at 1e-12."""
+    floored = np.empty(len(alive))
+    k = 0
+    for i in range(len(alive)):
+        if alive[i] and stage[i] != building:
+            floored[k] = maximum(productivity[i], 1e-12)
+            k += 1
+    return floored[:k]
+
+
+@numba.njit(cache=True)
 def _cluster_means(
-    producing: np.ndarray,
+    alive: np.ndarray,
+    stage: np.ndarray,
+    building: int,
     cluster: np.ndarray,
     n_clusters: int,
     log_a: np.ndarray,
     quality: np.ndarray,
     output_per_worker: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Producing firms per cluster, and the means of their log productivity (`log_a`, one per
-    producing firm in row order), quality and output per worker (summed in row order)."""
+    """Producing firms (alive, not building) per cluster, and the means of their log
+    productivity (`log_a`, one per producing firm in row order), quality and output per
+    worker (summed in row order)."""
     counts = np.zeros(n_clusters, np.int64)
     sums = np.zeros((3, n_clusters))
     k = 0
-    for i in range(len(producing)):
-        if producing[i]:
+    for i in range(len(alive)):
+        if alive[i] and stage[i] != building:
             c = cluster[i]
             counts[c] += 1
             sums[0, c] += log_a[k]
