@@ -215,19 +215,24 @@ def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None =
     `means`: this quarter's `newcomer_means`, if the caller has them.
     """
     params = model.params
-    attraction, land = params.attraction, params.levers.land
+    attraction = params.attraction
     incentive = params.levers.attraction.incentive_share
-    effort = model.cluster_effort[leads.cluster]
-    chance = attraction.conversion_rate * (1 + params.task_forces.lead_support * effort * leads.supported)
-    chance *= 1 + attraction.incentive_response * incentive
-    capacity = leads.annual_output_yi / 4 / model.price_index
-    density = new_land_density(model)[leads.cluster] * leads.density_noise
-    need_mu = capacity / density
-    per_mu_wan = leads.annual_output_yi * 1e4 / need_mu
-    passes_screen = per_mu_wan >= land.min_output_per_mu_wan
-    signs = (leads.signing_draw < np.minimum(chance, 1.0)) & passes_screen
+    capacity, need_mu, signs, screened_out = _lead_decisions(
+        leads.cluster,
+        leads.annual_output_yi,
+        leads.supported,
+        leads.signing_draw,
+        leads.density_noise,
+        model.cluster_effort,
+        new_land_density(model),
+        attraction.conversion_rate,
+        params.task_forces.lead_support,
+        1 + attraction.incentive_response * incentive,
+        model.price_index,
+        params.levers.land.min_output_per_mu_wan,
+    )
     model.scratch.tally.add("leads", leads.n)
-    model.scratch.tally.add("leads_screened_out", int(np.count_nonzero(~passes_screen)))
+    model.scratch.tally.add("leads_screened_out", screened_out)
     if not signs.any():
         return
     granted = _grant_land(model, model.firms.n, need_mu[signs])
@@ -262,6 +267,41 @@ def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None =
     capital = float(np.asarray(columns["capital"]).sum())
     model.scratch.tally.add("investment_yi", capital)
     spend(model, "subsidies", incentive * capital)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _lead_decisions(
+    cluster: np.ndarray,
+    annual_output_yi: np.ndarray,
+    supported: np.ndarray,
+    signing_draw: np.ndarray,
+    density_noise: np.ndarray,
+    cluster_effort: np.ndarray,
+    new_density: np.ndarray,
+    conversion_rate: float,
+    lead_support: float,
+    incentive_factor: float,
+    price_index: float,
+    min_output_per_mu_wan: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Each lead's capacity and land need, whether it signs (its chance, raised by support
+    and incentives, above its draw, and its output per mu passing the screen), and how
+    many the screen turned away: numpy's steps, left to right, one lead at a time."""
+    n = len(cluster)
+    capacity = np.empty(n)
+    need_mu = np.empty(n)
+    signs = np.empty(n, np.bool_)
+    screened_out = 0
+    for i in range(n):
+        c = cluster[i]
+        chance = conversion_rate * (1 + lead_support * cluster_effort[c] * (1.0 if supported[i] else 0.0))
+        chance *= incentive_factor
+        capacity[i] = annual_output_yi[i] / 4 / price_index
+        need_mu[i] = capacity[i] / (new_density[c] * density_noise[i])
+        passes_screen = annual_output_yi[i] * 1e4 / need_mu[i] >= min_output_per_mu_wan
+        screened_out += not passes_screen
+        signs[i] = signing_draw[i] < minimum(chance, 1.0) and passes_screen
+    return capacity, need_mu, signs, screened_out
 
 
 def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = None) -> None:
