@@ -83,8 +83,8 @@ def serve_requests(
             left = area - need
             # Move the parcel down the sorted list to its place with its smaller area.
             to = _first_at_or_above(free_areas, free_parcels, pos, left, parcel)
-            free_areas[to + 1 : pos + 1] = free_areas[to:pos].copy()
-            free_parcels[to + 1 : pos + 1] = free_parcels[to:pos].copy()
+            for j in range(pos, to, -1):  # moved in place, from the end (no copy made)
+                free_areas[j], free_parcels[j] = free_areas[j - 1], free_parcels[j - 1]
             free_areas[to], free_parcels[to] = left, parcel
             parcel_area[parcel] = left
             split_area[splits], holders[splits] = need, occupant
@@ -96,8 +96,8 @@ def serve_requests(
             area, parcel = free_areas[pos], free_parcels[pos]
             if area < min_share * need:
                 continue
-            free_areas[pos : count - 1] = free_areas[pos + 1 : count].copy()
-            free_parcels[pos : count - 1] = free_parcels[pos + 1 : count].copy()
+            for j in range(pos, count - 1):  # the parcel leaves the list
+                free_areas[j], free_parcels[j] = free_areas[j + 1], free_parcels[j + 1]
             count -= 1
             parcel_status[parcel] = occupied
             parcel_occupant[parcel] = occupant
