@@ -39,9 +39,10 @@ def supply_land(model: IndustryModel) -> None:
         parcels.add(sizes, ParcelStatus.VACANT)
     else:
         parcels.add(sizes, ParcelStatus.PREPARING, timer=settings.preparation_quarters)
-    parcels.supplied_mu += float(sizes.sum())
-    model.scratch.tally.add("land_supplied_mu", float(sizes.sum()))
-    spend(model, "land", float(sizes.sum()) * model.params.fiscal.land_preparation_wan_per_mu / WAN_PER_YI)
+    supplied = float(sizes.sum())
+    parcels.supplied_mu += supplied
+    model.scratch.tally.add("land_supplied_mu", supplied)
+    spend(model, "land", supplied * model.params.fiscal.land_preparation_wan_per_mu / WAN_PER_YI)
 
 
 @numba.njit(cache=True)
@@ -119,17 +120,49 @@ def allocate_expansion_land(model: IndustryModel, projects: Projects) -> None:
     asked = np.maximum(projects.land_need_mu[order], model.params.land.min_allocation_mu)
     granted = model.parcels.allocate_many(order, asked)
     sell_land(model, granted)
-    held = firms.land_mu[order] + granted
-    blended = firms.density[order] * firms.land_mu[order] + new_density[firms.cluster[order]] * granted
-    firms.density[order] = np.divide(blended, held, out=firms.density[order], where=held > 0)
-    firms.land_mu[order] = held
-    short = granted < projects.land_need_mu[order]
-    firms.needs_land[order[short]] = True
-    model.scratch.tally.add("land_refusals", int(np.count_nonzero(short)))
+    refusals = _take_land(
+        order,
+        granted,
+        new_density,
+        firms.cluster,
+        projects.land_need_mu,
+        firms.land_mu,
+        firms.density,
+        firms.needs_land,
+    )
+    model.scratch.tally.add("land_refusals", refusals)
     room = land_capacity(model)
     _shrink_to_land(
         room, firms.capacity, firms.pending_capacity, projects.capacity_add, projects.capacity_cost
     )
+
+
+@numba.njit(cache=True)
+def _take_land(
+    order: np.ndarray,
+    granted: np.ndarray,
+    new_density: np.ndarray,
+    cluster: np.ndarray,
+    land_need_mu: np.ndarray,
+    land_mu: np.ndarray,
+    density: np.ndarray,
+    needs_land: np.ndarray,
+) -> int:
+    """Firms (`order`, distinct) add the land granted to theirs, their plant density the
+    area-weighted blend of theirs and the new land's; those granted less than they need
+    ask for land (returns how many). numpy's steps, one firm at a time."""
+    refusals = 0
+    for k in range(len(order)):
+        i = order[k]
+        held = land_mu[i] + granted[k]
+        blended = density[i] * land_mu[i] + new_density[cluster[i]] * granted[k]
+        if held > 0:
+            density[i] = blended / held
+        land_mu[i] = held
+        if granted[k] < land_need_mu[i]:
+            needs_land[i] = True
+            refusals += 1
+    return refusals
 
 
 @numba.njit(cache=True)
