@@ -95,7 +95,7 @@ class FirmArrays:
 
         Returns their row indices.
         """
-        unknown = set(columns) - set(_COLUMN_NAMES)
+        unknown = columns.keys() - _COLUMN_SET
         if unknown:
             raise KeyError(f"unknown firm columns {sorted(unknown)}")
         n = self.n
@@ -133,3 +133,4 @@ class FirmArrays:
 
 
 _COLUMN_NAMES = tuple(FirmArrays.column_names())
+_COLUMN_SET = frozenset(_COLUMN_NAMES)

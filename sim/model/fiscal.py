@@ -12,6 +12,7 @@ change what the model's firms do.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numba
@@ -140,7 +141,7 @@ def pay_running_costs(model: IndustryModel) -> None:
     spend(model, "task_forces", staff / WAN_PER_YI)
 
 
-def budget_totals(tally: Tally) -> dict[str, float]:
+def budget_totals(tally: Tally | Mapping[str, float]) -> dict[str, float]:
     """One quarter's gross cost, revenue and net cost (gross cost less revenue) to the budget."""
     gross = sum(tally[name] for name in COST_FLOWS)
     revenue = sum(tally[name] for name in REVENUE_FLOWS)

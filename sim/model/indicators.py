@@ -202,7 +202,7 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
     params = model.params
     quality = totals["weighted_quality"] / weight if weight > 0 else 0.0
     premium_per_log_capital = params.quality.sales_elasticity / params.market.trade_elasticity
-    tally = model.scratch.tally.totals()
+    tally = model.scratch.tally.totals()  # every count and money flow, in their declared order
     values: dict[str, Any] = {
         "year": model.year,
         "quarter": model.quarter,
@@ -233,12 +233,11 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
         "quality_index": quality,
         "quality_premium_pct": 100 * (quality**premium_per_log_capital - 1),
         "competitive_position_pct": 100 * competitive_position(model),
-        **budget_totals(model.scratch.tally),
+        **budget_totals(tally),
     }
     for tier in range(4):
         values[f"tier{tier}_share"] = totals[f"tier{tier}"] / firm_count if firm_count else 0.0
-    for name in (*COUNTS, *MONEY_FLOWS):
-        values[name] = tally[name]
+    values.update(tally)
     return values
 
 

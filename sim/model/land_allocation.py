@@ -31,9 +31,19 @@ def _first_at_or_above(areas: np.ndarray, parcels: np.ndarray, count: int, area:
 
 
 @numba.njit(cache=True)
+def _free_list(
+    parcel_area: np.ndarray, parcel_status: np.ndarray, vacant: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The vacant parcels' areas and numbers, sorted by area, then number (a stable sort of
+    the parcels in number order)."""
+    parcels = np.flatnonzero(parcel_status == vacant)
+    areas = parcel_area[parcels]
+    order = np.argsort(areas, kind="mergesort")
+    return areas[order], parcels[order].astype(np.int64)
+
+
+@numba.njit(cache=True)
 def serve_requests(
-    free_areas: np.ndarray,
-    free_parcels: np.ndarray,
     needs: np.ndarray,
     occupants: np.ndarray,
     next_row: int,
@@ -42,16 +52,19 @@ def serve_requests(
     parcel_area: np.ndarray,
     parcel_status: np.ndarray,
     parcel_occupant: np.ndarray,
+    vacant: int,
     occupied: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Serve `needs` in order from the free list (areas and parcel numbers sorted by area,
-    then number; both changed in place), writing what it decides into the parcel arrays.
+    """Serve `needs` in order from the parcels of status `vacant` (a free list sorted by
+    area, then number, kept in order as requests take from it), writing what it decides
+    into the parcel arrays.
 
     `occupants` names each request's firm; if it is empty, the firms are newcomers numbered
     from `next_row` in the order they succeed. A parcel given whole gets status `occupied`
     and its occupant; a split one keeps the area left. Returns the area granted to each
     request, and the areas split off with their holders (for the caller to append).
     """
+    free_areas, free_parcels = _free_list(parcel_area, parcel_status, vacant)
     count = len(free_areas)
     requests = len(needs)
     granted = np.zeros(requests)
@@ -70,8 +83,8 @@ def serve_requests(
             left = area - need
             # Move the parcel down the sorted list to its place with its smaller area.
             to = _first_at_or_above(free_areas, free_parcels, pos, left, parcel)
-            free_areas[to + 1 : pos + 1] = free_areas[to:pos].copy()
-            free_parcels[to + 1 : pos + 1] = free_parcels[to:pos].copy()
+            for j in range(pos, to, -1):  # moved in place, from the end (no copy made)
+                free_areas[j], free_parcels[j] = free_areas[j - 1], free_parcels[j - 1]
             free_areas[to], free_parcels[to] = left, parcel
             parcel_area[parcel] = left
             split_area[splits], holders[splits] = need, occupant
@@ -83,8 +96,8 @@ def serve_requests(
             area, parcel = free_areas[pos], free_parcels[pos]
             if area < min_share * need:
                 continue
-            free_areas[pos : count - 1] = free_areas[pos + 1 : count].copy()
-            free_parcels[pos : count - 1] = free_parcels[pos + 1 : count].copy()
+            for j in range(pos, count - 1):  # the parcel leaves the list
+                free_areas[j], free_parcels[j] = free_areas[j + 1], free_parcels[j + 1]
             count -= 1
             parcel_status[parcel] = occupied
             parcel_occupant[parcel] = occupant

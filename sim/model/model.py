@@ -257,7 +257,10 @@ class IndustryModel(mesa.Model):
     # Agents are registered in bulk (sim/model/agents/row_agent.py): one at a time, Mesa's
     # constructor and registry cost a quarter of a run. Mesa's registry keeps them.
     def _register_firms(self, rows: np.ndarray) -> None:
-        self._enterprises.extend(Enterprise.create_rows(self, rows.tolist()))
+        """Agents for new rows, consecutive as `FirmArrays.add` returns them (a range, whose
+        numbers `create_rows` need not convert)."""
+        first = int(rows[0]) if len(rows) else 0
+        self._enterprises.extend(Enterprise.create_rows(self, range(first, first + len(rows))))
 
     def _sync_parcel_agents(self) -> None:
         """Parcels split off by allocation get their LandParcel agents."""
@@ -287,7 +290,7 @@ class IndustryModel(mesa.Model):
             "land_mu",
         ):
             getattr(firms, name)[rows] = 0.0
-        Enterprise.remove_all(self, (self._enterprises[row] for row in rows.tolist()))
+        Enterprise.remove_all(self, [self._enterprises[row] for row in rows.tolist()])
         self.exits_total += len(rows)
         self.scratch.tally.add("exits", len(rows))
 

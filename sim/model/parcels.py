@@ -26,6 +26,7 @@ class ParcelStatus(IntEnum):
     PREPARING = 3  # newly supplied, being serviced
 
 
+_NO_ROWS = np.zeros(0, np.int64)  # no occupants named: the requests are numbered newcomers
 _COLUMNS = {"area": np.float64, "status": np.int8, "occupant": np.int64, "timer": np.int16}
 
 
@@ -131,20 +132,16 @@ class ParcelArrays:
         the first row of newcomers who are numbered in the order they succeed.
         Returns the area granted to each request (0 when refused or nothing is vacant).
         """
-        vacant = np.flatnonzero(self.status == ParcelStatus.VACANT)
-        areas = self.area[vacant]
-        order = np.lexsort((vacant, areas))  # by area, then parcel number
         granted, split_area, holders = serve_requests(
-            areas[order],
-            vacant[order].astype(np.int64),
             np.asarray(needs, float),
-            np.zeros(0, np.int64) if isinstance(occupants, int) else np.asarray(occupants, np.int64),
+            _NO_ROWS if isinstance(occupants, int) else np.asarray(occupants, np.int64),
             occupants if isinstance(occupants, int) else 0,
             float(min_share),
             SPLIT_ABOVE,
             self.area,
             self.status,
             self.occupant,
+            int(ParcelStatus.VACANT),
             int(ParcelStatus.OCCUPIED),
         )
         if len(split_area):

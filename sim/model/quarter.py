@@ -120,8 +120,10 @@ class Tally:
         self._totals: dict[str, float] = {**dict.fromkeys(COUNTS, 0), **dict.fromkeys(MONEY_FLOWS, 0.0)}
 
     def add(self, name: str, amount: float) -> None:
-        self._check(name)
-        self._totals[name] += amount
+        totals = self._totals
+        if name not in totals:  # `_check` only for a name it refuses: adding is frequent
+            self._check(name)
+        totals[name] += amount
 
     def __getitem__(self, name: str) -> float:
         self._check(name)

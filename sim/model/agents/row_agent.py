@@ -12,6 +12,7 @@ class, it falls back to the ordinary constructor, so the observers hear every ag
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any, ClassVar, Self
 
 import mesa
@@ -54,7 +55,7 @@ class RowAgent(mesa.Agent):
     @classmethod
     def create_rows(cls, model: Any, rows: Iterable[int]) -> list[Self]:
         """One registered agent per row, as `cls(model, row)` for each row in turn would make."""
-        rows = [int(row) for row in rows]
+        rows = rows if isinstance(rows, range) else [int(row) for row in rows]
         if cls._datasets or _observed(model, ModelSignals.AGENT_ADDED):
             return [cls(model, row) for row in rows]
         first = model.agent_id_counter
@@ -63,14 +64,20 @@ class RowAgent(mesa.Agent):
         reused = min(len(released), len(rows))
         agents = released[len(released) - reused :]
         del released[len(released) - reused :]
+        ids = range(first, first + len(rows))
+        for agent, unique_id, row in zip(agents, ids[:reused], rows[:reused], strict=True):
+            agent.model = model  # `pos` is still None: no space holds these agents
+            agent.unique_id = unique_id
+            agent.index = row
         new = object.__new__
-        # attributes set one by one keep Python's compact per-class layout
-        agents += [new(cls) for _ in range(len(rows) - reused)]
-        for agent, unique_id, row in zip(agents, range(first, first + len(rows)), rows, strict=True):
+        made = [new(cls) for _ in range(len(rows) - reused)]
+        # attributes set one by one, in one order, keep Python's compact per-class layout
+        for agent, unique_id, row in zip(made, ids[reused:], rows[reused:], strict=True):
             agent.model = model
             agent.unique_id = unique_id
             agent.pos = None
             agent.index = row
+        agents += made
         registry = model.agents_by_type
         if cls not in registry:
             registry[cls] = _HardKeyAgentSet([], random=model.random)
@@ -101,7 +108,11 @@ class RowAgent(mesa.Agent):
             RowAgent.remove_all(model, [a for kind in kinds for a in model.agents_by_type.get(kind, ())])
             return
         everyone = _members(model.agents)
-        kept = {agent: None for agent in everyone if type(agent) not in kinds}
+        # The others, in the registry's order (creation order, that of their unique ids),
+        # found without a pass over the many row agents.
+        by_type = model.agents_by_type
+        others = (agent for kind, of_kind in by_type.items() if kind not in kinds for agent in of_kind)
+        kept = dict.fromkeys(sorted(others, key=attrgetter("unique_id")))
         everyone.clear()
         everyone.update(kept)
         for kind in kinds:

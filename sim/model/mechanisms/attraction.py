@@ -8,7 +8,7 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sim.model.compiled import maximum, minimum
+from sim.model.compiled import array_sum, maximum, minimum
 from sim.model.firms import Stage
 from sim.model.fiscal import sell_land, spend
 from sim.model.mechanisms.investment import new_land_density
@@ -26,30 +26,55 @@ def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> n
     newcomers can still enter it. Returns an array of shape (3, clusters).
     """
     firms = model.firms
-    producing = firms.producing
-    log_a = np.log(np.maximum(firms.productivity[producing], 1e-12))
+    building = int(Stage.BUILDING)
+    # numpy's log (numba's differs in the last bit) of the producing firms' floored productivity
+    log_a = np.log(_producing_productivity(firms.alive, firms.stage, building, firms.productivity))
     counts, means = _cluster_means(
-        producing, firms.cluster, model.clusters.n, log_a, firms.quality, firms.output_per_worker
+        firms.alive,
+        firms.stage,
+        building,
+        firms.cluster,
+        model.clusters.n,
+        log_a,
+        firms.quality,
+        firms.output_per_worker,
     )
     return means if fallback is None else np.where(counts > 0, means, fallback)
 
 
 @numba.njit(cache=True)
+def _producing_productivity(
+    alive: np.ndarray, stage: np.ndarray, building: int, productivity: np.ndarray
+) -> np.ndarray:
+    """Productivity of the producing firms (alive, not building), in row order, floored at 1e-12."""
+    floored = np.empty(len(alive))
+    k = 0
+    for i in range(len(alive)):
+        if alive[i] and stage[i] != building:
+            floored[k] = maximum(productivity[i], 1e-12)
+            k += 1
+    return floored[:k]
+
+
+@numba.njit(cache=True)
 def _cluster_means(
-    producing: np.ndarray,
+    alive: np.ndarray,
+    stage: np.ndarray,
+    building: int,
     cluster: np.ndarray,
     n_clusters: int,
     log_a: np.ndarray,
     quality: np.ndarray,
     output_per_worker: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Producing firms per cluster, and the means of their log productivity (`log_a`, one per
-    producing firm in row order), quality and output per worker (summed in row order)."""
+    """Producing firms (alive, not building) per cluster, and the means of their log
+    productivity (`log_a`, one per producing firm in row order), quality and output per
+    worker (summed in row order)."""
     counts = np.zeros(n_clusters, np.int64)
     sums = np.zeros((3, n_clusters))
     k = 0
-    for i in range(len(producing)):
-        if producing[i]:
+    for i in range(len(alive)):
+        if alive[i] and stage[i] != building:
             c = cluster[i]
             counts[c] += 1
             sums[0, c] += log_a[k]
@@ -99,27 +124,88 @@ def _newcomer_columns(
     `means` are this quarter's `newcomer_means`, if the caller has them.
     """
     log_a, quality, per_worker = newcomer_means(model) if means is None else means
-    capacities = np.array([bank.capacity_yi for bank in model.banks])
-    bank = np.searchsorted(np.cumsum(capacities) / capacities.sum(), bank_draw, side="right")
+    clusters = model.clusters
+    bank, productivity_log, quality_of, per_worker_of, spread_log, energy, capital, density = _newcomer_state(
+        cluster,
+        capacity,
+        granted,
+        np.array([bank.capacity_yi for bank in model.banks]),
+        bank_draw,
+        spread_draw,
+        log_a,
+        quality,
+        per_worker,
+        productivity_edge,
+        model.constants.productivity_dispersion,
+        OUTPUT_PER_WORKER_DISPERSION**2 / 2,
+        clusters.base_energy_intensity,
+        model.params.attraction.newcomer_energy_factor,
+        clusters.capital_output,
+        model.price_index,
+    )
     return {
         "alive": True,
         "cluster": cluster,
-        "bank": np.minimum(bank, len(capacities) - 1),
-        "productivity": np.exp(
-            log_a[cluster] + productivity_edge + model.constants.productivity_dispersion * spread_draw[:, 0]
-        ),
-        "quality": quality[cluster],
+        "bank": bank,
+        "productivity": np.exp(productivity_log),  # numpy's exp: numba's differs in the last bit
+        "quality": quality_of,
         "competitiveness": np.nan,
-        "output_per_worker": per_worker[cluster]
-        * np.exp(OUTPUT_PER_WORKER_DISPERSION * spread_draw[:, 1] - OUTPUT_PER_WORKER_DISPERSION**2 / 2),
-        "energy_intensity": model.clusters.base_energy_intensity[cluster]
-        * model.params.attraction.newcomer_energy_factor,
-        "capital": capacity * 4 * model.clusters.capital_output[cluster] * model.price_index,
+        "output_per_worker": per_worker_of * np.exp(spread_log),
+        "energy_intensity": energy,
+        "capital": capital,
         "land_mu": granted,
-        "density": capacity / np.maximum(granted, 1e-9),
+        "density": density,
         "loan_rate": model.constants.policy_rate,
         "entry_step": model.steps,
     }
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _newcomer_state(
+    cluster: np.ndarray,
+    capacity: np.ndarray,
+    granted: np.ndarray,
+    capacities: np.ndarray,
+    bank_draw: np.ndarray,
+    spread_draw: np.ndarray,
+    log_a: np.ndarray,
+    quality: np.ndarray,
+    per_worker: np.ndarray,
+    productivity_edge: float,
+    productivity_dispersion: float,
+    half_variance: float,
+    base_energy_intensity: np.ndarray,
+    energy_factor: float,
+    capital_output: np.ndarray,
+    price_index: float,
+) -> tuple[np.ndarray, ...]:
+    """`_newcomer_columns`' arithmetic in one pass, each value as its numpy expression had it
+    (left to right): the bank (the first whose cumulative share of lending capacity is above
+    the draw), the logs whose exp are productivity and the output-per-worker spread, the
+    cluster's quality and output per worker, energy intensity, capital and density."""
+    n = len(cluster)
+    banks = len(capacities)
+    edges = np.cumsum(capacities) / array_sum(capacities, banks)
+    bank = np.empty(n, np.int64)
+    productivity_log = np.empty(n)
+    quality_of = np.empty(n)
+    per_worker_of = np.empty(n)
+    spread_log = np.empty(n)
+    energy = np.empty(n)
+    capital = np.empty(n)
+    density = np.empty(n)
+    for i in range(n):
+        c = cluster[i]
+        chosen = np.searchsorted(edges, bank_draw[i], side="right")
+        bank[i] = min(chosen, banks - 1)
+        productivity_log[i] = log_a[c] + productivity_edge + productivity_dispersion * spread_draw[i, 0]
+        quality_of[i] = quality[c]
+        per_worker_of[i] = per_worker[c]
+        spread_log[i] = OUTPUT_PER_WORKER_DISPERSION * spread_draw[i, 1] - half_variance
+        energy[i] = base_energy_intensity[c] * energy_factor
+        capital[i] = capacity[i] * 4 * capital_output[c] * price_index
+        density[i] = capacity[i] / maximum(granted[i], 1e-9)
+    return bank, productivity_log, quality_of, per_worker_of, spread_log, energy, capital, density
 
 
 def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None = None) -> None:
@@ -129,19 +215,24 @@ def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None =
     `means`: this quarter's `newcomer_means`, if the caller has them.
     """
     params = model.params
-    attraction, land = params.attraction, params.levers.land
+    attraction = params.attraction
     incentive = params.levers.attraction.incentive_share
-    effort = model.cluster_effort[leads.cluster]
-    chance = attraction.conversion_rate * (1 + params.task_forces.lead_support * effort * leads.supported)
-    chance *= 1 + attraction.incentive_response * incentive
-    capacity = leads.annual_output_yi / 4 / model.price_index
-    density = new_land_density(model)[leads.cluster] * leads.density_noise
-    need_mu = capacity / density
-    per_mu_wan = leads.annual_output_yi * 1e4 / need_mu
-    passes_screen = per_mu_wan >= land.min_output_per_mu_wan
-    signs = (leads.signing_draw < np.minimum(chance, 1.0)) & passes_screen
+    capacity, need_mu, signs, screened_out = _lead_decisions(
+        leads.cluster,
+        leads.annual_output_yi,
+        leads.supported,
+        leads.signing_draw,
+        leads.density_noise,
+        model.cluster_effort,
+        new_land_density(model),
+        attraction.conversion_rate,
+        params.task_forces.lead_support,
+        1 + attraction.incentive_response * incentive,
+        model.price_index,
+        params.levers.land.min_output_per_mu_wan,
+    )
     model.scratch.tally.add("leads", leads.n)
-    model.scratch.tally.add("leads_screened_out", int(np.count_nonzero(~passes_screen)))
+    model.scratch.tally.add("leads_screened_out", screened_out)
     if not signs.any():
         return
     granted = _grant_land(model, model.firms.n, need_mu[signs])
@@ -176,6 +267,41 @@ def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None =
     capital = float(np.asarray(columns["capital"]).sum())
     model.scratch.tally.add("investment_yi", capital)
     spend(model, "subsidies", incentive * capital)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _lead_decisions(
+    cluster: np.ndarray,
+    annual_output_yi: np.ndarray,
+    supported: np.ndarray,
+    signing_draw: np.ndarray,
+    density_noise: np.ndarray,
+    cluster_effort: np.ndarray,
+    new_density: np.ndarray,
+    conversion_rate: float,
+    lead_support: float,
+    incentive_factor: float,
+    price_index: float,
+    min_output_per_mu_wan: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Each lead's capacity and land need, whether it signs (its chance, raised by support
+    and incentives, above its draw, and its output per mu passing the screen), and how
+    many the screen turned away: numpy's steps, left to right, one lead at a time."""
+    n = len(cluster)
+    capacity = np.empty(n)
+    need_mu = np.empty(n)
+    signs = np.empty(n, np.bool_)
+    screened_out = 0
+    for i in range(n):
+        c = cluster[i]
+        chance = conversion_rate * (1 + lead_support * cluster_effort[c] * (1.0 if supported[i] else 0.0))
+        chance *= incentive_factor
+        capacity[i] = annual_output_yi[i] / 4 / price_index
+        need_mu[i] = capacity[i] / (new_density[c] * density_noise[i])
+        passes_screen = annual_output_yi[i] * 1e4 / need_mu[i] >= min_output_per_mu_wan
+        screened_out += not passes_screen
+        signs[i] = signing_draw[i] < minimum(chance, 1.0) and passes_screen
+    return capacity, need_mu, signs, screened_out
 
 
 def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = None) -> None:

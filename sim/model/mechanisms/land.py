@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
+from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
 from sim.model.fiscal import WAN_PER_YI, sell_land, spend
 from sim.model.mechanisms.investment import land_capacity, new_land_density
@@ -22,9 +24,7 @@ def supply_land(model: IndustryModel) -> None:
     settings = model.params.land
     levers = model.params.levers.land
     parcels = model.parcels
-    preparing = parcels.status == ParcelStatus.PREPARING
-    parcels.timer[preparing] -= 1
-    parcels.status[preparing & (parcels.timer <= 0)] = ParcelStatus.VACANT
+    _prepare(parcels.status, parcels.timer, int(ParcelStatus.PREPARING), int(ParcelStatus.VACANT))
     quarterly = (settings.status_quo_supply_mu_per_year + levers.extra_supply_mu_per_year) / 4
     if quarterly <= 0:
         return
@@ -39,9 +39,20 @@ def supply_land(model: IndustryModel) -> None:
         parcels.add(sizes, ParcelStatus.VACANT)
     else:
         parcels.add(sizes, ParcelStatus.PREPARING, timer=settings.preparation_quarters)
-    parcels.supplied_mu += float(sizes.sum())
-    model.scratch.tally.add("land_supplied_mu", float(sizes.sum()))
-    spend(model, "land", float(sizes.sum()) * model.params.fiscal.land_preparation_wan_per_mu / WAN_PER_YI)
+    supplied = float(sizes.sum())
+    parcels.supplied_mu += supplied
+    model.scratch.tally.add("land_supplied_mu", supplied)
+    spend(model, "land", supplied * model.params.fiscal.land_preparation_wan_per_mu / WAN_PER_YI)
+
+
+@numba.njit(cache=True)
+def _prepare(status: np.ndarray, timer: np.ndarray, preparing: int, vacant: int) -> None:
+    """Parcels in preparation count down a quarter; those done become vacant."""
+    for p in range(len(status)):
+        if status[p] == preparing:
+            timer[p] -= 1
+            if timer[p] <= 0:
+                status[p] = vacant
 
 
 def reclaim_idle_land(model: IndustryModel) -> None:
@@ -109,18 +120,69 @@ def allocate_expansion_land(model: IndustryModel, projects: Projects) -> None:
     asked = np.maximum(projects.land_need_mu[order], model.params.land.min_allocation_mu)
     granted = model.parcels.allocate_many(order, asked)
     sell_land(model, granted)
-    held = firms.land_mu[order] + granted
-    blended = firms.density[order] * firms.land_mu[order] + new_density[firms.cluster[order]] * granted
-    firms.density[order] = np.divide(blended, held, out=firms.density[order], where=held > 0)
-    firms.land_mu[order] = held
-    short = granted < projects.land_need_mu[order]
-    firms.needs_land[order[short]] = True
-    model.scratch.tally.add("land_refusals", int(np.count_nonzero(short)))
-    room = np.maximum(land_capacity(model) - firms.capacity - firms.pending_capacity, 0.0)
-    feasible = np.minimum(projects.capacity_add, room)
-    shrink = np.divide(feasible, projects.capacity_add, out=np.ones(firms.n), where=projects.capacity_add > 0)
-    projects.capacity_add *= shrink
-    projects.capacity_cost *= shrink
+    refusals = _take_land(
+        order,
+        granted,
+        new_density,
+        firms.cluster,
+        projects.land_need_mu,
+        firms.land_mu,
+        firms.density,
+        firms.needs_land,
+    )
+    model.scratch.tally.add("land_refusals", refusals)
+    room = land_capacity(model)
+    _shrink_to_land(
+        room, firms.capacity, firms.pending_capacity, projects.capacity_add, projects.capacity_cost
+    )
+
+
+@numba.njit(cache=True)
+def _take_land(
+    order: np.ndarray,
+    granted: np.ndarray,
+    new_density: np.ndarray,
+    cluster: np.ndarray,
+    land_need_mu: np.ndarray,
+    land_mu: np.ndarray,
+    density: np.ndarray,
+    needs_land: np.ndarray,
+) -> int:
+    """Firms (`order`, distinct) add the land granted to theirs, their plant density the
+    area-weighted blend of theirs and the new land's; those granted less than they need
+    ask for land (returns how many). numpy's steps, one firm at a time."""
+    refusals = 0
+    for k in range(len(order)):
+        i = order[k]
+        held = land_mu[i] + granted[k]
+        blended = density[i] * land_mu[i] + new_density[cluster[i]] * granted[k]
+        if held > 0:
+            density[i] = blended / held
+        land_mu[i] = held
+        if granted[k] < land_need_mu[i]:
+            needs_land[i] = True
+            refusals += 1
+    return refusals
+
+
+@numba.njit(cache=True)
+def _shrink_to_land(
+    land_capacity: np.ndarray,
+    capacity: np.ndarray,
+    pending: np.ndarray,
+    capacity_add: np.ndarray,
+    capacity_cost: np.ndarray,
+) -> None:
+    """An expansion shrinks to the room its land leaves (land capacity less the capacity
+    installed and pending), its cost with it: numpy's steps, one firm at a time (the others
+    numpy scaled by one, which changes no number)."""
+    for i in range(len(capacity_add)):
+        add = capacity_add[i]
+        if add > 0:
+            room = maximum(land_capacity[i] - capacity[i] - pending[i], 0.0)
+            shrink = minimum(add, room) / add
+            capacity_add[i] = add * shrink
+            capacity_cost[i] *= shrink
 
 
 def manage_land(model: IndustryModel, projects: Projects) -> None:
