@@ -62,8 +62,8 @@ class RowAgent(mesa.Agent):
         model.agent_id_counter += len(rows)
         released = cls._released
         reused = min(len(released), len(rows))
-        agents = released[len(released) - reused :]
-        del released[len(released) - reused :]
+        agents = released[:reused]  # the oldest first: made together, they sit together in memory
+        del released[:reused]
         ids = range(first, first + len(rows))
         for agent, unique_id, row in zip(agents, ids[:reused], rows[:reused], strict=True):
             agent.model = model  # `pos` is still None: no space holds these agents
