@@ -13,19 +13,19 @@ import numba
 import numpy as np
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def minimum(a: float, b: float) -> float:
     """np.minimum of two numbers (a NaN wins)."""
     return a if a <= b or a != a else b
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def maximum(a: float, b: float) -> float:
     """np.maximum of two numbers (a NaN wins)."""
     return a if a >= b or a != a else b
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _block_sum(values: np.ndarray, start: int, count: int) -> float:
     """numpy's sum of at most 128 values: eight running totals, then the rest one by one."""
     if count < 8:
@@ -55,7 +55,7 @@ def _block_sum(values: np.ndarray, start: int, count: int) -> float:
     return total
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def array_sum(values: np.ndarray, count: int) -> float:
     """`values[:count].sum()` as numpy computes it for a contiguous float64 array.
 

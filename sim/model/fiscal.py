@@ -78,7 +78,7 @@ def income_tax_rates(model: IndustryModel) -> np.ndarray:
     )
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def income_tax(profit: float, tech: bool, rates: np.ndarray) -> float:
     """A firm's enterprise income tax on this quarter's profit (none on a loss).
 
@@ -93,7 +93,7 @@ def income_tax(profit: float, tech: bool, rates: np.ndarray) -> float:
     return (rates[0] if tech else rates[1]) * taxable
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _income_taxes(profit: np.ndarray, tech: np.ndarray, rates: np.ndarray) -> float:
     taxes = np.empty(len(profit))
     for i in range(len(profit)):

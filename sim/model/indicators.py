@@ -99,7 +99,7 @@ _TOTALS = (
 _AT = {name: k for k, name in enumerate(_TOTALS)}
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _firm_totals(
     alive: np.ndarray,
     stage: np.ndarray,
@@ -241,7 +241,7 @@ def quarter_indicators(model: IndustryModel) -> dict[str, Any]:
     return values
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _cluster_totals(
     cluster: np.ndarray,
     n_clusters: int,

@@ -17,7 +17,7 @@ import numba
 import numpy as np
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _first_at_or_above(areas: np.ndarray, parcels: np.ndarray, count: int, area: float, parcel: int) -> int:
     """First position whose (area, parcel) is not below (area, parcel) in the sorted free list."""
     low, high = 0, count
@@ -30,7 +30,7 @@ def _first_at_or_above(areas: np.ndarray, parcels: np.ndarray, count: int, area:
     return low
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _free_list(
     parcel_area: np.ndarray, parcel_status: np.ndarray, vacant: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -42,7 +42,7 @@ def _free_list(
     return areas[order], parcels[order].astype(np.int64)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def serve_requests(
     needs: np.ndarray,
     occupants: np.ndarray,

@@ -18,6 +18,7 @@ from sim.inputs.base_year import BaseYearData, load_scenario_base_year, with_fig
 from sim.inputs.errors import InputError
 from sim.inputs.scenario import Scenario, default_scenario
 from sim.model.agents import Bank, Enterprise, LandParcel, TaskForce
+from sim.model.agents.row_agent import RowAgent
 from sim.model.constants import BaseYearConstants
 from sim.model.firms import Stage
 from sim.model.fiscal import pay_running_costs
@@ -309,7 +310,7 @@ class IndustryModel(mesa.Model):
     def release(self) -> None:
         """Done with this run: its firm and parcel agents are deregistered and kept for the
         next run in this process (`RowAgent.release`); its arrays and indicators stay."""
-        Enterprise.remove_every(self, (Enterprise, LandParcel))
+        RowAgent.remove_every(self, (Enterprise, LandParcel))
         Enterprise.release(self._enterprises)
         LandParcel.release(self._parcel_agents)
         self._enterprises, self._parcel_agents = [], []

@@ -30,7 +30,7 @@ _NO_ROWS = np.zeros(0, np.int64)  # no occupants named: the requests are numbere
 _COLUMNS = {"area": np.float64, "status": np.int8, "occupant": np.int64, "timer": np.int16}
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _areas_by_status(area: np.ndarray, status: np.ndarray, statuses: int) -> np.ndarray:
     picked = np.empty((statuses, len(area)))
     counts = np.zeros(statuses, np.int64)
@@ -43,7 +43,7 @@ def _areas_by_status(area: np.ndarray, status: np.ndarray, statuses: int) -> np.
     return totals
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _release(occupant: np.ndarray, status: np.ndarray, firms: np.ndarray, occupied: int, idle: int) -> None:
     """Occupied parcels of the given firms become idle, with no occupant."""
     if len(firms) == 0 or len(occupant) == 0:

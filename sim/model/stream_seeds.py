@@ -28,6 +28,8 @@ _STATE_WORDS = 8  # PCG64 asks for four 64-bit words
 
 def _words(value: int) -> list[int]:
     """An integer as SeedSequence reads it: 32-bit words, least significant first ([0] for 0)."""
+    if value < 0:
+        raise ValueError(f"a seed must be a non-negative integer, not {value}")
     words = []
     while True:
         words.append(value & _MASK)

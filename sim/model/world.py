@@ -134,7 +134,7 @@ def _assign_clusters(sizes: np.ndarray, targets: np.ndarray, caps: np.ndarray) -
     return _greedy_clusters(np.argsort(-sizes), sizes, targets.astype(np.float64), caps.astype(np.float64))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _greedy_clusters(
     order: np.ndarray, sizes: np.ndarray, targets: np.ndarray, caps: np.ndarray
 ) -> np.ndarray:

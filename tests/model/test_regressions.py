@@ -209,3 +209,11 @@ def test_distress_exit_only_after_a_refused_rescue():
     close_firms(model, LoanAnswers(offer=offer, score=np.full(firms.n, 0.5), rescue_asked=rescue_asked))
     assert not firms.alive[refused] and firms.alive[rescued]
     assert model.scratch.tally["distress_exits"] == 1
+
+
+def test_a_tier_that_needs_no_skilled_workers_runs_as_numpy_would():
+    """A skilled share of 0 at tier 0 divides by 0 in the R&D staffing: the compiled loops
+    follow numpy (inf, capped at 1), they do not raise."""
+    model = model_with("labour.required_skilled_share=[0.0, 0.12, 0.18, 0.26]")
+    model.run()
+    assert np.isfinite(model.datacollector.get_model_vars_dataframe()["output_yi"]).all()

@@ -28,3 +28,8 @@ def test_many_run_seeds_give_numpys_generators():
 def test_a_preset_seed_refuses_what_it_does_not_hold():
     with pytest.raises(ValueError, match="four 64-bit words"):
         PresetSeed(np.zeros(4, np.uint64)).generate_state(8, np.uint32)
+
+
+def test_a_negative_seed_is_refused_as_numpy_refuses_it():
+    with pytest.raises(ValueError, match="non-negative"):
+        stream_states(-1, mechanisms=2, steps=2)

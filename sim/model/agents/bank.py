@@ -89,7 +89,7 @@ def answer_requests(
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _approve(
     asking: np.ndarray,
     bank: np.ndarray,

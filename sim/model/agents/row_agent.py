@@ -11,6 +11,7 @@ class, it falls back to the ordinary constructor, so the observers hear every ag
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any, ClassVar, Self
@@ -41,8 +42,10 @@ class RowAgent(mesa.Agent):
     """An agent whose state lives in the model's arrays at row `index`."""
 
     # Agents of runs that are over (`release`), which `create_rows` takes before making new
-    # ones: each class its own.
+    # ones: each class its own. Runs on threads of one process (a Dask worker's) share it,
+    # so it is taken from and added to under a lock.
     _released: ClassVar[list[Any]] = []
+    _released_guard: ClassVar[threading.Lock] = threading.Lock()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -60,10 +63,11 @@ class RowAgent(mesa.Agent):
             return [cls(model, row) for row in rows]
         first = model.agent_id_counter
         model.agent_id_counter += len(rows)
-        released = cls._released
-        reused = min(len(released), len(rows))
-        agents = released[:reused]  # the oldest first: made together, they sit together in memory
-        del released[:reused]
+        with cls._released_guard:
+            released = cls._released
+            reused = min(len(released), len(rows))
+            agents = released[:reused]  # the oldest first: made together, they sit together in memory
+            del released[:reused]
         ids = range(first, first + len(rows))
         for agent, unique_id, row in zip(agents, ids[:reused], rows[:reused], strict=True):
             agent.model = model  # `pos` is still None: no space holds these agents
@@ -125,7 +129,7 @@ class RowAgent(mesa.Agent):
         process, which then allocates no new objects (they would set off the garbage
         collector, a tenth of a run). The agents must not be used again; at most
         `MAX_RELEASED` are kept."""
-        kept = agents[: max(0, MAX_RELEASED - len(cls._released))]
-        for agent in kept:
+        for agent in agents:
             agent.model = None
-        cls._released += kept
+        with cls._released_guard:
+            cls._released += agents[: max(0, MAX_RELEASED - len(cls._released))]

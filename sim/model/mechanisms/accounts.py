@@ -196,7 +196,7 @@ def settle_accounts(model: IndustryModel) -> None:
         update_above_scale_list(model)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _close_books(
     alive: np.ndarray,
     stage: np.ndarray,
@@ -305,7 +305,7 @@ def close_firms(model: IndustryModel, loans: LoanAnswers) -> None:
         model.remove_firms(leaving)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _choose_exits(
     draws: np.ndarray,
     alive: np.ndarray,
@@ -363,7 +363,7 @@ def book_defaults(model: IndustryModel, leaving: np.ndarray) -> None:
     spend(model, "risk_compensation", covered)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _defaults(
     leaving: np.ndarray,
     cash: np.ndarray,

@@ -13,7 +13,7 @@ import numpy as np
 from sim.model.compiled import maximum
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def adoption_exponent(benefit: float, cost: float, sharpness: float, nudge: float) -> float:
     """Minus the logit of adopting: sharpness x (benefit-cost ratio - 1), shifted by `nudge`
     (peer effects, mandates)."""
@@ -21,7 +21,7 @@ def adoption_exponent(benefit: float, cost: float, sharpness: float, nudge: floa
     return -(sharpness * (ratio - 1.0) + nudge)
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def adoption_chance(base_rate: float, exp_exponent: float) -> float:
     """Quarterly chance to adopt: the logistic, capped by the base rate."""
     return base_rate / (1.0 + exp_exponent)
@@ -36,7 +36,7 @@ def adoption_probability(
     return _chances(base_rate, np.exp(exponent))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _exponents(benefit: np.ndarray, cost: np.ndarray, sharpness: float, nudge: np.ndarray) -> np.ndarray:
     exponent = np.empty(len(benefit))
     for i in range(len(benefit)):
@@ -44,7 +44,7 @@ def _exponents(benefit: np.ndarray, cost: np.ndarray, sharpness: float, nudge: n
     return exponent
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _chances(base_rate: float, exp_exponent: np.ndarray) -> np.ndarray:
     chance = np.empty(len(exp_exponent))
     for i in range(len(exp_exponent)):

@@ -42,7 +42,7 @@ def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> n
     return means if fallback is None else np.where(counts > 0, means, fallback)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _producing_productivity(
     alive: np.ndarray, stage: np.ndarray, building: int, productivity: np.ndarray
 ) -> np.ndarray:
@@ -56,7 +56,7 @@ def _producing_productivity(
     return floored[:k]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _cluster_means(
     alive: np.ndarray,
     stage: np.ndarray,
@@ -377,7 +377,7 @@ def advance_projects(model: IndustryModel) -> None:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _advance_projects(
     alive: np.ndarray,
     cluster: np.ndarray,

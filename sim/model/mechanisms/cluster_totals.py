@@ -1,4 +1,4 @@
-"""Sums of firm columns by cluster, the aggregation most phases need."""
+"""Demand placed in a cluster, shared among its firms in proportion to their demand."""
 
 from __future__ import annotations
 
@@ -14,23 +14,6 @@ if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
 
-def cluster_sum(model: IndustryModel, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Total of a firm column over the masked firms of each cluster (one entry per cluster)."""
-    return _cluster_sum(model.firms.cluster, model.clusters.n, mask, values)
-
-
-@numba.njit(cache=True)
-def _cluster_sum(cluster: np.ndarray, n_clusters: int, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Each cluster's masked values added in row order, as `np.bincount` adds its weights
-    (leaving out the unmasked rows adds nothing: a total that starts at 0.0 is never -0.0,
-    so adding 0.0 would not change it)."""
-    totals = np.zeros(n_clusters)
-    for i in range(len(cluster)):
-        if mask[i]:
-            totals[cluster[i]] += values[i]
-    return totals
-
-
 def add_cluster_demand(model: IndustryModel, added: np.ndarray) -> float:
     """Give each cluster `added` real demand, shared among its operating firms by their demand.
 
@@ -43,7 +26,7 @@ def add_cluster_demand(model: IndustryModel, added: np.ndarray) -> float:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _add_to_operating(
     cluster: np.ndarray,
     n_clusters: int,
@@ -73,7 +56,7 @@ def share_out_demand(model: IndustryModel, receivers: np.ndarray, added: np.ndar
     return _share_out(model.firms.cluster, model.clusters.n, receivers, added, model.firms.demand)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _share_out(
     cluster: np.ndarray, n_clusters: int, receivers: np.ndarray, added: np.ndarray, demand: np.ndarray
 ) -> np.ndarray:

@@ -49,7 +49,7 @@ def open_channels(model: IndustryModel) -> None:
     model.channel_sales_yi += step * placed / new_demand
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _operating_demand(
     alive: np.ndarray,
     stage: np.ndarray,

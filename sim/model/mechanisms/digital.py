@@ -76,7 +76,7 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _weigh_upgrades(
     alive: np.ndarray,
     stage: np.ndarray,
@@ -147,14 +147,14 @@ def _weigh_upgrades(
     return exponent, benefit, cost, subsidy
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _labour_saving(savings: np.ndarray, tier: int) -> float:
     """Share of its current workers a firm at `tier` saves by moving up one tier (`savings`
     the cumulative cut in workers per unit of output at each tier)."""
     return 1 - (1 - savings[min(tier + 1, TOP_TIER)]) / (1 - savings[tier])
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _decide_upgrades(
     alive: np.ndarray,
     stage: np.ndarray,
@@ -223,7 +223,7 @@ def complete_upgrade(model: IndustryModel, upgraded: np.ndarray) -> None:
     model.scratch.tally.add("digital_upgrades", count)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _upgrade(
     upgraded: np.ndarray,
     gains: np.ndarray,

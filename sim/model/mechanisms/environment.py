@@ -74,7 +74,7 @@ def shock_demand(model: IndustryModel) -> None:
     _scale_by_cluster(firms.cluster, np.exp(growth), firms.demand)  # exp per cluster: the same numbers
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _scale_by_cluster(cluster: np.ndarray, factor: np.ndarray, values: np.ndarray) -> None:
     for i in range(len(cluster)):
         values[i] *= factor[cluster[i]]
@@ -107,7 +107,7 @@ def shock_productivity(model: IndustryModel) -> None:
     _take_drift(alive, np.exp(logs), firms.productivity, firms.output_per_worker)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _productivity_drift(
     alive: np.ndarray, cluster: np.ndarray, n_clusters: int, log_a: np.ndarray, noise: np.ndarray, rho: float
 ) -> np.ndarray:
@@ -136,7 +136,7 @@ def _productivity_drift(
     return logs
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _take_drift(
     alive: np.ndarray, factors: np.ndarray, productivity: np.ndarray, output_per_worker: np.ndarray
 ) -> None:

@@ -48,7 +48,7 @@ def loss_coverage(model: IndustryModel) -> np.ndarray:
     return _coverage(model.firms.tech, levers.risk_compensation, levers.st_credit_guarantee)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _coverage(tech: np.ndarray, risk_compensation: float, st_credit_guarantee: float) -> np.ndarray:
     coverage = np.empty(len(tech))
     for i in range(len(tech)):
@@ -75,7 +75,7 @@ def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _scores(
     debt: np.ndarray,
     capital: np.ndarray,
@@ -138,7 +138,7 @@ def answer_loan_requests(model: IndustryModel, projects: Projects) -> LoanAnswer
     return LoanAnswers(offer=offer, score=scores, rescue_asked=rescue_asked)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _screen_requests(
     alive: np.ndarray,
     cash: np.ndarray,
@@ -182,7 +182,7 @@ def _screen_requests(
     return loan, asking, green_share, rescue_asked, short
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _take_answers(
     asking: np.ndarray,
     approved: np.ndarray,
@@ -251,7 +251,7 @@ def start_projects(model: IndustryModel, projects: Projects, loans: LoanAnswers)
     model.scratch.tally.add("expansions", expansions)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _fund(
     cash: np.ndarray,
     revenue_4q: np.ndarray,

@@ -42,7 +42,7 @@ def _energy_costs_of(model: IndustryModel, surcharge_only: bool) -> np.ndarray:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _energy_costs(
     surcharge_only: bool,
     output: np.ndarray,
@@ -60,13 +60,13 @@ def _energy_costs(
     return costs
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _at_base_price(output: float, energy_intensity: float, energy_price: float) -> float:
     """Yearly energy cost at the base price, 亿元."""
     return output * 4 * energy_intensity * energy_price / 1e4
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def _surcharge_on(surcharge: float, energy_excess: float, at_base: float) -> float:
     """The surcharge falls on the share of a firm's energy use above what its quota allows."""
     return surcharge * energy_excess * at_base
@@ -127,7 +127,7 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _weigh_retrofits(
     alive: np.ndarray,
     cluster: np.ndarray,
@@ -183,7 +183,7 @@ def _weigh_retrofits(
     return exponent, saving, cost, subsidy
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _choose_retrofits(
     alive: np.ndarray,
     stage: np.ndarray,
@@ -216,7 +216,7 @@ def complete_retrofit(model: IndustryModel, retrofitted: np.ndarray) -> None:
     model.scratch.tally.add("retrofits", count)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _retrofit(retrofitted: np.ndarray, saving: float, energy_intensity: np.ndarray) -> int:
     count = 0
     for i in range(len(retrofitted)):

@@ -83,7 +83,7 @@ def innovate(model: IndustryModel) -> None:
     spend(model, "subsidies", levers.certification_award_wan * first_time / WAN_PER_YI)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _failure_exponent(
     tech: np.ndarray,
     tech_rate: float,
@@ -108,7 +108,7 @@ def _failure_exponent(
     return exponent
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _innovate(
     alive: np.ndarray,
     stage: np.ndarray,

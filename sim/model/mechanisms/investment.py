@@ -60,7 +60,7 @@ def plan_capacity_investment(model: IndustryModel, projects: Projects) -> None:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _plan_expansions(
     draws: np.ndarray,
     review_rate: float,

@@ -14,20 +14,6 @@ if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
 
-def required_skilled_share(model: IndustryModel) -> np.ndarray:
-    """Skilled share each firm needs at its digital tier."""
-    return _share_at_tier(model.firms.tier, np.asarray(model.params.labour.required_skilled_share, float))
-
-
-@numba.njit(cache=True)
-def _share_at_tier(tier: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    top = len(shares) - 1
-    at_tier = np.empty(len(tier))
-    for i in range(len(tier)):
-        at_tier[i] = shares[min(tier[i], top)]
-    return at_tier
-
-
 def renew_skilled_pool(model: IndustryModel) -> None:
     """Skilled workers arrive (and the talent plan adds some) or leave; firms train their own."""
     labour = model.params.labour
@@ -43,7 +29,7 @@ def renew_skilled_pool(model: IndustryModel) -> None:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _train(alive: np.ndarray, rate: float, workers: np.ndarray, skilled: np.ndarray) -> float:
     """Live firms train a share of their unskilled staff; returns the workers trained (summed
     in numpy's order)."""
@@ -96,7 +82,7 @@ def hire(model: IndustryModel) -> None:
     model.scratch.tally.add("skilled_hired", hired)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _staff(
     alive: np.ndarray,
     stage: np.ndarray,

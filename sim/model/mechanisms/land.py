@@ -45,7 +45,7 @@ def supply_land(model: IndustryModel) -> None:
     spend(model, "land", supplied * model.params.fiscal.land_preparation_wan_per_mu / WAN_PER_YI)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _prepare(status: np.ndarray, timer: np.ndarray, preparing: int, vacant: int) -> None:
     """Parcels in preparation count down a quarter; those done become vacant."""
     for p in range(len(status)):
@@ -137,7 +137,7 @@ def allocate_expansion_land(model: IndustryModel, projects: Projects) -> None:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _take_land(
     order: np.ndarray,
     granted: np.ndarray,
@@ -165,7 +165,7 @@ def _take_land(
     return refusals
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _shrink_to_land(
     land_capacity: np.ndarray,
     capacity: np.ndarray,

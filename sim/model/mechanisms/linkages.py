@@ -49,7 +49,7 @@ def match_suppliers(model: IndustryModel) -> None:
     model.scratch.tally.add("local_sourcing_yi", placed * 4 * model.price_index)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _materials_and_output(
     producing: np.ndarray,
     cluster: np.ndarray,

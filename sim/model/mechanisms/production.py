@@ -39,7 +39,7 @@ def install_capacity(model: IndustryModel) -> None:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _install_capacity(
     producing: np.ndarray,
     wear: float,
@@ -87,7 +87,7 @@ def competitiveness(model: IndustryModel) -> np.ndarray:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _effective_productivity(
     productivity: np.ndarray,
     skilled: np.ndarray,
@@ -107,7 +107,7 @@ def _effective_productivity(
     return effective
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _competitiveness(
     cluster: np.ndarray,
     cost_pass_through: float,
@@ -203,7 +203,7 @@ def produce(model: IndustryModel) -> None:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _serve_orders(
     cluster: np.ndarray,
     n_clusters: int,
@@ -262,7 +262,7 @@ def _serve_orders(
             backlog[i] = 0.0
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _share_tilt(
     cluster: np.ndarray,
     n_clusters: int,
@@ -288,7 +288,7 @@ def _share_tilt(
     return tilt
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _mix_shares(
     cluster: np.ndarray,
     n_clusters: int,
@@ -347,7 +347,7 @@ def _mix_shares(
     return mean_gain, cluster_output
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _close_quarter(
     cluster: np.ndarray,
     producing: np.ndarray,

@@ -57,7 +57,7 @@ class Projects:
         )
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy", inline="always")
 def drop_projects(i: int, droppable: tuple[np.ndarray, ...]) -> None:
     """Cancel every project of firm row i (`droppable`: `Projects.droppable`)."""
     capacity_add, capacity_cost, land_need_mu, digital_cost, retrofit_cost, subsidy, digital, retrofit = (

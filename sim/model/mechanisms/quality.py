@@ -44,7 +44,7 @@ def build_quality(model: IndustryModel) -> None:
     _rebuild(firms.producing, wear, spending_response(model), firms.quality)  # only firms with sales spend
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _rebuild(selling: np.ndarray, wear: float, spending: float, quality: np.ndarray) -> None:
     for i in range(len(selling)):
         if selling[i]:

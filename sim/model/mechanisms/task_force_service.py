@@ -64,7 +64,7 @@ def allocate_task_forces(model: IndustryModel, leads: Leads) -> None:
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _take_requests(
     alive: np.ndarray,
     needs_land: np.ndarray,
@@ -91,7 +91,7 @@ def _take_requests(
     return asking[:count], annual_revenue
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _serve_queues(
     task_force_cluster: np.ndarray,
     capacity: np.ndarray,
@@ -134,7 +134,7 @@ def _serve_queues(
     return took_leads, took_requests
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _mean_by_cluster(cluster: np.ndarray, values: np.ndarray, n_clusters: int) -> np.ndarray:
     """Mean of the values of each cluster (0 where it has none)."""
     count = np.zeros(n_clusters, np.int64)
