@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike
 from sim.analysis.chart_font import use_chart_font
 from sim.analysis.palette import BASELINE, CLUSTER_COLOURS, CURRENT, PREVIOUS, TARGET_COLOURS
 from sim.run.results import cluster_frame, quarterly_frame
+from sim.web.chart_figure import ChartFigure
 from sim.web.chart_tips import tip, tip_each, with_tips
 from sim.web.i18n import Language, cluster_name, text
 from sim.web.live_figure import TITLE_Y, LiveFigure
@@ -141,7 +142,7 @@ def _year_axis(ax, model: IndustryModel) -> None:
 
 def output_frame(model: IndustryModel, lang: Language, comparisons: tuple[Comparison, ...] = ()) -> Figure:
     """The output chart's frame: the targets and the comparison runs, which a step does not change."""
-    fig = Figure(figsize=(6.4, 3.8))
+    fig = ChartFigure(figsize=(6.4, 3.8))
     ax = fig.subplots()
     for comparison in comparisons:
         colour, style = COMPARISON_STYLES[comparison.kind]
@@ -205,7 +206,7 @@ def output_figure(model: IndustryModel, lang: Language, comparisons: tuple[Compa
 
 
 def cluster_frame_figure(model: IndustryModel, lang: Language) -> Figure:
-    fig = Figure(figsize=(6.4, 3.8))
+    fig = ChartFigure(figsize=(6.4, 3.8))
     ax = fig.subplots()
     _year_axis(ax, model)
     ax.set_title(text("by_cluster", lang), y=TITLE_Y)
@@ -256,7 +257,7 @@ def indicators_frame(model: IndustryModel, lang: Language) -> Figure:
     The twin axis has no label of its own (which, rotated beside its tick labels, ran over
     them): the panel's title says what its line and its bars are.
     """
-    fig = Figure(figsize=(9.6, 5.2))
+    fig = ChartFigure(figsize=(9.6, 5.2))
     axes = fig.subplots(2, 3, sharex=True).ravel()  # one horizon: years under the lower row only
     for ax, title in zip(axes, INDICATOR_TITLES, strict=True):
         ax.set_title(text(title, lang), fontsize=10, y=TITLE_Y)

@@ -17,6 +17,7 @@ from matplotlib.ticker import MaxNLocator
 from sim.analysis.palette import CLUSTER_COLOURS, LAND_COLOURS
 from sim.model.parcels import NO_OCCUPANT, ParcelStatus
 from sim.run.results import cluster_frame, quarterly_frame
+from sim.web.chart_figure import ChartFigure
 from sim.web.chart_tips import tip
 from sim.web.charts import frame_inputs
 from sim.web.i18n import Language, cluster_name, text
@@ -45,7 +46,7 @@ def land_by_cluster(model: IndustryModel) -> tuple[np.ndarray, np.ndarray]:
 
 def land_frame(model: IndustryModel, lang: Language) -> Figure:
     """The two panels' axes, titles and the clusters' names, which a step does not change."""
-    fig = Figure(figsize=(9.6, 4.2))
+    fig = ChartFigure(figsize=(9.6, 4.2))
     over_time, by_cluster = fig.subplots(1, 2, width_ratios=[1, 1.2])
     run = model.params.run
     over_time.set_xlim(run.first_year - 1.5, run.last_year + 1)
