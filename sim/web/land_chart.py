@@ -19,7 +19,7 @@ from sim.model.parcels import NO_OCCUPANT, ParcelStatus
 from sim.run.results import cluster_frame, quarterly_frame
 from sim.web.chart_figure import ChartFigure
 from sim.web.chart_tips import tip
-from sim.web.charts import frame_inputs
+from sim.web.charts import frame_inputs, gridded
 from sim.web.i18n import Language, cluster_name, text
 from sim.web.live_figure import TITLE_Y, LiveFigure
 
@@ -53,11 +53,11 @@ def land_frame(model: IndustryModel, lang: Language) -> Figure:
     over_time.xaxis.set_major_locator(MaxNLocator(integer=True))
     over_time.set_title(text("land_over_time", lang), fontsize=10, y=TITLE_Y)
     over_time.set_ylabel(text("mu", lang))
-    over_time.grid(alpha=0.3)
+    gridded(over_time)
     names = [cluster_name(spec, lang) for spec in model.base_year.clusters]
     by_cluster.set_yticks(np.arange(len(names))[::-1], names, fontsize=7)
     by_cluster.set_xlabel(text("mu", lang))
-    by_cluster.grid(axis="x", alpha=0.3)
+    gridded(by_cluster, axis="x")
     return fig
 
 
