@@ -273,32 +273,32 @@ def print_rows(rows: list[tuple[str, float]]) -> None:
         print(f"{measure:<66} {value:8.3f}")
 
 
-def rows_of(code: Path | None, repetitions: int) -> list[tuple[str, float]]:
-    """This file's measures in a process of its own, with the `sim` in `code` (None: this checkout's).
+def _python(code: Path | None, *arguments: str) -> str:
+    """The output of this Python run with the `sim` in `code` (None: this checkout's).
 
     Run from `code`, whose `sim` then comes first (for the page's server too); this
     checkout's benchmarks and test fixtures come after it.
     """
     env, folder = dict(os.environ), code or ROOT
     env["PYTHONPATH"] = os.pathsep.join([str(folder), str(ROOT)])
-    where = subprocess.run(
-        [sys.executable, "-c", "import sim; print(sim.__file__)"],
-        cwd=folder,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    return subprocess.run(
+        [sys.executable, *arguments], cwd=folder, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def ready(code: Path | None) -> None:
+    """Check that `code`'s own `sim` is imported, and have its compiled loops cached (a fresh
+    copy compiles them once, about 11 s of CPU, which no round should include)."""
+    folder = code or ROOT
+    where = _python(code, "-c", "import sim; print(sim.__file__)").strip()
     if not Path(where).resolve().is_relative_to(folder.resolve()):
         raise RuntimeError(f"the code of {folder} imported sim from {where}")
-    lines = subprocess.run(
-        [sys.executable, "-m", "benchmarks.web_page", "--repetitions", str(repetitions)],
-        cwd=folder,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.splitlines()
+    _python(code, "-c", "from benchmarks.web_page import full_run; full_run()")
+
+
+def rows_of(code: Path | None, repetitions: int) -> list[tuple[str, float]]:
+    """This file's measures in a process of its own, with the `sim` in `code` (None: this checkout's)."""
+    lines = _python(code, "-m", "benchmarks.web_page", "--repetitions", str(repetitions)).splitlines()
     return [(line[:66].rstrip(), float(line[66:])) for line in lines if line.strip()]
 
 
@@ -307,6 +307,8 @@ def against(ref: str, rounds: int, repetitions: int) -> None:
     found: dict[str, dict[str, list[float]]] = {ref: {}, "this checkout": {}}
     with tempfile.TemporaryDirectory(prefix="dazu-web-") as folder:
         extract(ref, Path(folder))
+        for code in (Path(folder), None):
+            ready(code)
         for _ in range(rounds):
             for name, code in ((ref, Path(folder)), ("this checkout", None)):
                 for measure, value in rows_of(code, repetitions):
