@@ -11,6 +11,7 @@ frame and a plot of the data (sim/web/live_figure.py), so a step redraws the dat
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -44,6 +45,11 @@ class Comparison:
     annual: pd.DataFrame  # year, output_yi, fiscal_net_cost_yi (completed years only)
 
 
+# Held while an SVG is drawn with its text setting: matplotlib's settings are the server's,
+# not a session's (sim.web.server.matplotlib_settings_for_the_server), and one session's
+# download (text as outlines) must not change how another session's page chart is drawn.
+SVG_SETTING = threading.Lock()
+
 COMPARISON_STYLES = {"baseline": (BASELINE, "-"), "previous": (PREVIOUS, "--")}
 
 
@@ -55,7 +61,7 @@ def to_svg(figure: Figure, standalone: bool = False) -> str:
     download), text as outlines so that it looks the same without the page, at its own size.
     """
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "path" if standalone else "none"}):
+    with SVG_SETTING, matplotlib.rc_context({"svg.fonttype": "path" if standalone else "none"}):
         figure.savefig(buffer, format="svg")
     svg = with_tips(figure, buffer.getvalue())
     svg = svg[svg.index("<svg") :]

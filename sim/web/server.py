@@ -51,6 +51,26 @@ def render_changed_parts_only() -> None:
     os.environ.setdefault("REACTON_FAST", "1")
 
 
+def matplotlib_settings_for_the_server() -> None:
+    """Keep matplotlib's settings the server's, not one copy per session, as Solara makes them.
+
+    Solara gives each session its own `matplotlib.rcParams`, for pages that set them per
+    session through pyplot. The page does not: its figures are plain `Figure`s, its font
+    is set once for the server (sim.analysis.chart_font), and the one setting it changes
+    while drawing, the SVG's text as text or outlines, is changed under a lock
+    (sim.web.charts.to_svg). Per session, every one of the tens of thousands of settings
+    matplotlib reads in a step's drawing went through Solara's lookup of the current
+    session, about a tenth of the drawing's time. Solara applies that patch once
+    (`solara.server.patch.patch_matplotlib`, which returns how to undo it, and returns the
+    same on later calls without patching again); this applies it and undoes it at once,
+    before Solara does, so that it stays undone.
+    """
+    import solara.server.app  # noqa: F401  # first: it imports solara.server.patch, which imports it
+    import solara.server.patch
+
+    solara.server.patch.patch_matplotlib()()
+
+
 def serve(host: str, port: int, extra_hosts: tuple[str, ...] = ()) -> None:
     """Run the page's server until interrupted; an InputError if the port cannot be had.
 
@@ -63,6 +83,7 @@ def serve(host: str, port: int, extra_hosts: tuple[str, ...] = ()) -> None:
     os.environ["SOLARA_APP"] = APP  # read when Solara's server module is first imported
     configure_offline()
     render_changed_parts_only()
+    matplotlib_settings_for_the_server()
     # Solara warns on every plain-http page load that cookies fall back to samesite=lax,
     # which is what a page served on an intranet without https wants.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
