@@ -220,13 +220,16 @@ def RunCharts(
                 svg_chart(clusters, "clusters")
                 if clusters:
                     downloads("clusters", dear_live[0], settled_model)
-        if len(ours) and comparisons:
-            solara.Text(text("comparison", lang), style=HEADING)
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=comparison_table_html(ours, comparisons, lang),
-                classes=["comparison"],
-            )
+        # Always there, empty before a year is complete: the charts after it keep their places
+        # among the children, or a new run would close and make again every widget below.
+        with solara.Column(gap="0px", classes=["comparison-block"]):
+            if len(ours) and comparisons:
+                solara.Text(text("comparison", lang), style=HEADING)
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML=comparison_table_html(ours, comparisons, lang),
+                    classes=["comparison"],
+                )
         solara.Text(text("indicators", lang), style=HEADING)
         with solara.Column(gap="0px"):
             svg_chart(indicators, "indicators")
