@@ -112,7 +112,7 @@ def Downloads(
     The makers are made once and read the chart and model this was last drawn with, so a
     new run or a new chart does not change them: Solara's download starts a thread and
     redraws its button whenever its maker changes (sim/web/downloads.py), which a Step
-    that starts a new run did for all eight links, a tenth of its time.
+    that starts a new run did for all eight links.
     """
     drawn = solara.use_ref((chart, model))
     drawn.current = (chart, model)
