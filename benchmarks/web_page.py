@@ -1,13 +1,14 @@
 """How fast the officials' page answers: one run, a step, a reset, against the model alone.
 
-    python -m benchmarks.web_page [--repetitions 3]
+    python -m benchmarks.web_page [--repetitions 3] [--against REF --rounds 3]
 
 Server side: a full baseline run of the model alone (the reference); the drawing a step
 costs (every chart kept between steps, its data redrawn: sim/web/live_figure.py, with the
 summary and the comparison table); the same four charts drawn from nothing, as before
 they were kept; and the fiscal table; each also as a ratio to the reference. In
 the browser (`python -m sim web` and Debian's Chromium, as the browser tests drive them):
-load, Run to the end, Step, Reset, from the click until the page shows the result, twice:
+load, Run to the end, Step (a new run: the last one has ended), the next Step (a quarter
+more of a run going), Reset, from the click until the page shows the result, twice:
 as Playwright sees it (its click's checks and its polling for the result included), and as
 the user does, timed inside the page from the click to the first frame painted with the
 result (`IN_PAGE`). Times vary with the machine's load; the ratios to the model run in the
@@ -16,12 +17,18 @@ what the server holds (its imports, a run, its charts), as Solara's `kernel.gc_a
 runs one after every closed session: with those objects left to the collector, and frozen
 for it, as the server does once warmed up (sim.web.server.freeze_after); and what a
 session's Run costs the server either way (a mean: a collection lands in some runs only).
+
+`--against REF` times the code of a git ref too (its `sim/` and `scenarios/`, extracted as
+benchmarks/previous_code.py does, with this file's workloads), the ref and this checkout
+alternately, `--rounds` times each, so that both see the same load on a shared machine;
+it prints each measure's median and range over the rounds for both.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import statistics
 import subprocess
 import sys
@@ -31,6 +38,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.previous_code import extract
 from sim.inputs.scenario import load_scenario
 from sim.model.model import IndustryModel
 from sim.web import live_figure
@@ -50,10 +58,17 @@ from sim.web.run_panel import comparison_table_html, fiscal_table_html, progress
 from sim.web.state import baseline_run, completed_years
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, fresh_machine_fonts
 
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.toml"
 
-# What each button does and the summary's text once it is done (Chinese, the default).
-ACTIONS = (("run", "2030 年全年"), ("step", "2025 年第 1 季度"), ("reset", "2024 年第 4 季度"))
+# What is timed, the button it clicks and the summary's text once it is done (Chinese, the
+# default): a Step after a finished Run starts a new run, the next Step continues it.
+ACTIONS = (
+    ("run", "run", "2030 年全年"),
+    ("step", "step", "2025 年第 1 季度"),
+    ("next step", "step", "2025 年第 2 季度"),
+    ("reset", "reset", "2024 年第 4 季度"),
+)
 
 # Clicks a button once it is enabled and resolves with the milliseconds until a frame is
 # painted showing the summary's text `done` and every button enabled again (a MutationObserver
@@ -215,8 +230,8 @@ def in_browser(repetitions: int) -> list[tuple[str, float]]:
                 args=CHROMIUM_ARGS,
                 env=fresh_machine_fonts(Path(fonts)),
             )
-            timings: dict[str, list[float]] = {"load": [], "run": [], "step": [], "reset": []}
-            in_page: dict[str, list[float]] = {"run": [], "step": [], "reset": []}
+            timings: dict[str, list[float]] = {"load": [], **{name: [] for name, _, _ in ACTIONS}}
+            in_page: dict[str, list[float]] = {name: [] for name, _, _ in ACTIONS}
             for _ in range(repetitions):
                 page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
                 page.set_default_timeout(120_000)
@@ -225,14 +240,14 @@ def in_browser(repetitions: int) -> list[tuple[str, float]]:
                 page.goto(url)
                 summary.wait_for()
                 timings["load"].append(time.perf_counter() - start)
-                for action, done in ACTIONS:
+                for name, button, done in ACTIONS:
                     start = time.perf_counter()
-                    page.locator(f"button.{action}").click()
+                    page.locator(f"button.{button}").click()
                     page.locator(".run-summary", has_text=done).wait_for()
                     page.locator("button.run:not([disabled])").wait_for()
-                    timings[action].append(time.perf_counter() - start)
-                for action, done in ACTIONS:
-                    in_page[action].append(page.evaluate(IN_PAGE, [f"button.{action}", done]) / 1000)
+                    timings[name].append(time.perf_counter() - start)
+                for name, button, done in ACTIONS:
+                    in_page[name].append(page.evaluate(IN_PAGE, [f"button.{button}", done]) / 1000)
                 page.context.close()
             browser.close()
     finally:
@@ -246,15 +261,81 @@ def in_browser(repetitions: int) -> list[tuple[str, float]]:
     ]  # noqa: E501
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repetitions", type=int, default=3)
-    repetitions = parser.parse_args().repetitions
+def measured_rows(repetitions: int) -> list[tuple[str, float]]:
     rows = server_side(repetitions)
     if CHROMIUM.is_file():
         rows += in_browser(repetitions)
+    return rows
+
+
+def print_rows(rows: list[tuple[str, float]]) -> None:
     for measure, value in rows:
         print(f"{measure:<66} {value:8.3f}")
+
+
+def _python(code: Path | None, *arguments: str) -> str:
+    """The output of this Python run with the `sim` in `code` (None: this checkout's).
+
+    Run from `code`, whose `sim` then comes first (for the page's server too); this
+    checkout's benchmarks and test fixtures come after it.
+    """
+    env, folder = dict(os.environ), code or ROOT
+    env["PYTHONPATH"] = os.pathsep.join([str(folder), str(ROOT)])
+    return subprocess.run(
+        [sys.executable, *arguments], cwd=folder, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def ready(code: Path | None) -> None:
+    """Check that `code`'s own `sim` is imported, and have its compiled loops cached (a fresh
+    copy compiles them once, about 11 s of CPU, which no round should include)."""
+    folder = code or ROOT
+    where = _python(code, "-c", "import sim; print(sim.__file__)").strip()
+    if not Path(where).resolve().is_relative_to(folder.resolve()):
+        raise RuntimeError(f"the code of {folder} imported sim from {where}")
+    _python(code, "-c", "from benchmarks.web_page import full_run; full_run()")
+
+
+def rows_of(code: Path | None, repetitions: int) -> list[tuple[str, float]]:
+    """This file's measures in a process of its own, with the `sim` in `code` (None: this checkout's)."""
+    lines = _python(code, "-m", "benchmarks.web_page", "--repetitions", str(repetitions)).splitlines()
+    return [(line[:66].rstrip(), float(line[66:])) for line in lines if line.strip()]
+
+
+def against(ref: str, rounds: int, repetitions: int) -> None:
+    """The ref's code and this checkout's alternately, `rounds` times each: medians and ranges."""
+    found: dict[str, dict[str, list[float]]] = {ref: {}, "this checkout": {}}
+    with tempfile.TemporaryDirectory(prefix="dazu-web-") as folder:
+        extract(ref, Path(folder))
+        for code in (Path(folder), None):
+            ready(code)
+        for _ in range(rounds):
+            for name, code in ((ref, Path(folder)), ("this checkout", None)):
+                for measure, value in rows_of(code, repetitions):
+                    found[name].setdefault(measure, []).append(value)
+    print(f"{'':<66} {ref + ': median [range]':>24} {'this checkout: median [range]':>32}")
+    for measure in found["this checkout"]:
+        cells = []
+        for name in found:
+            values = found[name].get(measure)
+            cells.append(
+                "-"
+                if not values
+                else f"{statistics.median(values):.3f} [{min(values):.3f}-{max(values):.3f}]"
+            )
+        print(f"{measure:<66} {cells[0]:>24} {cells[1]:>32}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--against", metavar="REF", help="a git ref whose code to time alternately")
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: runs of each code")
+    arguments = parser.parse_args()
+    if arguments.against:
+        against(arguments.against, arguments.rounds, arguments.repetitions)
+    else:
+        print_rows(measured_rows(arguments.repetitions))
 
 
 if __name__ == "__main__":

@@ -27,10 +27,12 @@ from sim.web.levers_panel import LeversPanel
 from sim.web.odds_panel import Answer, Estimate, OddsPanel, Progress
 from sim.web.run_panel import RunPanel
 from sim.web.search_panel import SearchPanel
-from sim.web.server import configure_offline
+from sim.web.server import configure_offline, matplotlib_settings_for_the_server, render_changed_parts_only
 from sim.web.state import BASELINE, FIRST_SEED, Settings, load_named
 
 configure_offline()
+render_changed_parts_only()
+matplotlib_settings_for_the_server()
 # Served with Solara's assets (/static/assets/<file>), from the package: the shipped font, and
 # custom.js and custom.css, which Solara includes in its page to put its own messages in the
 # page's language (sim/web/assets/custom.js).

@@ -11,8 +11,9 @@ frame and a plot of the data (sim/web/live_figure.py), so a step redraws the dat
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import matplotlib
 import pandas as pd
@@ -25,6 +26,7 @@ from numpy.typing import ArrayLike
 from sim.analysis.chart_font import use_chart_font
 from sim.analysis.palette import BASELINE, CLUSTER_COLOURS, CURRENT, PREVIOUS, TARGET_COLOURS
 from sim.run.results import cluster_frame, quarterly_frame
+from sim.web.chart_figure import ChartFigure
 from sim.web.chart_tips import tip, tip_each, with_tips
 from sim.web.i18n import Language, cluster_name, text
 from sim.web.live_figure import TITLE_Y, LiveFigure
@@ -43,6 +45,11 @@ class Comparison:
     annual: pd.DataFrame  # year, output_yi, fiscal_net_cost_yi (completed years only)
 
 
+# Held while an SVG is drawn with its text setting: matplotlib's settings are the server's,
+# not a session's (sim.web.server.matplotlib_settings_for_the_server), and one session's
+# download (text as outlines) must not change how another session's page chart is drawn.
+SVG_SETTING = threading.Lock()
+
 COMPARISON_STYLES = {"baseline": (BASELINE, "-"), "previous": (PREVIOUS, "--")}
 
 
@@ -54,7 +61,7 @@ def to_svg(figure: Figure, standalone: bool = False) -> str:
     download), text as outlines so that it looks the same without the page, at its own size.
     """
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "path" if standalone else "none"}):
+    with SVG_SETTING, matplotlib.rc_context({"svg.fonttype": "path" if standalone else "none"}):
         figure.savefig(buffer, format="svg")
     svg = with_tips(figure, buffer.getvalue())
     svg = svg[svg.index("<svg") :]
@@ -139,9 +146,16 @@ def _year_axis(ax, model: IndustryModel) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
+def gridded(ax: Axes, axis: Literal["both", "x", "y"] = "both") -> None:
+    """Faint grid lines at the ticks, and no tick marks: the lines mark the ticks, and the four
+    run charts have a sixth fewer elements to draw and send at each step (1,950 -> 1,620)."""
+    ax.grid(axis=axis, alpha=0.3)
+    ax.tick_params(length=0)
+
+
 def output_frame(model: IndustryModel, lang: Language, comparisons: tuple[Comparison, ...] = ()) -> Figure:
     """The output chart's frame: the targets and the comparison runs, which a step does not change."""
-    fig = Figure(figsize=(6.4, 3.8))
+    fig = ChartFigure(figsize=(6.4, 3.8))
     ax = fig.subplots()
     for comparison in comparisons:
         colour, style = COMPARISON_STYLES[comparison.kind]
@@ -157,7 +171,7 @@ def output_frame(model: IndustryModel, lang: Language, comparisons: tuple[Compar
     _year_axis(ax, model)
     ax.set_title(text("output", lang), y=TITLE_Y)
     ax.set_ylabel(text("output_axis", lang))
-    ax.grid(alpha=0.3)
+    gridded(ax)
     return fig
 
 
@@ -205,12 +219,12 @@ def output_figure(model: IndustryModel, lang: Language, comparisons: tuple[Compa
 
 
 def cluster_frame_figure(model: IndustryModel, lang: Language) -> Figure:
-    fig = Figure(figsize=(6.4, 3.8))
+    fig = ChartFigure(figsize=(6.4, 3.8))
     ax = fig.subplots()
     _year_axis(ax, model)
     ax.set_title(text("by_cluster", lang), y=TITLE_Y)
     ax.set_ylabel(text("output_axis", lang))
-    ax.grid(alpha=0.3)
+    gridded(ax)
     return fig
 
 
@@ -256,13 +270,13 @@ def indicators_frame(model: IndustryModel, lang: Language) -> Figure:
     The twin axis has no label of its own (which, rotated beside its tick labels, ran over
     them): the panel's title says what its line and its bars are.
     """
-    fig = Figure(figsize=(9.6, 5.2))
+    fig = ChartFigure(figsize=(9.6, 5.2))
     axes = fig.subplots(2, 3, sharex=True).ravel()  # one horizon: years under the lower row only
     for ax, title in zip(axes, INDICATOR_TITLES, strict=True):
         ax.set_title(text(title, lang), fontsize=10, y=TITLE_Y)
         _year_axis(ax, model)
         ax.tick_params(labelsize=8)
-        ax.grid(alpha=0.3)
+        gridded(ax)
     defaults = axes[4].twinx()
     defaults.tick_params(labelsize=8)
     return fig

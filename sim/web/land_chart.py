@@ -17,8 +17,9 @@ from matplotlib.ticker import MaxNLocator
 from sim.analysis.palette import CLUSTER_COLOURS, LAND_COLOURS
 from sim.model.parcels import NO_OCCUPANT, ParcelStatus
 from sim.run.results import cluster_frame, quarterly_frame
+from sim.web.chart_figure import ChartFigure
 from sim.web.chart_tips import tip
-from sim.web.charts import frame_inputs
+from sim.web.charts import frame_inputs, gridded
 from sim.web.i18n import Language, cluster_name, text
 from sim.web.live_figure import TITLE_Y, LiveFigure
 
@@ -45,18 +46,18 @@ def land_by_cluster(model: IndustryModel) -> tuple[np.ndarray, np.ndarray]:
 
 def land_frame(model: IndustryModel, lang: Language) -> Figure:
     """The two panels' axes, titles and the clusters' names, which a step does not change."""
-    fig = Figure(figsize=(9.6, 4.2))
+    fig = ChartFigure(figsize=(9.6, 4.2))
     over_time, by_cluster = fig.subplots(1, 2, width_ratios=[1, 1.2])
     run = model.params.run
     over_time.set_xlim(run.first_year - 1.5, run.last_year + 1)
     over_time.xaxis.set_major_locator(MaxNLocator(integer=True))
     over_time.set_title(text("land_over_time", lang), fontsize=10, y=TITLE_Y)
     over_time.set_ylabel(text("mu", lang))
-    over_time.grid(alpha=0.3)
+    gridded(over_time)
     names = [cluster_name(spec, lang) for spec in model.base_year.clusters]
     by_cluster.set_yticks(np.arange(len(names))[::-1], names, fontsize=7)
     by_cluster.set_xlabel(text("mu", lang))
-    by_cluster.grid(axis="x", alpha=0.3)
+    gridded(by_cluster, axis="x")
     return fig
 
 

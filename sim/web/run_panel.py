@@ -109,22 +109,26 @@ def Downloads(
 ):
     """A run chart's downloads, made under the session's lock from the chart and model as they are then.
 
-    The makers are kept while the chart and the model are (a whole run), not made anew at
-    each redraw (sim/web/downloads.py).
+    The makers are made once and read the chart and model this was last drawn with, so a
+    new run or a new chart does not change them: Solara's download starts a thread and
+    redraws its button whenever its maker changes (sim/web/downloads.py), which a Step
+    that starts a new run did for all eight links.
     """
+    drawn = solara.use_ref((chart, model))
+    drawn.current = (chart, model)
 
     def makers() -> tuple[Callable[[], str], Callable[[], bytes]]:
         def svg() -> str:
             with lock:
-                return to_svg(chart.figure, standalone=True)
+                return to_svg(drawn.current[0].figure, standalone=True)
 
         def csv() -> bytes:
             with lock:
-                return chart_csv(name, model)
+                return chart_csv(name, drawn.current[1])
 
         return svg, csv
 
-    svg, csv = solara.use_memo(makers, [name, chart, model, lock])
+    svg, csv = solara.use_memo(makers, [name, lock])
     ChartDownloads(name, f"dazu_{name}_seed{seed}", svg, csv, lang)
 
 
@@ -216,13 +220,16 @@ def RunCharts(
                 svg_chart(clusters, "clusters")
                 if clusters:
                     downloads("clusters", dear_live[0], settled_model)
-        if len(ours) and comparisons:
-            solara.Text(text("comparison", lang), style=HEADING)
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=comparison_table_html(ours, comparisons, lang),
-                classes=["comparison"],
-            )
+        # Always there, empty before a year is complete: the charts after it keep their places
+        # among the children, or a new run would close and make again every widget below.
+        with solara.Column(gap="0px", classes=["comparison-block"]):
+            if len(ours) and comparisons:
+                solara.Text(text("comparison", lang), style=HEADING)
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML=comparison_table_html(ours, comparisons, lang),
+                    classes=["comparison"],
+                )
         solara.Text(text("indicators", lang), style=HEADING)
         with solara.Column(gap="0px"):
             svg_chart(indicators, "indicators")

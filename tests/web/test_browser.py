@@ -121,6 +121,12 @@ def test_a_chart_says_its_values_on_hover_and_downloads_as_svg_and_csv(page, tmp
     download.value.save_as(tmp_path / "land.svg")
     svg = (tmp_path / "land.svg").read_text()
     assert svg.startswith("<?xml") and "<svg" in svg and "<text" not in svg  # words as outlines
+    page.locator("button.step").click()  # a new run: the links give its numbers, not the last run's
+    page.locator(".run-summary", has_text="2025 年第 1 季度").wait_for()
+    with page.expect_download() as download:
+        page.locator(".downloads-output").get_by_text("下载数据（CSV）").click()
+    download.value.save_as(tmp_path / "step.csv")
+    assert len((tmp_path / "step.csv").read_text(encoding="utf-8-sig").splitlines()) == 1 + 2
 
 
 def move_the_leads_lever(page) -> str:
