@@ -208,6 +208,16 @@ def garbage_collections(repetitions: int) -> tuple[float, float]:
     return frozen, median_seconds(gc.collect, repetitions)
 
 
+def wait_for_page(url: str, attempts: int = 180) -> None:
+    """Until the server at `url` answers (a started server imports Solara and the model first)."""
+    for _ in range(attempts):
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except OSError:
+            time.sleep(0.5)
+
+
 def in_browser(repetitions: int) -> list[tuple[str, float]]:
     from playwright.sync_api import sync_playwright
 
@@ -217,12 +227,7 @@ def in_browser(repetitions: int) -> list[tuple[str, float]]:
         [sys.executable, "-m", "sim", "web", "--port", str(port)], stdout=subprocess.DEVNULL
     )
     try:
-        for _ in range(180):
-            try:
-                urllib.request.urlopen(url, timeout=5).close()
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_for_page(url)
         with tempfile.TemporaryDirectory() as fonts, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM),

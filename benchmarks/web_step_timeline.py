@@ -26,12 +26,11 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.web_page import ACTIONS, IN_PAGE
+from benchmarks.web_page import ACTIONS, IN_PAGE, wait_for_page
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, fresh_machine_fonts
 
 # Notes each websocket message's arrival (and each one sent, as a negative size) in the page.
@@ -142,12 +141,7 @@ def timelines(repetitions: int) -> dict[str, list[dict[str, float]]]:
             stdout=subprocess.DEVNULL,
         )
         try:
-            for _ in range(180):
-                try:
-                    urllib.request.urlopen(url, timeout=5).close()
-                    break
-                except OSError:
-                    time.sleep(0.5)
+            wait_for_page(url)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path=str(CHROMIUM),
