@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
+from sim.model.firm_rows import annual_revenue as row_annual_revenue
+
 if TYPE_CHECKING:
     from sim.model.mechanisms.environment import Leads
     from sim.model.model import IndustryModel
@@ -86,8 +88,7 @@ def _take_requests(
         served[i] = False
     annual_revenue = np.empty(count)
     for k in range(count):
-        quarters = revenue_4q[asking[k]]
-        annual_revenue[k] = ((quarters[0] + quarters[1]) + quarters[2]) + quarters[3]
+        annual_revenue[k] = row_annual_revenue(revenue_4q, asking[k])
     return asking[:count], annual_revenue
 
 
