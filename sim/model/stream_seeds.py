@@ -66,7 +66,8 @@ class PresetSeed(ISeedSequence):
         self._state = state
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
-        if np.dtype(dtype) != np.uint64 or n_words != len(self._state):
+        # PCG64 asks with the type itself: `is` first spares the dtype comparison (2 us).
+        if (dtype is not np.uint64 and np.dtype(dtype) != np.uint64) or n_words != len(self._state):
             raise ValueError("a preset seed holds PCG64's four 64-bit words only")
         return self._state
 

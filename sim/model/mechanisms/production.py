@@ -30,25 +30,45 @@ if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
 
-def install_capacity(model: IndustryModel) -> None:
-    """Capacity depreciates; expansions finishing their build come on line."""
+def install_capacity(model: IndustryModel) -> tuple[np.ndarray, np.ndarray]:
+    """Capacity depreciates; expansions finishing their build come on line.
+
+    Returns the producing (ramping or operating) and the operating firms, which installing
+    changes neither, found in the same pass.
+    """
     firms = model.firms
     wear = (1 - model.params.investment.depreciation_rate) ** 0.25
-    _install_capacity(
-        firms.producing, wear, firms.capacity, firms.capital, firms.pending_timer, firms.pending_capacity
+    return _install_capacity(
+        firms.alive,
+        firms.stage,
+        int(Stage.BUILDING),
+        int(Stage.OPERATING),
+        wear,
+        firms.capacity,
+        firms.capital,
+        firms.pending_timer,
+        firms.pending_capacity,
     )
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _install_capacity(
-    producing: np.ndarray,
+    alive: np.ndarray,
+    stage: np.ndarray,
+    building: int,
+    operating: int,
     wear: float,
     capacity: np.ndarray,
     capital: np.ndarray,
     pending_timer: np.ndarray,
     pending_capacity: np.ndarray,
-) -> None:
-    for i in range(len(producing)):
+) -> tuple[np.ndarray, np.ndarray]:
+    n = len(alive)
+    producing = np.empty(n, np.bool_)
+    operates = np.empty(n, np.bool_)
+    for i in range(n):
+        producing[i] = alive[i] and stage[i] != building
+        operates[i] = alive[i] and stage[i] == operating
         if producing[i]:
             capacity[i] *= wear
             capital[i] *= wear
@@ -57,6 +77,7 @@ def _install_capacity(
             if pending_timer[i] == 0:
                 capacity[i] += pending_capacity[i]
                 pending_capacity[i] = 0.0
+    return producing, operates
 
 
 def competitiveness(model: IndustryModel) -> np.ndarray:
@@ -141,8 +162,7 @@ def produce(model: IndustryModel) -> None:
     firms = model.firms
     params = model.params
     market = params.market
-    install_capacity(model)
-    producing = firms.producing
+    producing, operating = install_capacity(model)
     n_clusters = model.clusters.n
     _serve_orders(
         firms.cluster,
@@ -159,7 +179,6 @@ def produce(model: IndustryModel) -> None:
         firms.output,
     )
     z = competitiveness(model)
-    operating = producing & (firms.stage == Stage.OPERATING)
     speed = market.share_elasticity * market.trade_elasticity
     tilt = _share_tilt(firms.cluster, n_clusters, operating, firms.demand, z, speed)
     mean_gain, cluster_output = _mix_shares(
