@@ -13,7 +13,7 @@ import mesa
 import numba
 import numpy as np
 
-from sim.model.compiled import array_sum
+from sim.model.compiled import array_sum, maximum
 from sim.model.firms import Stage
 from sim.model.fiscal import FISCAL_TOTALS, budget_totals
 from sim.model.parcels import ParcelStatus
@@ -256,10 +256,12 @@ def _cluster_totals(
     energy_intensity: np.ndarray,
     output: np.ndarray,
     building: int,
+    price_index: float,
 ) -> np.ndarray:
     """Per cluster, in row order as `np.bincount` adds: revenue and value added of every firm
     (flows include firms that exit at the quarter's end), producing, above-scale and tech
-    firms, and live firms' workers, capacity, energy x output and output."""
+    firms, and live firms' workers and capacity (at today's prices); in the last row their
+    output-weighted energy intensity (energy x output over output, at least 1e-12)."""
     totals = np.zeros((9, n_clusters))
     for i in range(len(cluster)):
         c = cluster[i]
@@ -273,7 +275,14 @@ def _cluster_totals(
             totals[6, c] += capacity[i]
             totals[7, c] += energy_intensity[i] * output[i]
             totals[8, c] += output[i]
-    return totals
+    for c in range(n_clusters):
+        totals[6, c] *= price_index
+        totals[7, c] /= maximum(totals[8, c], 1e-12)
+    return totals[:8]
+
+
+# The columns of the cluster table `_cluster_totals` returns, in its order.
+_CLUSTER_TOTALS = CLUSTER_COLUMNS[3:]
 
 
 def cluster_columns(model: IndustryModel) -> dict[str, list[Any]]:
@@ -294,22 +303,13 @@ def cluster_columns(model: IndustryModel) -> dict[str, list[Any]]:
         firms.energy_intensity,
         firms.output,
         int(Stage.BUILDING),
+        model.price_index,
     )
-    columns = {
-        "output_yi": totals[0],
-        "value_added_yi": totals[1],
-        "firms": totals[2],
-        "above_scale_firms": totals[3],
-        "employment": totals[4],
-        "tech_enterprises": totals[5],
-        "capacity_yi": totals[6] * model.price_index,
-        "energy_intensity": totals[7] / np.maximum(totals[8], 1e-12),
-    }
     return {
         "year": [model.year] * n,
         "quarter": [model.quarter] * n,
         "cluster": list(model.clusters.keys),
-        **{name: values.tolist() for name, values in columns.items()},
+        **dict(zip(_CLUSTER_TOTALS, totals.tolist(), strict=True)),
     }
 
 

@@ -56,9 +56,11 @@ def allocate_task_forces(model: IndustryModel, leads: Leads) -> None:
         leads.supported,
         firms.served,
     )
-    for task_force, lead_count, request_count in zip(in_order, took_leads, took_requests, strict=True):
-        task_force.leads_supported = int(lead_count)
-        task_force.requests_served = int(request_count)
+    for task_force, lead_count, request_count in zip(
+        in_order, took_leads.tolist(), took_requests.tolist(), strict=True
+    ):
+        task_force.leads_supported = lead_count
+        task_force.requests_served = request_count
     model.cluster_effort = _mean_by_cluster(
         np.array([task_force.cluster for task_force in model.task_forces], np.int64),
         np.array([task_force.effort for task_force in model.task_forces]),
