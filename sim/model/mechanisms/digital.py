@@ -206,7 +206,7 @@ def industry_brain_clusters(model: IndustryModel) -> np.ndarray:
 
 def _cumulative_savings(model: IndustryModel) -> np.ndarray:
     """Cut in workers per unit of output at each tier, relative to tier 0."""
-    return np.concatenate([[0.0], model.params.digital.labour_saving])
+    return np.array((0.0, *model.params.digital.labour_saving))
 
 
 def complete_upgrade(model: IndustryModel, upgraded: np.ndarray) -> None:

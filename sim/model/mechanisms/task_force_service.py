@@ -40,11 +40,15 @@ def allocate_task_forces(model: IndustryModel, leads: Leads) -> None:
     are closed.
     """
     firms = model.firms
-    asking, annual_revenue = _take_requests(
-        firms.alive, firms.needs_land, firms.needs_finance, firms.needs_talent, firms.revenue_4q, firms.served
+    requests = _take_requests(
+        firms.alive,
+        firms.needs_land,
+        firms.needs_finance,
+        firms.needs_talent,
+        firms.revenue_4q,
+        firms.cluster,
+        firms.served,
     )
-    # Queues of every cluster at once: requests by cluster, largest firm first (ties by row).
-    requests = asking[np.lexsort((-annual_revenue, firms.cluster[asking]))]
     in_order = [task_force for group in model.task_forces_by_cluster for task_force in group]
     took_leads, took_requests = _serve_queues(
         np.array([task_force.cluster for task_force in in_order], np.int64),
@@ -75,11 +79,14 @@ def _take_requests(
     needs_finance: np.ndarray,
     needs_talent: np.ndarray,
     revenue_4q: np.ndarray,
+    cluster: np.ndarray,
     served: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of live firms asking for land, finance or talent, with their revenue over the
-    last four quarters (summed as `FirmArrays.annual_revenue` sums it); every request is
-    closed and nobody is served yet."""
+) -> np.ndarray:
+    """The rows of live firms asking for land, finance or talent, as the queues of every
+    cluster at once: by cluster, largest firm first (revenue over the last four quarters,
+    summed as `FirmArrays.annual_revenue` sums it), ties by row, the order of
+    `np.lexsort((-annual_revenue, cluster))`. Every request is closed and nobody is
+    served yet."""
     asking = np.empty(len(alive), np.int64)
     count = 0
     for i in range(len(alive)):
@@ -88,10 +95,11 @@ def _take_requests(
             count += 1
         needs_land[i] = needs_finance[i] = needs_talent[i] = False
         served[i] = False
-    annual_revenue = np.empty(count)
+    minus_revenue = np.empty(count)
     for k in range(count):
-        annual_revenue[k] = row_annual_revenue(revenue_4q, asking[k])
-    return asking[:count], annual_revenue
+        minus_revenue[k] = -row_annual_revenue(revenue_4q, asking[k])
+    by_size = asking[np.argsort(minus_revenue, kind="mergesort")]  # stable sorts, as lexsort's
+    return by_size[np.argsort(cluster[by_size], kind="mergesort")]
 
 
 @numba.njit(cache=True, error_model="numpy")
