@@ -52,8 +52,7 @@ def innovate(model: IndustryModel) -> None:
     rng = model.scratch.streams["innovation"]
     draws = rng.random(firms.n)
     steps = rng.exponential(settings.step_mean, firms.n)
-    cert_draws = rng.random(firms.n)
-    lapse_draws = rng.random(firms.n)
+    cert_draws, lapse_draws = rng.random((2, firms.n))  # the same draws as two calls, in one
 
     rows, exponent = _failure_exponent(
         firms.alive,
