@@ -275,27 +275,27 @@ def _cluster_totals(
     building: int,
     price_index: float,
 ) -> np.ndarray:
-    """Per cluster, in row order as `np.bincount` adds: revenue and value added of every firm
+    """Per cluster (a column each), in row order as `np.bincount` adds: revenue and value added of every firm
     (flows include firms that exit at the quarter's end), producing, above-scale and tech
     firms, and live firms' workers and capacity (at today's prices); in the last row their
     output-weighted energy intensity (energy x output over output, at least 1e-12)."""
-    totals = np.zeros((9, n_clusters))
+    totals = np.zeros((n_clusters, 9))  # a cluster's totals side by side, as the loop adds to them
     for i in range(len(cluster)):
-        c = cluster[i]
-        totals[0, c] += revenue[i]
-        totals[1, c] += value_added[i]
+        row = totals[cluster[i]]
+        row[0] += revenue[i]
+        row[1] += value_added[i]
         if alive[i]:
-            totals[2, c] += stage[i] != building
-            totals[3, c] += above_scale[i]
-            totals[4, c] += workers[i]
-            totals[5, c] += tech[i]
-            totals[6, c] += capacity[i]
-            totals[7, c] += energy_intensity[i] * output[i]
-            totals[8, c] += output[i]
+            row[2] += stage[i] != building
+            row[3] += above_scale[i]
+            row[4] += workers[i]
+            row[5] += tech[i]
+            row[6] += capacity[i]
+            row[7] += energy_intensity[i] * output[i]
+            row[8] += output[i]
     for c in range(n_clusters):
-        totals[6, c] *= price_index
-        totals[7, c] /= maximum(totals[8, c], 1e-12)
-    return totals[:8]
+        totals[c, 6] *= price_index
+        totals[c, 7] /= maximum(totals[c, 8], 1e-12)
+    return totals[:, :8].T
 
 
 # The columns of the cluster table `_cluster_totals` returns, in its order.
