@@ -22,15 +22,23 @@ def evaluate_task_forces(model: IndustryModel) -> None:
         task_force.set_effort(float(ranks[task_force.cluster]))
 
 
+@numba.njit(cache=True, error_model="numpy")
 def _average_ranks(values: np.ndarray) -> np.ndarray:
     """Ranks from 1, ties given the mean of the ranks they span, as scipy's `rankdata` gives them
-    (all NaN if a value is NaN; checked in tests/model/test_units.py) at a tenth of its cost
+    (all NaN if a value is NaN; checked in tests/model/test_units.py) at a fraction of its cost
     on 13 values: the values below plus half of those equal, itself included, plus 1/2."""
-    if np.isnan(values).any():
-        return np.full(len(values), np.nan)
-    below = (values[None, :] < values[:, None]).sum(axis=1)
-    at_or_below = (values[None, :] <= values[:, None]).sum(axis=1)
-    return 0.5 * (at_or_below + below + 1)
+    n = len(values)
+    ranks = np.full(n, np.nan)
+    for i in range(n):
+        if np.isnan(values[i]):
+            return ranks
+    for i in range(n):
+        below = at_or_below = 0
+        for j in range(n):
+            below += values[j] < values[i]
+            at_or_below += values[j] <= values[i]
+        ranks[i] = 0.5 * (at_or_below + below + 1)
+    return ranks
 
 
 def allocate_task_forces(model: IndustryModel, leads: Leads) -> None:
