@@ -13,7 +13,7 @@ import mesa
 import numba
 import numpy as np
 
-from sim.model.compiled import array_sum
+from sim.model.compiled import array_sum, maximum
 from sim.model.firms import Stage
 from sim.model.fiscal import FISCAL_TOTALS, budget_totals
 from sim.model.parcels import ParcelStatus
@@ -117,42 +117,59 @@ def _firm_totals(
     building: int,
 ) -> np.ndarray:
     """The district totals of `_TOTALS`: each sum over the firms it names, added in numpy's
-    order (`array_sum` of those firms' values in row order), as `values[mask].sum()` adds."""
+    order (`array_sum` of those firms' values in row order), as `values[mask].sum()` adds.
+    The counts are kept in local variables, not arrays, so the loop keeps them in registers."""
     n = len(alive)
-    totals = np.zeros(len(_TOTALS))
-    picked = np.empty((7, n))  # the values of the firms each sum is over, in row order
-    counts = np.zeros(5, np.int64)
+    above_revenue = np.empty(n)  # the values of the firms each sum is over, in row order
+    live_workers = np.empty(n)
+    live_skilled = np.empty(n)
+    live_debt = np.empty(n)
+    made = np.empty(n)
+    energy = np.empty(n)
+    valued = np.empty(n)
+    n_above = n_alive = n_producing = 0
+    above_firms = building_firms = tech_firms = 0
+    tiers = np.zeros(4, np.int64)
     for i in range(n):
-        producing = alive[i] and stage[i] != building
         if above_scale[i]:
-            picked[0, counts[0]] = revenue[i]
-            counts[0] += 1
+            above_revenue[n_above] = revenue[i]
+            n_above += 1
         if alive[i]:
-            picked[1, counts[1]] = workers[i]
-            picked[2, counts[1]] = skilled[i]
-            picked[3, counts[1]] = debt[i]
-            counts[1] += 1
-            totals[4] += above_scale[i]
-            totals[5] += stage[i] == building
-            totals[6] += tech[i]
-        if producing:
-            k = counts[4]
-            picked[4, k] = output[i]
-            picked[5, k] = energy_intensity[i] * output[i]
-            picked[6, k] = quality[i] * output[i]
-            counts[4] += 1
-            totals[13 + tier[i]] += 1
-    totals[0] = array_sum(revenue, n)
-    totals[1] = array_sum(picked[0], counts[0])
-    totals[2] = array_sum(value_added, n)
-    totals[3] = counts[4]
-    totals[7] = array_sum(picked[1], counts[1])
-    totals[8] = array_sum(picked[2], counts[1])
-    totals[9] = array_sum(picked[3], counts[1])
-    totals[10] = array_sum(picked[4], counts[4])
-    totals[11] = array_sum(picked[5], counts[4])
-    totals[12] = array_sum(picked[6], counts[4])
-    return totals
+            live_workers[n_alive] = workers[i]
+            live_skilled[n_alive] = skilled[i]
+            live_debt[n_alive] = debt[i]
+            n_alive += 1
+            above_firms += above_scale[i]
+            building_firms += stage[i] == building
+            tech_firms += tech[i]
+            if stage[i] != building:  # producing
+                made[n_producing] = output[i]
+                energy[n_producing] = energy_intensity[i] * output[i]
+                valued[n_producing] = quality[i] * output[i]
+                n_producing += 1
+                tiers[tier[i]] += 1
+    return np.array(
+        [
+            array_sum(revenue, n),
+            array_sum(above_revenue, n_above),
+            array_sum(value_added, n),
+            n_producing,
+            above_firms,
+            building_firms,
+            tech_firms,
+            array_sum(live_workers, n_alive),
+            array_sum(live_skilled, n_alive),
+            array_sum(live_debt, n_alive),
+            array_sum(made, n_producing),
+            array_sum(energy, n_producing),
+            array_sum(valued, n_producing),
+            tiers[0],
+            tiers[1],
+            tiers[2],
+            tiers[3],
+        ],
+        np.float64,
+    )
 
 
 def competitive_position(model: IndustryModel) -> float:
@@ -256,24 +273,33 @@ def _cluster_totals(
     energy_intensity: np.ndarray,
     output: np.ndarray,
     building: int,
+    price_index: float,
 ) -> np.ndarray:
-    """Per cluster, in row order as `np.bincount` adds: revenue and value added of every firm
+    """Per cluster (a column each), in row order as `np.bincount` adds: revenue and value added of every firm
     (flows include firms that exit at the quarter's end), producing, above-scale and tech
-    firms, and live firms' workers, capacity, energy x output and output."""
-    totals = np.zeros((9, n_clusters))
+    firms, and live firms' workers and capacity (at today's prices); in the last row their
+    output-weighted energy intensity (energy x output over output, at least 1e-12)."""
+    totals = np.zeros((n_clusters, 9))  # a cluster's totals side by side, as the loop adds to them
     for i in range(len(cluster)):
-        c = cluster[i]
-        totals[0, c] += revenue[i]
-        totals[1, c] += value_added[i]
+        row = totals[cluster[i]]
+        row[0] += revenue[i]
+        row[1] += value_added[i]
         if alive[i]:
-            totals[2, c] += stage[i] != building
-            totals[3, c] += above_scale[i]
-            totals[4, c] += workers[i]
-            totals[5, c] += tech[i]
-            totals[6, c] += capacity[i]
-            totals[7, c] += energy_intensity[i] * output[i]
-            totals[8, c] += output[i]
-    return totals
+            row[2] += stage[i] != building
+            row[3] += above_scale[i]
+            row[4] += workers[i]
+            row[5] += tech[i]
+            row[6] += capacity[i]
+            row[7] += energy_intensity[i] * output[i]
+            row[8] += output[i]
+    for c in range(n_clusters):
+        totals[c, 6] *= price_index
+        totals[c, 7] /= maximum(totals[c, 8], 1e-12)
+    return totals[:, :8].T
+
+
+# The columns of the cluster table `_cluster_totals` returns, in its order.
+_CLUSTER_TOTALS = CLUSTER_COLUMNS[3:]
 
 
 def cluster_columns(model: IndustryModel) -> dict[str, list[Any]]:
@@ -294,22 +320,13 @@ def cluster_columns(model: IndustryModel) -> dict[str, list[Any]]:
         firms.energy_intensity,
         firms.output,
         int(Stage.BUILDING),
+        model.price_index,
     )
-    columns = {
-        "output_yi": totals[0],
-        "value_added_yi": totals[1],
-        "firms": totals[2],
-        "above_scale_firms": totals[3],
-        "employment": totals[4],
-        "tech_enterprises": totals[5],
-        "capacity_yi": totals[6] * model.price_index,
-        "energy_intensity": totals[7] / np.maximum(totals[8], 1e-12),
-    }
     return {
         "year": [model.year] * n,
         "quarter": [model.quarter] * n,
         "cluster": list(model.clusters.keys),
-        **{name: values.tolist() for name, values in columns.items()},
+        **dict(zip(_CLUSTER_TOTALS, totals.tolist(), strict=True)),
     }
 
 

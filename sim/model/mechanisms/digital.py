@@ -29,7 +29,7 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
     settings = model.params.digital
     firms = model.firms
     draws = model.scratch.streams["digital"].random(firms.n)
-    exponent, benefit, cost, subsidy = _weigh_upgrades(
+    rows, weighed = _weigh_upgrades(
         firms.alive,
         firms.stage,
         int(Stage.OPERATING),
@@ -54,9 +54,9 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
         firms.capacity,
     )
     _decide_upgrades(
-        firms.alive,
-        firms.stage,
-        int(Stage.OPERATING),
+        rows,
+        weighed,
+        np.exp(weighed[0]),
         firms.tier,
         np.asarray(model.params.labour.required_skilled_share, float),
         settings.skill_tolerance,
@@ -64,10 +64,6 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
         firms.workers,
         draws,
         settings.base_rate,
-        np.exp(exponent),
-        benefit,
-        cost,
-        subsidy,
         firms.needs_talent,
         firms.preparing_upgrade,
         projects.digital,
@@ -100,11 +96,12 @@ def _weigh_upgrades(
     productivity: np.ndarray,
     workers: np.ndarray,
     capacity: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each candidate's next tier (operating firms below the top tier; 0 for the others): its
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates (operating firms below the top tier), and for each its next tier's
     adoption exponent, its benefit over the horizon
     (productivity gain on materials, labour saved on wages), its cost net of the subsidy
-    and the subsidy. The full cost is priced on capacity, so a firm with no sales yet does
+    and the subsidy (the rows of `weighed`, one column per candidate, as `np.exp` wants one
+    contiguous row of exponents). The full cost is priced on capacity, so a firm with no sales yet does
     not upgrade for free, and is cheaper where an industry brain serves the cluster; the
     share of its cluster's operating firms already at that tier or higher nudges it."""
     n = len(tier)
@@ -128,23 +125,26 @@ def _weigh_upgrades(
         saving_at[t] = _labour_saving(savings, t)
         for c in range(n_clusters):
             peers_at[c, t] = at_or_above[c, t + 1] / totals[c]
-    exponent = np.zeros(n)
-    benefit = np.zeros(n)
-    cost = np.zeros(n)
-    subsidy = np.zeros(n)
+    rows = np.empty(n, np.int64)
+    weighed = np.empty((4, n))
+    count = 0
     for i in range(n):
         if not (alive[i] and stage[i] == operating_stage and tier[i] < TOP_TIER):
             continue  # not a candidate: nothing it would decide on
         c = cluster[i]
         step = tier[i]  # index of the next tier's parameters
         materials = revenue[i] * 4 * materials_share[c] / productivity[i]
-        benefit[i] = horizon_years * (gains[step] * materials + saving_at[step] * (annual_wage * workers[i]))
+        benefit = horizon_years * (gains[step] * materials + saving_at[step] * (annual_wage * workers[i]))
         scale = capacity[i] * 4 * price_index
         full_cost = upgrade_cost[step] * scale * (1 - platform_cost_cut * brain[c])
-        cost[i] = full_cost * (1 - subsidy_rate)
-        subsidy[i] = full_cost * subsidy_rate
-        exponent[i] = adoption_exponent(benefit[i], cost[i], sharpness, peer_effect * peers_at[c, step])
-    return exponent, benefit, cost, subsidy
+        cost = full_cost * (1 - subsidy_rate)
+        weighed[0, count] = adoption_exponent(benefit, cost, sharpness, peer_effect * peers_at[c, step])
+        weighed[1, count] = benefit
+        weighed[2, count] = cost
+        weighed[3, count] = full_cost * subsidy_rate
+        rows[count] = i
+        count += 1
+    return rows[:count], weighed[:, :count]
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
@@ -156,9 +156,9 @@ def _labour_saving(savings: np.ndarray, tier: int) -> float:
 
 @numba.njit(cache=True, error_model="numpy")
 def _decide_upgrades(
-    alive: np.ndarray,
-    stage: np.ndarray,
-    operating_stage: int,
+    rows: np.ndarray,
+    weighed: np.ndarray,
+    exp_exponent: np.ndarray,
     tier: np.ndarray,
     required_skilled_share: np.ndarray,
     skill_tolerance: float,
@@ -166,33 +166,34 @@ def _decide_upgrades(
     workers: np.ndarray,
     draws: np.ndarray,
     base_rate: float,
-    exp_exponent: np.ndarray,
-    benefit: np.ndarray,
-    cost: np.ndarray,
-    subsidy: np.ndarray,
     needs_talent: np.ndarray,
     preparing: np.ndarray,
     chosen: np.ndarray,
     chosen_cost: np.ndarray,
     chosen_subsidy: np.ndarray,
 ) -> None:
-    """Operating firms below the top tier that draw an upgrade take it if they have the skilled
-    share the next tier needs; if not they ask for talent and prepare (recruit for it), and
-    keep preparing only while the upgrade still pays."""
+    """Candidates (`rows`, weighed by `_weigh_upgrades`) that draw an upgrade take it if they
+    have the skilled share the next tier needs; if not they ask for talent and prepare
+    (recruit for it), and keep preparing only while the upgrade still pays. Other firms
+    neither prepare nor upgrade."""
     top_required = len(required_skilled_share) - 1
+    k = 0  # the next candidate
     for i in range(len(tier)):
-        candidate = alive[i] and stage[i] == operating_stage and tier[i] < TOP_TIER
-        wants = skills_ok = False
-        if candidate:
+        wants = skills_ok = keeps = False
+        benefit = cost = subsidy = 0.0
+        if k < len(rows) and rows[k] == i:
+            benefit, cost, subsidy = weighed[1, k], weighed[2, k], weighed[3, k]
             share = skilled[i] / maximum(workers[i], 1e-9)
             skills_ok = share >= skill_tolerance * required_skilled_share[min(tier[i] + 1, top_required)]
-            wants = draws[i] < adoption_chance(base_rate, exp_exponent[i])
+            wants = draws[i] < adoption_chance(base_rate, exp_exponent[k])
+            keeps = preparing[i] and benefit >= cost
+            k += 1
         if wants and not skills_ok:
             needs_talent[i] = True
-        preparing[i] = (preparing[i] and candidate and benefit[i] >= cost[i]) or (wants and not skills_ok)
+        preparing[i] = keeps or (wants and not skills_ok)
         chosen[i] = wants and skills_ok
-        chosen_cost[i] = cost[i] if chosen[i] else 0.0
-        chosen_subsidy[i] = subsidy[i] if chosen[i] else 0.0
+        chosen_cost[i] = cost if chosen[i] else 0.0
+        chosen_subsidy[i] = subsidy if chosen[i] else 0.0
 
 
 def industry_brain_clusters(model: IndustryModel) -> np.ndarray:
@@ -205,7 +206,7 @@ def industry_brain_clusters(model: IndustryModel) -> np.ndarray:
 
 def _cumulative_savings(model: IndustryModel) -> np.ndarray:
     """Cut in workers per unit of output at each tier, relative to tier 0."""
-    return np.concatenate([[0.0], model.params.digital.labour_saving])
+    return np.array((0.0, *model.params.digital.labour_saving))
 
 
 def complete_upgrade(model: IndustryModel, upgraded: np.ndarray) -> None:

@@ -89,12 +89,15 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
     levers = model.params.levers.green
     firms = model.firms
     draws = model.scratch.streams["green"].random(firms.n)
-    exponent, saving, cost, subsidy = _weigh_retrofits(
+    rows, weighed = _weigh_retrofits(
         firms.alive,
+        firms.stage,
+        int(Stage.OPERATING),
         firms.cluster,
         (1 - settings.autonomous_improvement) ** 0.25,
         intensity_ceiling(model),
-        np.where(model.clusters.energy_intensive, settings.energy_intensive_allowance, 1.0),
+        model.clusters.energy_intensive,
+        settings.energy_intensive_allowance,
         settings.max_curtailment,
         model.energy_price,
         levers.tariff_surcharge,
@@ -112,15 +115,11 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
         firms.curtailment,
     )
     _choose_retrofits(
-        firms.alive,
-        firms.stage,
-        int(Stage.OPERATING),
-        saving,
+        rows,
+        weighed,
         draws,
         settings.base_rate,
-        np.exp(exponent),
-        cost,
-        subsidy,
+        np.exp(weighed[0]),
         projects.retrofit,
         projects.retrofit_cost,
         projects.subsidy,
@@ -130,10 +129,13 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
 @numba.njit(cache=True, error_model="numpy")
 def _weigh_retrofits(
     alive: np.ndarray,
+    stage: np.ndarray,
+    operating: int,
     cluster: np.ndarray,
     improvement: float,
     ceiling: float,
-    allowance: np.ndarray,
+    energy_intensive: np.ndarray,
+    intensive_allowance: float,
     max_curtailment: float,
     energy_price: float,
     surcharge: float,
@@ -149,65 +151,70 @@ def _weigh_retrofits(
     energy_intensity: np.ndarray,
     energy_excess: np.ndarray,
     curtailment: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Live firms' energy intensity improves by itself. Under a quota (tce per 万元 of value
-    added, times the cluster's allowance), a firm's excess is the share of its energy use
-    above what the quota allows for its value added (last quarter's value-added ratio; all
-    of it when it added no value); it is cut back by that share, up to the largest cut.
+    added, times the cluster's allowance: `intensive_allowance` for energy-intensive
+    clusters, 1 for the others), a firm's excess is the share of its energy use above what
+    the quota allows for its value added (last quarter's value-added ratio; all of it when
+    it added no value); it is cut back by that share, up to the largest cut.
 
-    Then each firm's retrofit: its adoption exponent (the saved bill over the horizon
-    against the cost, a firm over quota pushed by the mandate), the yearly saving, the cost
-    net of the subsidy and the subsidy.
+    Then the candidates (operating firms with a yearly saving to make) and for each its
+    retrofit's adoption exponent (the saved bill over the horizon against the cost, a firm
+    over quota pushed by the mandate), the cost net of the subsidy and the subsidy (the
+    rows of `weighed`, one column per candidate).
     """
     n = len(alive)
-    exponent = np.empty(n)
-    saving = np.empty(n)
-    cost = np.empty(n)
-    subsidy = np.empty(n)
+    rows = np.empty(n, np.int64)
+    weighed = np.empty((3, n))
+    count = 0
     for i in range(n):
         if alive[i]:
             energy_intensity[i] *= improvement
         excess = 0.0
         if alive[i] and ceiling > 0 and revenue[i] > 0:
-            allowed = ceiling * allowance[cluster[i]] * value_added[i] / revenue[i]
+            allowance = intensive_allowance if energy_intensive[cluster[i]] else 1.0
+            allowed = ceiling * allowance * value_added[i] / revenue[i]
             excess = minimum(maximum(1 - allowed / energy_intensity[i], 0.0), 1.0)
         energy_excess[i] = excess
         curtailment[i] = minimum(excess, max_curtailment)
         at_base = _at_base_price(output[i], energy_intensity[i], energy_price)
-        saving[i] = retrofit_saving * (at_base + _surcharge_on(surcharge, excess, at_base))
-        full_cost = cost_per_saving * saving[i]
-        cost[i] = full_cost * (1 - subsidy_rate)
-        subsidy[i] = full_cost * subsidy_rate
+        saving = retrofit_saving * (at_base + _surcharge_on(surcharge, excess, at_base))
+        if not (alive[i] and stage[i] == operating and saving > 0):
+            continue  # not a candidate: nothing it would decide on
+        full_cost = cost_per_saving * saving
+        cost = full_cost * (1 - subsidy_rate)
         nudge = mandate_pressure * (1.0 if excess > 0 else 0.0)
-        exponent[i] = adoption_exponent(horizon_years * saving[i], cost[i], sharpness, nudge)
-    return exponent, saving, cost, subsidy
+        weighed[0, count] = adoption_exponent(horizon_years * saving, cost, sharpness, nudge)
+        weighed[1, count] = cost
+        weighed[2, count] = full_cost * subsidy_rate
+        rows[count] = i
+        count += 1
+    return rows[:count], weighed[:, :count]
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _choose_retrofits(
-    alive: np.ndarray,
-    stage: np.ndarray,
-    operating: int,
-    saving: np.ndarray,
+    rows: np.ndarray,
+    weighed: np.ndarray,
     draws: np.ndarray,
     base_rate: float,
     exp_exponent: np.ndarray,
-    cost: np.ndarray,
-    subsidy: np.ndarray,
     chosen: np.ndarray,
     chosen_cost: np.ndarray,
     chosen_subsidy: np.ndarray,
 ) -> None:
-    """Operating firms with a saving to make retrofit if they draw it; the district pays its share."""
-    for i in range(len(alive)):
-        chosen[i] = (
-            alive[i]
-            and stage[i] == operating
-            and saving[i] > 0
-            and draws[i] < adoption_chance(base_rate, exp_exponent[i])
-        )
-        chosen_cost[i] = cost[i] if chosen[i] else 0.0
-        chosen_subsidy[i] += subsidy[i] if chosen[i] else 0.0
+    """Candidates (`rows`, weighed by `_weigh_retrofits`) retrofit if they draw it; the
+    district pays its share."""
+    k = 0  # the next candidate
+    for i in range(len(chosen)):
+        cost = subsidy = 0.0
+        chosen[i] = False
+        if k < len(rows) and rows[k] == i:
+            cost, subsidy = weighed[1, k], weighed[2, k]
+            chosen[i] = draws[i] < adoption_chance(base_rate, exp_exponent[k])
+            k += 1
+        chosen_cost[i] = cost if chosen[i] else 0.0
+        chosen_subsidy[i] += subsidy if chosen[i] else 0.0
 
 
 def complete_retrofit(model: IndustryModel, retrofitted: np.ndarray) -> None:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
+from sim.model.firms import Stage
+
 if TYPE_CHECKING:
     from sim.model.model import IndustryModel
 
@@ -41,11 +43,14 @@ def build_quality(model: IndustryModel) -> None:
     """Producing firms' quality capital wears out and is rebuilt by this quarter's spending."""
     wear = model.params.quality.depreciation
     firms = model.firms
-    _rebuild(firms.producing, wear, spending_response(model), firms.quality)  # only firms with sales spend
+    _rebuild(firms.alive, firms.stage, int(Stage.BUILDING), wear, spending_response(model), firms.quality)
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _rebuild(selling: np.ndarray, wear: float, spending: float, quality: np.ndarray) -> None:
-    for i in range(len(selling)):
-        if selling[i]:
+def _rebuild(
+    alive: np.ndarray, stage: np.ndarray, building: int, wear: float, spending: float, quality: np.ndarray
+) -> None:
+    """Only producing firms (live, not building) have sales, so only they spend."""
+    for i in range(len(alive)):
+        if alive[i] and stage[i] != building:
             quality[i] = (1 - wear) * quality[i] + wear * spending
