@@ -102,28 +102,33 @@ def _approve(
     threshold: np.ndarray,
     risk_sensitivity: float,
 ) -> np.ndarray:
+    """One pass over the firms collects each bank's held debt and eligible requests; one
+    stable sort by score then serves every bank (restricted to one bank's rows, it is the
+    order a sort of that bank's rows alone would give)."""
     n = len(asking)
-    approved = np.zeros(n, np.bool_)
-    held = np.empty(n)
+    n_banks = len(capacity)
+    held = np.empty((n_banks, n))
+    holders = np.zeros(n_banks, np.int64)
     eligible = np.empty(n, np.int64)
-    for b in range(len(capacity)):
-        count = 0
-        chosen = 0
-        for i in range(n):
-            if bank[i] != b:
-                continue
-            if alive[i]:
-                held[count] = debt[i]
-                count += 1
-            if asking[i] and scores[i] >= threshold[b] - risk_sensitivity * coverage[i]:
-                eligible[chosen] = i
-                chosen += 1
-        room = capacity[b] - array_sum(held, count)  # the debt it holds, summed as `outstanding_yi` sums it
-        room = room if room > 0.0 else 0.0
-        rows = eligible[:chosen]
-        # A stable sort: the lower row first among equal scores.
-        for k in rows[np.argsort(-scores[rows], kind="mergesort")]:
-            if amounts[k] <= room:
-                approved[k] = True
-                room -= amounts[k]
+    chosen = 0
+    for i in range(n):
+        b = bank[i]
+        if alive[i]:
+            held[b, holders[b]] = debt[i]
+            holders[b] += 1
+        if asking[i] and scores[i] >= threshold[b] - risk_sensitivity * coverage[i]:
+            eligible[chosen] = i
+            chosen += 1
+    room = np.empty(n_banks)
+    for b in range(n_banks):
+        # The debt it holds, summed as `outstanding_yi` sums it.
+        left = capacity[b] - array_sum(held[b], holders[b])
+        room[b] = left if left > 0.0 else 0.0
+    approved = np.zeros(n, np.bool_)
+    rows = eligible[:chosen]
+    # A stable sort: the lower row first among equal scores.
+    for k in rows[np.argsort(-scores[rows], kind="mergesort")]:
+        if amounts[k] <= room[bank[k]]:
+            approved[k] = True
+            room[bank[k]] -= amounts[k]
     return approved

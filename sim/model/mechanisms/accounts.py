@@ -270,12 +270,37 @@ def _close_books(
 def update_above_scale_list(model: IndustryModel) -> None:
     """Once a year, firms at or above the revenue threshold join the above-scale list (规上)."""
     firms = model.firms
-    was = firms.above_scale.copy()
-    full_year = firms.alive & (firms.stage == Stage.OPERATING)
-    firms.above_scale = full_year & (firms.annual_revenue >= model.constants.above_scale_threshold) | (
-        firms.alive & was & ~full_year
+    joined = _list_above_scale(
+        firms.alive,
+        firms.stage,
+        int(Stage.OPERATING),
+        firms.revenue_4q,
+        model.constants.above_scale_threshold,
+        firms.above_scale,
     )
-    model.scratch.tally.add("new_above_scale", int(np.count_nonzero(firms.above_scale & ~was)))
+    model.scratch.tally.add("new_above_scale", joined)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _list_above_scale(
+    alive: np.ndarray,
+    stage: np.ndarray,
+    operating: int,
+    revenue_4q: np.ndarray,
+    threshold: float,
+    above_scale: np.ndarray,
+) -> int:
+    """Firms operating all year are listed by their annual revenue; other live firms keep
+    their listing, exited firms lose it. Returns the number newly listed."""
+    joined = 0
+    for i in range(len(alive)):
+        was = above_scale[i]
+        if alive[i] and stage[i] == operating:
+            above_scale[i] = annual_revenue(revenue_4q, i) >= threshold
+        else:
+            above_scale[i] = alive[i] and was
+        joined += above_scale[i] and not was
+    return joined
 
 
 def close_firms(model: IndustryModel, loans: LoanAnswers) -> None:

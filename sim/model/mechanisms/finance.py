@@ -52,8 +52,14 @@ def loss_coverage(model: IndustryModel) -> np.ndarray:
 def _coverage(tech: np.ndarray, risk_compensation: float, st_credit_guarantee: float) -> np.ndarray:
     coverage = np.empty(len(tech))
     for i in range(len(tech)):
-        coverage[i] = maximum(risk_compensation, st_credit_guarantee * (1.0 if tech[i] else 0.0))
+        coverage[i] = _pool_share(tech[i], risk_compensation, st_credit_guarantee)
     return coverage
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _pool_share(tech: bool, risk_compensation: float, st_credit_guarantee: float) -> float:
+    """One firm's `loss_coverage`."""
+    return maximum(risk_compensation, st_credit_guarantee * (1.0 if tech else 0.0))
 
 
 def credit_scores(model: IndustryModel, green_share: np.ndarray) -> np.ndarray:
@@ -232,7 +238,9 @@ def start_projects(model: IndustryModel, projects: Projects, loans: LoanAnswers)
         firms.bank,
         finance.risk_premium,
         levers.finance.interest_subsidy,
-        loss_coverage(model),
+        firms.tech,
+        levers.finance.risk_compensation,
+        levers.finance.st_credit_guarantee,
         build + 1,
         firms.debt,
         firms.loan_rate,
@@ -267,7 +275,9 @@ def _fund(
     bank: np.ndarray,
     risk_premium: float,
     subsidy: float,
-    coverage: np.ndarray,
+    tech: np.ndarray,
+    risk_compensation: float,
+    st_credit_guarantee: float,
     build_quarters: int,
     debt: np.ndarray,
     loan_rate: np.ndarray,
@@ -280,8 +290,9 @@ def _fund(
     """Each firm pays its projects from the cash above its reserve, then borrows up to its
     approved offer (the rescue loan too). New loans are priced on their bank's rate
     (`bank_rate`, policy rate plus the bank's spread), a premium for a low score, less the
-    interest subsidy; the firm's rate, interest support and pool coverage become debt-weighted
-    averages of its old and new loans. Expansions start building; capital grows by what the
+    interest subsidy; the firm's rate, interest support and pool coverage (`loss_coverage`,
+    from `tech` and the two pools' shares) become debt-weighted averages of its old and new
+    loans. Expansions start building; capital grows by what the
     firm spent on capacity. Returns the projects' cost and the borrowing, each summed over
     the firms in numpy's order, and the number of expansions."""
     n = len(cash)
@@ -298,7 +309,8 @@ def _fund(
         if new_debt > 0:  # else the old terms stay
             loan_rate[i] = (debt[i] * loan_rate[i] + borrowed[i] * rate) / new_debt
             interest_support[i] = (debt[i] * interest_support[i] + borrowed[i] * subsidy) / new_debt
-            pool_coverage[i] = (debt[i] * pool_coverage[i] + borrowed[i] * coverage[i]) / new_debt
+            coverage = _pool_share(tech[i], risk_compensation, st_credit_guarantee)
+            pool_coverage[i] = (debt[i] * pool_coverage[i] + borrowed[i] * coverage) / new_debt
         debt[i] = new_debt
         cash[i] += borrowed[i] - cost[i]  # the cost is paid from cash and the loan together
         if capacity_add[i] > 0:
