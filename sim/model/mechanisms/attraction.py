@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.model.compiled import array_sum, maximum, minimum
-from sim.model.firms import Stage
+from sim.model.firms import FirmArrays, Stage
 from sim.model.fiscal import sell_land, spend
 from sim.model.mechanisms.investment import new_land_density
 from sim.model.world import OUTPUT_PER_WORKER_DISPERSION
@@ -17,6 +17,8 @@ from sim.model.world import OUTPUT_PER_WORKER_DISPERSION
 if TYPE_CHECKING:
     from sim.model.mechanisms.environment import Leads
     from sim.model.model import IndustryModel
+
+Columns = dict[str, ArrayLike]  # newcomers' firm columns, as `IndustryModel.add_firms` takes them
 
 
 def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> np.ndarray:
@@ -113,7 +115,7 @@ def _newcomer_columns(
     bank_draw: np.ndarray,
     spread_draw: np.ndarray,
     means: np.ndarray | None,
-) -> dict[str, ArrayLike]:
+) -> Columns:
     """State shared by every kind of newcomer (an array, or a scalar for all); callers add
     stage, size and tier.
 
@@ -214,6 +216,12 @@ def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None =
 
     `means`: this quarter's `newcomer_means`, if the caller has them.
     """
+    _add_newcomers(model, _signed_projects(model, leads, means))
+
+
+def _signed_projects(model: IndustryModel, leads: Leads, means: np.ndarray | None) -> Columns | None:
+    """`convert_leads` up to adding the firms: the signed projects' columns (None if none),
+    their land granted and their tallies booked."""
     params = model.params
     attraction = params.attraction
     incentive = params.levers.attraction.incentive_share
@@ -234,7 +242,7 @@ def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None =
     model.scratch.tally.add("leads", leads.n)
     model.scratch.tally.add("leads_screened_out", screened_out)
     if not signs.any():
-        return
+        return None
     granted = _grant_land(model, model.firms.n, need_mu[signs])
     keep = granted > 0
     chosen = np.flatnonzero(signs)[keep]
@@ -261,12 +269,12 @@ def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None =
         ever_certified=leads.tech_draw[chosen] < attraction.new_project_tech_share,
         cash=params.accounts.initial_cash_ratio * planned * 4 * model.price_index,
     )
-    model.add_firms(len(cluster), **columns)
     model.scratch.tally.add("projects_signed", len(cluster))
     model.scratch.tally.add("signed_output_yi", float(planned.sum()) * 4 * model.price_index)
     capital = float(np.asarray(columns["capital"]).sum())
     model.scratch.tally.add("investment_yi", capital)
     spend(model, "subsidies", incentive * capital)
+    return columns
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -309,15 +317,22 @@ def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = N
 
     `means`: this quarter's `newcomer_means`, if the caller has them.
     """
+    _add_newcomers(model, _births(model, means))
+
+
+def _births(model: IndustryModel, means: np.ndarray | None, unadded: int = 0) -> Columns | None:
+    """`give_birth_to_small_firms` up to adding the firms: the newborn firms' columns (None if
+    none), their land granted and their tally booked. `unadded` newcomers (signed projects,
+    small firms) were made this quarter but not yet added: they count, and take rows first."""
     params = model.params
     firms = model.firms
     rng = model.scratch.streams["births"]
-    small = firms.alive & ~firms.above_scale
-    count = rng.poisson(params.demography.small_birth_rate / 4 * np.count_nonzero(small))
+    small = np.count_nonzero(firms.alive & ~firms.above_scale) + unadded
+    count = rng.poisson(params.demography.small_birth_rate / 4 * small)
     if count == 0:
-        return
+        return None
     constants = model.constants
-    cluster = rng.choice(model.clusters.n, size=count, p=constants.small_firm_shares)
+    cluster = _choice(rng, constants.small_firm_shares, count)
     annual = np.minimum(
         rng.lognormal(np.log(constants.small_median_yi), constants.small_firm_dispersion, count),
         0.8 * constants.above_scale_threshold,
@@ -328,10 +343,10 @@ def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = N
     utilisation = params.attraction.new_plant_utilisation
     capacity = annual / 4 / model.price_index / utilisation
     need_mu = capacity / new_land_density(model)[cluster]
-    granted = _grant_land(model, firms.n, need_mu)
+    granted = _grant_land(model, firms.n + unadded, need_mu)
     keep = granted > 0
     if not keep.any():
-        return
+        return None
     capacity = capacity[keep] * np.minimum(1.0, granted[keep] / need_mu[keep])
     cluster, granted, digitised = cluster[keep], granted[keep], digitised[keep]
     columns = _newcomer_columns(
@@ -350,8 +365,37 @@ def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = N
         skilled=workers * np.asarray(params.labour.required_skilled_share)[digitised.astype(int)],
         cash=params.accounts.initial_cash_ratio * capacity * 4 * model.price_index,
     )
-    model.add_firms(len(cluster), **columns)
     model.scratch.tally.add("births", len(cluster))
+    return columns
+
+
+def _choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
+    """`rng.choice(len(p), size=size, p=p)` by its own steps (the cdf of `p`, one uniform
+    per draw, the first cdf entry above it), so the same draws, without its checks of `p`
+    (which cost ten times the draws)."""
+    cdf = p.cumsum()
+    cdf /= cdf[-1]
+    return cdf.searchsorted(rng.random(size), side="right")
+
+
+def _add_newcomers(model: IndustryModel, columns: Columns | None) -> None:
+    if columns is not None:
+        model.add_firms(np.size(columns["cluster"]), **columns)
+
+
+def _joined(firms: FirmArrays, first: Columns, second: Columns) -> Columns:
+    """Two groups of newcomers' columns as one, each cast to its firm column's type as
+    `FirmArrays.add` casts it; a column a group leaves out is zero in its rows, as `add`
+    leaves it."""
+    rows = np.size(first["cluster"])
+    joined: Columns = {}
+    for name in {**first, **second}:
+        column = getattr(firms, name)
+        values = np.zeros((rows + np.size(second["cluster"]), *column.shape[1:]), column.dtype)
+        values[:rows] = first.get(name, 0)
+        values[rows:] = second.get(name, 0)
+        joined[name] = values
+    return joined
 
 
 def advance_projects(model: IndustryModel) -> None:
@@ -439,5 +483,10 @@ def attract_investment(model: IndustryModel, leads: Leads) -> None:
     advance_projects(model)
     # Signed projects join as BUILDING, which the means leave out: one computation serves both.
     means = newcomer_means(model)
-    convert_leads(model, leads, means)
-    give_birth_to_small_firms(model, means)
+    # The signed projects and the newborn firms are added in one go (each `add_firms` costs
+    # as much as the rest of the phase); the births see the projects as if added.
+    signed = _signed_projects(model, leads, means)
+    born = _births(model, means, 0 if signed is None else np.size(signed["cluster"]))
+    if signed is not None and born is not None:
+        signed = _joined(model.firms, signed, born)
+    _add_newcomers(model, born if signed is None else signed)
