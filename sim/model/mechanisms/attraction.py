@@ -386,14 +386,21 @@ def _add_newcomers(model: IndustryModel, columns: Columns | None) -> None:
 def _joined(firms: FirmArrays, first: Columns, second: Columns) -> Columns:
     """Two groups of newcomers' columns as one, each cast to its firm column's type as
     `FirmArrays.add` casts it; a column a group leaves out is zero in its rows, as `add`
-    leaves it."""
+    leaves it, and a scalar both give stays one."""
     rows = np.size(first["cluster"])
+    total = rows + np.size(second["cluster"])
     joined: Columns = {}
     for name in {**first, **second}:
+        ours, theirs = first.get(name), second.get(name)
+        if ours is theirs and ours is not None and not isinstance(ours, np.ndarray):
+            joined[name] = ours
+            continue
         column = getattr(firms, name)
-        values = np.zeros((rows + np.size(second["cluster"]), *column.shape[1:]), column.dtype)
-        values[:rows] = first.get(name, 0)
-        values[rows:] = second.get(name, 0)
+        values = np.zeros((total, *column.shape[1:]), column.dtype)
+        if ours is not None:
+            values[:rows] = ours
+        if theirs is not None:
+            values[rows:] = theirs
         joined[name] = values
     return joined
 
