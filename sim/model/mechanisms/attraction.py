@@ -28,66 +28,69 @@ def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> n
     newcomers can still enter it. Returns an array of shape (3, clusters).
     """
     firms = model.firms
-    building = int(Stage.BUILDING)
-    # numpy's log (numba's differs in the last bit) of the producing firms' floored productivity
-    log_a = np.log(_producing_productivity(firms.alive, firms.stage, building, firms.productivity))
-    counts, means = _cluster_means(
+    n_clusters = model.clusters.n
+    floored, members, counts, sums = _producing_sums(
         firms.alive,
         firms.stage,
-        building,
+        int(Stage.BUILDING),
         firms.cluster,
-        model.clusters.n,
-        log_a,
+        n_clusters,
+        firms.productivity,
         firms.quality,
         firms.output_per_worker,
     )
-    return means if fallback is None else np.where(counts > 0, means, fallback)
+    # numpy's log (numba's differs in the last bit) of the producing firms' floored productivity;
+    # with no fallback an empty cluster's means are zero, the sums' zeros over one.
+    return _cluster_means(
+        np.log(floored), members, counts, sums, np.zeros((3, n_clusters)) if fallback is None else fallback
+    )
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _producing_productivity(
-    alive: np.ndarray, stage: np.ndarray, building: int, productivity: np.ndarray
-) -> np.ndarray:
-    """Productivity of the producing firms (alive, not building), in row order, floored at 1e-12."""
-    floored = np.empty(len(alive))
-    k = 0
-    for i in range(len(alive)):
-        if alive[i] and stage[i] != building:
-            floored[k] = maximum(productivity[i], 1e-12)
-            k += 1
-    return floored[:k]
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _cluster_means(
+def _producing_sums(
     alive: np.ndarray,
     stage: np.ndarray,
     building: int,
     cluster: np.ndarray,
     n_clusters: int,
-    log_a: np.ndarray,
+    productivity: np.ndarray,
     quality: np.ndarray,
     output_per_worker: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Producing firms (alive, not building) per cluster, and the means of their log
-    productivity (`log_a`, one per producing firm in row order), quality and output per
-    worker (summed in row order)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The producing firms' (alive, not building) productivity floored at 1e-12 and cluster,
+    in row order, and per cluster their count and the sums of their quality and output per
+    worker (rows 1 and 2 of the sums; row 0 is left for the log productivity)."""
+    n = len(alive)
+    floored = np.empty(n)
+    members = np.empty(n, np.int64)
     counts = np.zeros(n_clusters, np.int64)
     sums = np.zeros((3, n_clusters))
     k = 0
-    for i in range(len(alive)):
+    for i in range(n):
         if alive[i] and stage[i] != building:
             c = cluster[i]
+            floored[k] = maximum(productivity[i], 1e-12)
+            members[k] = c
             counts[c] += 1
-            sums[0, c] += log_a[k]
             sums[1, c] += quality[i]
             sums[2, c] += output_per_worker[i]
             k += 1
-    means = np.empty((3, n_clusters))
-    for c in range(n_clusters):
+    return floored[:k], members[:k], counts, sums
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _cluster_means(
+    log_a: np.ndarray, members: np.ndarray, counts: np.ndarray, sums: np.ndarray, fallback: np.ndarray
+) -> np.ndarray:
+    """Each cluster's means: `sums` with the log productivity of its producing firms (summed in
+    row order) over their count, or `fallback`'s where it has none."""
+    for k in range(len(log_a)):
+        sums[0, members[k]] += log_a[k]
+    means = np.empty((3, len(counts)))
+    for c in range(len(counts)):
         for column in range(3):
-            means[column, c] = sums[column, c] / max(counts[c], 1)
-    return counts, means
+            means[column, c] = sums[column, c] / counts[c] if counts[c] > 0 else fallback[column, c]
+    return means
 
 
 def newcomer_means(model: IndustryModel) -> np.ndarray:

@@ -34,16 +34,29 @@ def supply_land(model: IndustryModel) -> None:
     sizes = rng.lognormal(median, 0.6, 64)
     while sizes.sum() < quarterly:
         sizes = np.concatenate([sizes, rng.lognormal(median, 0.6, 64)])
-    sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), quarterly)) + 1]
-    sizes[-1] -= sizes.sum() - quarterly  # the last parcel takes the remainder
+    sizes, supplied = _fill_quarter(sizes, quarterly)
     if settings.preparation_quarters == 0:
         parcels.add(sizes, ParcelStatus.VACANT)
     else:
         parcels.add(sizes, ParcelStatus.PREPARING, timer=settings.preparation_quarters)
-    supplied = float(sizes.sum())
     parcels.supplied_mu += supplied
     model.scratch.tally.add("land_supplied_mu", supplied)
     spend(model, "land", supplied * model.params.fiscal.land_preparation_wan_per_mu / WAN_PER_YI)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _fill_quarter(sizes: np.ndarray, quarterly: float) -> tuple[np.ndarray, float]:
+    """The parcels up to the first whose running total (`np.cumsum`'s) reaches the quarter's
+    supply, the last taking the remainder, and their area: numpy's steps (`searchsorted`
+    finds that parcel, the sums are pairwise as numpy's)."""
+    running = 0.0
+    below = 0
+    for size in sizes:
+        running += size
+        below += running < quarterly
+    taken = sizes[: min(below + 1, len(sizes))]
+    taken[-1] -= array_sum(taken, len(taken)) - quarterly  # the last parcel takes the remainder
+    return taken, array_sum(taken, len(taken))
 
 
 @numba.njit(cache=True, error_model="numpy")
