@@ -142,15 +142,50 @@ def evaluate_output_per_mu(model: IndustryModel, projects: Projects) -> None:
     usable = (offer > 0) & (offer >= settings.min_allocation_mu)
     low = np.flatnonzero(full_year & held & ~expanding & (per_mu < threshold) & usable)
     price = model.params.fiscal.reclaim_wan_per_mu / WAN_PER_YI
-    for firm in low:
-        given = model.parcels.surrender(int(firm), float(offer[firm]))
-        scrapped = min(given * firms.density[firm], firms.capacity[firm] - firms.output[firm])
-        firms.capital[firm] *= 1 - scrapped / max(firms.capacity[firm], 1e-12)
-        firms.capacity[firm] -= scrapped
-        firms.land_mu[firm] -= given
-        firms.cash[firm] += given * price
-        model.scratch.tally.add("land_surrendered_mu", given)
-        spend(model, "land", given * price)
+    given = model.parcels.surrender_many(low, offer[low])
+    _scrap_idle_plant(
+        low,
+        given,
+        price,
+        firms.density,
+        firms.output,
+        firms.capital,
+        firms.capacity,
+        firms.land_mu,
+        firms.cash,
+    )
+    for area in given.tolist():  # booked firm by firm, as the totals' sums have it
+        model.scratch.tally.add("land_surrendered_mu", area)
+        spend(model, "land", area * price)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _scrap_idle_plant(
+    firms: np.ndarray,
+    given: np.ndarray,
+    price: float,
+    density: np.ndarray,
+    output: np.ndarray,
+    capital: np.ndarray,
+    capacity: np.ndarray,
+    land_mu: np.ndarray,
+    cash: np.ndarray,
+) -> None:
+    """Firms that gave back land scrap the plant on it (no more than their idle plant), their
+    capital in proportion, and are paid for it: Python's min and max, as the loop had them."""
+    for k in range(len(firms)):
+        i = firms[k]
+        scrapped = given[k] * density[i]
+        idle_plant = capacity[i] - output[i]
+        if idle_plant < scrapped:  # min(scrapped, idle_plant)
+            scrapped = idle_plant
+        floor = capacity[i]
+        if floor < 1e-12:  # max(capacity, 1e-12)
+            floor = 1e-12
+        capital[i] *= 1 - scrapped / floor
+        capacity[i] -= scrapped
+        land_mu[i] -= given[k]
+        cash[i] += given[k] * price
 
 
 def allocate_expansion_land(model: IndustryModel, projects: Projects) -> None:
