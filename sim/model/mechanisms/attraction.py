@@ -244,32 +244,34 @@ def _signed_projects(model: IndustryModel, leads: Leads, means: np.ndarray | Non
     )
     model.scratch.tally.add("leads", leads.n)
     model.scratch.tally.add("leads_screened_out", screened_out)
-    if not signs.any():
+    signed = np.flatnonzero(signs)
+    if len(signed) == 0:
         return None
-    granted = _grant_land(model, model.firms.n, need_mu[signs])
-    keep = granted > 0
-    chosen = np.flatnonzero(signs)[keep]
+    needs = need_mu[signed]
+    granted = _grant_land(model, model.firms.n, needs)
+    kept, planned = _granted_capacity(granted, capacity[signed], needs)
+    chosen = signed[kept]
     cluster = leads.cluster[chosen]
-    planned = capacity[chosen] * np.minimum(1.0, granted[keep] / need_mu[chosen])
     saved = params.task_forces.approval_quarters_saved * leads.supported[chosen]
     saved = saved + params.levers.attraction.approval_quarters_cut
     columns = _newcomer_columns(
         model,
         cluster,
         planned,
-        granted[keep],
+        granted[kept],
         attraction.newcomer_productivity,
         leads.bank_draw[chosen],
         leads.spread_draw[chosen],
         means,
     )
+    tech = leads.tech_draw[chosen] < attraction.new_project_tech_share
     columns.update(
         stage=Stage.BUILDING,
         stage_timer=np.maximum(1, attraction.build_quarters - saved),
         planned_capacity=planned,
         tier=attraction.new_firm_tier,
-        tech=leads.tech_draw[chosen] < attraction.new_project_tech_share,
-        ever_certified=leads.tech_draw[chosen] < attraction.new_project_tech_share,
+        tech=tech,
+        ever_certified=tech,
         cash=params.accounts.initial_cash_ratio * planned * 4 * model.price_index,
     )
     model.scratch.tally.add("projects_signed", len(cluster))
@@ -315,6 +317,23 @@ def _lead_decisions(
     return capacity, need_mu, signs, screened_out
 
 
+@numba.njit(cache=True, error_model="numpy")
+def _granted_capacity(
+    granted: np.ndarray, capacity: np.ndarray, need_mu: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The newcomers granted land (their positions), each with its capacity cut to the share
+    of its land need granted: `capacity * np.minimum(1.0, granted / need_mu)` for them."""
+    kept = np.empty(len(granted), np.int64)
+    cut = np.empty(len(granted))
+    count = 0
+    for k in range(len(granted)):
+        if granted[k] > 0:
+            kept[count] = k
+            cut[count] = capacity[k] * minimum(1.0, granted[k] / need_mu[k])
+            count += 1
+    return kept[:count], cut[:count]
+
+
 def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = None) -> None:
     """Small firms are founded at a steady rate when land is available.
 
@@ -347,13 +366,12 @@ def _births(model: IndustryModel, means: np.ndarray | None, unadded: int = 0) ->
     capacity = annual / 4 / model.price_index / utilisation
     need_mu = capacity / new_land_density(model)[cluster]
     granted = _grant_land(model, firms.n + unadded, need_mu)
-    keep = granted > 0
-    if not keep.any():
+    kept, capacity = _granted_capacity(granted, capacity, need_mu)
+    if len(kept) == 0:
         return None
-    capacity = capacity[keep] * np.minimum(1.0, granted[keep] / need_mu[keep])
-    cluster, granted, digitised = cluster[keep], granted[keep], digitised[keep]
+    cluster, granted, digitised = cluster[kept], granted[kept], digitised[kept]
     columns = _newcomer_columns(
-        model, cluster, capacity, granted, 0.0, bank_draw[keep], spread_draw[keep], means
+        model, cluster, capacity, granted, 0.0, bank_draw[kept], spread_draw[kept], means
     )
     demand = capacity * utilisation
     workers = demand / np.asarray(columns["output_per_worker"])
