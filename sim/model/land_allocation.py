@@ -31,15 +31,28 @@ def _first_at_or_above(areas: np.ndarray, parcels: np.ndarray, count: int, area:
 
 
 @numba.njit(cache=True, error_model="numpy")
+def parcels_in(parcel_status: np.ndarray, status: int) -> np.ndarray:
+    """The numbers of the parcels of this status, in order (`np.flatnonzero(parcel_status ==
+    status)` without its mask)."""
+    parcels = np.empty(len(parcel_status), np.int64)
+    count = 0
+    for p in range(len(parcel_status)):
+        if parcel_status[p] == status:
+            parcels[count] = p
+            count += 1
+    return parcels[:count]
+
+
+@numba.njit(cache=True, error_model="numpy")
 def _free_list(
     parcel_area: np.ndarray, parcel_status: np.ndarray, vacant: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The vacant parcels' areas and numbers, sorted by area, then number (a stable sort of
     the parcels in number order)."""
-    parcels = np.flatnonzero(parcel_status == vacant)
+    parcels = parcels_in(parcel_status, vacant)
     areas = parcel_area[parcels]
     order = np.argsort(areas, kind="mergesort")
-    return areas[order], parcels[order].astype(np.int64)
+    return areas[order], parcels[order]
 
 
 @numba.njit(cache=True, error_model="numpy")

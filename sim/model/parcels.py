@@ -58,6 +58,51 @@ def _release(occupant: np.ndarray, status: np.ndarray, firms: np.ndarray, occupi
             occupant[p] = NO_OCCUPANT
 
 
+@numba.njit(cache=True, error_model="numpy")
+def _surrender(
+    area: np.ndarray,
+    status: np.ndarray,
+    occupant: np.ndarray,
+    firms: np.ndarray,
+    areas: np.ndarray,
+    occupied: int,
+    vacant: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each firm (distinct) gives back up to its area from its largest occupied parcel (the
+    lowest-numbered among equals), which turns vacant if the area covers it and is split
+    otherwise. Returns the area each gave back and the areas split off, in order (for the
+    caller to append, vacant)."""
+    given = np.zeros(len(firms))
+    split_area = np.empty(len(firms))
+    if len(firms) == 0 or len(occupant) == 0:
+        return given, split_area[:0]
+    # Each firm's place in `firms`, and its largest parcel: one pass over the parcels.
+    position = np.full(max(occupant.max(), firms.max()) + 1, -1, np.int64)
+    for k in range(len(firms)):
+        position[firms[k]] = k
+    largest = np.full(len(firms), -1, np.int64)
+    for p in range(len(occupant)):
+        if status[p] == occupied and occupant[p] >= 0 and position[occupant[p]] >= 0:
+            k = position[occupant[p]]
+            if largest[k] < 0 or area[p] > area[largest[k]]:
+                largest[k] = p
+    splits = 0
+    for k in range(len(firms)):
+        p = largest[k]
+        if p < 0 or areas[k] <= 0:
+            continue
+        if areas[k] >= area[p]:
+            status[p] = vacant
+            occupant[p] = NO_OCCUPANT
+            given[k] = area[p]
+        else:
+            area[p] -= areas[k]
+            split_area[splits] = areas[k]
+            splits += 1
+            given[k] = areas[k]
+    return given, split_area[:splits]
+
+
 class ParcelArrays:
     """Columns `area`, `status`, `occupant`, `timer` (views of length `n`) and `supplied_mu`.
 
@@ -163,17 +208,25 @@ class ParcelArrays:
 
         Returns the area given back (vacant at once).
         """
-        held = np.flatnonzero((self.occupant == firm) & (self.status == ParcelStatus.OCCUPIED))
-        if len(held) == 0 or area_mu <= 0:
-            return 0.0
-        largest = held[np.argmax(self.area[held])]
-        if area_mu >= self.area[largest]:
-            self.status[largest] = ParcelStatus.VACANT
-            self.occupant[largest] = NO_OCCUPANT
-            return float(self.area[largest])
-        self.area[largest] -= area_mu
-        self.add(np.array([area_mu]), ParcelStatus.VACANT)
-        return float(area_mu)
+        return float(self.surrender_many(np.array([firm]), np.array([area_mu]))[0])
+
+    def surrender_many(self, firms: np.ndarray, areas_mu: np.ndarray) -> np.ndarray:
+        """`surrender` for each of these (distinct) firms in turn; returns the areas given back.
+
+        The parcels split off are appended in the firms' order, as one surrender at a time
+        appends them."""
+        given, split_area = _surrender(
+            self.area,
+            self.status,
+            self.occupant,
+            np.asarray(firms, np.int64),
+            np.asarray(areas_mu, float),
+            int(ParcelStatus.OCCUPIED),
+            int(ParcelStatus.VACANT),
+        )
+        if len(split_area):
+            self.add(split_area, ParcelStatus.VACANT)
+        return given
 
     def vacate(self, firm: int) -> None:
         """Return a firm's parcels to the vacant pool (a project that fell through)."""

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sim.model.compiled import array_sum, maximum, minimum
-from sim.model.firms import Stage
+from sim.model.firms import FirmArrays, Stage
 from sim.model.fiscal import sell_land, spend
 from sim.model.mechanisms.investment import new_land_density
 from sim.model.world import OUTPUT_PER_WORKER_DISPERSION
@@ -17,6 +17,8 @@ from sim.model.world import OUTPUT_PER_WORKER_DISPERSION
 if TYPE_CHECKING:
     from sim.model.mechanisms.environment import Leads
     from sim.model.model import IndustryModel
+
+Columns = dict[str, ArrayLike]  # newcomers' firm columns, as `IndustryModel.add_firms` takes them
 
 
 def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> np.ndarray:
@@ -26,66 +28,69 @@ def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> n
     newcomers can still enter it. Returns an array of shape (3, clusters).
     """
     firms = model.firms
-    building = int(Stage.BUILDING)
-    # numpy's log (numba's differs in the last bit) of the producing firms' floored productivity
-    log_a = np.log(_producing_productivity(firms.alive, firms.stage, building, firms.productivity))
-    counts, means = _cluster_means(
+    n_clusters = model.clusters.n
+    floored, members, counts, sums = _producing_sums(
         firms.alive,
         firms.stage,
-        building,
+        int(Stage.BUILDING),
         firms.cluster,
-        model.clusters.n,
-        log_a,
+        n_clusters,
+        firms.productivity,
         firms.quality,
         firms.output_per_worker,
     )
-    return means if fallback is None else np.where(counts > 0, means, fallback)
+    # numpy's log (numba's differs in the last bit) of the producing firms' floored productivity;
+    # with no fallback an empty cluster's means are zero, the sums' zeros over one.
+    return _cluster_means(
+        np.log(floored), members, counts, sums, np.zeros((3, n_clusters)) if fallback is None else fallback
+    )
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _producing_productivity(
-    alive: np.ndarray, stage: np.ndarray, building: int, productivity: np.ndarray
-) -> np.ndarray:
-    """Productivity of the producing firms (alive, not building), in row order, floored at 1e-12."""
-    floored = np.empty(len(alive))
-    k = 0
-    for i in range(len(alive)):
-        if alive[i] and stage[i] != building:
-            floored[k] = maximum(productivity[i], 1e-12)
-            k += 1
-    return floored[:k]
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _cluster_means(
+def _producing_sums(
     alive: np.ndarray,
     stage: np.ndarray,
     building: int,
     cluster: np.ndarray,
     n_clusters: int,
-    log_a: np.ndarray,
+    productivity: np.ndarray,
     quality: np.ndarray,
     output_per_worker: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Producing firms (alive, not building) per cluster, and the means of their log
-    productivity (`log_a`, one per producing firm in row order), quality and output per
-    worker (summed in row order)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The producing firms' (alive, not building) productivity floored at 1e-12 and cluster,
+    in row order, and per cluster their count and the sums of their quality and output per
+    worker (rows 1 and 2 of the sums; row 0 is left for the log productivity)."""
+    n = len(alive)
+    floored = np.empty(n)
+    members = np.empty(n, np.int64)
     counts = np.zeros(n_clusters, np.int64)
     sums = np.zeros((3, n_clusters))
     k = 0
-    for i in range(len(alive)):
+    for i in range(n):
         if alive[i] and stage[i] != building:
             c = cluster[i]
+            floored[k] = maximum(productivity[i], 1e-12)
+            members[k] = c
             counts[c] += 1
-            sums[0, c] += log_a[k]
             sums[1, c] += quality[i]
             sums[2, c] += output_per_worker[i]
             k += 1
-    means = np.empty((3, n_clusters))
-    for c in range(n_clusters):
+    return floored[:k], members[:k], counts, sums
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _cluster_means(
+    log_a: np.ndarray, members: np.ndarray, counts: np.ndarray, sums: np.ndarray, fallback: np.ndarray
+) -> np.ndarray:
+    """Each cluster's means: `sums` with the log productivity of its producing firms (summed in
+    row order) over their count, or `fallback`'s where it has none."""
+    for k in range(len(log_a)):
+        sums[0, members[k]] += log_a[k]
+    means = np.empty((3, len(counts)))
+    for c in range(len(counts)):
         for column in range(3):
-            means[column, c] = sums[column, c] / max(counts[c], 1)
-    return counts, means
+            means[column, c] = sums[column, c] / counts[c] if counts[c] > 0 else fallback[column, c]
+    return means
 
 
 def newcomer_means(model: IndustryModel) -> np.ndarray:
@@ -113,7 +118,7 @@ def _newcomer_columns(
     bank_draw: np.ndarray,
     spread_draw: np.ndarray,
     means: np.ndarray | None,
-) -> dict[str, ArrayLike]:
+) -> Columns:
     """State shared by every kind of newcomer (an array, or a scalar for all); callers add
     stage, size and tier.
 
@@ -214,6 +219,12 @@ def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None =
 
     `means`: this quarter's `newcomer_means`, if the caller has them.
     """
+    _add_newcomers(model, _signed_projects(model, leads, means))
+
+
+def _signed_projects(model: IndustryModel, leads: Leads, means: np.ndarray | None) -> Columns | None:
+    """`convert_leads` up to adding the firms: the signed projects' columns (None if none),
+    their land granted and their tallies booked."""
     params = model.params
     attraction = params.attraction
     incentive = params.levers.attraction.incentive_share
@@ -233,40 +244,42 @@ def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None =
     )
     model.scratch.tally.add("leads", leads.n)
     model.scratch.tally.add("leads_screened_out", screened_out)
-    if not signs.any():
-        return
-    granted = _grant_land(model, model.firms.n, need_mu[signs])
-    keep = granted > 0
-    chosen = np.flatnonzero(signs)[keep]
+    signed = np.flatnonzero(signs)
+    if len(signed) == 0:
+        return None
+    needs = need_mu[signed]
+    granted = _grant_land(model, model.firms.n, needs)
+    kept, planned = _granted_capacity(granted, capacity[signed], needs)
+    chosen = signed[kept]
     cluster = leads.cluster[chosen]
-    planned = capacity[chosen] * np.minimum(1.0, granted[keep] / need_mu[chosen])
     saved = params.task_forces.approval_quarters_saved * leads.supported[chosen]
     saved = saved + params.levers.attraction.approval_quarters_cut
     columns = _newcomer_columns(
         model,
         cluster,
         planned,
-        granted[keep],
+        granted[kept],
         attraction.newcomer_productivity,
         leads.bank_draw[chosen],
         leads.spread_draw[chosen],
         means,
     )
+    tech = leads.tech_draw[chosen] < attraction.new_project_tech_share
     columns.update(
         stage=Stage.BUILDING,
         stage_timer=np.maximum(1, attraction.build_quarters - saved),
         planned_capacity=planned,
         tier=attraction.new_firm_tier,
-        tech=leads.tech_draw[chosen] < attraction.new_project_tech_share,
-        ever_certified=leads.tech_draw[chosen] < attraction.new_project_tech_share,
+        tech=tech,
+        ever_certified=tech,
         cash=params.accounts.initial_cash_ratio * planned * 4 * model.price_index,
     )
-    model.add_firms(len(cluster), **columns)
     model.scratch.tally.add("projects_signed", len(cluster))
     model.scratch.tally.add("signed_output_yi", float(planned.sum()) * 4 * model.price_index)
     capital = float(np.asarray(columns["capital"]).sum())
     model.scratch.tally.add("investment_yi", capital)
     spend(model, "subsidies", incentive * capital)
+    return columns
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -304,20 +317,44 @@ def _lead_decisions(
     return capacity, need_mu, signs, screened_out
 
 
+@numba.njit(cache=True, error_model="numpy")
+def _granted_capacity(
+    granted: np.ndarray, capacity: np.ndarray, need_mu: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The newcomers granted land (their positions), each with its capacity cut to the share
+    of its land need granted: `capacity * np.minimum(1.0, granted / need_mu)` for them."""
+    kept = np.empty(len(granted), np.int64)
+    cut = np.empty(len(granted))
+    count = 0
+    for k in range(len(granted)):
+        if granted[k] > 0:
+            kept[count] = k
+            cut[count] = capacity[k] * minimum(1.0, granted[k] / need_mu[k])
+            count += 1
+    return kept[:count], cut[:count]
+
+
 def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = None) -> None:
     """Small firms are founded at a steady rate when land is available.
 
     `means`: this quarter's `newcomer_means`, if the caller has them.
     """
+    _add_newcomers(model, _births(model, means))
+
+
+def _births(model: IndustryModel, means: np.ndarray | None, unadded: int = 0) -> Columns | None:
+    """`give_birth_to_small_firms` up to adding the firms: the newborn firms' columns (None if
+    none), their land granted and their tally booked. `unadded` newcomers (signed projects,
+    small firms) were made this quarter but not yet added: they count, and take rows first."""
     params = model.params
     firms = model.firms
     rng = model.scratch.streams["births"]
-    small = firms.alive & ~firms.above_scale
-    count = rng.poisson(params.demography.small_birth_rate / 4 * np.count_nonzero(small))
+    small = np.count_nonzero(firms.alive & ~firms.above_scale) + unadded
+    count = rng.poisson(params.demography.small_birth_rate / 4 * small)
     if count == 0:
-        return
+        return None
     constants = model.constants
-    cluster = rng.choice(model.clusters.n, size=count, p=constants.small_firm_shares)
+    cluster = _choice(rng, constants.small_firm_shares, count)
     annual = np.minimum(
         rng.lognormal(np.log(constants.small_median_yi), constants.small_firm_dispersion, count),
         0.8 * constants.above_scale_threshold,
@@ -328,14 +365,13 @@ def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = N
     utilisation = params.attraction.new_plant_utilisation
     capacity = annual / 4 / model.price_index / utilisation
     need_mu = capacity / new_land_density(model)[cluster]
-    granted = _grant_land(model, firms.n, need_mu)
-    keep = granted > 0
-    if not keep.any():
-        return
-    capacity = capacity[keep] * np.minimum(1.0, granted[keep] / need_mu[keep])
-    cluster, granted, digitised = cluster[keep], granted[keep], digitised[keep]
+    granted = _grant_land(model, firms.n + unadded, need_mu)
+    kept, capacity = _granted_capacity(granted, capacity, need_mu)
+    if len(kept) == 0:
+        return None
+    cluster, granted, digitised = cluster[kept], granted[kept], digitised[kept]
     columns = _newcomer_columns(
-        model, cluster, capacity, granted, 0.0, bank_draw[keep], spread_draw[keep], means
+        model, cluster, capacity, granted, 0.0, bank_draw[kept], spread_draw[kept], means
     )
     demand = capacity * utilisation
     workers = demand / np.asarray(columns["output_per_worker"])
@@ -350,8 +386,44 @@ def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = N
         skilled=workers * np.asarray(params.labour.required_skilled_share)[digitised.astype(int)],
         cash=params.accounts.initial_cash_ratio * capacity * 4 * model.price_index,
     )
-    model.add_firms(len(cluster), **columns)
     model.scratch.tally.add("births", len(cluster))
+    return columns
+
+
+def _choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
+    """`rng.choice(len(p), size=size, p=p)` by its own steps (the cdf of `p`, one uniform
+    per draw, the first cdf entry above it), so the same draws, without its checks of `p`
+    (which cost ten times the draws)."""
+    cdf = p.cumsum()
+    cdf /= cdf[-1]
+    return cdf.searchsorted(rng.random(size), side="right")
+
+
+def _add_newcomers(model: IndustryModel, columns: Columns | None) -> None:
+    if columns is not None:
+        model.add_firms(np.size(columns["cluster"]), **columns)
+
+
+def _joined(firms: FirmArrays, first: Columns, second: Columns) -> Columns:
+    """Two groups of newcomers' columns as one, each cast to its firm column's type as
+    `FirmArrays.add` casts it; a column a group leaves out is zero in its rows, as `add`
+    leaves it, and a scalar both give stays one."""
+    rows = np.size(first["cluster"])
+    total = rows + np.size(second["cluster"])
+    joined: Columns = {}
+    for name in {**first, **second}:
+        ours, theirs = first.get(name), second.get(name)
+        if ours is theirs and ours is not None and not isinstance(ours, np.ndarray):
+            joined[name] = ours
+            continue
+        column = getattr(firms, name)
+        values = np.zeros((total, *column.shape[1:]), column.dtype)
+        if ours is not None:
+            values[:rows] = ours
+        if theirs is not None:
+            values[rows:] = theirs
+        joined[name] = values
+    return joined
 
 
 def advance_projects(model: IndustryModel) -> None:
@@ -439,5 +511,10 @@ def attract_investment(model: IndustryModel, leads: Leads) -> None:
     advance_projects(model)
     # Signed projects join as BUILDING, which the means leave out: one computation serves both.
     means = newcomer_means(model)
-    convert_leads(model, leads, means)
-    give_birth_to_small_firms(model, means)
+    # The signed projects and the newborn firms are added in one go (each `add_firms` costs
+    # as much as the rest of the phase); the births see the projects as if added.
+    signed = _signed_projects(model, leads, means)
+    born = _births(model, means, 0 if signed is None else np.size(signed["cluster"]))
+    if signed is not None and born is not None:
+        signed = _joined(model.firms, signed, born)
+    _add_newcomers(model, born if signed is None else signed)

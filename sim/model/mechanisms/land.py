@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from sim.model.compiled import maximum, minimum
+from sim.model.compiled import array_sum, maximum, minimum
 from sim.model.firms import Stage
 from sim.model.fiscal import WAN_PER_YI, sell_land, spend
+from sim.model.land_allocation import parcels_in
 from sim.model.mechanisms.investment import land_capacity, new_land_density
 from sim.model.parcels import ParcelStatus
 
@@ -33,16 +34,29 @@ def supply_land(model: IndustryModel) -> None:
     sizes = rng.lognormal(median, 0.6, 64)
     while sizes.sum() < quarterly:
         sizes = np.concatenate([sizes, rng.lognormal(median, 0.6, 64)])
-    sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), quarterly)) + 1]
-    sizes[-1] -= sizes.sum() - quarterly  # the last parcel takes the remainder
+    sizes, supplied = _fill_quarter(sizes, quarterly)
     if settings.preparation_quarters == 0:
         parcels.add(sizes, ParcelStatus.VACANT)
     else:
         parcels.add(sizes, ParcelStatus.PREPARING, timer=settings.preparation_quarters)
-    supplied = float(sizes.sum())
     parcels.supplied_mu += supplied
     model.scratch.tally.add("land_supplied_mu", supplied)
     spend(model, "land", supplied * model.params.fiscal.land_preparation_wan_per_mu / WAN_PER_YI)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _fill_quarter(sizes: np.ndarray, quarterly: float) -> tuple[np.ndarray, float]:
+    """The parcels up to the first whose running total (`np.cumsum`'s) reaches the quarter's
+    supply, the last taking the remainder, and their area: numpy's steps (`searchsorted`
+    finds that parcel, the sums are pairwise as numpy's)."""
+    running = 0.0
+    below = 0
+    for size in sizes:
+        running += size
+        below += running < quarterly
+    taken = sizes[: min(below + 1, len(sizes))]
+    taken[-1] -= array_sum(taken, len(taken)) - quarterly  # the last parcel takes the remainder
+    return taken, array_sum(taken, len(taken))
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -64,18 +78,46 @@ def reclaim_idle_land(model: IndustryModel) -> None:
     by the district instead of resold.
     """
     parcels = model.parcels
-    idle = np.flatnonzero(parcels.status == ParcelStatus.IDLE)
+    status = parcels.status
+    idle = parcels_in(status, int(ParcelStatus.IDLE))
     draws = model.scratch.streams["reclaim"].random(len(idle))
     reclaim = model.params.levers.land.reclaim_rate
-    resale = model.params.land.resale_rate
-    bought = idle[draws < reclaim]
-    resold = idle[(draws >= reclaim) & (draws < 1 - (1 - reclaim) * (1 - resale))]
-    parcels.status[bought] = ParcelStatus.VACANT
-    parcels.status[resold] = ParcelStatus.VACANT
-    reclaimed = float(parcels.area[bought].sum())
+    resold_below = 1 - (1 - reclaim) * (1 - model.params.land.resale_rate)
+    reclaimed, resold = _reclaim(
+        idle, draws, reclaim, resold_below, status, parcels.area, int(ParcelStatus.VACANT)
+    )
     model.scratch.tally.add("land_reclaimed_mu", reclaimed)
-    model.scratch.tally.add("land_resold_mu", float(parcels.area[resold].sum()))
+    model.scratch.tally.add("land_resold_mu", resold)
     spend(model, "land", reclaimed * model.params.fiscal.reclaim_wan_per_mu / WAN_PER_YI)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _reclaim(
+    idle: np.ndarray,
+    draws: np.ndarray,
+    reclaim: float,
+    resold_below: float,
+    status: np.ndarray,
+    area: np.ndarray,
+    vacant: int,
+) -> tuple[float, float]:
+    """Idle parcels whose draw is below `reclaim` are bought back, those from there to below
+    `resold_below` resold: both become vacant. Returns the areas bought and resold, each summed in
+    parcel order as numpy sums them."""
+    bought = np.empty(len(idle))
+    resold = np.empty(len(idle))
+    n_bought = n_resold = 0
+    for k in range(len(idle)):
+        p = idle[k]
+        if draws[k] < reclaim:
+            bought[n_bought] = area[p]
+            n_bought += 1
+            status[p] = vacant
+        elif draws[k] < resold_below:
+            resold[n_resold] = area[p]
+            n_resold += 1
+            status[p] = vacant
+    return array_sum(bought, n_bought), array_sum(resold, n_resold)
 
 
 def evaluate_output_per_mu(model: IndustryModel, projects: Projects) -> None:
@@ -100,23 +142,57 @@ def evaluate_output_per_mu(model: IndustryModel, projects: Projects) -> None:
     usable = (offer > 0) & (offer >= settings.min_allocation_mu)
     low = np.flatnonzero(full_year & held & ~expanding & (per_mu < threshold) & usable)
     price = model.params.fiscal.reclaim_wan_per_mu / WAN_PER_YI
-    for firm in low:
-        given = model.parcels.surrender(int(firm), float(offer[firm]))
-        scrapped = min(given * firms.density[firm], firms.capacity[firm] - firms.output[firm])
-        firms.capital[firm] *= 1 - scrapped / max(firms.capacity[firm], 1e-12)
-        firms.capacity[firm] -= scrapped
-        firms.land_mu[firm] -= given
-        firms.cash[firm] += given * price
-        model.scratch.tally.add("land_surrendered_mu", given)
-        spend(model, "land", given * price)
+    given = model.parcels.surrender_many(low, offer[low])
+    _scrap_idle_plant(
+        low,
+        given,
+        price,
+        firms.density,
+        firms.output,
+        firms.capital,
+        firms.capacity,
+        firms.land_mu,
+        firms.cash,
+    )
+    for area in given.tolist():  # booked firm by firm, as the totals' sums have it
+        model.scratch.tally.add("land_surrendered_mu", area)
+        spend(model, "land", area * price)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _scrap_idle_plant(
+    firms: np.ndarray,
+    given: np.ndarray,
+    price: float,
+    density: np.ndarray,
+    output: np.ndarray,
+    capital: np.ndarray,
+    capacity: np.ndarray,
+    land_mu: np.ndarray,
+    cash: np.ndarray,
+) -> None:
+    """Firms that gave back land scrap the plant on it (no more than their idle plant), their
+    capital in proportion, and are paid for it: Python's min and max, as the loop had them."""
+    for k in range(len(firms)):
+        i = firms[k]
+        scrapped = given[k] * density[i]
+        idle_plant = capacity[i] - output[i]
+        if idle_plant < scrapped:  # min(scrapped, idle_plant)
+            scrapped = idle_plant
+        floor = capacity[i]
+        if floor < 1e-12:  # max(capacity, 1e-12)
+            floor = 1e-12
+        capital[i] *= 1 - scrapped / floor
+        capacity[i] -= scrapped
+        land_mu[i] -= given[k]
+        cash[i] += given[k] * price
 
 
 def allocate_expansion_land(model: IndustryModel, projects: Projects) -> None:
     """Funded expansions needing land get parcels (task-force-served firms first), or shrink."""
     firms = model.firms
-    needing = np.flatnonzero((projects.land_need_mu > 0) & (projects.capacity_add > 0))
     new_density = new_land_density(model)
-    order = needing[np.lexsort((-firms.annual_revenue[needing], ~firms.served[needing]))]
+    order = _expansion_order(projects.land_need_mu, projects.capacity_add, firms.served, firms.revenue_4q)
     asked = np.maximum(projects.land_need_mu[order], model.params.land.min_allocation_mu)
     granted = model.parcels.allocate_many(order, asked)
     sell_land(model, granted)
@@ -135,6 +211,33 @@ def allocate_expansion_land(model: IndustryModel, projects: Projects) -> None:
     _shrink_to_land(
         room, firms.capacity, firms.pending_capacity, projects.capacity_add, projects.capacity_cost
     )
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _expansion_order(
+    land_need_mu: np.ndarray, capacity_add: np.ndarray, served: np.ndarray, revenue_4q: np.ndarray
+) -> np.ndarray:
+    """The firms whose expansion needs land, task-force-served first, then by annual revenue
+    (`FirmArrays.annual_revenue`), largest first, row order among equals: the order
+    `np.lexsort((-annual_revenue, ~served))` gives (a stable sort by revenue, then served
+    firms moved ahead in that order), without its masks over every firm."""
+    needing = np.empty(len(land_need_mu), np.int64)
+    negated = np.empty(len(land_need_mu))
+    count = 0
+    for i in range(len(land_need_mu)):
+        if land_need_mu[i] > 0 and capacity_add[i] > 0:
+            needing[count] = i
+            negated[count] = -(((revenue_4q[i, 0] + revenue_4q[i, 1]) + revenue_4q[i, 2]) + revenue_4q[i, 3])
+            count += 1
+    by_revenue = needing[:count][np.argsort(negated[:count], kind="mergesort")]
+    order = np.empty(count, np.int64)
+    placed = 0
+    for first in (True, False):
+        for i in by_revenue:
+            if served[i] == first:
+                order[placed] = i
+                placed += 1
+    return order
 
 
 @numba.njit(cache=True, error_model="numpy")
