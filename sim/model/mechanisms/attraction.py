@@ -12,6 +12,7 @@ from sim.model.compiled import array_sum, maximum, minimum
 from sim.model.firms import FirmArrays, Stage
 from sim.model.fiscal import sell_land, spend
 from sim.model.mechanisms.investment import new_land_density
+from sim.model.weighted_choice import weighted_choice
 from sim.model.world import OUTPUT_PER_WORKER_DISPERSION
 
 if TYPE_CHECKING:
@@ -354,7 +355,7 @@ def _births(model: IndustryModel, means: np.ndarray | None, unadded: int = 0) ->
     if count == 0:
         return None
     constants = model.constants
-    cluster = _choice(rng, constants.small_firm_shares, count)
+    cluster = weighted_choice(rng, constants.small_firm_shares, count)
     annual = np.minimum(
         rng.lognormal(np.log(constants.small_median_yi), constants.small_firm_dispersion, count),
         0.8 * constants.above_scale_threshold,
@@ -388,15 +389,6 @@ def _births(model: IndustryModel, means: np.ndarray | None, unadded: int = 0) ->
     )
     model.scratch.tally.add("births", len(cluster))
     return columns
-
-
-def _choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
-    """`rng.choice(len(p), size=size, p=p)` by its own steps (the cdf of `p`, one uniform
-    per draw, the first cdf entry above it), so the same draws, without its checks of `p`
-    (which cost ten times the draws)."""
-    cdf = p.cumsum()
-    cdf /= cdf[-1]
-    return cdf.searchsorted(rng.random(size), side="right")
 
 
 def _add_newcomers(model: IndustryModel, columns: Columns | None) -> None:
