@@ -26,9 +26,8 @@ from sim.model.indicators import IndicatorCollector, cluster_columns, quarter_in
 from sim.model.mechanisms.accounts import (
     book_defaults,
     close_firms,
-    operating_profit,
+    profit_terms,
     settle_accounts,
-    value_added,
 )
 from sim.model.mechanisms.attraction import attract_investment, cluster_means
 from sim.model.mechanisms.cluster_totals import share_out_demand
@@ -157,14 +156,15 @@ class IndustryModel(mesa.Model):
         self._register_firms(np.arange(self.firms.n))
         self._sync_parcel_agents()
 
+        terms = profit_terms(self)  # neither margin nor competitiveness enters the terms
         self.firms.margin = np.divide(
-            operating_profit(self),
+            terms.profit,
             self.firms.revenue,
             out=np.zeros(self.firms.n),
             where=self.firms.revenue > 0,
         )
         self.firms.competitiveness = competitiveness(self)
-        self.firms.value_added = value_added(self)
+        self.firms.value_added = terms.value_added
         # Run totals, for the population identity: initial + entries - exits = alive.
         self.initial_firms = int(np.count_nonzero(self.firms.alive))
         self.entries_total = 0

@@ -143,11 +143,6 @@ def _profit_terms(
     return va, refunds, wear, profit
 
 
-def value_added(model: IndustryModel) -> np.ndarray:
-    """This quarter's value added of every firm, 亿元."""
-    return profit_terms(model).value_added
-
-
 def operating_profit(model: IndustryModel) -> np.ndarray:
     """This quarter's profit of every firm, 亿元."""
     return profit_terms(model).profit
