@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 
 def renew_skilled_pool(model: IndustryModel) -> None:
-    """Skilled workers arrive (and the talent plan adds some) or leave; firms train their own."""
+    """Skilled workers arrive (and the talent plan adds some) or leave; firms train their own
+    as they staff up (`_staff`)."""
     labour = model.params.labour
     talent = model.params.levers.talent
     recruited = talent.recruited_talent_per_year * labour.talent_retention
@@ -23,24 +24,6 @@ def renew_skilled_pool(model: IndustryModel) -> None:
     model.skilled_pool += (labour.skilled_inflow_per_year + recruited + graduates) / 4
     model.scratch.tally.add("talent_added", (recruited + graduates) / 4)
     model.skilled_pool *= 1 - labour.skilled_attrition / 4
-    firms = model.firms
-    model.scratch.tally.add(
-        "trained", _train(firms.alive, labour.training_rate / 4, firms.workers, firms.skilled)
-    )
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _train(alive: np.ndarray, rate: float, workers: np.ndarray, skilled: np.ndarray) -> float:
-    """Live firms train a share of their unskilled staff; returns the workers trained (summed
-    in numpy's order)."""
-    trained = np.empty(len(alive))
-    count = 0
-    for i in range(len(alive)):
-        if alive[i]:
-            trained[count] = rate * (workers[i] - skilled[i])
-            skilled[i] += trained[count]
-            count += 1
-    return array_sum(trained, count)
 
 
 def hire(model: IndustryModel) -> None:
@@ -53,8 +36,9 @@ def hire(model: IndustryModel) -> None:
     renew_skilled_pool(model)
     labour = model.params.labour
     firms = model.firms
-    hired = _staff(
+    trained, hired = _staff(
         firms.alive,
+        labour.training_rate / 4,
         firms.stage,
         int(Stage.BUILDING),
         int(Stage.RAMPING),
@@ -79,12 +63,14 @@ def hire(model: IndustryModel) -> None:
         firms.needs_talent,
     )
     model.skilled_pool -= hired
+    model.scratch.tally.add("trained", trained)
     model.scratch.tally.add("skilled_hired", hired)
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _staff(
     alive: np.ndarray,
+    training_rate: float,
     stage: np.ndarray,
     building: int,
     ramping: int,
@@ -107,20 +93,27 @@ def _staff(
     workers: np.ndarray,
     skilled: np.ndarray,
     needs_talent: np.ndarray,
-) -> float:
-    """Output per worker grows by this quarter's `productivity_factor`. Producing firms' staff
-    targets (the output they plan: expected demand grown by its cluster's `trend_factor`, plus
-    the backlog, with a buffer, up to their plant, or the planned plant while ramping up),
-    skilled vacancies filled from the pool (task-force-served firms first, then the rest pro
-    rata), unskilled headcount moved toward the rest of the target. Returns the skilled
-    workers hired (summed in numpy's order)."""
+) -> tuple[float, float]:
+    """Live firms first train a share (`training_rate`) of their unskilled staff. Output per
+    worker grows by this quarter's `productivity_factor`. Producing firms' staff targets (the
+    output they plan: expected demand grown by its cluster's `trend_factor`, plus the backlog,
+    with a buffer, up to their plant, or the planned plant while ramping up), skilled
+    vacancies filled from the pool (task-force-served firms first, then the rest pro rata),
+    unskilled headcount moved toward the rest of the target. Returns the workers trained and
+    the skilled workers hired (each summed in numpy's order)."""
     n = len(alive)
     top = len(required_skilled_share) - 1
     target = np.zeros(n)
     skilled_target = np.empty(n)
     shortfall = np.zeros(n)
     unskilled = np.empty(n)
+    trained = np.empty(n)
+    n_trained = 0
     for i in range(n):
+        if alive[i]:
+            trained[n_trained] = training_rate * (workers[i] - skilled[i])
+            skilled[i] += trained[n_trained]
+            n_trained += 1
         output_per_worker[i] *= productivity_factor
         active = alive[i] and stage[i] != building
         if active:
@@ -159,4 +152,4 @@ def _staff(
             if shortfall[i] - hired[i] > 0.1 * skilled_target[i] + 1e-9:
                 needs_talent[i] = True
         workers[i] = unskilled[i] + skilled[i]
-    return array_sum(hired, n)
+    return array_sum(trained, n_trained), array_sum(hired, n)
