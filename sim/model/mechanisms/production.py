@@ -80,68 +80,87 @@ def _install_capacity(
     return producing, operates
 
 
-def competitiveness(model: IndustryModel) -> np.ndarray:
-    """Log quality-adjusted price advantage: the cost cut productivity buys, as far as firms pass
-    it into prices, plus the quality premium customers pay.
+def competitiveness(model: IndustryModel, among: np.ndarray | None = None) -> np.ndarray:
+    """Log quality-adjusted price advantage of the firms `among` marks (every firm without
+    it; 0 for the others): the cost cut productivity buys, as far as firms pass it into
+    prices, plus the quality premium customers pay.
 
     A 1% higher effective productivity cuts materials per unit of output by 1%, so unit cost by
     the cluster's materials share; `cost_pass_through` of that reaches the price. Effective
     productivity loses what a shortage of skilled staff costs (`_effective_productivity`).
+    One numpy log takes both logs, of the firms marked only.
     """
     params = model.params
     firms = model.firms
-    effective = _effective_productivity(
-        firms.productivity,
-        firms.skilled,
-        firms.workers,
-        firms.tier,
-        np.asarray(params.labour.required_skilled_share, float),
-        params.labour.skill_gap_penalty,
+    if among is None:
+        among = np.ones(firms.n, np.bool_)
+    logs = np.log(
+        _effective_productivity(
+            among,
+            firms.productivity,
+            firms.skilled,
+            firms.workers,
+            firms.tier,
+            np.asarray(params.labour.required_skilled_share, float),
+            params.labour.skill_gap_penalty,
+            firms.quality,
+        )
     )
     return _competitiveness(
+        among,
         firms.cluster,
         params.market.cost_pass_through,
         model.clusters.materials_share,
-        np.log(effective),
+        logs,
         quality_premium_elasticity(model),
-        np.log(firms.quality),
     )
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _effective_productivity(
+    among: np.ndarray,
     productivity: np.ndarray,
     skilled: np.ndarray,
     workers: np.ndarray,
     tier: np.ndarray,
     required_skilled_share: np.ndarray,
     skill_gap_penalty: float,
+    quality: np.ndarray,
 ) -> np.ndarray:
-    """Productivity less the share lost for lack of the skilled share the firm's tier needs
-    (the penalty on the gap, at most half)."""
+    """For each firm `among` marks (in row order), productivity less the share lost for lack of
+    the skilled share the firm's tier needs (the penalty on the gap, at most half; row 0),
+    and its quality (row 1)."""
     top = len(required_skilled_share) - 1
-    effective = np.empty(len(productivity))
+    values = np.empty((2, len(productivity)))
+    k = 0
     for i in range(len(productivity)):
-        share = skilled[i] / maximum(workers[i], 1e-9)
-        gap = maximum(required_skilled_share[min(tier[i], top)] - share, 0.0)
-        effective[i] = productivity[i] * maximum(1 - skill_gap_penalty * gap, 0.5)
-    return effective
+        if among[i]:
+            share = skilled[i] / maximum(workers[i], 1e-9)
+            gap = maximum(required_skilled_share[min(tier[i], top)] - share, 0.0)
+            values[0, k] = productivity[i] * maximum(1 - skill_gap_penalty * gap, 0.5)
+            values[1, k] = quality[i]
+            k += 1
+    return values[:, :k]
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _competitiveness(
+    among: np.ndarray,
     cluster: np.ndarray,
     cost_pass_through: float,
     materials_share: np.ndarray,
-    log_effective: np.ndarray,
+    logs: np.ndarray,
     premium_elasticity: float,
-    log_quality: np.ndarray,
 ) -> np.ndarray:
-    """Pass-through x materials share x log effective productivity, plus the quality premium."""
-    z = np.empty(len(cluster))
+    """Pass-through x materials share x log effective productivity, plus the quality premium
+    (`logs` of the firms `among` marks, as `_effective_productivity` lists them)."""
+    z = np.zeros(len(cluster))
+    k = 0
     for i in range(len(cluster)):
-        cost_elasticity = cost_pass_through * materials_share[cluster[i]]
-        z[i] = cost_elasticity * log_effective[i] + premium_elasticity * log_quality[i]
+        if among[i]:
+            cost_elasticity = cost_pass_through * materials_share[cluster[i]]
+            z[i] = cost_elasticity * logs[0, k] + premium_elasticity * logs[1, k]
+            k += 1
     return z
 
 
@@ -178,7 +197,7 @@ def produce(model: IndustryModel) -> None:
         firms.backlog,
         firms.output,
     )
-    z = competitiveness(model)
+    z = competitiveness(model, producing)  # nothing reads the others' this quarter
     speed = market.share_elasticity * market.trade_elasticity
     tilt = _share_tilt(firms.cluster, n_clusters, operating, firms.demand, z, speed)
     mean_gain, cluster_output = _mix_shares(
