@@ -309,8 +309,9 @@ def _share_tilt(
     z: np.ndarray,
     elasticity: float,
 ) -> np.ndarray:
-    """Log of each firm's replicator factor: elasticity x its competitiveness above the
-    demand-weighted mean of its cluster's operating firms."""
+    """Log of each operating firm's replicator factor (in row order; no other firm's demand
+    is shared by merit): elasticity x its competitiveness above the demand-weighted mean of
+    its cluster's operating firms."""
     total = np.zeros(n_clusters)
     weighted = np.zeros(n_clusters)
     for i in range(len(cluster)):
@@ -321,9 +322,12 @@ def _share_tilt(
     for c in range(n_clusters):
         mean_z[c] = weighted[c] / maximum(total[c], 1e-12)
     tilt = np.empty(len(cluster))
+    k = 0
     for i in range(len(cluster)):
-        tilt[i] = elasticity * (z[i] - mean_z[cluster[i]])
-    return tilt
+        if operating[i]:
+            tilt[k] = elasticity * (z[i] - mean_z[cluster[i]])
+            k += 1
+    return tilt[:k]
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -340,23 +344,26 @@ def _mix_shares(
     output: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Operating firms' demand: the cluster's total shared by merit (demand x replicator
-    factor) and by delivery (output), mixed by the delivery weight.
+    factor, `factor` listing the operating firms') and by delivery (output), mixed by the
+    delivery weight.
 
     Returns, by cluster, the demand-weighted mean gain in competitiveness of the continuing
     firms (producing, with a competitiveness last quarter) and the producing firms' output.
     """
     n = len(cluster)
-    tilted = np.empty(n)
+    tilted = np.empty(len(factor))
     total = np.zeros(n_clusters)
     delivered = np.zeros(n_clusters)
     tilted_total = np.zeros(n_clusters)
+    k = 0
     for i in range(n):
-        tilted[i] = demand[i] * factor[i]
         if operating[i]:
             c = cluster[i]
+            tilted[k] = demand[i] * factor[k]
             total[c] += demand[i]
             delivered[c] += output[i]
-            tilted_total[c] += tilted[i]
+            tilted_total[c] += tilted[k]
+            k += 1
     merit_scale = np.empty(n_clusters)
     delivery_scale = np.empty(n_clusters)
     for c in range(n_clusters):
@@ -366,12 +373,14 @@ def _mix_shares(
     gains = np.zeros(n_clusters)
     cluster_output = np.zeros(n_clusters)
     big = np.finfo(np.float64).max
+    k = 0
     for i in range(n):
         c = cluster[i]
         if operating[i]:
-            by_merit = tilted[i] * merit_scale[c]
+            by_merit = tilted[k] * merit_scale[c]
             by_delivery = output[i] * delivery_scale[c]
             demand[i] = (1 - delivery_weight) * by_merit + delivery_weight * by_delivery
+            k += 1
         if producing[i]:
             cluster_output[c] += output[i]
             before = previous_z[i]
