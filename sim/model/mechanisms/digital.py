@@ -52,6 +52,9 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
         firms.productivity,
         firms.workers,
         firms.capacity,
+        draws,
+        settings.base_rate,
+        firms.preparing_upgrade,
     )
     _decide_upgrades(
         rows,
@@ -96,9 +99,13 @@ def _weigh_upgrades(
     productivity: np.ndarray,
     workers: np.ndarray,
     capacity: np.ndarray,
+    draws: np.ndarray,
+    base_rate: float,
+    preparing: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The candidates (operating firms below the top tier), and for each its next tier's
-    adoption exponent, its benefit over the horizon
+    """The candidates (operating firms below the top tier) with something to decide (a draw
+    below the base rate, the cap on the chance to upgrade, or an upgrade in preparation),
+    and for each its next tier's adoption exponent, its benefit over the horizon
     (productivity gain on materials, labour saved on wages), its cost net of the subsidy
     and the subsidy (the rows of `weighed`, one column per candidate, as `np.exp` wants one
     contiguous row of exponents). The full cost is priced on capacity, so a firm with no sales yet does
@@ -131,6 +138,8 @@ def _weigh_upgrades(
     for i in range(n):
         if not (alive[i] and stage[i] == operating_stage and tier[i] < TOP_TIER):
             continue  # not a candidate: nothing it would decide on
+        if not (draws[i] < base_rate or preparing[i]):
+            continue  # neither upgrades nor prepares, as if not a candidate
         c = cluster[i]
         step = tier[i]  # index of the next tier's parameters
         materials = revenue[i] * 4 * materials_share[c] / productivity[i]
@@ -175,7 +184,7 @@ def _decide_upgrades(
     """Candidates (`rows`, weighed by `_weigh_upgrades`) that draw an upgrade take it if they
     have the skilled share the next tier needs; if not they ask for talent and prepare
     (recruit for it), and keep preparing only while the upgrade still pays. Other firms
-    neither prepare nor upgrade."""
+    neither prepare nor upgrade. Only a firm that draws an upgrade needs its skills."""
     top_required = len(required_skilled_share) - 1
     k = 0  # the next candidate
     for i in range(len(tier)):
@@ -183,9 +192,10 @@ def _decide_upgrades(
         benefit = cost = subsidy = 0.0
         if k < len(rows) and rows[k] == i:
             benefit, cost, subsidy = weighed[1, k], weighed[2, k], weighed[3, k]
-            share = skilled[i] / maximum(workers[i], 1e-9)
-            skills_ok = share >= skill_tolerance * required_skilled_share[min(tier[i] + 1, top_required)]
             wants = draws[i] < adoption_chance(base_rate, exp_exponent[k])
+            if wants:
+                share = skilled[i] / maximum(workers[i], 1e-9)
+                skills_ok = share >= skill_tolerance * required_skilled_share[min(tier[i] + 1, top_required)]
             keeps = preparing[i] and benefit >= cost
             k += 1
         if wants and not skills_ok:

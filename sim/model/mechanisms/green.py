@@ -113,6 +113,8 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
         firms.energy_intensity,
         firms.energy_excess,
         firms.curtailment,
+        draws,
+        settings.base_rate,
     )
     _choose_retrofits(
         rows,
@@ -151,6 +153,8 @@ def _weigh_retrofits(
     energy_intensity: np.ndarray,
     energy_excess: np.ndarray,
     curtailment: np.ndarray,
+    draws: np.ndarray,
+    base_rate: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Live firms' energy intensity improves by itself. Under a quota (tce per 万元 of value
     added, times the cluster's allowance: `intensive_allowance` for energy-intensive
@@ -158,7 +162,8 @@ def _weigh_retrofits(
     the quota allows for its value added (last quarter's value-added ratio; all of it when
     it added no value); it is cut back by that share, up to the largest cut.
 
-    Then the candidates (operating firms with a yearly saving to make) and for each its
+    Then the candidates (operating firms with a yearly saving to make whose draw falls
+    below the base rate, the cap on the chance to retrofit) and for each its
     retrofit's adoption exponent (the saved bill over the horizon against the cost, a firm
     over quota pushed by the mandate), the cost net of the subsidy and the subsidy (the
     rows of `weighed`, one column per candidate).
@@ -181,6 +186,8 @@ def _weigh_retrofits(
         saving = retrofit_saving * (at_base + _surcharge_on(surcharge, excess, at_base))
         if not (alive[i] and stage[i] == operating and saving > 0):
             continue  # not a candidate: nothing it would decide on
+        if not draws[i] < base_rate:
+            continue  # cannot draw a retrofit, as if not a candidate
         full_cost = cost_per_saving * saving
         cost = full_cost * (1 - subsidy_rate)
         nudge = mandate_pressure * (1.0 if excess > 0 else 0.0)

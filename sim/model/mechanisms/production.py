@@ -80,68 +80,87 @@ def _install_capacity(
     return producing, operates
 
 
-def competitiveness(model: IndustryModel) -> np.ndarray:
-    """Log quality-adjusted price advantage: the cost cut productivity buys, as far as firms pass
-    it into prices, plus the quality premium customers pay.
+def competitiveness(model: IndustryModel, among: np.ndarray | None = None) -> np.ndarray:
+    """Log quality-adjusted price advantage of the firms `among` marks (every firm without
+    it; 0 for the others): the cost cut productivity buys, as far as firms pass it into
+    prices, plus the quality premium customers pay.
 
     A 1% higher effective productivity cuts materials per unit of output by 1%, so unit cost by
     the cluster's materials share; `cost_pass_through` of that reaches the price. Effective
     productivity loses what a shortage of skilled staff costs (`_effective_productivity`).
+    One numpy log takes both logs, of the firms marked only.
     """
     params = model.params
     firms = model.firms
-    effective = _effective_productivity(
-        firms.productivity,
-        firms.skilled,
-        firms.workers,
-        firms.tier,
-        np.asarray(params.labour.required_skilled_share, float),
-        params.labour.skill_gap_penalty,
+    if among is None:
+        among = np.ones(firms.n, np.bool_)
+    logs = np.log(
+        _effective_productivity(
+            among,
+            firms.productivity,
+            firms.skilled,
+            firms.workers,
+            firms.tier,
+            np.asarray(params.labour.required_skilled_share, float),
+            params.labour.skill_gap_penalty,
+            firms.quality,
+        )
     )
     return _competitiveness(
+        among,
         firms.cluster,
         params.market.cost_pass_through,
         model.clusters.materials_share,
-        np.log(effective),
+        logs,
         quality_premium_elasticity(model),
-        np.log(firms.quality),
     )
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _effective_productivity(
+    among: np.ndarray,
     productivity: np.ndarray,
     skilled: np.ndarray,
     workers: np.ndarray,
     tier: np.ndarray,
     required_skilled_share: np.ndarray,
     skill_gap_penalty: float,
+    quality: np.ndarray,
 ) -> np.ndarray:
-    """Productivity less the share lost for lack of the skilled share the firm's tier needs
-    (the penalty on the gap, at most half)."""
+    """For each firm `among` marks (in row order), productivity less the share lost for lack of
+    the skilled share the firm's tier needs (the penalty on the gap, at most half; row 0),
+    and its quality (row 1)."""
     top = len(required_skilled_share) - 1
-    effective = np.empty(len(productivity))
+    values = np.empty((2, len(productivity)))
+    k = 0
     for i in range(len(productivity)):
-        share = skilled[i] / maximum(workers[i], 1e-9)
-        gap = maximum(required_skilled_share[min(tier[i], top)] - share, 0.0)
-        effective[i] = productivity[i] * maximum(1 - skill_gap_penalty * gap, 0.5)
-    return effective
+        if among[i]:
+            share = skilled[i] / maximum(workers[i], 1e-9)
+            gap = maximum(required_skilled_share[min(tier[i], top)] - share, 0.0)
+            values[0, k] = productivity[i] * maximum(1 - skill_gap_penalty * gap, 0.5)
+            values[1, k] = quality[i]
+            k += 1
+    return values[:, :k]
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _competitiveness(
+    among: np.ndarray,
     cluster: np.ndarray,
     cost_pass_through: float,
     materials_share: np.ndarray,
-    log_effective: np.ndarray,
+    logs: np.ndarray,
     premium_elasticity: float,
-    log_quality: np.ndarray,
 ) -> np.ndarray:
-    """Pass-through x materials share x log effective productivity, plus the quality premium."""
-    z = np.empty(len(cluster))
+    """Pass-through x materials share x log effective productivity, plus the quality premium
+    (`logs` of the firms `among` marks, as `_effective_productivity` lists them)."""
+    z = np.zeros(len(cluster))
+    k = 0
     for i in range(len(cluster)):
-        cost_elasticity = cost_pass_through * materials_share[cluster[i]]
-        z[i] = cost_elasticity * log_effective[i] + premium_elasticity * log_quality[i]
+        if among[i]:
+            cost_elasticity = cost_pass_through * materials_share[cluster[i]]
+            z[i] = cost_elasticity * logs[0, k] + premium_elasticity * logs[1, k]
+            k += 1
     return z
 
 
@@ -178,7 +197,7 @@ def produce(model: IndustryModel) -> None:
         firms.backlog,
         firms.output,
     )
-    z = competitiveness(model)
+    z = competitiveness(model, producing)  # nothing reads the others' this quarter
     speed = market.share_elasticity * market.trade_elasticity
     tilt = _share_tilt(firms.cluster, n_clusters, operating, firms.demand, z, speed)
     mean_gain, cluster_output = _mix_shares(
@@ -290,8 +309,9 @@ def _share_tilt(
     z: np.ndarray,
     elasticity: float,
 ) -> np.ndarray:
-    """Log of each firm's replicator factor: elasticity x its competitiveness above the
-    demand-weighted mean of its cluster's operating firms."""
+    """Log of each operating firm's replicator factor (in row order; no other firm's demand
+    is shared by merit): elasticity x its competitiveness above the demand-weighted mean of
+    its cluster's operating firms."""
     total = np.zeros(n_clusters)
     weighted = np.zeros(n_clusters)
     for i in range(len(cluster)):
@@ -302,9 +322,12 @@ def _share_tilt(
     for c in range(n_clusters):
         mean_z[c] = weighted[c] / maximum(total[c], 1e-12)
     tilt = np.empty(len(cluster))
+    k = 0
     for i in range(len(cluster)):
-        tilt[i] = elasticity * (z[i] - mean_z[cluster[i]])
-    return tilt
+        if operating[i]:
+            tilt[k] = elasticity * (z[i] - mean_z[cluster[i]])
+            k += 1
+    return tilt[:k]
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -321,23 +344,26 @@ def _mix_shares(
     output: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Operating firms' demand: the cluster's total shared by merit (demand x replicator
-    factor) and by delivery (output), mixed by the delivery weight.
+    factor, `factor` listing the operating firms') and by delivery (output), mixed by the
+    delivery weight.
 
     Returns, by cluster, the demand-weighted mean gain in competitiveness of the continuing
     firms (producing, with a competitiveness last quarter) and the producing firms' output.
     """
     n = len(cluster)
-    tilted = np.empty(n)
+    tilted = np.empty(len(factor))
     total = np.zeros(n_clusters)
     delivered = np.zeros(n_clusters)
     tilted_total = np.zeros(n_clusters)
+    k = 0
     for i in range(n):
-        tilted[i] = demand[i] * factor[i]
         if operating[i]:
             c = cluster[i]
+            tilted[k] = demand[i] * factor[k]
             total[c] += demand[i]
             delivered[c] += output[i]
-            tilted_total[c] += tilted[i]
+            tilted_total[c] += tilted[k]
+            k += 1
     merit_scale = np.empty(n_clusters)
     delivery_scale = np.empty(n_clusters)
     for c in range(n_clusters):
@@ -347,12 +373,14 @@ def _mix_shares(
     gains = np.zeros(n_clusters)
     cluster_output = np.zeros(n_clusters)
     big = np.finfo(np.float64).max
+    k = 0
     for i in range(n):
         c = cluster[i]
         if operating[i]:
-            by_merit = tilted[i] * merit_scale[c]
+            by_merit = tilted[k] * merit_scale[c]
             by_delivery = output[i] * delivery_scale[c]
             demand[i] = (1 - delivery_weight) * by_merit + delivery_weight * by_delivery
+            k += 1
         if producing[i]:
             cluster_output[c] += output[i]
             before = previous_z[i]
