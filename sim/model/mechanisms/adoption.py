@@ -23,7 +23,10 @@ def adoption_exponent(benefit: float, cost: float, sharpness: float, nudge: floa
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
 def adoption_chance(base_rate: float, exp_exponent: float) -> float:
-    """Quarterly chance to adopt: the logistic, capped by the base rate."""
+    """Quarterly chance to adopt: the logistic, capped by the base rate.
+
+    Never above `base_rate` (`exp_exponent` >= 0): digital upgrades and retrofits rely on it,
+    weighing only the firms whose draw falls below the base rate."""
     return base_rate / (1.0 + exp_exponent)
 
 

@@ -345,8 +345,8 @@ def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = N
 
 def _births(model: IndustryModel, means: np.ndarray | None, unadded: int = 0) -> Columns | None:
     """`give_birth_to_small_firms` up to adding the firms: the newborn firms' columns (None if
-    none), their land granted and their tally booked. `unadded` newcomers (signed projects,
-    small firms) were made this quarter but not yet added: they count, and take rows first."""
+    none), their land granted and their tally booked. `unadded`: signed projects made this
+    quarter but not yet added, which count as live small firms and take rows first."""
     params = model.params
     firms = model.firms
     rng = model.scratch.streams["births"]

@@ -9,6 +9,7 @@ import numba
 import numpy as np
 
 from sim.model.compiled import array_sum, maximum, minimum
+from sim.model.firm_rows import annual_revenue
 from sim.model.firms import Stage
 from sim.model.fiscal import WAN_PER_YI, sell_land, spend
 from sim.model.land_allocation import parcels_in
@@ -227,7 +228,7 @@ def _expansion_order(
     for i in range(len(land_need_mu)):
         if land_need_mu[i] > 0 and capacity_add[i] > 0:
             needing[count] = i
-            negated[count] = -(((revenue_4q[i, 0] + revenue_4q[i, 1]) + revenue_4q[i, 2]) + revenue_4q[i, 3])
+            negated[count] = -annual_revenue(revenue_4q, i)
             count += 1
     by_revenue = needing[:count][np.argsort(negated[:count], kind="mergesort")]
     order = np.empty(count, np.int64)
