@@ -303,7 +303,9 @@ def _staff(
     scale = workers.sum() / data.employment.workers.value
     per_worker *= scale
     workers /= scale
-    required = np.asarray(params.labour.required_skilled_share)[tier]
+    required = np.asarray(params.labour.required_skilled_share, float)[tier]
+    if not np.any(required > 0):  # no firm's tier needs skilled workers: place them by headcount
+        required = np.ones(n)
     skilled = workers * required * rng.lognormal(0, 0.25, n)
     skilled *= data.employment.skilled_share.value * workers.sum() / skilled.sum()
     return workers, np.minimum(skilled, workers), per_worker

@@ -217,3 +217,14 @@ def test_a_tier_that_needs_no_skilled_workers_runs_as_numpy_would():
     model = model_with("labour.required_skilled_share=[0.0, 0.12, 0.18, 0.26]")
     model.run()
     assert np.isfinite(model.datacollector.get_model_vars_dataframe()["output_yi"]).all()
+
+
+def test_no_tier_needing_skilled_workers_still_builds_a_world():
+    """With no tier needing skilled workers the base year's skilled staff were placed in
+    proportion to nothing (0/0): every firm's skilled count was NaN and the run crashed on
+    the task forces' effort. They are now placed by headcount."""
+    model = model_with("labour.required_skilled_share=[0, 0, 0, 0]")
+    assert np.isfinite(model.firms.skilled).all()
+    assert model.firms.skilled.sum() > 0
+    model.run()
+    assert np.isfinite(model.datacollector.get_model_vars_dataframe()["output_yi"]).all()
