@@ -1,15 +1,18 @@
 """Speed of the "what it takes" search, against the experiment runner doing the same runs.
 
-    python -m benchmarks.search [--candidates 40] [--futures 10] [--workers 2]
+    python -m benchmarks.search [--candidates 30] [--futures 8 24] [--workers 2]
 
-Runs a small search over every lever (experiments/what_it_takes.toml with fewer
-candidates and futures), then the very same runs (every reference and candidate on the
-search futures, the references and the frontier on the verification futures) straight
-through the experiment runner, on the same worker processes. The ratio of the two times
-is the search's own cost: the optimiser's proposals and bookkeeping, and the workers
-idling at the end of each generation while its last runs finish. Then as many baseline
-runs: with their throughput on an idle machine (the README's table) the ratios project how
-long the default search takes there.
+Runs two small searches over every lever (experiments/what_it_takes.toml with fewer
+candidates and futures: the same candidates, two numbers of futures), each followed by the
+very same runs (every reference and candidate on the search futures, the references and
+the frontier on the verification futures) straight through the experiment runner, on the
+same worker processes. The difference of the two times is the search's own cost: the
+optimiser's proposals and bookkeeping, and the workers idling at the end of each
+generation while its last runs finish. Measured at two numbers of futures, it splits into
+a part that more futures do not add to and a part per run, so the projection of the
+default search (100 futures) does not scale a small search's per-candidate cost with its
+runs. Then as many baseline runs as the larger search's: with their throughput on an idle
+machine (this machine's last `benchmarks.run`) they scale the projection to it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import json
 import math
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.table import Row, format_rows
 from benchmarks.throughput import started_pool
@@ -94,10 +99,58 @@ def same_runs(search: Search, folder: Path, frontier: list[int]) -> list[tuple[l
     return [plan(searched, search.futures), plan(verified, search.verification)]
 
 
+@dataclass(frozen=True)
+class Timing:
+    """One small search, and the very same runs through the plain runner, on one pool."""
+
+    futures: int
+    runs: int
+    searching: float  # seconds
+    plain: float
+    frontier: int
+
+    @property
+    def own(self) -> float:
+        """The search's own seconds: proposals, bookkeeping, generations' idle tails."""
+        return self.searching - self.plain
+
+
+def time_search(folder: Path, pool: Any, workers: int, candidates_: int, futures: int) -> Timing:
+    """Run a small search into `folder`, then its runs again straight through the runner."""
+    search = load_search(small_search(folder, candidates_, futures))
+    begin = time.perf_counter()
+    manifest = run_search(search, folder / "results", pool, workers, show_progress=False)
+    searching = time.perf_counter() - begin
+    tasks = same_runs(search, folder / "results", list(manifest["frontier"]))
+    begin = time.perf_counter()
+    for runs, specs in tasks:
+        chunks = batches(runs, batch_size(len(runs), workers), specs, search.parameters)
+        run_batches(chunks, pool, lambda batch, rows: None, in_flight=2 * workers)
+    plain = time.perf_counter() - begin
+    total = sum(len(runs) for runs, _ in tasks)
+    return Timing(futures, total, searching, plain, len(manifest["frontier"]))
+
+
+def own_time_fit(small: Timing, large: Timing) -> tuple[float, float]:
+    """The search's own time as a fixed part (seconds for the small searches' candidates and
+    generations, which more futures do not add to) plus a part per run, through the two
+    measurements; each part at least 0 (noise can tilt a line through two points)."""
+    per_run = max(0.0, (large.own - small.own) / (large.runs - small.runs))
+    fixed = max(0.0, large.own - per_run * large.runs)
+    return fixed, per_run
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Speed of the search against the plain experiment runner.")
-    parser.add_argument("--candidates", type=int, default=40, help="candidates of the small search (x10)")
-    parser.add_argument("--futures", type=int, default=10, help="futures (and verification futures)")
+    parser.add_argument("--candidates", type=int, default=30, help="candidates of the small searches (x10)")
+    parser.add_argument(
+        "--futures",
+        type=int,
+        nargs=2,
+        default=(8, 24),
+        metavar=("FEW", "MORE"),
+        help="futures (and verification futures) of the two small searches",
+    )
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument(
         "--idle-rate",
@@ -106,55 +159,76 @@ def main(argv: list[str] | None = None) -> None:
         help=f"baseline runs/s of 2 workers on this machine when idle (default: from {LATEST_RUN.name})",
     )
     args = parser.parse_args(argv)
+    few, more = sorted(args.futures)
+    if few == more:
+        parser.error("--futures: two different numbers of futures")
     idle_rate = args.idle_rate or idle_baseline_rate()
-    with (
-        tempfile.TemporaryDirectory() as scratch,
-        started_pool(args.workers, load_scenario(BASELINE)) as (pool, _),
-    ):
-        folder = Path(scratch)
-        search = load_search(small_search(folder, args.candidates, args.futures))
+    with started_pool(args.workers, load_scenario(BASELINE)) as (pool, _):
+        timings = []
+        for futures in (few, more):
+            with tempfile.TemporaryDirectory() as scratch:
+                timings.append(time_search(Path(scratch), pool, args.workers, args.candidates, futures))
+        small, large = timings
         begin = time.perf_counter()
-        manifest = run_search(search, folder / "results", pool, args.workers, show_progress=False)
-        searching = time.perf_counter() - begin
-        tasks = same_runs(search, folder / "results", list(manifest["frontier"]))
-        total = sum(len(runs) for runs, _ in tasks)
-        begin = time.perf_counter()
-        for runs, specs in tasks:
-            chunks = batches(runs, batch_size(len(runs), args.workers), specs, search.parameters)
-            run_batches(chunks, pool, lambda batch, rows: None, in_flight=2 * args.workers)
-        plain = time.perf_counter() - begin
-        begin = time.perf_counter()
-        estimate_odds(load_scenario(BASELINE), total, executor=pool, workers=args.workers)
+        estimate_odds(load_scenario(BASELINE), large.runs, executor=pool, workers=args.workers)
         baseline = time.perf_counter() - begin
+    print(format_rows(rows(small, large, baseline, args.candidates, args.workers, idle_rate)))
+
+
+def rows(
+    small: Timing, large: Timing, baseline: float, candidates_: int, workers: int, idle_rate: float | None
+) -> list[Row]:
+    """The table: both searches against the runner, the fit of the search's own time, and the
+    default search projected from them."""
+    table = []
+    for timing in (small, large):
+        table += [
+            Row(
+                f"search, {candidates_} candidates x {timing.futures} futures + verification",
+                timing.runs,
+                "runs",
+            ),
+            Row(f"  search throughput, {workers} workers", timing.runs / timing.searching, "runs/s"),
+            Row(
+                f"  the same runs through the experiment runner, {workers} workers",
+                timing.runs / timing.plain,
+                "runs/s",
+            ),
+            Row(
+                "  search time / runner time",
+                timing.searching / timing.plain,
+                "x",
+                "< 1.3x",
+                timing.searching / timing.plain < 1.3,
+            ),
+            Row("  search's own time per candidate", timing.own / candidates_, "s"),
+        ]
+    fixed, per_run = own_time_fit(small, large)
     default = load_search(DEFAULT_SEARCH)
-    frontier_share = len(manifest["frontier"]) / search.candidates
+    frontier_share = large.frontier / candidates_
     default_runs = search_runs_total(default) + len(default.verification) * (
         len(default.references) + math.ceil(frontier_share * default.candidates)
     )
-    rate = total / searching
-    rows = [
-        Row(f"search, {search.candidates} candidates x {args.futures} futures + verification", total, "runs"),
-        Row(f"  search throughput, {args.workers} workers", rate, "runs/s"),
-        Row(
-            f"  the same runs through the experiment runner, {args.workers} workers", total / plain, "runs/s"
-        ),
-        Row("  search time / runner time", searching / plain, "x", "< 1.3x", searching / plain < 1.3),
-        Row("  as many baseline runs through the runner", total / baseline, "runs/s"),
-        Row("  cost of the search's runs / baseline runs", plain / baseline, "x"),
-        Row("  search's own time per candidate", (searching - plain) / search.candidates, "s"),
-        Row(f"  frontier share of the candidates ({len(manifest['frontier'])})", frontier_share, "share"),
+    # The default search at this run's pace: its runs as the runner ran the larger search's,
+    # plus the search's own time, the fixed part grown with the candidates.
+    seconds = default_runs * (large.plain / large.runs + per_run) + fixed * default.candidates / candidates_
+    table += [
+        Row("search's own time, fitted: fixed part per candidate", fixed / candidates_, "s"),
+        Row("  and per run", per_run * 1000, "ms"),
+        Row(f"as many baseline runs through the runner ({large.runs})", large.runs / baseline, "runs/s"),
+        Row("  cost of the search's runs / baseline runs", large.plain / baseline, "x"),
+        Row(f"frontier share of the candidates ({large.frontier})", frontier_share, "share"),
         Row(
             f"default search ({default.candidates} x {len(default.futures)} futures, frontier at that share)",
             default_runs,
             "runs",
         ),
-        Row("  projected time at this run's throughput", default_runs / rate / 60, "min"),
+        Row("  projected time at this run's pace", seconds / 60, "min"),
     ]
     if idle_rate:
-        # The search's runs cost more than baseline runs (more levers act, more firms): the idle
-        # machine's baseline throughput, scaled by that cost and by the search's own time.
-        idle_minutes = default_runs / (idle_rate * baseline / searching) / 60
-        rows.append(
+        # This run's pace scaled to the idle machine's: its baseline throughput over this run's.
+        idle_minutes = seconds * (large.runs / baseline) / idle_rate / 60
+        table.append(
             Row(
                 f"  projected on this machine idle ({idle_rate:.4g} baseline runs/s)",
                 idle_minutes,
@@ -163,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
                 idle_minutes <= 40,
             )
         )
-    print(format_rows(rows))
+    return table
 
 
 if __name__ == "__main__":
