@@ -30,9 +30,8 @@ import tracemalloc
 from concurrent.futures import Executor
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from benchmarks.per_agent_phases import timed_phases
-from benchmarks.planner_batches import calibration_batch, search_batch
 from benchmarks.previous_code import PINNED_REF, PreviousCode
 from benchmarks.scaling import scaled_base_year, scaled_scenario
 from benchmarks.table import Row, format_rows
@@ -45,14 +44,19 @@ from benchmarks.throughput import (
     timed_window,
 )
 from benchmarks.workloads import WORKLOADS, time_workload
-from sim.experiments.experiment_file import Experiment, load_experiment
-from sim.experiments.run_into_folder import run_experiment
 from sim.experiments.run_spec import batches
 from sim.inputs.base_year import BaseYearData, load_scenario_base_year
 from sim.inputs.scenario import Scenario, load_scenario
 from sim.model.model import IndustryModel
 from sim.run.results import quarterly_frame
-from tests.model.per_agent_reference import PerAgentIndustryModel
+
+if TYPE_CHECKING:
+    from sim.experiments.experiment_file import Experiment
+
+# Workers started here import this module as their `__main__`. So that their start-up is
+# what an experiment's workers pay, what only this process needs (the experiment files'
+# sampler, SALib and scipy.stats; the calibration's pyabc; the per-agent reference: 4 s of
+# imports in all) is imported in the functions that use it.
 
 HERE = Path(__file__).resolve().parent
 
@@ -203,6 +207,9 @@ def measure_reference(repetitions: int) -> tuple[list[Row], float]:
     compares like with like. Times are CPU time, which other processes on a shared machine
     move less than the wall clock.
     """
+    from benchmarks.per_agent_phases import timed_phases
+    from tests.model.per_agent_reference import PerAgentIndustryModel
+
     scenario = load_scenario(BASELINE)
     ours_total, reference_total, ours_firm, reference_firm, reference_sync = [], [], [], [], []
     for seed in range(repetitions):
@@ -239,6 +246,8 @@ def measure_reference(repetitions: int) -> tuple[list[Row], float]:
 
 def baseline_experiment(folder: Path, replications: int, name: str) -> Experiment:
     """An experiment of `replications` baseline runs with the standard uncertainties sampled."""
+    from sim.experiments.experiment_file import load_experiment
+
     path = folder / f"{name}.toml"
     path.write_text(
         f'name = "{name}"\nscenarios = ["{BASELINE}"]\nreplications = {replications}\nroot_seed = 1\n',
@@ -257,6 +266,9 @@ def measure_throughput(runs: int, repeats: int, hindcasts: int, candidates: int,
     2-worker windows alternate, `repeats` times each, so both see the same load, and so do
     the same runs done in this process (the runner's own cost is the difference).
     """
+    from benchmarks.planner_batches import calibration_batch, search_batch
+    from sim.experiments.run_into_folder import run_experiment
+
     scenario = load_scenario(BASELINE)
     windows: dict[int, list[Window]] = {1: [], 2: []}
     with tempfile.TemporaryDirectory() as scratch:
@@ -275,6 +287,7 @@ def measure_throughput(runs: int, repeats: int, hindcasts: int, candidates: int,
 
                     windows[workers].append(timed_window(pool, work))
                 alone.append(in_process_cpu(same_runs))
+            calibration_batch(two, 2, 4)  # the workers import the calibration's modules, untimed
             calibration = timed_window(two, lambda: calibration_batch(two, 2, hindcasts))
             search = timed_window(two, lambda: search_batch(two, 2, candidates, futures, root / "search"))
     w1, w2 = median_window(windows[1]), median_window(windows[2])
@@ -337,6 +350,8 @@ def runner_memory(replications: int, folder: Path) -> tuple[float, float]:
     """Peak and retained memory (MB, tracemalloc) of the process running an experiment of
     `replications` baseline runs into a results folder; the workers' own memory is not
     counted. Retained is what is still allocated when the experiment is done."""
+    from sim.experiments.run_into_folder import run_experiment
+
     experiment = baseline_experiment(folder, replications, f"memory_{replications}")
     with started_pool(2, load_scenario(BASELINE)) as (pool, _):
         tracemalloc.start()

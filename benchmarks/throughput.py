@@ -29,7 +29,6 @@ import psutil
 from sim.experiments.design import SampleSection, sampled_parameters
 from sim.experiments.executors import local_executor
 from sim.experiments.run_spec import Batch, ScenarioSpec, batches, derive_seeds, plan_runs
-from sim.experiments.sampling import sample_matrix
 from sim.experiments.worker import run_batch
 from sim.inputs.scenario import Scenario
 
@@ -42,6 +41,10 @@ def warm_run(batch: Batch) -> int:
 
 def sampled_batches(scenario: Scenario, runs: int, size: int, root_seed: int) -> list[Batch]:
     """`runs` runs of the scenario with the standard uncertainties sampled, as an experiment draws them."""
+    # Imported here: workers import the benchmark's modules (their `__main__`'s), and an
+    # experiment's workers do not import the sampler (SALib, scipy.stats: 0.8 s of start-up).
+    from sim.experiments.sampling import sample_matrix
+
     parameters = tuple(sampled_parameters(SampleSection(), scenario, scenario.source))
     sampling_seed, seeds = derive_seeds(root_seed, runs)
     samples = sample_matrix("lhs", list(parameters), runs, sampling_seed)
