@@ -70,16 +70,41 @@ def shock_demand(model: IndustryModel) -> None:
     rng = model.scratch.streams["demand"]
     common = rng.normal(0.0, env.macro_volatility)
     own = rng.normal(0.0, env.cluster_volatility, model.clusters.n)
-    model.demand_shock = env.shock_persistence * model.demand_shock + common + own
-    growth = model.clusters.trend_q + model.demand_shock - drift_correction(model)
     firms = model.firms
-    _scale_by_cluster(firms.cluster, np.exp(growth), firms.demand)  # exp per cluster: the same numbers
+    model.demand_shock = _shock_demand(
+        firms.cluster,
+        env.shock_persistence,
+        model.demand_shock,
+        common,
+        own,
+        model.clusters.trend_q,
+        drift_correction(model),
+        firms.demand,
+    )
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _scale_by_cluster(cluster: np.ndarray, factor: np.ndarray, values: np.ndarray) -> None:
+def _shock_demand(
+    cluster: np.ndarray,
+    rho: float,
+    shock: np.ndarray,
+    common: float,
+    own: np.ndarray,
+    trend_q: np.ndarray,
+    drift: float,
+    demand: np.ndarray,
+) -> np.ndarray:
+    """Each cluster's new shock (returned) and its demand growth factor, exp(trend + shock -
+    drift), which scales its firms' demand."""
+    n_clusters = len(shock)
+    new_shock = np.empty(n_clusters)
+    factor = np.empty(n_clusters)
+    for c in range(n_clusters):
+        new_shock[c] = rho * shock[c] + common + own[c]
+        factor[c] = np.exp(trend_q[c] + new_shock[c] - drift)
     for i in range(len(cluster)):
-        values[i] *= factor[cluster[i]]
+        demand[i] *= factor[cluster[i]]
+    return new_shock
 
 
 def stationary_shock_sd(dispersion: float, persistence: float) -> float:
@@ -100,55 +125,46 @@ def shock_productivity(model: IndustryModel) -> None:
     """
     env = model.params.environment
     firms = model.firms
-    alive = firms.alive
-    log_a = np.log(firms.productivity[alive])
     noise = model.scratch.streams["productivity"].normal(0.0, model.constants.productivity_shock_sd, firms.n)
-    logs = _productivity_drift(
-        alive, firms.cluster, model.clusters.n, log_a, noise, env.productivity_persistence
+    _drift_productivity(
+        firms.alive,
+        firms.cluster,
+        model.clusters.n,
+        noise,
+        env.productivity_persistence,
+        firms.productivity,
+        firms.output_per_worker,
     )
-    _take_drift(alive, np.exp(logs), firms.productivity, firms.output_per_worker)
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _productivity_drift(
-    alive: np.ndarray, cluster: np.ndarray, n_clusters: int, log_a: np.ndarray, noise: np.ndarray, rho: float
-) -> np.ndarray:
-    """New log productivity of each live firm (in row order): `rho` of its own, the rest its
-    cluster's mean among live firms, plus its shock; returned with its change (row 0, the
-    change; row 1, the new level), so that one exp gives both factors."""
+def _drift_productivity(
+    alive: np.ndarray,
+    cluster: np.ndarray,
+    n_clusters: int,
+    noise: np.ndarray,
+    rho: float,
+    productivity: np.ndarray,
+    output_per_worker: np.ndarray,
+) -> None:
+    """Each live firm's log productivity takes `rho` of its own, the rest its cluster's mean
+    among live firms, plus its shock; output per worker moves by the same factor."""
+    log_a = np.empty(len(alive))
     counts = np.zeros(n_clusters, np.int64)
     sums = np.zeros(n_clusters)
-    k = 0
     for i in range(len(alive)):
         if alive[i]:
+            log_a[i] = np.log(productivity[i])
             counts[cluster[i]] += 1
-            sums[cluster[i]] += log_a[k]
-            k += 1
+            sums[cluster[i]] += log_a[i]
     means = np.empty(n_clusters)
     for c in range(n_clusters):
         means[c] = sums[c] / max(counts[c], 1)
-    logs = np.empty((2, k))
-    k = 0
     for i in range(len(alive)):
         if alive[i]:
-            drift = rho * log_a[k] + (1 - rho) * means[cluster[i]] + noise[i]
-            logs[0, k] = drift - log_a[k]
-            logs[1, k] = drift
-            k += 1
-    return logs
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _take_drift(
-    alive: np.ndarray, factors: np.ndarray, productivity: np.ndarray, output_per_worker: np.ndarray
-) -> None:
-    """Live firms' output per worker moves with their productivity, which takes its new level."""
-    k = 0
-    for i in range(len(alive)):
-        if alive[i]:
-            output_per_worker[i] *= factors[0, k]
-            productivity[i] = factors[1, k]
-            k += 1
+            drift = rho * log_a[i] + (1 - rho) * means[cluster[i]] + noise[i]
+            output_per_worker[i] *= np.exp(drift - log_a[i])
+            productivity[i] = np.exp(drift)
 
 
 def draw_leads(model: IndustryModel) -> Leads:

@@ -11,8 +11,9 @@ growth feeds productivity through local linkages (agglomeration).
 
 The per-firm passes are compiled loops (numba, cached on disk), each doing one step of the
 rule for every firm in row order, with the same arithmetic as the array expressions they
-replaced (cluster totals summed in row order, as `np.bincount` sums them); exp and log
-stay numpy's, so every number is the one the array code gave, to the bit.
+replaced (cluster totals summed in row order, as `np.bincount` sums them; exp and log,
+where a loop takes them, libm's, as numpy's are on a machine without AVX-512), so every
+number is the one the array code gave, to the bit.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def competitiveness(model: IndustryModel, among: np.ndarray | None = None) -> np
     A 1% higher effective productivity cuts materials per unit of output by 1%, so unit cost by
     the cluster's materials share; `cost_pass_through` of that reaches the price. Effective
     productivity loses what a shortage of skilled staff costs (`_effective_productivity`).
-    One numpy log takes both logs, of the firms marked only.
+    One numpy log takes both logs, of the firms marked only (faster, measured, than two
+    logs inside the loop).
     """
     params = model.params
     firms = model.firms
@@ -164,14 +166,6 @@ def _competitiveness(
     return z
 
 
-def frontier_price_cut_q(model: IndustryModel) -> np.ndarray:
-    """Quarterly log fall in each cluster's outside competitors' prices: their productivity
-    growth, passed into prices as Dazu's firms pass theirs."""
-    market = model.params.market
-    growth_q = np.log1p(model.frontier_growth) / 4
-    return market.cost_pass_through * model.clusters.materials_share * growth_q
-
-
 def produce(model: IndustryModel) -> None:
     """Sell min(orders, capacity); route unmet orders to peers with room; update shares.
 
@@ -198,13 +192,11 @@ def produce(model: IndustryModel) -> None:
         firms.output,
     )
     z = competitiveness(model, producing)  # nothing reads the others' this quarter
-    speed = market.share_elasticity * market.trade_elasticity
-    tilt = _share_tilt(firms.cluster, n_clusters, operating, firms.demand, z, speed)
     mean_gain, cluster_output = _mix_shares(
         firms.cluster,
         n_clusters,
         operating,
-        np.exp(tilt),
+        market.share_elasticity * market.trade_elasticity,
         market.delivery_weight,
         producing,
         z,
@@ -212,24 +204,22 @@ def produce(model: IndustryModel) -> None:
         firms.demand,
         firms.output,
     )
-    # A cluster's sales outside the district follow its price advantage over outside
-    # competitors (Armington): its continuing firms' gain in competitiveness this quarter,
-    # less the price cut the outside frontier made, moves its demand by the trade elasticity.
-    gap_change = mean_gain - frontier_price_cut_q(model)
-    model.competitive_position += gap_change
-    demand_change = np.exp(market.trade_elasticity * gap_change)
-    # Cluster output growth raises members' productivity via local supplier linkages.
-    boost = np.ones(n_clusters)  # none in the first quarter (x * 1.0 is x)
-    if model.cluster_output is not None:
-        growth = np.log(np.maximum(cluster_output, 1e-12) / np.maximum(model.cluster_output, 1e-12))
-        boost = np.exp(market.agglomeration_elasticity * model.local_input_share * growth)
+    previous_output = model.cluster_output
     model.cluster_output = cluster_output
     _close_quarter(
         firms.cluster,
         producing,
-        demand_change,
+        mean_gain,
+        market.cost_pass_through,
+        model.clusters.materials_share,
+        model.frontier_growth,
+        market.trade_elasticity,
+        model.competitive_position,
+        cluster_output,
+        previous_output is not None,
+        cluster_output if previous_output is None else previous_output,
+        market.agglomeration_elasticity * model.local_input_share,
         z,
-        boost,
         params.investment.expectation_weight,
         model.price_index,
         firms.demand,
@@ -301,41 +291,11 @@ def _serve_orders(
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _share_tilt(
-    cluster: np.ndarray,
-    n_clusters: int,
-    operating: np.ndarray,
-    demand: np.ndarray,
-    z: np.ndarray,
-    elasticity: float,
-) -> np.ndarray:
-    """Log of each operating firm's replicator factor (in row order; no other firm's demand
-    is shared by merit): elasticity x its competitiveness above the demand-weighted mean of
-    its cluster's operating firms."""
-    total = np.zeros(n_clusters)
-    weighted = np.zeros(n_clusters)
-    for i in range(len(cluster)):
-        if operating[i]:
-            total[cluster[i]] += demand[i]
-            weighted[cluster[i]] += demand[i] * z[i]
-    mean_z = np.empty(n_clusters)
-    for c in range(n_clusters):
-        mean_z[c] = weighted[c] / maximum(total[c], 1e-12)
-    tilt = np.empty(len(cluster))
-    k = 0
-    for i in range(len(cluster)):
-        if operating[i]:
-            tilt[k] = elasticity * (z[i] - mean_z[cluster[i]])
-            k += 1
-    return tilt[:k]
-
-
-@numba.njit(cache=True, error_model="numpy")
 def _mix_shares(
     cluster: np.ndarray,
     n_clusters: int,
     operating: np.ndarray,
-    factor: np.ndarray,
+    elasticity: float,
     delivery_weight: float,
     producing: np.ndarray,
     z: np.ndarray,
@@ -343,27 +303,34 @@ def _mix_shares(
     demand: np.ndarray,
     output: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Operating firms' demand: the cluster's total shared by merit (demand x replicator
-    factor, `factor` listing the operating firms') and by delivery (output), mixed by the
-    delivery weight.
+    """Operating firms' demand (no other firm's is shared out): the cluster's total shared by
+    merit and by delivery (output), mixed by the delivery weight. By merit, each firm's
+    demand takes the replicator factor exp(elasticity x its competitiveness above the
+    demand-weighted mean of its cluster's operating firms).
 
     Returns, by cluster, the demand-weighted mean gain in competitiveness of the continuing
     firms (producing, with a competitiveness last quarter) and the producing firms' output.
     """
     n = len(cluster)
-    tilted = np.empty(len(factor))
     total = np.zeros(n_clusters)
+    weighted = np.zeros(n_clusters)
     delivered = np.zeros(n_clusters)
-    tilted_total = np.zeros(n_clusters)
-    k = 0
     for i in range(n):
         if operating[i]:
             c = cluster[i]
-            tilted[k] = demand[i] * factor[k]
             total[c] += demand[i]
+            weighted[c] += demand[i] * z[i]
             delivered[c] += output[i]
-            tilted_total[c] += tilted[k]
-            k += 1
+    mean_z = np.empty(n_clusters)
+    for c in range(n_clusters):
+        mean_z[c] = weighted[c] / maximum(total[c], 1e-12)
+    tilted = np.empty(n)
+    tilted_total = np.zeros(n_clusters)
+    for i in range(n):
+        if operating[i]:
+            c = cluster[i]
+            tilted[i] = demand[i] * np.exp(elasticity * (z[i] - mean_z[c]))
+            tilted_total[c] += tilted[i]
     merit_scale = np.empty(n_clusters)
     delivery_scale = np.empty(n_clusters)
     for c in range(n_clusters):
@@ -373,14 +340,12 @@ def _mix_shares(
     gains = np.zeros(n_clusters)
     cluster_output = np.zeros(n_clusters)
     big = np.finfo(np.float64).max
-    k = 0
     for i in range(n):
         c = cluster[i]
         if operating[i]:
-            by_merit = tilted[k] * merit_scale[c]
+            by_merit = tilted[i] * merit_scale[c]
             by_delivery = output[i] * delivery_scale[c]
             demand[i] = (1 - delivery_weight) * by_merit + delivery_weight * by_delivery
-            k += 1
         if producing[i]:
             cluster_output[c] += output[i]
             before = previous_z[i]
@@ -398,9 +363,17 @@ def _mix_shares(
 def _close_quarter(
     cluster: np.ndarray,
     producing: np.ndarray,
-    demand_change: np.ndarray,
+    mean_gain: np.ndarray,
+    cost_pass_through: float,
+    materials_share: np.ndarray,
+    frontier_growth: np.ndarray,
+    trade_elasticity: float,
+    competitive_position: np.ndarray,
+    cluster_output: np.ndarray,
+    spillover: bool,
+    previous_output: np.ndarray,
+    agglomeration: float,
     z: np.ndarray,
-    boost: np.ndarray,
     weight: float,
     price_index: float,
     demand: np.ndarray,
@@ -410,9 +383,26 @@ def _close_quarter(
     output: np.ndarray,
     revenue: np.ndarray,
 ) -> None:
-    """Producing firms' demand moves with their cluster's, their competitiveness is this
-    quarter's, their productivity takes the cluster's spillover and their expected demand
-    moves toward this quarter's; revenue is output at the price index."""
+    """Each cluster's demand moves with its price advantage over outside competitors
+    (Armington): its continuing firms' mean gain in competitiveness, less the quarter's fall
+    in the frontier's prices (its productivity growth passed into prices as Dazu's firms
+    pass theirs), times the trade elasticity. With a quarter before (`spillover`), the
+    cluster's output growth raises its members' productivity via local supplier linkages.
+
+    Producing firms' demand moves with their cluster's, their competitiveness is this
+    quarter's, their productivity takes the spillover and their expected demand moves toward
+    this quarter's; revenue is output at the price index."""
+    n_clusters = len(mean_gain)
+    demand_change = np.empty(n_clusters)
+    boost = np.ones(n_clusters)
+    for c in range(n_clusters):
+        frontier_cut = cost_pass_through * materials_share[c] * (np.log1p(frontier_growth[c]) / 4)
+        gap_change = mean_gain[c] - frontier_cut
+        competitive_position[c] += gap_change
+        demand_change[c] = np.exp(trade_elasticity * gap_change)
+        if spillover:
+            growth = np.log(maximum(cluster_output[c], 1e-12) / maximum(previous_output[c], 1e-12))
+            boost[c] = np.exp(agglomeration * growth)
     for i in range(len(producing)):
         if producing[i]:
             c = cluster[i]
