@@ -76,10 +76,12 @@ def newcomer_means(model: IndustryModel) -> np.ndarray:
 
 
 class _Projects(NamedTuple):
-    """Signed leads granted land: their rows in the quarter's leads, the land each got and the
-    capacity it plans (cut to the share of its land need granted)."""
+    """The signed leads (their rows in the quarter's leads), the positions among them of those
+    granted land (`kept`), the land each signed lead got, and the capacity each kept one plans
+    (cut to the share of its land need granted)."""
 
     rows: np.ndarray
+    kept: np.ndarray
     granted: np.ndarray
     planned: np.ndarray
 
@@ -99,17 +101,12 @@ class _Births(NamedTuple):
 
 _NO_ROWS = np.zeros(0, np.int64)
 _NONE = np.zeros(0)
-_NO_PROJECTS = _Projects(_NO_ROWS, _NONE, _NONE)
+_NO_PROJECTS = _Projects(_NO_ROWS, _NO_ROWS, _NONE, _NONE)
 _NO_BIRTHS = _Births(_NO_ROWS, np.zeros(0, np.intp), np.zeros(0, bool), _NONE, np.zeros((0, 2)), _NONE, _NONE)
 
-# `_newcomer_state`'s arrays: the firm columns they are, in order.
-_STATE_COLUMNS = (
-    "cluster",
-    "bank",
-    "stage",
-    "stage_timer",
-    "tier",
-    "tech",
+# The firm columns that `_newcomer_state`'s tables' rows are, in order (`add_firms` casts them).
+_INT_COLUMNS = ("cluster", "bank", "stage", "stage_timer", "tier", "tech")
+_FLOAT_COLUMNS = (
     "productivity",
     "quality",
     "output_per_worker",
@@ -192,7 +189,7 @@ def _signed_projects(model: IndustryModel, leads: Leads) -> _Projects | None:
     if len(signed) == 0:
         return None
     kept, granted, planned = _grant_land(model, model.firms.n, need_mu, capacity)
-    return _Projects(signed[kept], granted[kept], planned)
+    return _Projects(signed, kept, granted, planned)
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -297,8 +294,9 @@ def _add_newcomers(
         if leads is None
         else (leads.cluster, leads.supported, leads.tech_draw, leads.bank_draw, leads.spread_draw)
     )
-    arrays, planned_total, investment = _newcomer_state(
+    ints, floats, planned_total, investment = _newcomer_state(
         cast.rows,
+        cast.kept,
         *lead_draws,
         cast.granted,
         cast.planned,
@@ -325,15 +323,15 @@ def _add_newcomers(
     )
     tally = model.scratch.tally
     if projects is not None:
-        tally.add("projects_signed", len(projects.rows))
+        tally.add("projects_signed", len(projects.kept))
         tally.add("signed_output_yi", planned_total * 4 * model.price_index)
         tally.add("investment_yi", investment)
         spend(model, "subsidies", params.levers.attraction.incentive_share * investment)
     if births is not None:
         tally.add("births", len(births.kept))
-    columns = dict(zip(_STATE_COLUMNS, arrays, strict=True))
+    columns = dict(zip(_INT_COLUMNS, ints, strict=True)) | dict(zip(_FLOAT_COLUMNS, floats, strict=True))
     model.add_firms(
-        len(arrays[0]),
+        ints.shape[1],
         **columns,
         expected_demand=columns["demand"],
         ever_certified=columns["tech"],
@@ -347,6 +345,7 @@ def _add_newcomers(
 @numba.njit(cache=True, error_model="numpy")
 def _newcomer_state(
     project_rows: np.ndarray,
+    project_kept: np.ndarray,
     lead_cluster: np.ndarray,
     lead_supported: np.ndarray,
     lead_tech_draw: np.ndarray,
@@ -380,46 +379,41 @@ def _newcomer_state(
     new_firm_tier: int,
     utilisation: float,
     required_skilled_share: np.ndarray,
-) -> tuple[tuple[np.ndarray, ...], float, float]:
-    """The newcomers' columns, the projects' rows first, each value as its numpy expression had
-    it (left to right); a column one kind leaves out is zero in its rows. Also the projects'
-    planned capacity and capital, each summed in numpy's order.
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The newcomers' columns as two tables (integer and float; rows `_INT_COLUMNS` and
+    `_FLOAT_COLUMNS`: one array each to hand back, each costing as much as the pass), the
+    projects first, each value as its numpy expression had it (left to right); a column one
+    kind leaves out is zero in its rows. Also the projects' planned capacity and capital, each
+    summed in numpy's order.
 
     The bank is the first whose cumulative share of lending capacity is above the draw; a
     project's productivity starts `productivity_edge` (in logs) above its cluster's mean, and
     task-force support and the approvals reform shorten its build.
     """
-    n_projects = len(project_rows)
+    n_projects = len(project_kept)
     n = n_projects + len(birth_kept)
     banks = len(capacities)
     edges = np.cumsum(capacities) / array_sum(capacities, banks)
-    cluster = np.empty(n, np.int64)
-    bank = np.empty(n, np.int64)
-    stage = np.empty(n, np.int64)
-    stage_timer = np.zeros(n, np.int64)
-    tier = np.empty(n, np.int64)
-    tech = np.zeros(n, np.bool_)
-    productivity = np.empty(n)
-    quality = np.empty(n)
-    output_per_worker = np.empty(n)
-    energy = np.empty(n)
-    capital = np.empty(n)
-    land_mu = np.empty(n)
-    density = np.empty(n)
-    planned_capacity = np.empty(n)
-    capacity = np.zeros(n)
-    demand = np.zeros(n)
-    workers = np.zeros(n)
-    skilled = np.zeros(n)
-    cash = np.empty(n)
+    ints = np.zeros((len(_INT_COLUMNS), n), np.int64)
+    cluster, bank, stage, stage_timer, tier, tech = ints[0], ints[1], ints[2], ints[3], ints[4], ints[5]
+    floats = np.zeros((len(_FLOAT_COLUMNS), n))
+    productivity, quality, output_per_worker, energy = floats[0], floats[1], floats[2], floats[3]
+    capital, land_mu, density, planned_capacity, capacity = (
+        floats[4],
+        floats[5],
+        floats[6],
+        floats[7],
+        floats[8],
+    )
+    demand, workers, skilled, cash = floats[9], floats[10], floats[11], floats[12]
     for k in range(n):
         if k < n_projects:
-            row = project_rows[k]
+            row = project_rows[project_kept[k]]
             c = lead_cluster[row]
             bank_draw = lead_bank_draw[row]
             spread = lead_spread_draw[row]
             edge = productivity_edge
-            land_mu[k] = project_granted[k]
+            land_mu[k] = project_granted[project_kept[k]]
             planned_capacity[k] = planned[k]
             stage[k] = building
             saved = quarters_saved * (1 if lead_supported[row] else 0) + quarters_cut
@@ -452,24 +446,7 @@ def _newcomer_state(
             demand[k] = size * utilisation
             workers[k] = demand[k] / output_per_worker[k]
             skilled[k] = workers[k] * required_skilled_share[tier[k]]
-    return (
-        (
-            cluster,
-            bank,
-            stage,
-            stage_timer,
-            tier,
-            tech,
-            productivity,
-            quality,
-            output_per_worker,
-            energy,
-            capital,
-        )
-        + (land_mu, density, planned_capacity, capacity, demand, workers, skilled, cash),
-        array_sum(planned, n_projects),
-        array_sum(capital, n_projects),
-    )
+    return ints, floats, array_sum(planned, n_projects), array_sum(capital, n_projects)
 
 
 def advance_projects(model: IndustryModel) -> None:
@@ -559,5 +536,5 @@ def attract_investment(model: IndustryModel, leads: Leads) -> None:
     means = newcomer_means(model)
     # The births see the signed projects, added with them, as if added.
     projects = _signed_projects(model, leads)
-    births = _births(model, 0 if projects is None else len(projects.rows))
+    births = _births(model, 0 if projects is None else len(projects.kept))
     _add_newcomers(model, leads, projects, births, means)
