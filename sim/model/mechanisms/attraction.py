@@ -87,8 +87,8 @@ class _Projects(NamedTuple):
 
 
 class _Births(NamedTuple):
-    """Newborn firms granted land: their positions (`kept`) among the quarter's births, whose
-    draws the other arrays but the last are; and the capacity of each kept one."""
+    """The quarter's newborn firms: the positions of those granted land (`kept`), every
+    birth's draws and the land it got, and the capacity of each kept one."""
 
     kept: np.ndarray
     cluster: np.ndarray
@@ -103,6 +103,14 @@ _NO_ROWS = np.zeros(0, np.int64)
 _NONE = np.zeros(0)
 _NO_PROJECTS = _Projects(_NO_ROWS, _NO_ROWS, _NONE, _NONE)
 _NO_BIRTHS = _Births(_NO_ROWS, np.zeros(0, np.intp), np.zeros(0, bool), _NONE, np.zeros((0, 2)), _NONE, _NONE)
+# The leads' cluster, support and tech, bank and spread draws `_newcomer_state` reads, when none.
+_NO_LEAD_DRAWS: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] = (
+    np.zeros(0, np.int16),
+    np.zeros(0, bool),
+    _NONE,
+    _NONE,
+    np.zeros((0, 2)),
+)
 
 # The firm columns that `_newcomer_state`'s tables' rows are, in order (`add_firms` casts them).
 _INT_COLUMNS = ("cluster", "bank", "stage", "stage_timer", "tier", "tech")
@@ -287,19 +295,19 @@ def _add_newcomers(
     params = model.params
     attraction = params.attraction
     clusters = model.clusters
-    cast = _NO_PROJECTS if projects is None else projects
+    signed = _NO_PROJECTS if projects is None else projects
     born = _NO_BIRTHS if births is None else births
-    lead_draws: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] = (
-        (_NO_BIRTHS.cluster, _NO_BIRTHS.digitised, _NONE, _NONE, _NO_BIRTHS.spread_draw)
+    lead_draws = (
+        _NO_LEAD_DRAWS
         if leads is None
         else (leads.cluster, leads.supported, leads.tech_draw, leads.bank_draw, leads.spread_draw)
     )
     ints, floats, planned_total, investment = _newcomer_state(
-        cast.rows,
-        cast.kept,
+        signed.rows,
+        signed.kept,
         *lead_draws,
-        cast.granted,
-        cast.planned,
+        signed.granted,
+        signed.planned,
         *born,
         newcomer_means(model) if means is None else means,
         np.array([bank.capacity_yi for bank in model.banks]),
