@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numba
 import numpy as np
-from numpy.typing import ArrayLike
 
 from sim.model.compiled import array_sum, maximum, minimum
-from sim.model.firms import FirmArrays, Stage
+from sim.model.firms import Stage
 from sim.model.fiscal import sell_land, spend
 from sim.model.mechanisms.investment import new_land_density
 from sim.model.weighted_choice import weighted_choice
@@ -19,8 +18,6 @@ if TYPE_CHECKING:
     from sim.model.mechanisms.environment import Leads
     from sim.model.model import IndustryModel
 
-Columns = dict[str, ArrayLike]  # newcomers' firm columns, as `IndustryModel.add_firms` takes them
-
 
 def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> np.ndarray:
     """Mean log productivity, quality and output per worker of each cluster's producing firms.
@@ -29,66 +26,45 @@ def cluster_means(model: IndustryModel, fallback: np.ndarray | None = None) -> n
     newcomers can still enter it. Returns an array of shape (3, clusters).
     """
     firms = model.firms
-    n_clusters = model.clusters.n
-    floored, members, counts, sums = _producing_sums(
+    return _cluster_means(
         firms.alive,
         firms.stage,
         int(Stage.BUILDING),
         firms.cluster,
-        n_clusters,
         firms.productivity,
         firms.quality,
         firms.output_per_worker,
+        # With no fallback an empty cluster's means are zero, the sums' zeros over one.
+        np.zeros((3, model.clusters.n)) if fallback is None else fallback,
     )
-    # numpy's log (numba's differs in the last bit) of the producing firms' floored productivity;
-    # with no fallback an empty cluster's means are zero, the sums' zeros over one.
-    return _cluster_means(
-        np.log(floored), members, counts, sums, np.zeros((3, n_clusters)) if fallback is None else fallback
-    )
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _producing_sums(
-    alive: np.ndarray,
-    stage: np.ndarray,
-    building: int,
-    cluster: np.ndarray,
-    n_clusters: int,
-    productivity: np.ndarray,
-    quality: np.ndarray,
-    output_per_worker: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The producing firms' (alive, not building) productivity floored at 1e-12 and cluster,
-    in row order, and per cluster their count and the sums of their quality and output per
-    worker (rows 1 and 2 of the sums; row 0 is left for the log productivity)."""
-    n = len(alive)
-    floored = np.empty(n)
-    members = np.empty(n, np.int64)
-    counts = np.zeros(n_clusters, np.int64)
-    sums = np.zeros((3, n_clusters))
-    k = 0
-    for i in range(n):
-        if alive[i] and stage[i] != building:
-            c = cluster[i]
-            floored[k] = maximum(productivity[i], 1e-12)
-            members[k] = c
-            counts[c] += 1
-            sums[1, c] += quality[i]
-            sums[2, c] += output_per_worker[i]
-            k += 1
-    return floored[:k], members[:k], counts, sums
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _cluster_means(
-    log_a: np.ndarray, members: np.ndarray, counts: np.ndarray, sums: np.ndarray, fallback: np.ndarray
+    alive: np.ndarray,
+    stage: np.ndarray,
+    building: int,
+    cluster: np.ndarray,
+    productivity: np.ndarray,
+    quality: np.ndarray,
+    output_per_worker: np.ndarray,
+    fallback: np.ndarray,
 ) -> np.ndarray:
-    """Each cluster's means: `sums` with the log productivity of its producing firms (summed in
-    row order) over their count, or `fallback`'s where it has none."""
-    for k in range(len(log_a)):
-        sums[0, members[k]] += log_a[k]
-    means = np.empty((3, len(counts)))
-    for c in range(len(counts)):
+    """Each cluster's means over its producing firms (alive, not building), summed in row
+    order: the log of productivity floored at 1e-12, quality and output per worker; or
+    `fallback`'s where it has none."""
+    n_clusters = fallback.shape[1]
+    counts = np.zeros(n_clusters, np.int64)
+    sums = np.zeros((3, n_clusters))
+    for i in range(len(alive)):
+        if alive[i] and stage[i] != building:
+            c = cluster[i]
+            counts[c] += 1
+            sums[0, c] += np.log(maximum(productivity[i], 1e-12))
+            sums[1, c] += quality[i]
+            sums[2, c] += output_per_worker[i]
+    means = np.empty((3, n_clusters))
+    for c in range(n_clusters):
         for column in range(3):
             means[column, c] = sums[column, c] / counts[c] if counts[c] > 0 else fallback[column, c]
     return means
@@ -99,119 +75,93 @@ def newcomer_means(model: IndustryModel) -> np.ndarray:
     return cluster_means(model, model.constants.base_cluster_means)
 
 
-def _grant_land(model: IndustryModel, first_row: int, need_mu: np.ndarray) -> np.ndarray:
-    """Try to give each newcomer its land; returns the area each got (0 when refused).
+class _Projects(NamedTuple):
+    """The signed leads (their rows in the quarter's leads), the positions among them of those
+    granted land (`kept`), the land each signed lead got, and the capacity each kept one plans
+    (cut to the share of its land need granted)."""
+
+    rows: np.ndarray
+    kept: np.ndarray
+    granted: np.ndarray
+    planned: np.ndarray
+
+
+class _Births(NamedTuple):
+    """The quarter's newborn firms: the positions of those granted land (`kept`), every
+    birth's draws and the land it got, and the capacity of each kept one."""
+
+    kept: np.ndarray
+    cluster: np.ndarray
+    digitised: np.ndarray
+    bank_draw: np.ndarray
+    spread_draw: np.ndarray
+    granted: np.ndarray
+    capacity: np.ndarray
+
+
+_NO_ROWS = np.zeros(0, np.int64)
+_NONE = np.zeros(0)
+_NO_PROJECTS = _Projects(_NO_ROWS, _NO_ROWS, _NONE, _NONE)
+_NO_BIRTHS = _Births(_NO_ROWS, np.zeros(0, np.intp), np.zeros(0, bool), _NONE, np.zeros((0, 2)), _NONE, _NONE)
+# The leads' cluster, support and tech, bank and spread draws `_newcomer_state` reads, when none.
+_NO_LEAD_DRAWS: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] = (
+    np.zeros(0, np.int16),
+    np.zeros(0, bool),
+    _NONE,
+    _NONE,
+    np.zeros((0, 2)),
+)
+
+# The firm columns that `_newcomer_state`'s tables' rows are, in order (`add_firms` casts them).
+_INT_COLUMNS = ("cluster", "bank", "stage", "stage_timer", "tier", "tech")
+_FLOAT_COLUMNS = (
+    "productivity",
+    "quality",
+    "output_per_worker",
+    "energy_intensity",
+    "capital",
+    "land_mu",
+    "density",
+    "planned_capacity",
+    "capacity",
+    "demand",
+    "workers",
+    "skilled",
+    "cash",
+)
+
+
+def _grant_land(
+    model: IndustryModel, first_row: int, need_mu: np.ndarray, capacity: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Try to give each newcomer its land: returns the positions of those that got some, the
+    area each got (0 when refused), and their capacity cut to the share of the need granted.
 
     Newcomers that get land take firm rows from `first_row` on, in order.
     """
     granted = model.parcels.allocate_many(first_row, need_mu, model.params.attraction.min_land_share)
-    model.scratch.tally.add("land_refusals", int(np.count_nonzero(granted == 0)))
+    kept, cut, refusals = _granted_capacity(granted, capacity, need_mu)
+    model.scratch.tally.add("land_refusals", refusals)
     sell_land(model, granted)
-    return granted
-
-
-def _newcomer_columns(
-    model: IndustryModel,
-    cluster: np.ndarray,
-    capacity: np.ndarray,
-    granted: np.ndarray,
-    productivity_edge: float,
-    bank_draw: np.ndarray,
-    spread_draw: np.ndarray,
-    means: np.ndarray | None,
-) -> Columns:
-    """State shared by every kind of newcomer (an array, or a scalar for all); callers add
-    stage, size and tier.
-
-    Newcomers bank with a bank drawn in proportion to lending capacity (`bank_draw` is a
-    uniform draw per newcomer). Their productivity and output per worker spread around the
-    cluster's means as the base year's firms do (`spread_draw`, two standard normals per
-    newcomer): entrants all at the mean would narrow the dispersion with every exit.
-    `means` are this quarter's `newcomer_means`, if the caller has them.
-    """
-    log_a, quality, per_worker = newcomer_means(model) if means is None else means
-    clusters = model.clusters
-    bank, productivity_log, quality_of, per_worker_of, spread_log, energy, capital, density = _newcomer_state(
-        cluster,
-        capacity,
-        granted,
-        np.array([bank.capacity_yi for bank in model.banks]),
-        bank_draw,
-        spread_draw,
-        log_a,
-        quality,
-        per_worker,
-        productivity_edge,
-        model.constants.productivity_dispersion,
-        OUTPUT_PER_WORKER_DISPERSION**2 / 2,
-        clusters.base_energy_intensity,
-        model.params.attraction.newcomer_energy_factor,
-        clusters.capital_output,
-        model.price_index,
-    )
-    return {
-        "alive": True,
-        "cluster": cluster,
-        "bank": bank,
-        "productivity": np.exp(productivity_log),  # numpy's exp: numba's differs in the last bit
-        "quality": quality_of,
-        "competitiveness": np.nan,
-        "output_per_worker": per_worker_of * np.exp(spread_log),
-        "energy_intensity": energy,
-        "capital": capital,
-        "land_mu": granted,
-        "density": density,
-        "loan_rate": model.constants.policy_rate,
-        "entry_step": model.steps,
-    }
+    return kept, granted, cut
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _newcomer_state(
-    cluster: np.ndarray,
-    capacity: np.ndarray,
-    granted: np.ndarray,
-    capacities: np.ndarray,
-    bank_draw: np.ndarray,
-    spread_draw: np.ndarray,
-    log_a: np.ndarray,
-    quality: np.ndarray,
-    per_worker: np.ndarray,
-    productivity_edge: float,
-    productivity_dispersion: float,
-    half_variance: float,
-    base_energy_intensity: np.ndarray,
-    energy_factor: float,
-    capital_output: np.ndarray,
-    price_index: float,
-) -> tuple[np.ndarray, ...]:
-    """`_newcomer_columns`' arithmetic in one pass, each value as its numpy expression had it
-    (left to right): the bank (the first whose cumulative share of lending capacity is above
-    the draw), the logs whose exp are productivity and the output-per-worker spread, the
-    cluster's quality and output per worker, energy intensity, capital and density."""
-    n = len(cluster)
-    banks = len(capacities)
-    edges = np.cumsum(capacities) / array_sum(capacities, banks)
-    bank = np.empty(n, np.int64)
-    productivity_log = np.empty(n)
-    quality_of = np.empty(n)
-    per_worker_of = np.empty(n)
-    spread_log = np.empty(n)
-    energy = np.empty(n)
-    capital = np.empty(n)
-    density = np.empty(n)
-    for i in range(n):
-        c = cluster[i]
-        chosen = np.searchsorted(edges, bank_draw[i], side="right")
-        bank[i] = min(chosen, banks - 1)
-        productivity_log[i] = log_a[c] + productivity_edge + productivity_dispersion * spread_draw[i, 0]
-        quality_of[i] = quality[c]
-        per_worker_of[i] = per_worker[c]
-        spread_log[i] = OUTPUT_PER_WORKER_DISPERSION * spread_draw[i, 1] - half_variance
-        energy[i] = base_energy_intensity[c] * energy_factor
-        capital[i] = capacity[i] * 4 * capital_output[c] * price_index
-        density[i] = capacity[i] / maximum(granted[i], 1e-9)
-    return bank, productivity_log, quality_of, per_worker_of, spread_log, energy, capital, density
+def _granted_capacity(
+    granted: np.ndarray, capacity: np.ndarray, need_mu: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The newcomers granted land (their positions), each with its capacity cut to the share
+    of its land need granted (`capacity * np.minimum(1.0, granted / need_mu)` for them), and
+    how many were refused."""
+    kept = np.empty(len(granted), np.int64)
+    cut = np.empty(len(granted))
+    count = 0
+    for k in range(len(granted)):
+        if granted[k] > 0:
+            kept[count] = k
+            cut[count] = capacity[k] * minimum(1.0, granted[k] / need_mu[k])
+            count += 1
+    return kept[:count], cut[:count], int(np.count_nonzero(granted == 0))
 
 
 def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None = None) -> None:
@@ -220,16 +170,15 @@ def convert_leads(model: IndustryModel, leads: Leads, means: np.ndarray | None =
 
     `means`: this quarter's `newcomer_means`, if the caller has them.
     """
-    _add_newcomers(model, _signed_projects(model, leads, means))
+    _add_newcomers(model, leads, _signed_projects(model, leads), None, means)
 
 
-def _signed_projects(model: IndustryModel, leads: Leads, means: np.ndarray | None) -> Columns | None:
-    """`convert_leads` up to adding the firms: the signed projects' columns (None if none),
-    their land granted and their tallies booked."""
+def _signed_projects(model: IndustryModel, leads: Leads) -> _Projects | None:
+    """`convert_leads` up to making the firms: the signed projects (None if none) and their
+    land granted."""
     params = model.params
     attraction = params.attraction
-    incentive = params.levers.attraction.incentive_share
-    capacity, need_mu, signs, screened_out = _lead_decisions(
+    signed, capacity, need_mu, screened_out = _lead_decisions(
         leads.cluster,
         leads.annual_output_yi,
         leads.supported,
@@ -239,48 +188,16 @@ def _signed_projects(model: IndustryModel, leads: Leads, means: np.ndarray | Non
         new_land_density(model),
         attraction.conversion_rate,
         params.task_forces.lead_support,
-        1 + attraction.incentive_response * incentive,
+        1 + attraction.incentive_response * params.levers.attraction.incentive_share,
         model.price_index,
         params.levers.land.min_output_per_mu_wan,
     )
     model.scratch.tally.add("leads", leads.n)
     model.scratch.tally.add("leads_screened_out", screened_out)
-    signed = np.flatnonzero(signs)
     if len(signed) == 0:
         return None
-    needs = need_mu[signed]
-    granted = _grant_land(model, model.firms.n, needs)
-    kept, planned = _granted_capacity(granted, capacity[signed], needs)
-    chosen = signed[kept]
-    cluster = leads.cluster[chosen]
-    saved = params.task_forces.approval_quarters_saved * leads.supported[chosen]
-    saved = saved + params.levers.attraction.approval_quarters_cut
-    columns = _newcomer_columns(
-        model,
-        cluster,
-        planned,
-        granted[kept],
-        attraction.newcomer_productivity,
-        leads.bank_draw[chosen],
-        leads.spread_draw[chosen],
-        means,
-    )
-    tech = leads.tech_draw[chosen] < attraction.new_project_tech_share
-    columns.update(
-        stage=Stage.BUILDING,
-        stage_timer=np.maximum(1, attraction.build_quarters - saved),
-        planned_capacity=planned,
-        tier=attraction.new_firm_tier,
-        tech=tech,
-        ever_certified=tech,
-        cash=params.accounts.initial_cash_ratio * planned * 4 * model.price_index,
-    )
-    model.scratch.tally.add("projects_signed", len(cluster))
-    model.scratch.tally.add("signed_output_yi", float(planned.sum()) * 4 * model.price_index)
-    capital = float(np.asarray(columns["capital"]).sum())
-    model.scratch.tally.add("investment_yi", capital)
-    spend(model, "subsidies", incentive * capital)
-    return columns
+    kept, granted, planned = _grant_land(model, model.firms.n, need_mu, capacity)
+    return _Projects(signed, kept, granted, planned)
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -298,41 +215,27 @@ def _lead_decisions(
     price_index: float,
     min_output_per_mu_wan: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Each lead's capacity and land need, whether it signs (its chance, raised by support
-    and incentives, above its draw, and its output per mu passing the screen), and how
-    many the screen turned away: numpy's steps, left to right, one lead at a time."""
+    """The leads that sign (their chance, raised by support and incentives, above their draw,
+    and their output per mu passing the screen), with each one's capacity and land need, and
+    how many the screen turned away: numpy's steps, left to right, one lead at a time."""
     n = len(cluster)
+    signed = np.empty(n, np.int64)
     capacity = np.empty(n)
     need_mu = np.empty(n)
-    signs = np.empty(n, np.bool_)
+    count = 0
     screened_out = 0
     for i in range(n):
         c = cluster[i]
         chance = conversion_rate * (1 + lead_support * cluster_effort[c] * (1.0 if supported[i] else 0.0))
         chance *= incentive_factor
-        capacity[i] = annual_output_yi[i] / 4 / price_index
-        need_mu[i] = capacity[i] / (new_density[c] * density_noise[i])
-        passes_screen = annual_output_yi[i] * 1e4 / need_mu[i] >= min_output_per_mu_wan
+        capacity[count] = annual_output_yi[i] / 4 / price_index
+        need_mu[count] = capacity[count] / (new_density[c] * density_noise[i])
+        passes_screen = annual_output_yi[i] * 1e4 / need_mu[count] >= min_output_per_mu_wan
         screened_out += not passes_screen
-        signs[i] = signing_draw[i] < minimum(chance, 1.0) and passes_screen
-    return capacity, need_mu, signs, screened_out
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _granted_capacity(
-    granted: np.ndarray, capacity: np.ndarray, need_mu: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The newcomers granted land (their positions), each with its capacity cut to the share
-    of its land need granted: `capacity * np.minimum(1.0, granted / need_mu)` for them."""
-    kept = np.empty(len(granted), np.int64)
-    cut = np.empty(len(granted))
-    count = 0
-    for k in range(len(granted)):
-        if granted[k] > 0:
-            kept[count] = k
-            cut[count] = capacity[k] * minimum(1.0, granted[k] / need_mu[k])
+        if signing_draw[i] < minimum(chance, 1.0) and passes_screen:
+            signed[count] = i
             count += 1
-    return kept[:count], cut[:count]
+    return signed[:count], capacity[:count], need_mu[:count], screened_out
 
 
 def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = None) -> None:
@@ -340,13 +243,13 @@ def give_birth_to_small_firms(model: IndustryModel, means: np.ndarray | None = N
 
     `means`: this quarter's `newcomer_means`, if the caller has them.
     """
-    _add_newcomers(model, _births(model, means))
+    _add_newcomers(model, None, None, _births(model), means)
 
 
-def _births(model: IndustryModel, means: np.ndarray | None, unadded: int = 0) -> Columns | None:
-    """`give_birth_to_small_firms` up to adding the firms: the newborn firms' columns (None if
-    none), their land granted and their tally booked. `unadded`: signed projects made this
-    quarter but not yet added, which count as live small firms and take rows first."""
+def _births(model: IndustryModel, unadded: int = 0) -> _Births | None:
+    """`give_birth_to_small_firms` up to making the firms: the newborn firms granted land
+    (None if none) and their draws. `unadded`: signed projects made this quarter but not yet
+    added, which count as live small firms and take rows first."""
     params = model.params
     firms = model.firms
     rng = model.scratch.streams["births"]
@@ -363,59 +266,195 @@ def _births(model: IndustryModel, means: np.ndarray | None, unadded: int = 0) ->
     bank_draw = rng.random(count)
     digitised = rng.random(count) < params.demography.birth_digital_share
     spread_draw = rng.standard_normal((count, 2))
-    utilisation = params.attraction.new_plant_utilisation
-    capacity = annual / 4 / model.price_index / utilisation
+    capacity = annual / 4 / model.price_index / params.attraction.new_plant_utilisation
     need_mu = capacity / new_land_density(model)[cluster]
-    granted = _grant_land(model, firms.n + unadded, need_mu)
-    kept, capacity = _granted_capacity(granted, capacity, need_mu)
+    kept, granted, capacity = _grant_land(model, firms.n + unadded, need_mu, capacity)
     if len(kept) == 0:
         return None
-    cluster, granted, digitised = cluster[kept], granted[kept], digitised[kept]
-    columns = _newcomer_columns(
-        model, cluster, capacity, granted, 0.0, bank_draw[kept], spread_draw[kept], means
+    return _Births(kept, cluster, digitised, bank_draw, spread_draw, granted, capacity)
+
+
+def _add_newcomers(
+    model: IndustryModel,
+    leads: Leads | None,
+    projects: _Projects | None,
+    births: _Births | None,
+    means: np.ndarray | None,
+) -> None:
+    """The signed projects (of `leads`) and the newborn firms join as firms, in one
+    `add_firms` (which costs as much as the rest of the phase), the projects first; their
+    tallies are booked. `means`: this quarter's `newcomer_means`, if the caller has them.
+
+    Newcomers bank with a bank drawn in proportion to lending capacity (a uniform draw each).
+    Their productivity and output per worker spread around the cluster's means as the base
+    year's firms do (two standard normals each): entrants all at the mean would narrow the
+    dispersion with every exit. A project builds; a newborn firm operates at once, staffed.
+    """
+    if projects is None and births is None:
+        return
+    params = model.params
+    attraction = params.attraction
+    clusters = model.clusters
+    signed = _NO_PROJECTS if projects is None else projects
+    born = _NO_BIRTHS if births is None else births
+    lead_draws = (
+        _NO_LEAD_DRAWS
+        if leads is None
+        else (leads.cluster, leads.supported, leads.tech_draw, leads.bank_draw, leads.spread_draw)
     )
-    demand = capacity * utilisation
-    workers = demand / np.asarray(columns["output_per_worker"])
-    columns.update(
-        stage=Stage.OPERATING,
-        tier=digitised.astype(np.int8),
-        capacity=capacity,
-        planned_capacity=capacity,
-        demand=demand,
-        expected_demand=demand,
-        workers=workers,
-        skilled=workers * np.asarray(params.labour.required_skilled_share)[digitised.astype(int)],
-        cash=params.accounts.initial_cash_ratio * capacity * 4 * model.price_index,
+    ints, floats, planned_total, investment = _newcomer_state(
+        signed.rows,
+        signed.kept,
+        *lead_draws,
+        signed.granted,
+        signed.planned,
+        *born,
+        newcomer_means(model) if means is None else means,
+        np.array([bank.capacity_yi for bank in model.banks]),
+        attraction.newcomer_productivity,
+        model.constants.productivity_dispersion,
+        OUTPUT_PER_WORKER_DISPERSION**2 / 2,
+        clusters.base_energy_intensity,
+        attraction.newcomer_energy_factor,
+        clusters.capital_output,
+        model.price_index,
+        params.accounts.initial_cash_ratio,
+        int(Stage.BUILDING),
+        int(Stage.OPERATING),
+        attraction.build_quarters,
+        params.task_forces.approval_quarters_saved,
+        params.levers.attraction.approval_quarters_cut,
+        attraction.new_project_tech_share,
+        attraction.new_firm_tier,
+        attraction.new_plant_utilisation,
+        np.asarray(params.labour.required_skilled_share, float),
     )
-    model.scratch.tally.add("births", len(cluster))
-    return columns
+    tally = model.scratch.tally
+    if projects is not None:
+        tally.add("projects_signed", len(projects.kept))
+        tally.add("signed_output_yi", planned_total * 4 * model.price_index)
+        tally.add("investment_yi", investment)
+        spend(model, "subsidies", params.levers.attraction.incentive_share * investment)
+    if births is not None:
+        tally.add("births", len(births.kept))
+    columns = dict(zip(_INT_COLUMNS, ints, strict=True)) | dict(zip(_FLOAT_COLUMNS, floats, strict=True))
+    model.add_firms(
+        ints.shape[1],
+        **columns,
+        expected_demand=columns["demand"],
+        ever_certified=columns["tech"],
+        alive=True,
+        competitiveness=np.nan,
+        loan_rate=model.constants.policy_rate,
+        entry_step=model.steps,
+    )
 
 
-def _add_newcomers(model: IndustryModel, columns: Columns | None) -> None:
-    if columns is not None:
-        model.add_firms(np.size(columns["cluster"]), **columns)
+@numba.njit(cache=True, error_model="numpy")
+def _newcomer_state(
+    project_rows: np.ndarray,
+    project_kept: np.ndarray,
+    lead_cluster: np.ndarray,
+    lead_supported: np.ndarray,
+    lead_tech_draw: np.ndarray,
+    lead_bank_draw: np.ndarray,
+    lead_spread_draw: np.ndarray,
+    project_granted: np.ndarray,
+    planned: np.ndarray,
+    birth_kept: np.ndarray,
+    birth_cluster: np.ndarray,
+    birth_digitised: np.ndarray,
+    birth_bank_draw: np.ndarray,
+    birth_spread_draw: np.ndarray,
+    birth_granted: np.ndarray,
+    birth_capacity: np.ndarray,
+    means: np.ndarray,
+    capacities: np.ndarray,
+    productivity_edge: float,
+    productivity_dispersion: float,
+    half_variance: float,
+    base_energy_intensity: np.ndarray,
+    energy_factor: float,
+    capital_output: np.ndarray,
+    price_index: float,
+    cash_ratio: float,
+    building: int,
+    operating: int,
+    build_quarters: int,
+    quarters_saved: int,
+    quarters_cut: int,
+    tech_share: float,
+    new_firm_tier: int,
+    utilisation: float,
+    required_skilled_share: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The newcomers' columns as two tables (integer and float; rows `_INT_COLUMNS` and
+    `_FLOAT_COLUMNS`: one array each to hand back, each costing as much as the pass), the
+    projects first, each value as its numpy expression had it (left to right); a column one
+    kind leaves out is zero in its rows. Also the projects' planned capacity and capital, each
+    summed in numpy's order.
 
-
-def _joined(firms: FirmArrays, first: Columns, second: Columns) -> Columns:
-    """Two groups of newcomers' columns as one, each cast to its firm column's type as
-    `FirmArrays.add` casts it; a column a group leaves out is zero in its rows, as `add`
-    leaves it, and a scalar both give stays one."""
-    rows = np.size(first["cluster"])
-    total = rows + np.size(second["cluster"])
-    joined: Columns = {}
-    for name in {**first, **second}:
-        ours, theirs = first.get(name), second.get(name)
-        if ours is theirs and ours is not None and not isinstance(ours, np.ndarray):
-            joined[name] = ours
-            continue
-        column = getattr(firms, name)
-        values = np.zeros((total, *column.shape[1:]), column.dtype)
-        if ours is not None:
-            values[:rows] = ours
-        if theirs is not None:
-            values[rows:] = theirs
-        joined[name] = values
-    return joined
+    The bank is the first whose cumulative share of lending capacity is above the draw; a
+    project's productivity starts `productivity_edge` (in logs) above its cluster's mean, and
+    task-force support and the approvals reform shorten its build.
+    """
+    n_projects = len(project_kept)
+    n = n_projects + len(birth_kept)
+    banks = len(capacities)
+    edges = np.cumsum(capacities) / array_sum(capacities, banks)
+    ints = np.zeros((len(_INT_COLUMNS), n), np.int64)
+    cluster, bank, stage, stage_timer, tier, tech = ints[0], ints[1], ints[2], ints[3], ints[4], ints[5]
+    floats = np.zeros((len(_FLOAT_COLUMNS), n))
+    productivity, quality, output_per_worker, energy = floats[0], floats[1], floats[2], floats[3]
+    capital, land_mu, density, planned_capacity, capacity = (
+        floats[4],
+        floats[5],
+        floats[6],
+        floats[7],
+        floats[8],
+    )
+    demand, workers, skilled, cash = floats[9], floats[10], floats[11], floats[12]
+    for k in range(n):
+        if k < n_projects:
+            row = project_rows[project_kept[k]]
+            c = lead_cluster[row]
+            bank_draw = lead_bank_draw[row]
+            spread = lead_spread_draw[row]
+            edge = productivity_edge
+            land_mu[k] = project_granted[project_kept[k]]
+            planned_capacity[k] = planned[k]
+            stage[k] = building
+            saved = quarters_saved * (1 if lead_supported[row] else 0) + quarters_cut
+            stage_timer[k] = max(1, build_quarters - saved)
+            tier[k] = new_firm_tier
+            tech[k] = lead_tech_draw[row] < tech_share
+        else:
+            j = k - n_projects
+            row = birth_kept[j]
+            c = birth_cluster[row]
+            bank_draw = birth_bank_draw[row]
+            spread = birth_spread_draw[row]
+            edge = 0.0
+            land_mu[k] = birth_granted[row]
+            planned_capacity[k] = birth_capacity[j]
+            capacity[k] = birth_capacity[j]
+            stage[k] = operating
+            tier[k] = 1 if birth_digitised[row] else 0
+        cluster[k] = c
+        size = planned_capacity[k]
+        bank[k] = min(np.searchsorted(edges, bank_draw, side="right"), banks - 1)
+        productivity[k] = np.exp(means[0, c] + edge + productivity_dispersion * spread[0])
+        quality[k] = means[1, c]
+        output_per_worker[k] = means[2, c] * np.exp(OUTPUT_PER_WORKER_DISPERSION * spread[1] - half_variance)
+        energy[k] = base_energy_intensity[c] * energy_factor
+        capital[k] = size * 4 * capital_output[c] * price_index
+        density[k] = size / maximum(land_mu[k], 1e-9)
+        cash[k] = cash_ratio * size * 4 * price_index
+        if k >= n_projects:
+            demand[k] = size * utilisation
+            workers[k] = demand[k] / output_per_worker[k]
+            skilled[k] = workers[k] * required_skilled_share[tier[k]]
+    return ints, floats, array_sum(planned, n_projects), array_sum(capital, n_projects)
 
 
 def advance_projects(model: IndustryModel) -> None:
@@ -503,10 +542,7 @@ def attract_investment(model: IndustryModel, leads: Leads) -> None:
     advance_projects(model)
     # Signed projects join as BUILDING, which the means leave out: one computation serves both.
     means = newcomer_means(model)
-    # The signed projects and the newborn firms are added in one go (each `add_firms` costs
-    # as much as the rest of the phase); the births see the projects as if added.
-    signed = _signed_projects(model, leads, means)
-    born = _births(model, means, 0 if signed is None else np.size(signed["cluster"]))
-    if signed is not None and born is not None:
-        signed = _joined(model.firms, signed, born)
-    _add_newcomers(model, born if signed is None else signed)
+    # The births see the signed projects, added with them, as if added.
+    projects = _signed_projects(model, leads)
+    births = _births(model, 0 if projects is None else len(projects.kept))
+    _add_newcomers(model, leads, projects, births, means)

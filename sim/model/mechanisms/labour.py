@@ -109,6 +109,10 @@ def _staff(
     unskilled = np.empty(n)
     trained = np.empty(n)
     n_trained = 0
+    # Each priority's shortfalls in row order, to sum: task-force-served firms, the others.
+    served_wanted = np.empty(n)
+    other_wanted = np.empty(n)
+    n_served = 0
     for i in range(n):
         if alive[i]:
             trained[n_trained] = training_rate * (workers[i] - skilled[i])
@@ -125,24 +129,17 @@ def _staff(
         unskilled[i] = workers[i] - skilled[i]
         if active:
             shortfall[i] = maximum(skilled_target[i] - skilled[i], 0.0)
+        if served[i]:
+            served_wanted[n_served] = shortfall[i]
+            n_served += 1
+        else:
+            other_wanted[i - n_served] = shortfall[i]  # after the i - n_served others before it
+    served_hiring, served_fraction, pool = _pool_fraction(served_wanted, n_served, pool)
+    other_hiring, other_fraction, pool = _pool_fraction(other_wanted, n - n_served, pool)
     hired = np.zeros(n)
-    wanted = np.empty(n)
-    for priority in (True, False):
-        count = 0
-        for i in range(n):
-            if served[i] == priority:
-                wanted[count] = shortfall[i]
-                count += 1
-        asked = array_sum(wanted, count)
-        if asked <= 0 or pool <= 0:
-            continue
-        share = pool / asked
-        fraction = share if share < 1.0 else 1.0
-        for i in range(n):
-            if served[i] == priority:
-                hired[i] = shortfall[i] * fraction
-        pool -= asked * fraction
     for i in range(n):
+        if served_hiring if served[i] else other_hiring:
+            hired[i] = shortfall[i] * (served_fraction if served[i] else other_fraction)
         skilled[i] += hired[i]
         if alive[i] and stage[i] != building:
             # Headcount the skilled pool cannot supply is filled with unskilled workers.
@@ -153,3 +150,15 @@ def _staff(
                 needs_talent[i] = True
         workers[i] = unskilled[i] + skilled[i]
     return array_sum(trained, n_trained), array_sum(hired, n)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _pool_fraction(wanted: np.ndarray, count: int, pool: float) -> tuple[bool, float, float]:
+    """Whether a priority's firms hire (they ask for some and the pool has some), the fraction
+    of their shortfalls (`wanted[:count]`) they get, and the pool left after them."""
+    asked = array_sum(wanted, count)
+    if asked <= 0 or pool <= 0:
+        return False, 0.0, pool
+    share = pool / asked
+    fraction = share if share < 1.0 else 1.0
+    return True, fraction, pool - asked * fraction
