@@ -153,11 +153,9 @@ def _plan_upgrades(
             full_cost = upgrade_cost[step] * scale * (1 - platform_cost_cut * brain[c])
             cost = full_cost * (1 - subsidy_rate)
             subsidy = full_cost * subsidy_rate
-            nudge = peer_effect * peers_at[c, step]
-            # A draw at or above the base rate is above the chance too: no need to compute it.
-            wants = draws[i] < base_rate and draws[i] < adoption_chance(
-                benefit, cost, sharpness, base_rate, nudge
-            )
+            if draws[i] < base_rate:  # a draw at or above it is above the chance, its cap, too
+                nudge = peer_effect * peers_at[c, step]
+                wants = draws[i] < adoption_chance(benefit, cost, sharpness, base_rate, nudge)
             if wants:
                 share = skilled[i] / maximum(workers[i], 1e-9)
                 skills_ok = share >= skill_tolerance * required_skilled_share[min(step + 1, top_required)]
