@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.model.compiled import maximum
 from sim.model.firms import Stage
-from sim.model.mechanisms.adoption import adoption_chance, adoption_exponent
+from sim.model.mechanisms.adoption import adoption_chance
 
 if TYPE_CHECKING:
     from sim.inputs.parameters import Digital
@@ -28,8 +28,7 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
     """Firms below the top tier consider the next one; the skill requirement must be met."""
     settings = model.params.digital
     firms = model.firms
-    draws = model.scratch.streams["digital"].random(firms.n)
-    rows, weighed = _weigh_upgrades(
+    _plan_upgrades(
         firms.alive,
         firms.stage,
         int(Stage.OPERATING),
@@ -39,7 +38,8 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
         _productivity_gains(settings),
         _cumulative_savings(model),
         np.asarray(settings.upgrade_cost, float),
-        industry_brain_clusters(model),
+        model.constants.lead_weights,
+        model.params.levers.ai.industry_brain_clusters,
         settings.platform_cost_cut,
         model.params.levers.ai.upgrade_subsidy_rate,
         settings.horizon_years,
@@ -52,21 +52,11 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
         firms.productivity,
         firms.workers,
         firms.capacity,
-        draws,
+        model.scratch.streams["digital"].random(firms.n),
         settings.base_rate,
-        firms.preparing_upgrade,
-    )
-    _decide_upgrades(
-        rows,
-        weighed,
-        np.exp(weighed[0]),
-        firms.tier,
         np.asarray(model.params.labour.required_skilled_share, float),
         settings.skill_tolerance,
         firms.skilled,
-        firms.workers,
-        draws,
-        settings.base_rate,
         firms.needs_talent,
         firms.preparing_upgrade,
         projects.digital,
@@ -76,7 +66,7 @@ def plan_digital_upgrades(model: IndustryModel, projects: Projects) -> None:
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _weigh_upgrades(
+def _plan_upgrades(
     alive: np.ndarray,
     stage: np.ndarray,
     operating_stage: int,
@@ -86,7 +76,8 @@ def _weigh_upgrades(
     gains: np.ndarray,
     savings: np.ndarray,
     upgrade_cost: np.ndarray,
-    brain: np.ndarray,
+    lead_weights: np.ndarray,
+    brain_count: int,
     platform_cost_cut: float,
     subsidy_rate: float,
     horizon_years: float,
@@ -101,16 +92,26 @@ def _weigh_upgrades(
     capacity: np.ndarray,
     draws: np.ndarray,
     base_rate: float,
+    required_skilled_share: np.ndarray,
+    skill_tolerance: float,
+    skilled: np.ndarray,
+    needs_talent: np.ndarray,
     preparing: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The candidates (operating firms below the top tier) with something to decide (a draw
-    below the base rate, the cap on the chance to upgrade, or an upgrade in preparation),
-    and for each its next tier's adoption exponent, its benefit over the horizon
-    (productivity gain on materials, labour saved on wages), its cost net of the subsidy
-    and the subsidy (the rows of `weighed`, one column per candidate, as `np.exp` wants one
-    contiguous row of exponents). The full cost is priced on capacity, so a firm with no sales yet does
-    not upgrade for free, and is cheaper where an industry brain serves the cluster; the
-    share of its cluster's operating firms already at that tier or higher nudges it."""
+    chosen: np.ndarray,
+    chosen_cost: np.ndarray,
+    chosen_subsidy: np.ndarray,
+) -> None:
+    """Candidates (operating firms below the top tier) weigh their next tier: its benefit
+    over the horizon (productivity gain on materials, labour saved on wages) against its
+    cost net of the subsidy. The full cost is priced on capacity, so a firm with no sales
+    yet does not upgrade for free, and is cheaper where an industry brain serves the
+    cluster; the share of its cluster's operating firms already at that tier or higher
+    nudges it. Only a candidate whose draw falls below the base rate (the cap on the chance
+    to upgrade) or that prepares an upgrade has something to decide.
+
+    A candidate that draws an upgrade takes it if it has the skilled share the next tier
+    needs; if not it asks for talent and prepares (recruits for it), and keeps preparing
+    only while the upgrade still pays. Other firms neither prepare nor upgrade."""
     n = len(tier)
     width = TOP_TIER + 2
     counts = np.zeros((n_clusters, width))
@@ -132,28 +133,39 @@ def _weigh_upgrades(
         saving_at[t] = _labour_saving(savings, t)
         for c in range(n_clusters):
             peers_at[c, t] = at_or_above[c, t + 1] / totals[c]
-    rows = np.empty(n, np.int64)
-    weighed = np.empty((4, n))
-    count = 0
+    brain = _largest(lead_weights, brain_count)
+    top_required = len(required_skilled_share) - 1
     for i in range(n):
-        if not (alive[i] and stage[i] == operating_stage and tier[i] < TOP_TIER):
-            continue  # not a candidate: nothing it would decide on
-        if not (draws[i] < base_rate or preparing[i]):
-            continue  # neither upgrades nor prepares, as if not a candidate
-        c = cluster[i]
-        step = tier[i]  # index of the next tier's parameters
-        materials = revenue[i] * 4 * materials_share[c] / productivity[i]
-        benefit = horizon_years * (gains[step] * materials + saving_at[step] * (annual_wage * workers[i]))
-        scale = capacity[i] * 4 * price_index
-        full_cost = upgrade_cost[step] * scale * (1 - platform_cost_cut * brain[c])
-        cost = full_cost * (1 - subsidy_rate)
-        weighed[0, count] = adoption_exponent(benefit, cost, sharpness, peer_effect * peers_at[c, step])
-        weighed[1, count] = benefit
-        weighed[2, count] = cost
-        weighed[3, count] = full_cost * subsidy_rate
-        rows[count] = i
-        count += 1
-    return rows[:count], weighed[:, :count]
+        wants = skills_ok = keeps = False
+        cost = subsidy = 0.0
+        # Not a candidate, or one that neither upgrades nor prepares: nothing to decide.
+        if (
+            alive[i]
+            and stage[i] == operating_stage
+            and tier[i] < TOP_TIER
+            and (draws[i] < base_rate or preparing[i])
+        ):
+            c = cluster[i]
+            step = tier[i]  # index of the next tier's parameters
+            materials = revenue[i] * 4 * materials_share[c] / productivity[i]
+            benefit = horizon_years * (gains[step] * materials + saving_at[step] * (annual_wage * workers[i]))
+            scale = capacity[i] * 4 * price_index
+            full_cost = upgrade_cost[step] * scale * (1 - platform_cost_cut * brain[c])
+            cost = full_cost * (1 - subsidy_rate)
+            subsidy = full_cost * subsidy_rate
+            if draws[i] < base_rate:  # a draw at or above it is above the chance, its cap, too
+                nudge = peer_effect * peers_at[c, step]
+                wants = draws[i] < adoption_chance(benefit, cost, sharpness, base_rate, nudge)
+            if wants:
+                share = skilled[i] / maximum(workers[i], 1e-9)
+                skills_ok = share >= skill_tolerance * required_skilled_share[min(step + 1, top_required)]
+            keeps = preparing[i] and benefit >= cost
+        if wants and not skills_ok:
+            needs_talent[i] = True
+        preparing[i] = keeps or (wants and not skills_ok)
+        chosen[i] = wants and skills_ok
+        chosen_cost[i] = cost if chosen[i] else 0.0
+        chosen_subsidy[i] = subsidy if chosen[i] else 0.0
 
 
 @numba.njit(cache=True, error_model="numpy", inline="always")
@@ -163,54 +175,16 @@ def _labour_saving(savings: np.ndarray, tier: int) -> float:
     return 1 - (1 - savings[min(tier + 1, TOP_TIER)]) / (1 - savings[tier])
 
 
-@numba.njit(cache=True, error_model="numpy")
-def _decide_upgrades(
-    rows: np.ndarray,
-    weighed: np.ndarray,
-    exp_exponent: np.ndarray,
-    tier: np.ndarray,
-    required_skilled_share: np.ndarray,
-    skill_tolerance: float,
-    skilled: np.ndarray,
-    workers: np.ndarray,
-    draws: np.ndarray,
-    base_rate: float,
-    needs_talent: np.ndarray,
-    preparing: np.ndarray,
-    chosen: np.ndarray,
-    chosen_cost: np.ndarray,
-    chosen_subsidy: np.ndarray,
-) -> None:
-    """Candidates (`rows`, weighed by `_weigh_upgrades`) that draw an upgrade take it if they
-    have the skilled share the next tier needs; if not they ask for talent and prepare
-    (recruit for it), and keep preparing only while the upgrade still pays. Other firms
-    neither prepare nor upgrade. Only a firm that draws an upgrade needs its skills."""
-    top_required = len(required_skilled_share) - 1
-    k = 0  # the next candidate
-    for i in range(len(tier)):
-        wants = skills_ok = keeps = False
-        benefit = cost = subsidy = 0.0
-        if k < len(rows) and rows[k] == i:
-            benefit, cost, subsidy = weighed[1, k], weighed[2, k], weighed[3, k]
-            wants = draws[i] < adoption_chance(base_rate, exp_exponent[k])
-            if wants:
-                share = skilled[i] / maximum(workers[i], 1e-9)
-                skills_ok = share >= skill_tolerance * required_skilled_share[min(tier[i] + 1, top_required)]
-            keeps = preparing[i] and benefit >= cost
-            k += 1
-        if wants and not skills_ok:
-            needs_talent[i] = True
-        preparing[i] = keeps or (wants and not skills_ok)
-        chosen[i] = wants and skills_ok
-        chosen_cost[i] = cost if chosen[i] else 0.0
-        chosen_subsidy[i] = subsidy if chosen[i] else 0.0
-
-
 def industry_brain_clusters(model: IndustryModel) -> np.ndarray:
     """Which clusters an 'industry brain' serves: the largest (by base-year output) first."""
-    covered = np.zeros(model.clusters.n, bool)
-    count = model.params.levers.ai.industry_brain_clusters
-    covered[np.argsort(-model.constants.lead_weights, kind="stable")[:count]] = True
+    return _largest(model.constants.lead_weights, model.params.levers.ai.industry_brain_clusters)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _largest(weights: np.ndarray, count: int) -> np.ndarray:
+    """The `count` largest weights, ties to the first (a stable sort)."""
+    covered = np.zeros(len(weights), np.bool_)
+    covered[np.argsort(-weights, kind="mergesort")[:count]] = True
     return covered
 
 

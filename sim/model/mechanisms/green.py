@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.model.compiled import maximum, minimum
 from sim.model.firms import Stage
-from sim.model.mechanisms.adoption import adoption_chance, adoption_exponent
+from sim.model.mechanisms.adoption import adoption_chance
 
 if TYPE_CHECKING:
     from sim.model.mechanisms.projects import Projects
@@ -88,8 +88,7 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
     settings = model.params.green
     levers = model.params.levers.green
     firms = model.firms
-    draws = model.scratch.streams["green"].random(firms.n)
-    rows, weighed = _weigh_retrofits(
+    _plan_retrofits(
         firms.alive,
         firms.stage,
         int(Stage.OPERATING),
@@ -113,15 +112,8 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
         firms.energy_intensity,
         firms.energy_excess,
         firms.curtailment,
-        draws,
+        model.scratch.streams["green"].random(firms.n),
         settings.base_rate,
-    )
-    _choose_retrofits(
-        rows,
-        weighed,
-        draws,
-        settings.base_rate,
-        np.exp(weighed[0]),
         projects.retrofit,
         projects.retrofit_cost,
         projects.subsidy,
@@ -129,7 +121,7 @@ def plan_retrofits(model: IndustryModel, projects: Projects) -> None:
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _weigh_retrofits(
+def _plan_retrofits(
     alive: np.ndarray,
     stage: np.ndarray,
     operating: int,
@@ -155,24 +147,22 @@ def _weigh_retrofits(
     curtailment: np.ndarray,
     draws: np.ndarray,
     base_rate: float,
-) -> tuple[np.ndarray, np.ndarray]:
+    chosen: np.ndarray,
+    chosen_cost: np.ndarray,
+    chosen_subsidy: np.ndarray,
+) -> None:
     """Live firms' energy intensity improves by itself. Under a quota (tce per 万元 of value
     added, times the cluster's allowance: `intensive_allowance` for energy-intensive
     clusters, 1 for the others), a firm's excess is the share of its energy use above what
     the quota allows for its value added (last quarter's value-added ratio; all of it when
     it added no value); it is cut back by that share, up to the largest cut.
 
-    Then the candidates (operating firms with a yearly saving to make whose draw falls
-    below the base rate, the cap on the chance to retrofit) and for each its
-    retrofit's adoption exponent (the saved bill over the horizon against the cost, a firm
-    over quota pushed by the mandate), the cost net of the subsidy and the subsidy (the
-    rows of `weighed`, one column per candidate).
+    Then the candidates (operating firms with a yearly saving to make) weigh a retrofit
+    (the saved bill over the horizon against the cost net of the subsidy, a firm over quota
+    pushed by the mandate) and retrofit if they draw it; the district pays its share. Only
+    a draw below the base rate (the cap on the chance to retrofit) can be a retrofit.
     """
-    n = len(alive)
-    rows = np.empty(n, np.int64)
-    weighed = np.empty((3, n))
-    count = 0
-    for i in range(n):
+    for i in range(len(alive)):
         if alive[i]:
             energy_intensity[i] *= improvement
         excess = 0.0
@@ -184,42 +174,14 @@ def _weigh_retrofits(
         curtailment[i] = minimum(excess, max_curtailment)
         at_base = _at_base_price(output[i], energy_intensity[i], energy_price)
         saving = retrofit_saving * (at_base + _surcharge_on(surcharge, excess, at_base))
-        if not (alive[i] and stage[i] == operating and saving > 0):
-            continue  # not a candidate: nothing it would decide on
-        if not draws[i] < base_rate:
-            continue  # cannot draw a retrofit, as if not a candidate
-        full_cost = cost_per_saving * saving
-        cost = full_cost * (1 - subsidy_rate)
-        nudge = mandate_pressure * (1.0 if excess > 0 else 0.0)
-        weighed[0, count] = adoption_exponent(horizon_years * saving, cost, sharpness, nudge)
-        weighed[1, count] = cost
-        weighed[2, count] = full_cost * subsidy_rate
-        rows[count] = i
-        count += 1
-    return rows[:count], weighed[:, :count]
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _choose_retrofits(
-    rows: np.ndarray,
-    weighed: np.ndarray,
-    draws: np.ndarray,
-    base_rate: float,
-    exp_exponent: np.ndarray,
-    chosen: np.ndarray,
-    chosen_cost: np.ndarray,
-    chosen_subsidy: np.ndarray,
-) -> None:
-    """Candidates (`rows`, weighed by `_weigh_retrofits`) retrofit if they draw it; the
-    district pays its share."""
-    k = 0  # the next candidate
-    for i in range(len(chosen)):
         cost = subsidy = 0.0
         chosen[i] = False
-        if k < len(rows) and rows[k] == i:
-            cost, subsidy = weighed[1, k], weighed[2, k]
-            chosen[i] = draws[i] < adoption_chance(base_rate, exp_exponent[k])
-            k += 1
+        if alive[i] and stage[i] == operating and saving > 0 and draws[i] < base_rate:
+            full_cost = cost_per_saving * saving
+            cost = full_cost * (1 - subsidy_rate)
+            subsidy = full_cost * subsidy_rate
+            nudge = mandate_pressure * (1.0 if excess > 0 else 0.0)
+            chosen[i] = draws[i] < adoption_chance(horizon_years * saving, cost, sharpness, base_rate, nudge)
         chosen_cost[i] = cost if chosen[i] else 0.0
         chosen_subsidy[i] += subsidy if chosen[i] else 0.0
 

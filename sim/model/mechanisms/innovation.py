@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numba
@@ -53,25 +54,16 @@ def innovate(model: IndustryModel) -> None:
     draws = rng.random(firms.n)
     steps = rng.exponential(settings.step_mean, firms.n)
     cert_draws, lapse_draws = rng.random((2, firms.n))  # the same draws as two calls, in one
-
-    rows, which, exponent = _failure_exponent(
+    award = 1 + settings.award_response * levers.certification_award_wan / AWARD_RESPONSE_UNIT_WAN
+    successes, certified, first_time = _innovate(
         firms.alive,
         firms.stage,
         int(Stage.BUILDING),
-        firms.tech,
         *_rd_rates(model),
         1 + settings.boost_per_platform * levers.platforms,
-        firms.skilled,
-        firms.workers,
         firms.tier,
         np.asarray(model.params.labour.required_skilled_share, float),
         settings.success_scale,
-    )
-    award = 1 + settings.award_response * levers.certification_award_wan / AWARD_RESPONSE_UNIT_WAN
-    successes, certified, first_time = _innovate(
-        rows,
-        which,
-        np.exp(exponent),
         draws,
         steps,
         cert_draws,
@@ -93,64 +85,16 @@ def innovate(model: IndustryModel) -> None:
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _failure_exponent(
+def _innovate(
     alive: np.ndarray,
     stage: np.ndarray,
     building: int,
-    tech: np.ndarray,
     tech_rate: float,
     other_rate: float,
     platforms: float,
-    skilled: np.ndarray,
-    workers: np.ndarray,
     tier: np.ndarray,
     required_skilled_share: np.ndarray,
     success_scale: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The producing firms (live, not building), and the log of each one's chance that its R&D
-    fails: -scale x effort, the effort being its R&D intensity x the platforms' boost x the
-    share of it its skilled staff can carry out (its skilled share over the share its tier
-    needs, at most 1).
-
-    Nearly every firm has the skilled staff its tier needs, so the logs are listed once for
-    the fully staffed (tech enterprises first, then the others) and once per other firm;
-    `which` points each firm at its log (numpy's exp is then taken of a few dozen values).
-    """
-    top = len(required_skilled_share) - 1
-    rows = np.empty(len(tech), np.int64)
-    which = np.empty(len(tech), np.int64)
-    exponent = np.empty(len(tech) + 2)
-    exponent[0] = _log_failure(tech_rate, platforms, 1.0, success_scale)
-    exponent[1] = _log_failure(other_rate, platforms, 1.0, success_scale)
-    count, listed = 0, 2
-    for i in range(len(tech)):
-        if not (alive[i] and stage[i] != building):
-            continue
-        share = skilled[i] / maximum(workers[i], 1e-9)
-        staffing = minimum(share / required_skilled_share[min(tier[i], top)], 1.0)
-        if staffing == 1.0:
-            which[count] = 0 if tech[i] else 1
-        else:
-            rate = tech_rate if tech[i] else other_rate
-            exponent[listed] = _log_failure(rate, platforms, staffing, success_scale)
-            which[count] = listed
-            listed += 1
-        rows[count] = i
-        count += 1
-    return rows[:count], which[:count], exponent[:listed]
-
-
-@numba.njit(cache=True, error_model="numpy", inline="always")
-def _log_failure(rate: float, platforms: float, staffing: float, success_scale: float) -> float:
-    """Log of the chance that R&D at `rate` fails, in one place for both kinds of entry."""
-    return -success_scale * (rate * platforms * staffing)
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _innovate(
-    rows: np.ndarray,
-    which: np.ndarray,
-    failure: np.ndarray,
     draws: np.ndarray,
     steps: np.ndarray,
     cert_draws: np.ndarray,
@@ -166,19 +110,34 @@ def _innovate(
     tech: np.ndarray,
     ever_certified: np.ndarray,
 ) -> tuple[int, int, int]:
-    """Producing firms' (`rows`) R&D succeeds with chance 1 - `failure[which]` (a productivity
-    step); those not certified become tech enterprises with a propensity that rises with
-    their skilled share, a success and the award; certified ones lapse at the lapse rate.
-    Returns the successes, the certifications and the first certifications (the award is
-    paid once)."""
+    """Producing firms' (live, not building) R&D fails with chance exp(-scale x effort), the
+    effort being its R&D intensity x the platforms' boost x the share of it its skilled
+    staff can carry out (its skilled share over the share its tier needs, at most 1); a
+    success is a productivity step. Those not certified become tech enterprises with a
+    propensity that rises with their skilled share, a success and the award; certified
+    ones lapse at the lapse rate. Returns the successes, the certifications and the first
+    certifications (the award is paid once).
+
+    Nearly every firm has the skilled staff its tier needs, so the chances of failure of
+    the fully staffed (tech enterprises and the others) are computed once."""
+    top = len(required_skilled_share) - 1
+    tech_failure = math.exp(_log_failure(tech_rate, platforms, 1.0, success_scale))
+    other_failure = math.exp(_log_failure(other_rate, platforms, 1.0, success_scale))
     successes = certified = first_time = 0
-    for k in range(len(rows)):
-        i = rows[k]
-        success = draws[i] < 1 - failure[which[k]]
+    for i in range(len(alive)):
+        if not (alive[i] and stage[i] != building):
+            continue
+        skilled_share = skilled[i] / maximum(workers[i], 1e-9)
+        staffing = minimum(skilled_share / required_skilled_share[min(tier[i], top)], 1.0)
+        if staffing == 1.0:
+            failure = tech_failure if tech[i] else other_failure
+        else:
+            rate = tech_rate if tech[i] else other_rate
+            failure = math.exp(_log_failure(rate, platforms, staffing, success_scale))
+        success = draws[i] < 1 - failure
         if success:
             productivity[i] *= 1 + steps[i]
             successes += 1
-        skilled_share = skilled[i] / maximum(workers[i], 1e-9)
         propensity = certification_rate * skilled_share / base_skilled_share
         propensity *= success_boost if success else 1.0
         propensity *= award
@@ -192,3 +151,9 @@ def _innovate(
                 first_time += 1
             ever_certified[i] = True
     return successes, certified, first_time
+
+
+@numba.njit(cache=True, error_model="numpy", inline="always")
+def _log_failure(rate: float, platforms: float, staffing: float, success_scale: float) -> float:
+    """Log of the chance that R&D at `rate` fails, in one place for both kinds of entry."""
+    return -success_scale * (rate * platforms * staffing)

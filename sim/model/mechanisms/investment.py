@@ -32,8 +32,6 @@ def plan_capacity_investment(model: IndustryModel, projects: Projects) -> None:
     """Expand by the gap to expected demand (grown a year ahead) plus a buffer, past a trigger."""
     settings = model.params.investment
     firms = model.firms
-    # Plan for the market a year after the new capacity comes on line.
-    lookahead = model.clusters.trend_q * (settings.build_quarters + 4)
     _plan_expansions(
         model.scratch.streams["investment"].random(firms.n),
         settings.review_rate,
@@ -45,13 +43,17 @@ def plan_capacity_investment(model: IndustryModel, projects: Projects) -> None:
         settings.min_margin,
         firms.expected_demand,
         1 + settings.capacity_buffer,
-        np.exp(lookahead),
+        model.clusters.trend_q,
+        settings.build_quarters + 4,  # plan for the market a year after the new capacity comes on line
         firms.capacity,
         firms.pending_capacity,
         1 + settings.trigger_gap,
         settings.max_expansion,
-        4 * model.clusters.capital_output * model.price_index,
-        land_capacity(model),
+        model.clusters.capital_output,
+        model.price_index,
+        firms.land_mu,
+        firms.density,
+        1 + model.params.land.onsite_headroom,
         new_land_density(model),
         firms.cluster,
         projects.capacity_add,
@@ -72,13 +74,17 @@ def _plan_expansions(
     min_margin: float,
     expected_demand: np.ndarray,
     buffer: float,
-    growth: np.ndarray,
+    trend_q: np.ndarray,
+    lookahead: float,
     capacity: np.ndarray,
     pending_capacity: np.ndarray,
     trigger: float,
     max_expansion: float,
-    cost_per_unit: np.ndarray,
-    land_capacity: np.ndarray,
+    capital_output: np.ndarray,
+    price_index: float,
+    land_mu: np.ndarray,
+    density: np.ndarray,
+    headroom: float,
     new_density: np.ndarray,
     cluster: np.ndarray,
     capacity_add: np.ndarray,
@@ -87,10 +93,12 @@ def _plan_expansions(
 ) -> None:
     """Operating firms under review (their draw under the review rate), with no expansion
     building and a margin at least the minimum, whose desired capacity (expected demand with a
-    buffer, grown by their cluster's `growth` until a year after it comes on line) is past the
+    buffer, grown at their cluster's quarterly trend for `lookahead` quarters) is past the
     trigger above what they have installed or building, plan to add the gap (at most a share
     of their capacity), at the cluster's capital cost, and ask for the land beyond what their
-    land can hold."""
+    land can hold (`land_capacity`'s)."""
+    growth = np.exp(trend_q * lookahead)
+    cost_per_unit = 4 * capital_output * price_index
     for i in range(len(alive)):
         installed = capacity[i] + pending_capacity[i]
         desired = expected_demand[i] * buffer * growth[cluster[i]]
@@ -106,5 +114,5 @@ def _plan_expansions(
             add = minimum(desired - installed, max_expansion * capacity[i])
         capacity_add[i] = add
         capacity_cost[i] = add * cost_per_unit[cluster[i]]
-        beyond_land = maximum(installed + add - land_capacity[i], 0.0)
+        beyond_land = maximum(installed + add - land_mu[i] * density[i] * headroom, 0.0)
         land_need_mu[i] = beyond_land / new_density[cluster[i]] if add > 0 else 0.0
