@@ -101,18 +101,19 @@ class FirmArrays:
         n = self.n
         end = n + count
         storage = self._storage
+        state = vars(self)  # the columns, read and set without getattr's and setattr's detour
         for name in _COLUMN_NAMES:
-            current = getattr(self, name)
+            current = state[name]
             room = storage.get(name)
-            if room is None or current.base is not room or len(current) != n or len(room) < end:
+            if room is None or len(room) < end or current.base is not room or len(current) != n:
                 # A replaced column (or one out of room) moves to new storage, an eighth larger,
                 # zero beyond its rows (no phase writes there): a new row starts at zero.
                 room = np.zeros((end + max(64, end // 8), *current.shape[1:]), current.dtype)
                 room[:n] = current
                 storage[name] = room
-            if name in columns:
-                room[n:end] = columns[name]
-            setattr(self, name, room[:end])
+            state[name] = room[:end]
+        for name, values in columns.items():
+            storage[name][n:end] = values
         self.n = end
         return np.arange(n, end)
 
