@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from enum import IntEnum
 
+import numba
 import numpy as np
 from numpy.typing import ArrayLike
+
+from sim.model.compiled import array_sum
 
 
 class Stage(IntEnum):
@@ -101,20 +104,50 @@ class FirmArrays:
         n = self.n
         end = n + count
         storage = self._storage
+        state = vars(self)  # the columns, read and set without getattr's and setattr's detour
         for name in _COLUMN_NAMES:
-            current = getattr(self, name)
+            current = state[name]
             room = storage.get(name)
-            if room is None or current.base is not room or len(current) != n or len(room) < end:
+            if room is None or len(room) < end or current.base is not room or len(current) != n:
                 # A replaced column (or one out of room) moves to new storage, an eighth larger,
                 # zero beyond its rows (no phase writes there): a new row starts at zero.
                 room = np.zeros((end + max(64, end // 8), *current.shape[1:]), current.dtype)
                 room[:n] = current
                 storage[name] = room
-            if name in columns:
-                room[n:end] = columns[name]
-            setattr(self, name, room[:end])
+            state[name] = room[:end]
+        for name, values in columns.items():
+            storage[name][n:end] = values
         self.n = end
         return np.arange(n, end)
+
+    def leavers_demand(self, rows: np.ndarray, clusters: int) -> tuple[np.ndarray, np.ndarray]:
+        """The demand of these (leaving) rows by cluster, summed as `np.bincount` sums it,
+        and the producing firms other than them: one pass for what an exit hands on."""
+        return _leavers_demand(
+            rows, clusters, self.cluster, self.demand, self.alive, self.stage, int(Stage.BUILDING)
+        )
+
+    def close(self, rows: np.ndarray) -> float:
+        """Mark these rows exited (not alive) with no workers, demand, output, capacity,
+        debt, cash or land, in one compiled pass; returns their skilled workers' sum (as
+        numpy sums `skilled[rows]`)."""
+        return _close(
+            rows,
+            int(Stage.EXITED),
+            self.alive,
+            self.stage,
+            self.skilled,
+            self.workers,
+            self.demand,
+            self.expected_demand,
+            self.backlog,
+            self.output,
+            self.capacity,
+            self.pending_capacity,
+            self.debt,
+            self.cash,
+            self.land_mu,
+        )
 
     @property
     def producing(self) -> np.ndarray:
@@ -134,3 +167,53 @@ class FirmArrays:
 
 _COLUMN_NAMES = tuple(FirmArrays.column_names())
 _COLUMN_SET = frozenset(_COLUMN_NAMES)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _leavers_demand(
+    rows: np.ndarray,
+    clusters: int,
+    cluster: np.ndarray,
+    demand: np.ndarray,
+    alive: np.ndarray,
+    stage: np.ndarray,
+    building: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    left = np.zeros(clusters)
+    for row in rows:
+        left[cluster[row]] += demand[row]
+    staying = np.empty(len(alive), np.bool_)
+    for i in range(len(alive)):
+        staying[i] = alive[i] and stage[i] != building
+    for row in rows:
+        staying[row] = False
+    return left, staying
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _close(
+    rows: np.ndarray,
+    exited: int,
+    alive: np.ndarray,
+    stage: np.ndarray,
+    skilled: np.ndarray,
+    workers: np.ndarray,
+    demand: np.ndarray,
+    expected_demand: np.ndarray,
+    backlog: np.ndarray,
+    output: np.ndarray,
+    capacity: np.ndarray,
+    pending_capacity: np.ndarray,
+    debt: np.ndarray,
+    cash: np.ndarray,
+    land_mu: np.ndarray,
+) -> float:
+    leaving_skilled = np.empty(len(rows))
+    for k in range(len(rows)):
+        leaving_skilled[k] = skilled[rows[k]]
+    for row in rows:
+        alive[row] = False
+        stage[row] = exited
+        skilled[row] = workers[row] = demand[row] = expected_demand[row] = backlog[row] = 0.0
+        output[row] = capacity[row] = pending_capacity[row] = debt[row] = cash[row] = land_mu[row] = 0.0
+    return array_sum(leaving_skilled, len(rows))

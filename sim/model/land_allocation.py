@@ -65,25 +65,26 @@ def serve_requests(
     parcel_area: np.ndarray,
     parcel_status: np.ndarray,
     parcel_occupant: np.ndarray,
+    parcel_timer: np.ndarray,
+    parcels: int,
     vacant: int,
     occupied: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, int]:
     """Serve `needs` in order from the parcels of status `vacant` (a free list sorted by
     area, then number, kept in order as requests take from it), writing what it decides
     into the parcel arrays.
 
-    `occupants` names each request's firm; if it is empty, the firms are newcomers numbered
-    from `next_row` in the order they succeed. A parcel given whole gets status `occupied`
-    and its occupant; a split one keeps the area left. Returns the area granted to each
-    request, and the areas split off with their holders (for the caller to append).
+    The parcel arrays are storage whose first `parcels` rows are the parcels, with room
+    for one more per request. `occupants` names each request's firm; if it is empty, the
+    firms are newcomers numbered from `next_row` in the order they succeed. A parcel given
+    whole gets status `occupied` and its occupant; a split one keeps the area left, and the
+    area split off is appended, `occupied` by the request's firm (timer 0), as the
+    requests split them. Returns the area granted to each request, and the parcels' count.
     """
-    free_areas, free_parcels = _free_list(parcel_area, parcel_status, vacant)
+    free_areas, free_parcels = _free_list(parcel_area[:parcels], parcel_status[:parcels], vacant)
     count = len(free_areas)
     requests = len(needs)
     granted = np.zeros(requests)
-    split_area = np.empty(requests)
-    holders = np.empty(requests, np.int64)
-    splits = 0
     numbered = len(occupants) == 0
     for k in range(requests):
         need = needs[k]
@@ -100,8 +101,9 @@ def serve_requests(
                 free_areas[j], free_parcels[j] = free_areas[j - 1], free_parcels[j - 1]
             free_areas[to], free_parcels[to] = left, parcel
             parcel_area[parcel] = left
-            split_area[splits], holders[splits] = need, occupant
-            splits += 1
+            parcel_area[parcels], parcel_status[parcels] = need, occupied
+            parcel_occupant[parcels], parcel_timer[parcels] = occupant, 0
+            parcels += 1
             granted[k] = need
         else:
             if pos == count:  # nothing covers the need: the largest parcel
@@ -116,4 +118,4 @@ def serve_requests(
             parcel_occupant[parcel] = occupant
             granted[k] = area
         next_row += 1
-    return granted, split_area[:splits], holders[:splits]
+    return granted, parcels

@@ -20,7 +20,6 @@ from sim.inputs.scenario import Scenario, default_scenario
 from sim.model.agents import Bank, Enterprise, LandParcel, TaskForce
 from sim.model.agents.row_agent import RowAgent
 from sim.model.constants import BaseYearConstants
-from sim.model.firms import Stage
 from sim.model.fiscal import pay_running_costs
 from sim.model.indicators import IndicatorCollector, cluster_columns, quarter_indicators
 from sim.model.mechanisms.accounts import (
@@ -270,37 +269,17 @@ class IndustryModel(mesa.Model):
 
     def remove_firms(self, rows: np.ndarray) -> None:
         """Exit: book defaults, free land and skilled workers, pass on customers, drop agents."""
-        firms = self.firms
         book_defaults(self, rows)
         self.parcels.release(rows)
-        self.skilled_pool += float(firms.skilled[rows].sum())
         self._pass_on_customers(rows)
-        firms.alive[rows] = False
-        firms.stage[rows] = Stage.EXITED
-        for name in (
-            "workers",
-            "skilled",
-            "demand",
-            "expected_demand",
-            "backlog",
-            "output",
-            "capacity",
-            "pending_capacity",
-            "debt",
-            "cash",
-            "land_mu",
-        ):
-            getattr(firms, name)[rows] = 0.0
+        self.skilled_pool += self.firms.close(rows)
         Enterprise.remove_all(self, [self._enterprises[row] for row in rows.tolist()])
         self.exits_total += len(rows)
         self.scratch.tally.add("exits", len(rows))
 
     def _pass_on_customers(self, rows: np.ndarray) -> None:
-        firms = self.firms
-        retained = np.bincount(firms.cluster[rows], weights=firms.demand[rows], minlength=self.clusters.n)
+        retained, staying = self.firms.leavers_demand(rows, self.clusters.n)
         retained *= self.params.market.exit_demand_retention
-        staying = firms.producing
-        staying[rows] = False
         share_out_demand(self, staying, retained)
 
     # ----- inspection -----------------------------------------------------------------------

@@ -141,18 +141,22 @@ class ParcelArrays:
         """Append parcels; returns their indices."""
         count = len(area)
         start, end = self.n, self.n + count
-        if end > len(self._storage["area"]):
-            size = max(end, 2 * len(self._storage["area"]))
-            for name, column in self._storage.items():
-                grown = np.zeros(size, column.dtype)
-                grown[:start] = column[:start]
-                self._storage[name] = grown
+        self._make_room(end)
         self._storage["area"][start:end] = area
         self._storage["status"][start:end] = status
         self._storage["occupant"][start:end] = occupant
         self._storage["timer"][start:end] = timer
         self.n = end
         return np.arange(start, end)
+
+    def _make_room(self, end: int) -> None:
+        """Storage for at least `end` parcels (doubled when it grows)."""
+        if end > len(self._storage["area"]):
+            size = max(end, 2 * len(self._storage["area"]))
+            for name, column in self._storage.items():
+                grown = np.zeros(size, column.dtype)
+                grown[: self.n] = column[: self.n]
+                self._storage[name] = grown
 
     def area_by_status(self, status: ParcelStatus) -> float:
         return float(self.area[self.status == status].sum())
@@ -177,20 +181,23 @@ class ParcelArrays:
         the first row of newcomers who are numbered in the order they succeed.
         Returns the area granted to each request (0 when refused or nothing is vacant).
         """
-        granted, split_area, holders = serve_requests(
-            np.asarray(needs, float),
+        needs = np.asarray(needs, float)
+        self._make_room(self.n + len(needs))  # the kernel appends a parcel per split
+        storage = self._storage
+        granted, self.n = serve_requests(
+            needs,
             _NO_ROWS if isinstance(occupants, int) else np.asarray(occupants, np.int64),
             occupants if isinstance(occupants, int) else 0,
             float(min_share),
             SPLIT_ABOVE,
-            self.area,
-            self.status,
-            self.occupant,
+            storage["area"],
+            storage["status"],
+            storage["occupant"],
+            storage["timer"],
+            self.n,
             int(ParcelStatus.VACANT),
             int(ParcelStatus.OCCUPIED),
         )
-        if len(split_area):
-            self.add(split_area, ParcelStatus.OCCUPIED, holders)
         return granted
 
     def release(self, firms: np.ndarray) -> None:
