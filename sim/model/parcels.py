@@ -106,8 +106,9 @@ def _surrender(
 class ParcelArrays:
     """Columns `area`, `status`, `occupant`, `timer` (views of length `n`) and `supplied_mu`.
 
-    The columns are views into storage that `add` may replace: take them afresh after
-    adding parcels rather than keeping one across an `add`.
+    The columns are views into storage that `add` and `allocate_many` (which appends the
+    parcels it splits off) may replace: take them afresh after either rather than keeping
+    one across it.
     """
 
     def __init__(self) -> None:
@@ -178,7 +179,8 @@ class ParcelArrays:
         among equals), split off if much larger; when none is large enough, the largest
         one, whole. A request that would get less than `min_share` of its need gets
         nothing and the parcel stays vacant. `occupants` names each request's firm, or is
-        the first row of newcomers who are numbered in the order they succeed.
+        the first row of newcomers who are numbered in the order they succeed. A parcel
+        split off is appended as a new, occupied parcel.
         Returns the area granted to each request (0 when refused or nothing is vacant).
         """
         needs = np.asarray(needs, float)
