@@ -148,6 +148,7 @@ def experiment_executor(scheduler: str | None, workers: int | None) -> Iterator[
     if scheduler is None:
         count = capped_workers(workers)
         executor = local_executor(count)
+        executor.submit(os.getpid)  # starts the workers now, while the caller prepares their work
         try:
             yield executor, count
         except BaseException:
