@@ -18,16 +18,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.previous_code import ROOT, PreviousCodeError, extract
+from benchmarks.previous_code import ROOT, extract
 
 
-def write_experiment(folder: Path, replications: int) -> Path:
+def write_baseline_experiment(
+    folder: Path, replications: int, name: str = "replications", root_seed: int = 20250401
+) -> Path:
     """An experiment file of `replications` baseline runs, the standard uncertainties sampled,
-    in the format both codes read."""
-    path = folder / "replications.toml"
+    in the format both codes read (each resolves "baseline" to its own shipped scenario)."""
+    path = folder / f"{name}.toml"
     path.write_text(
-        'name = "replications"\nscenarios = ["baseline"]\nreference = "baseline"\ndesign = "lhs"\n'
-        f'replications = {replications}\nroot_seed = 20250401\n\n[sample]\nuncertainties = "standard"\n',
+        f'name = "{name}"\nscenarios = ["baseline"]\nreference = "baseline"\ndesign = "lhs"\n'
+        f'replications = {replications}\nroot_seed = {root_seed}\n\n[sample]\nuncertainties = "standard"\n',
         encoding="utf-8",
     )
     return path
@@ -43,7 +45,7 @@ def time_command(code: Path, experiment: Path, out: Path, workers: int) -> float
     )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
-        raise PreviousCodeError(f"{' '.join(command)} in {code} failed:\n{done.stderr.strip()}")
+        raise RuntimeError(f"{' '.join(command)} in {code} failed:\n{done.stderr.strip()}")
     return seconds
 
 
@@ -54,7 +56,7 @@ def time_both(ref: str, replications: int, workers: int, rounds: int) -> tuple[f
         folder = Path(scratch)
         previous = folder / "previous"
         extract(ref, previous)
-        experiment = write_experiment(folder, replications)
+        experiment = write_baseline_experiment(folder, replications)
         for round_ in range(rounds):
             theirs.append(time_command(previous, experiment, folder / f"theirs_{round_}", workers))
             ours.append(time_command(ROOT, experiment, folder / f"ours_{round_}", workers))

@@ -246,14 +246,10 @@ def measure_reference(repetitions: int) -> tuple[list[Row], float]:
 
 def baseline_experiment(folder: Path, replications: int, name: str) -> Experiment:
     """An experiment of `replications` baseline runs with the standard uncertainties sampled."""
+    from benchmarks.experiment_command import write_baseline_experiment
     from sim.experiments.experiment_file import load_experiment
 
-    path = folder / f"{name}.toml"
-    path.write_text(
-        f'name = "{name}"\nscenarios = ["{BASELINE}"]\nreplications = {replications}\nroot_seed = 1\n',
-        encoding="utf-8",
-    )
-    return load_experiment(path)
+    return load_experiment(write_baseline_experiment(folder, replications, name, root_seed=1))
 
 
 def measure_throughput(runs: int, repeats: int, hindcasts: int, candidates: int, futures: int) -> list[Row]:
