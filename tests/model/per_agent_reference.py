@@ -383,7 +383,8 @@ class ReferenceEnterprise(mesa.Agent):
         levers = model.params.levers.innovation
         draws = model.draws
         platforms = 1 + settings.boost_per_platform * levers.platforms
-        staffing = min(self.skilled_share / self.required_skilled_share(), 1.0)
+        needed = self.required_skilled_share()
+        staffing = min(self.skilled_share / needed, 1.0) if needed > 0 else 1.0
         chance = 1 - math.exp(-settings.success_scale * (self.rd_intensity() * platforms * staffing))
         success = draws["innovation"][self.index] < chance
         if success:

@@ -9,6 +9,7 @@ from sim.inputs.scenario import load_scenario
 from sim.model.firms import Stage
 from sim.model.mechanisms.accounts import book_defaults, operating_profit, update_above_scale_list
 from sim.model.mechanisms.environment import shock_demand
+from sim.model.mechanisms.innovation import _innovate
 from sim.model.mechanisms.production import install_capacity
 from sim.model.model import IndustryModel
 from sim.model.quarter import quarter_streams
@@ -228,3 +229,35 @@ def test_no_tier_needing_skilled_workers_still_builds_a_world():
     assert model.firms.skilled.sum() > 0
     model.run()
     assert np.isfinite(model.datacollector.get_model_vars_dataframe()["output_yi"]).all()
+
+
+def test_a_firm_without_skilled_staff_at_a_tier_needing_none_still_innovates():
+    """Its staffing was 0/0 = NaN, so its chance of an R&D success was NaN and it never
+    succeeded; needing no skilled staff, it is fully staffed."""
+    one, zero = np.ones(1), np.zeros(1)
+    successes, _, _ = _innovate(
+        np.ones(1, bool),  # alive
+        np.full(1, int(Stage.OPERATING), np.int8),
+        int(Stage.BUILDING),
+        0.05,  # tech and other R&D rates
+        0.05,
+        1.0,  # platforms' boost
+        np.zeros(1, np.int8),  # tier 0
+        np.zeros(4),  # no tier needs skilled staff
+        10.0,  # success scale: failure exp(-0.5)
+        zero,  # the success draw, below any chance above 0
+        np.full(1, 0.01),
+        one,
+        one,
+        0.1,
+        0.1,
+        1.0,
+        1.0,
+        0.0,
+        one.copy(),  # productivity
+        zero.copy(),  # no skilled staff
+        np.full(1, 10.0),  # workers
+        np.zeros(1, bool),
+        np.zeros(1, bool),
+    )
+    assert successes == 1

@@ -128,7 +128,9 @@ def _innovate(
         if not (alive[i] and stage[i] != building):
             continue
         skilled_share = skilled[i] / maximum(workers[i], 1e-9)
-        staffing = minimum(skilled_share / required_skilled_share[min(tier[i], top)], 1.0)
+        needed = required_skilled_share[min(tier[i], top)]
+        # A tier that needs no skilled staff is fully staffed, with none too (not 0/0).
+        staffing = minimum(skilled_share / needed, 1.0) if needed > 0 else 1.0
         if staffing == 1.0:
             failure = tech_failure if tech[i] else other_failure
         else:
