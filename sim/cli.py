@@ -380,25 +380,27 @@ def _search(args: argparse.Namespace) -> int:
 
     from sim.experiments.executors import experiment_executor
 
-    # The workers start first: their imports overlap this process's (~4 s) and its reading of the file.
-    with experiment_executor(args.scheduler, args.workers) as (executor, workers):
-        from sim.search.run_search import run_search, search_runs_total
-        from sim.search.search_file import load_search
+    search = None
+    try:  # outside the workers, so that an interruption or a failure stops them at once
+        # The workers start first: their imports overlap this process's (~4 s) and its reading of the file.
+        with experiment_executor(args.scheduler, args.workers) as (executor, workers):
+            from sim.search.run_search import run_search, search_runs_total
+            from sim.search.search_file import load_search
 
-        search = load_search(args.file)
-        folder = args.out or Path("results") / search.name
-        _check_out(folder)
-        print(
-            f"search: {search.name} ({args.file}): {len(search.levers)} levers, {search.candidates:,} "
-            f"candidates in {search.generations} generations of {search.population} ({search.optimiser}), "
-            f"each on the same {len(search.futures):,} futures ({search_runs_total(search):,} runs with the "
-            f"{len(search.references)} references); frontier verified on {len(search.verification):,} "
-            f"fresh futures; root seed {search.root_seed}"
-        )
-        started = time.monotonic()
-        where = args.scheduler or "this machine"
-        print(f"running on {where} with {workers} workers; results stream to {folder}/", flush=True)
-        try:
+            search = load_search(args.file)
+            folder = args.out or Path("results") / search.name
+            _check_out(folder)
+            print(
+                f"search: {search.name} ({args.file}): {len(search.levers)} levers, "
+                f"{search.candidates:,} candidates in {search.generations} generations of "
+                f"{search.population} ({search.optimiser}), each on the same {len(search.futures):,} "
+                f"futures ({search_runs_total(search):,} runs with the {len(search.references)} "
+                f"references); frontier verified on {len(search.verification):,} fresh futures; "
+                f"root seed {search.root_seed}"
+            )
+            started = time.monotonic()
+            where = args.scheduler or "this machine"
+            print(f"running on {where} with {workers} workers; results stream to {folder}/", flush=True)
             run_search(
                 search,
                 folder,
@@ -408,21 +410,25 @@ def _search(args: argparse.Namespace) -> int:
                 show_progress=not args.quiet,
                 say=lambda line: print(line, flush=True),
             )
-        except InputError:
+    except InputError:
+        raise
+    except KeyboardInterrupt:
+        if search is None:  # nothing started, nothing to save
             raise
-        except KeyboardInterrupt:
-            print(
-                f"\ninterrupted: the finished runs and candidates are saved in {folder}/; "
-                "run the same command with --resume"
-            )
-            return EXIT_INTERRUPTED
-        except Exception as failure:  # a run failed (or the workers died): say what, and what is kept
-            print(
-                f"\nerror: {failure}\nthe finished runs and candidates are saved in {folder}/; "
-                "after fixing the cause, run it with --resume",
-                file=sys.stderr,
-            )
-            return 1
+        print(
+            f"\ninterrupted: the finished runs and candidates are saved in {folder}/; "
+            "run the same command with --resume"
+        )
+        return EXIT_INTERRUPTED
+    except Exception as failure:  # a run failed (or the workers died): say what, and what is kept
+        if search is None:
+            raise
+        print(
+            f"\nerror: {failure}\nthe finished runs and candidates are saved in {folder}/; "
+            "after fixing the cause, run it with --resume",
+            file=sys.stderr,
+        )
+        return 1
     print(f"done in {time.monotonic() - started:.0f} s: {folder}/")
     print(f"next: python -m sim report {folder}")
     return 0

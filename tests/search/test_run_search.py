@@ -138,3 +138,28 @@ def test_a_dask_cluster_gives_the_same_candidates_and_numbers(reference, tmp_pat
         )
     assert result.code == 0, result.err
     assert_same(outcome(tmp_path / "results"), expected)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("raised", "code", "said"), [(KeyboardInterrupt, 130, "interrupted:"), (RuntimeError, 1, "error:")]
+)
+def test_an_interrupted_or_failed_search_stops_its_workers_at_once(tmp_path, monkeypatch, raised, code, said):
+    """Its handlers sat inside the workers' pool, which then shut down as after a finished
+    search, waiting for the batches already handed out (4 s measured on a SIGTERM), where
+    an experiment's stop at once (0.4 s)."""
+    import sim.experiments.executors as executors
+    import sim.search.run_search as search_module
+
+    stopped = []
+    stop = executors._stop_at_once
+    monkeypatch.setattr(executors, "_stop_at_once", lambda pool: (stopped.append(pool), stop(pool)))
+
+    def fail(*args, **kwargs):
+        raise raised("stop")
+
+    monkeypatch.setattr(search_module, "run_search", fail)
+    result = run_cli("search", str(tiny_file(tmp_path)), "--out", str(tmp_path / "out"), "--workers", "1")
+    assert result.code == code
+    assert said in result.out + result.err and "--resume" in result.out + result.err
+    assert len(stopped) == 1
