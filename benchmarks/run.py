@@ -5,7 +5,8 @@
     python -m benchmarks.run --against REF   # compare with another git ref than the pinned one
 
 Measures (1) full baseline runs at the default population and at 10x and 100x the firms:
-median time, world-build share, cost per firm-quarter and peak memory per firm; (2) the
+median time, world-build share, cost per firm-quarter and peak memory per firm, and from
+runs at 1x and 2x alternately a run's fixed part and its per-firm part; (2) the
 same workloads (a default run, a 2021-24 hindcast, an all-plans candidate) with the code
 at a pinned git ref, alternating run by run in the same benchmark, and the ratios; (3)
 the same rules written per agent in idiomatic Mesa style (per_agent_reference.py), and
@@ -153,6 +154,39 @@ def measure_scales(
             Row(f"time at {largest}x firms / time at 1x", growth, "x", f"<= {bound:g}x", growth <= bound)
         )
     return rows, results
+
+
+def measure_fixed_part(repetitions: int) -> list[Row]:
+    """What a default run costs whatever the economy's size, and what grows with it: full
+    runs at 1x and 2x Dazu (firms, leads, land, talent: `scaling.py`), seed by seed
+    alternately, fitted as fixed + per-firm part x size. The fixed part is the model's
+    Python between its compiled passes, numba's dispatch, numpy's call overhead and the
+    agents' registry; the per-firm part is the passes over the firms and their random
+    draws. A run that kept only its per-firm part bounds what 1,000 replications on 2
+    workers can take on this machine (the 2x run's larger working set makes that part, and
+    so the bound, a little high)."""
+    scenario = load_scenario(BASELINE)
+    base = load_scenario_base_year(scenario)
+    doubled, doubled_base = scaled_scenario(scenario, 2), scaled_base_year(base, 2)
+    sizes = {1: (scenario, base), 2: (doubled, doubled_base)}
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for run_scenario, run_base in sizes.values():
+        IndustryModel(run_scenario, rng=10_000, base_year=run_base).run().release()  # warm
+    for seed in range(repetitions):
+        for size, (run_scenario, run_base) in sizes.items():
+            start = time.process_time()
+            IndustryModel(run_scenario, rng=seed, base_year=run_base).run().release()
+            times[size].append(time.process_time() - start)
+    one, two = statistics.median(times[1]), statistics.median(times[2])
+    per_firm, fixed = two - one, 2 * one - two
+    bound = REPLICATIONS_TARGET * per_firm / 2
+    return [
+        Row(f"default run, 1x and 2x the firms alternately, medians of {repetitions}, CPU: 1x", one, "s"),
+        Row("  2x", two, "s"),
+        Row("  fixed part of a run at 1x (2 x 1x - 2x)", fixed, "s"),
+        Row("  per-firm part of a run at 1x (2x - 1x)", per_firm, "s"),
+        Row(f"  {REPLICATIONS_TARGET:,} replications, 2 workers, per-firm part alone: a bound", bound, "s"),
+    ]
 
 
 def measure_against_previous(ref: str, repetitions: int) -> tuple[list[Row], dict[str, float]]:
@@ -428,8 +462,9 @@ def main(argv: list[str] | None = None) -> None:
         # (114.9 against 101.7 ms, medians of 11 in one process before and after a 100x run).
         previous_rows, speedups = measure_against_previous(args.against, 5 if args.quick else 11)
         reference_rows, speedup = measure_reference(3 if args.quick else 5)
+        fixed_rows = measure_fixed_part(reps_1x)
         scale_rows, scale_results = measure_scales(scales, repetitions)
-        rows += scale_rows + previous_rows + reference_rows
+        rows += scale_rows + fixed_rows + previous_rows + reference_rows
     rows += measure_throughput(
         runs,
         repeats=2 if args.quick else 3,
