@@ -148,7 +148,10 @@ def experiment_executor(scheduler: str | None, workers: int | None) -> Iterator[
     if scheduler is None:
         count = capped_workers(workers)
         executor = local_executor(count)
-        executor.submit(os.getpid)  # starts the workers now, while the caller prepares their work
+        # Start every worker now, while the caller prepares their work: the pool spawns one
+        # process per task submitted while none is idle, so one task would start only one.
+        for _ in range(count):
+            executor.submit(os.getpid)
         try:
             yield executor, count
         except BaseException:

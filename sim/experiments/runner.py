@@ -14,7 +14,15 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 import pandas as pd
 
 from sim.experiments.run_spec import Batch
-from sim.experiments.worker import run_batch
+
+
+def run_batch(batch: Batch) -> pd.DataFrame:
+    """`sim.experiments.worker.run_batch`, imported where the batch runs: the process that
+    hands out batches then never imports the model (Mesa and the compiled loops, 0.5 s at
+    the start, while the workers import it too)."""
+    from sim.experiments.worker import run_batch as run_in_worker
+
+    return run_in_worker(batch)
 
 
 class Cancelled(Exception):

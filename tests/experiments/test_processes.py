@@ -92,3 +92,23 @@ def test_more_workers_than_cores_are_capped_with_a_warning(tmp_path):
     cores = default_workers()
     assert f"warning: --workers 64: this machine has {cores} cores; using {cores}" in result.err
     assert f"with {cores} workers" in result.out
+
+
+def test_every_worker_starts_with_the_pool():
+    """A process pool spawns a worker per task submitted while none is idle: started with
+    one task, the second worker would wait for the first batch, seconds into the run."""
+    from sim.experiments.executors import experiment_executor
+
+    with experiment_executor(None, 2) as (executor, workers):
+        assert len(executor._processes) == workers  # the pool's own table of its workers
+
+
+def test_the_process_handing_out_batches_does_not_import_the_model():
+    """The experiment's main process samples and writes shards; the model (Mesa and the
+    compiled loops, half a second) is imported by the workers alone."""
+    code = (
+        "import sys, sim.cli, sim.experiments.experiment_file, sim.experiments.run_into_folder; "
+        "print(sorted(m for m in ('mesa', 'numba', 'sim.model.model') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
