@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.credibility.fit_budget import Budget
-from sim.inputs.errors import InputError
+from sim.inputs.errors import InputError, read_toml
 from sim.paths import locate_experiment, locate_scenario
 
 EXIT_INPUT_ERROR = 2
@@ -317,6 +317,7 @@ def _experiment(args: argparse.Namespace) -> int:
 
     from sim.experiments.executors import experiment_executor
 
+    read_toml(args.file)  # a missing or malformed file is reported before any worker starts
     experiment = None
     try:  # outside the folder and the workers, so that they see an interruption too
         # The workers start first: their imports (~2.6 s each) then overlap this process's own
@@ -380,6 +381,7 @@ def _search(args: argparse.Namespace) -> int:
 
     from sim.experiments.executors import experiment_executor
 
+    read_toml(args.file)  # a missing or malformed file is reported before any worker starts
     search = None
     try:  # outside the workers, so that an interruption or a failure stops them at once
         # The workers start first: their imports overlap this process's (~4 s) and its reading of the file.

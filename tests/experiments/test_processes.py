@@ -112,3 +112,15 @@ def test_the_process_handing_out_batches_does_not_import_the_model():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", ["experiment", "search"])
+def test_a_missing_file_is_reported_before_any_worker_starts(tmp_path, monkeypatch, command):
+    import sim.experiments.executors
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("workers started for a file that does not exist")
+
+    monkeypatch.setattr(sim.experiments.executors, "experiment_executor", no_workers)
+    missing = tmp_path / "missing.toml"
+    assert run_cli(command, str(missing)) == (2, "", f"error: {missing}: file not found\n")
