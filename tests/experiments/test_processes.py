@@ -104,10 +104,11 @@ def test_every_worker_starts_with_the_pool():
 
 
 def test_the_process_handing_out_batches_does_not_import_the_model():
-    """The experiment's main process samples and writes shards; the model (Mesa and the
-    compiled loops, half a second) is imported by the workers alone."""
+    """The main process of an experiment or a search samples and writes shards; the model
+    (Mesa and the compiled loops, half a second) is imported by the workers alone."""
     code = (
-        "import sys, sim.cli, sim.experiments.experiment_file, sim.experiments.run_into_folder; "
+        "import sys, sim.cli, sim.experiments.experiment_file, sim.experiments.run_into_folder, "
+        "sim.search.run_search, sim.search.search_file; "
         "print(sorted(m for m in ('mesa', 'numba', 'sim.model.model') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
